@@ -1,0 +1,30 @@
+import { ContactInfo, ExtendedFieldValue } from './contact-info';
+
+export interface ContactSource {
+  sourceType: string;
+  appId?: string;
+}
+
+/**
+ * Facts about one contact, in past tense. `ContactUpdated.info` holds the new value of every
+ * top-level `info` key the update replaced; a key present with `null` was cleared.
+ */
+export type ContactEvent =
+  | { type: 'ContactCreated'; data: { contactId: string; info: ContactInfo; source: ContactSource } }
+  | { type: 'ContactUpdated'; data: { info: Partial<Record<keyof ContactInfo, unknown>> } }
+  | { type: 'ContactDeleted'; data: { contactId: string } }
+  | { type: 'ContactExtendedFieldsSet'; data: { values: Record<string, ExtendedFieldValue> } }
+  | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } };
+
+export type ContactEventType = ContactEvent['type'];
+
+/** An event as the aggregate folds it: the fact plus when it happened. */
+export type ContactEventRecord = ContactEvent & { occurredAt: string };
+
+export const CONTACT_EVENT_TYPES: readonly ContactEventType[] = [
+  'ContactCreated',
+  'ContactUpdated',
+  'ContactDeleted',
+  'ContactExtendedFieldsSet',
+  'ContactExtendedFieldsRemoved',
+];

@@ -1,0 +1,144 @@
+import { AppError } from '@cp/errors';
+import { ContactInfo, ContactInfoKey, ExtendedFieldValue } from './contact-info';
+import { ContactEvent, ContactEventRecord, ContactSource } from './contact-events';
+import { IdGenerator, normalizeInfoPatch } from './normalize-info';
+
+/** The Contact aggregate's state, folded from its events. `revision` counts the events. */
+export interface ContactState {
+  id: string;
+  revision: number;
+  deleted: boolean;
+  createdDate: string;
+  updatedDate: string;
+  source: ContactSource;
+  info: ContactInfo;
+}
+
+export const DEFAULT_SOURCE: ContactSource = { sourceType: 'OTHER', appId: 'v4.createContact' };
+
+// ---------------------------------------------------------------- evolve
+
+export function evolve(state: ContactState | undefined, event: ContactEventRecord): ContactState {
+  if (event.type === 'ContactCreated') {
+    return {
+      id: event.data.contactId,
+      revision: 1,
+      deleted: false,
+      createdDate: event.occurredAt,
+      updatedDate: event.occurredAt,
+      source: event.data.source,
+      info: event.data.info,
+    };
+  }
+  if (!state) throw new Error(`${event.type} before ContactCreated`);
+  const next = { ...state, revision: state.revision + 1, updatedDate: event.occurredAt };
+  switch (event.type) {
+    case 'ContactUpdated':
+      return { ...next, info: applyInfoPatch(state.info, event.data.info) };
+    case 'ContactDeleted':
+      return { ...next, deleted: true };
+    case 'ContactExtendedFieldsSet':
+      return { ...next, info: withExtendedFields(state.info, { ...extendedFieldsOf(state.info), ...event.data.values }) };
+    case 'ContactExtendedFieldsRemoved': {
+      const remaining = { ...extendedFieldsOf(state.info) };
+      for (const key of event.data.keys) delete remaining[key];
+      return { ...next, info: withExtendedFields(state.info, remaining) };
+    }
+  }
+}
+
+export function fold(events: readonly ContactEventRecord[]): ContactState | undefined {
+  return events.reduce<ContactState | undefined>(evolve, undefined);
+}
+
+function applyInfoPatch(info: ContactInfo, patch: Partial<Record<ContactInfoKey, unknown>>): ContactInfo {
+  const next: Record<string, unknown> = { ...info };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next as ContactInfo;
+}
+
+function extendedFieldsOf(info: ContactInfo): Record<string, ExtendedFieldValue> {
+  return info.extendedFields?.items ?? {};
+}
+
+function withExtendedFields(info: ContactInfo, values: Record<string, ExtendedFieldValue>): ContactInfo {
+  const { extendedFields: _dropped, ...rest } = info;
+  return Object.keys(values).length > 0 ? { ...rest, extendedFields: { items: values } } : rest;
+}
+
+// ---------------------------------------------------------------- decide
+
+export interface CreateContact {
+  contactId: string;
+  info: Record<string, unknown>;
+  source?: ContactSource;
+}
+
+export function createContact(state: ContactState | undefined, command: CreateContact, newId: IdGenerator): ContactEvent[] {
+  if (state) throw AppError.conflict('CONTACT_ID_ALREADY_EXISTS', `Contact ${command.contactId} already exists`);
+  const patch = normalizeInfoPatch(command.info ?? {}, undefined, newId);
+  const info = applyInfoPatch({}, patch);
+  assertIdentifiable(info);
+  return [{ type: 'ContactCreated', data: { contactId: command.contactId, info, source: command.source ?? DEFAULT_SOURCE } }];
+}
+
+export interface UpdateContact {
+  revision: number;
+  info: Record<string, unknown>;
+}
+
+export function updateContact(state: ContactState | undefined, command: UpdateContact, newId: IdGenerator): ContactEvent[] {
+  const current = existing(state);
+  assertRevision(current, command.revision);
+  const patch = normalizeInfoPatch(command.info ?? {}, current.info, newId);
+  assertIdentifiable(applyInfoPatch(current.info, patch));
+  const stored: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) stored[key] = value ?? null;
+  return [{ type: 'ContactUpdated', data: { info: stored } }];
+}
+
+export function deleteContact(state: ContactState | undefined): ContactEvent[] {
+  const current = existing(state);
+  return [{ type: 'ContactDeleted', data: { contactId: current.id } }];
+}
+
+/** Sets extended-field values (already validated against their definitions by the caller). */
+export function setExtendedFieldValues(
+  state: ContactState | undefined,
+  values: Record<string, ExtendedFieldValue>,
+): ContactEvent[] {
+  existing(state);
+  const kept = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== ''));
+  return Object.keys(kept).length > 0 ? [{ type: 'ContactExtendedFieldsSet', data: { values: kept } }] : [];
+}
+
+/** Removes extended-field values; keys the contact does not hold produce no event. */
+export function removeExtendedFieldValues(state: ContactState | undefined, keys: readonly string[]): ContactEvent[] {
+  const current = existing(state);
+  const held = keys.filter((key) => key in extendedFieldsOf(current.info));
+  return held.length > 0 ? [{ type: 'ContactExtendedFieldsRemoved', data: { keys: held } }] : [];
+}
+
+export function existing(state: ContactState | undefined): ContactState {
+  if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', 'Contact not found');
+  return state;
+}
+
+export function assertRevision(state: ContactState, revision: number): void {
+  if (revision !== state.revision) {
+    throw AppError.conflict('REVISION_MISMATCH', `Revision ${revision} is stale; the contact is at revision ${state.revision}`, {
+      currentRevision: state.revision,
+    });
+  }
+}
+
+/** A contact must hold at least one of a name, an email or a phone. */
+function assertIdentifiable(info: ContactInfo): void {
+  const named = Boolean(info.name?.first || info.name?.last);
+  if (!named && !info.emails?.items.length && !info.phones?.items.length) {
+    throw AppError.invalidField('info', 'a contact needs at least one of name, email or phone', 'REQUIRED');
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The event-store port. Streams are named per aggregate with the tenant in the name
+ * (`contact-<siteId>.<contactId>`); stream revisions start at 0; global positions grow
+ * across all streams of one store and are what projections checkpoint.
+ */
+export interface EventMetadata {
+  siteId: string;
+  schemaVersion?: number;
+  occurredAt?: string;
+  correlationId?: string;
+  causationId?: string;
+  actor?: Actor;
+}
+
+export interface Actor {
+  type: 'API_KEY' | 'SYSTEM' | 'APP';
+  id: string;
+}
+
+export interface NewEvent<Data = unknown> {
+  id?: string;
+  type: string;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+/** The stored envelope: what every reader (projections, relays, replay tooling) sees. */
+export interface RecordedEvent<Data = unknown> {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  streamId: string;
+  revision: number;
+  globalPosition: number;
+  siteId: string;
+  occurredAt: string;
+  correlationId?: string;
+  causationId?: string;
+  actor?: Actor;
+  data: Data;
+}
+
+/** `no_stream`: the stream must not exist; `any`: no check; a number: the revision of the stream's last event. */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  revision: number;
+  /** Global position of the last event appended. */
+  position: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this global position (0 or absent: from the start). */
+  after?: number;
+  limit?: number;
+}
+
+export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  after?: number;
+  /** Called when the handler throws; the subscription stops after reporting. */
+  onError?: (error: unknown) => void;
+}
+
+export interface EventStore {
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** The stream's events in order; an empty array when the stream does not exist. */
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Delivers every event after `after` in order (catch-up), then new ones as they are appended. */
+  subscribeAll(handler: EventHandler, options?: SubscribeOptions): Subscription;
+  /** The global position of the newest event (0 when empty). */
+  headPosition(): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId}: expected revision ${expected}, actual ${actual}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export function isWrongExpectedRevision(error: unknown): error is WrongExpectedRevisionError {
+  return error instanceof WrongExpectedRevisionError;
+}
+
+export const CURRENT_SCHEMA_VERSION = 1;

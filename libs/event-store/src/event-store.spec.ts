@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeEventStoreContract } from '@cp/testing';
+import { EventStoreDbEventStore, InMemoryEventStore, SqliteEventStore } from './index';
+
+describeEventStoreContract('in-memory', async () => new InMemoryEventStore());
+
+const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+describeEventStoreContract('sqlite', async () => new SqliteEventStore(join(dir, `events-${++files}.sqlite`)));
+
+const eventStoreUrl = process.env.EVENTSTORE_URL;
+if (eventStoreUrl) {
+  describeEventStoreContract('eventstoredb', async () => new EventStoreDbEventStore(eventStoreUrl));
+} else {
+  describe('EventStore contract: eventstoredb', () => {
+    it.skip('skipped: EVENTSTORE_URL is not set (no EventStoreDB server on this machine)', () => undefined);
+  });
+  console.log('EventStoreDB contract suite skipped: set EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false) to run it.');
+}
+
+describe('SqliteEventStore durability', () => {
+  it('keeps events across a reopen of the same file', async () => {
+    const file = join(dir, 'durable.sqlite');
+    const first = new SqliteEventStore(file);
+    await first.append('contact-s.1', [{ type: 'A', data: { n: 1 }, metadata: { siteId: 's' } }], 'no_stream');
+    await first.close();
+    const second = new SqliteEventStore(file);
+    expect((await second.readStream('contact-s.1')).map((e) => e.data)).toEqual([{ n: 1 }]);
+    await second.close();
+  });
+});

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppendResult,
+  CURRENT_SCHEMA_VERSION,
+  EventHandler,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.port';
+import { checkExpectedRevision } from './revision-check';
+import { PollingSubscription } from './live-subscription';
+
+/** Everything in memory: for fast tests. Events are deep-copied in and out so nothing leaks by reference. */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly subscriptions = new Set<PollingSubscription>();
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const stream = this.streams.get(streamId) ?? [];
+    checkExpectedRevision(streamId, expected, stream.length - 1);
+    for (const event of events) {
+      const recorded: RecordedEvent = structuredClone({
+        id: event.id ?? randomUUID(),
+        type: event.type,
+        schemaVersion: event.metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION,
+        streamId,
+        revision: stream.length,
+        globalPosition: this.log.length + 1,
+        siteId: event.metadata.siteId,
+        occurredAt: event.metadata.occurredAt ?? new Date().toISOString(),
+        correlationId: event.metadata.correlationId,
+        causationId: event.metadata.causationId,
+        actor: event.metadata.actor,
+        data: event.data,
+      });
+      stream.push(recorded);
+      this.log.push(recorded);
+    }
+    this.streams.set(streamId, stream);
+    this.subscriptions.forEach((subscription) => subscription.notify());
+    return { revision: stream.length - 1, position: this.log.length };
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return structuredClone(this.streams.get(streamId) ?? []);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const start = options.after ?? 0;
+    return structuredClone(this.log.slice(start, start + (options.limit ?? this.log.length)));
+  }
+
+  subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    const subscription = new PollingSubscription(
+      (after, limit) => this.readAll({ after, limit }),
+      handler,
+      options,
+      (s) => this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    return this.log.length;
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+  }
+}

@@ -1,0 +1,4 @@
+export * from './event-store.port';
+export * from './in-memory-event-store';
+export * from './sqlite-event-store';
+export * from './eventstoredb-event-store';

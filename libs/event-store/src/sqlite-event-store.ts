@@ -1,0 +1,157 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendResult,
+  CURRENT_SCHEMA_VERSION,
+  EventHandler,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.port';
+import { checkExpectedRevision } from './revision-check';
+import { PollingSubscription } from './live-subscription';
+
+interface EventRow {
+  global_position: number;
+  id: string;
+  stream_id: string;
+  stream_revision: number;
+  type: string;
+  schema_version: number;
+  site_id: string;
+  occurred_at: string;
+  metadata: string;
+  data: string;
+}
+
+/**
+ * An embedded event store in one SQLite file (WAL mode), the zero-setup default. The revision
+ * check and the insert run in one transaction, and UNIQUE(stream_id, stream_revision) backs it up,
+ * so two appends with the same expected revision can never both land.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly statements;
+  private readonly appendTransaction;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        global_position INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        stream_id TEXT NOT NULL,
+        stream_revision INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        site_id TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (stream_id, stream_revision)
+      );
+      CREATE INDEX IF NOT EXISTS events_by_site ON events (site_id, global_position);
+    `);
+    this.statements = {
+      head: this.db.prepare<[string], { revision: number | null }>(
+        'SELECT MAX(stream_revision) AS revision FROM events WHERE stream_id = ?',
+      ),
+      insert: this.db.prepare(
+        `INSERT INTO events (id, stream_id, stream_revision, type, schema_version, site_id, occurred_at, metadata, data)
+         VALUES (@id, @stream_id, @stream_revision, @type, @schema_version, @site_id, @occurred_at, @metadata, @data)`,
+      ),
+      stream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_revision'),
+      all: this.db.prepare<[number, number], EventRow>(
+        'SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?',
+      ),
+      last: this.db.prepare<[], { position: number | null }>('SELECT MAX(global_position) AS position FROM events'),
+    };
+    this.appendTransaction = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) => {
+      const current = this.statements.head.get(streamId)?.revision ?? -1;
+      checkExpectedRevision(streamId, expected, current);
+      let revision = current;
+      let position = 0;
+      for (const event of events) {
+        revision += 1;
+        const { siteId, schemaVersion, occurredAt, ...rest } = event.metadata;
+        const result = this.statements.insert.run({
+          id: event.id ?? randomUUID(),
+          stream_id: streamId,
+          stream_revision: revision,
+          type: event.type,
+          schema_version: schemaVersion ?? CURRENT_SCHEMA_VERSION,
+          site_id: siteId,
+          occurred_at: occurredAt ?? new Date().toISOString(),
+          metadata: JSON.stringify(rest),
+          data: JSON.stringify(event.data),
+        });
+        position = Number(result.lastInsertRowid);
+      }
+      return { revision, position };
+    });
+  }
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const result = this.appendTransaction(streamId, events, expected);
+    this.subscriptions.forEach((subscription) => subscription.notify());
+    return result;
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return this.statements.stream.all(streamId).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.statements.all.all(options.after ?? 0, options.limit ?? -1).map(toRecorded);
+  }
+
+  subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    const subscription = new PollingSubscription(
+      (after, limit) => this.readAll({ after, limit }),
+      handler,
+      options,
+      (s) => this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    return this.statements.last.get()?.position ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  const metadata = JSON.parse(row.metadata) as Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor'>;
+  return {
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    revision: row.stream_revision,
+    globalPosition: row.global_position,
+    siteId: row.site_id,
+    occurredAt: row.occurred_at,
+    ...metadata,
+    data: JSON.parse(row.data),
+  };
+}

@@ -1,0 +1,200 @@
+import { find as mingoFind, Query } from 'mingo';
+import { update as mingoUpdate } from 'mingo/updater';
+import {
+  Document,
+  DuplicateKeyError,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  ReadCollection,
+  ReadStore,
+  UpdateResult,
+  UpdateSpec,
+} from './read-store.port';
+
+/**
+ * The embedded read store: documents in memory, MongoDB query and update semantics from mingo.
+ * Read models are rebuilt from the event store at start, so nothing here needs to be durable.
+ */
+export class EmbeddedReadStore implements ReadStore {
+  private readonly collections = new Map<string, EmbeddedCollection<Document>>();
+
+  collection<T extends Document = Document>(name: string): ReadCollection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new EmbeddedCollection(name);
+      this.collections.set(name, collection);
+    }
+    return collection as unknown as ReadCollection<T>;
+  }
+
+  async listCollections(): Promise<string[]> {
+    return [...this.collections.entries()].filter(([, c]) => c.size > 0).map(([name]) => name);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
+  private docs = new Map<string, T>();
+  private readonly uniqueIndexes: IndexSpec[] = [];
+
+  constructor(private readonly name: string) {}
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection'> = {}): Promise<T | null> {
+    const [found] = await this.find(filter, { ...options, limit: 1 });
+    return found ?? null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    let cursor = mingoFind(this.candidates(filter), filter, options.projection);
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return structuredClone(cursor.all() as T[]);
+  }
+
+  async countDocuments(filter: Filter): Promise<number> {
+    const query = new Query(filter);
+    let count = 0;
+    for (const doc of this.candidates(filter)) if (query.test(doc)) count++;
+    return count;
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, '_id_');
+    this.store(structuredClone(doc), undefined);
+  }
+
+  async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const existing = this.firstMatch(filter);
+    if (!existing) {
+      if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
+      this.store(structuredClone(doc), undefined);
+      return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+    }
+    this.store({ ...structuredClone(doc), _id: existing._id }, existing);
+    return { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 };
+  }
+
+  async updateOne(filter: Filter, update: UpdateSpec, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const existing = this.firstMatch(filter);
+    if (existing) {
+      const changed = this.applyUpdate(structuredClone(existing), update, existing);
+      return { matchedCount: 1, modifiedCount: changed ? 1 : 0, upsertedCount: 0 };
+    }
+    if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
+    const seed = equalityFields(filter) as T;
+    const { $setOnInsert, ...rest } = update;
+    const inserted = { ...seed, ...(structuredClone($setOnInsert) ?? {}) } as T;
+    this.applyUpdate(inserted, rest, undefined);
+    return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+  }
+
+  async updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult> {
+    const query = new Query(filter);
+    let matchedCount = 0;
+    let modifiedCount = 0;
+    for (const doc of [...this.candidates(filter)]) {
+      if (!query.test(doc)) continue;
+      matchedCount++;
+      if (this.applyUpdate(structuredClone(doc), update, doc)) modifiedCount++;
+    }
+    return { matchedCount, modifiedCount, upsertedCount: 0 };
+  }
+
+  async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
+    const existing = this.firstMatch(filter);
+    if (!existing) return { deletedCount: 0 };
+    this.docs.delete(existing._id);
+    return { deletedCount: 1 };
+  }
+
+  async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
+    const query = new Query(filter);
+    let deletedCount = 0;
+    for (const doc of [...this.docs.values()]) {
+      if (query.test(doc)) {
+        this.docs.delete(doc._id);
+        deletedCount++;
+      }
+    }
+    return { deletedCount };
+  }
+
+  async createIndexes(indexes: IndexSpec[]): Promise<void> {
+    for (const index of indexes) if (index.unique) this.uniqueIndexes.push(index);
+  }
+
+  async drop(): Promise<void> {
+    this.docs = new Map();
+  }
+
+  /** `_id` equality is answered from the map; everything else scans. */
+  private candidates(filter: Filter): Iterable<T> {
+    const id = filter._id;
+    if (typeof id === 'string') {
+      const doc = this.docs.get(id);
+      return doc ? [doc] : [];
+    }
+    return this.docs.values();
+  }
+
+  private firstMatch(filter: Filter): T | undefined {
+    const query = new Query(filter);
+    for (const doc of this.candidates(filter)) if (query.test(doc)) return doc;
+    return undefined;
+  }
+
+  /** Applies the operators to `draft`, then stores it in place of `previous`; false when nothing changed. */
+  private applyUpdate(draft: T, update: UpdateSpec, previous: T | undefined): boolean {
+    let changed = false;
+    for (const [operator, fields] of Object.entries(update)) {
+      if (operator === '$setOnInsert' || fields === undefined) continue;
+      const paths = mingoUpdate(draft, { [operator]: structuredClone(fields) } as never);
+      if (paths.length > 0) changed = true;
+    }
+    if (changed || !previous) this.store(draft, previous);
+    return changed;
+  }
+
+  private store(doc: T, previous: T | undefined): void {
+    for (const index of this.uniqueIndexes) {
+      const key = indexKey(doc, index);
+      if (key === undefined) continue;
+      for (const other of this.docs.values()) {
+        if (other._id !== doc._id && indexKey(other, index) === key) {
+          throw new DuplicateKeyError(this.name, index.name ?? Object.keys(index.keys).join('_'));
+        }
+      }
+    }
+    if (previous && previous._id !== doc._id) this.docs.delete(previous._id);
+    this.docs.set(doc._id, doc);
+  }
+}
+
+function valueAt(doc: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], doc);
+}
+
+function indexKey(doc: Document, index: IndexSpec): string | undefined {
+  const values = Object.keys(index.keys).map((path) => valueAt(doc, path));
+  return values.every((v) => v === undefined) ? undefined : JSON.stringify(values);
+}
+
+/** The fields an upsert copies from its filter: plain top-level equality conditions. */
+function equalityFields(filter: Filter): Record<string, unknown> {
+  const seed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$') || key.includes('.')) continue;
+    const isOperatorObject = typeof value === 'object' && value !== null && Object.keys(value).some((k) => k.startsWith('$'));
+    if (!isOperatorObject) seed[key] = structuredClone(value);
+  }
+  return seed;
+}

@@ -1,0 +1,3 @@
+export * from './read-store.port';
+export * from './embedded-read-store';
+export * from './mongo-read-store';

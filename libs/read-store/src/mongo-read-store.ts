@@ -1,0 +1,118 @@
+import { Collection, Db, MongoClient, MongoServerError } from 'mongodb';
+import {
+  Document,
+  DuplicateKeyError,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  ReadCollection,
+  ReadStore,
+  UpdateResult,
+  UpdateSpec,
+} from './read-store.port';
+
+/** MongoDB through the official driver. Kept within what FerretDB also serves, so CI tests what production runs. */
+export class MongoReadStore implements ReadStore {
+  private readonly client: MongoClient;
+  private readonly db: Db;
+
+  constructor(url: string, databaseName?: string) {
+    this.client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+    this.db = this.client.db(databaseName);
+  }
+
+  async connect(): Promise<this> {
+    await this.client.connect();
+    return this;
+  }
+
+  collection<T extends Document = Document>(name: string): ReadCollection<T> {
+    return new MongoCollection<T>(this.db.collection(name) as unknown as Collection<T>);
+  }
+
+  async listCollections(): Promise<string[]> {
+    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return collections.map((c) => c.name);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+class MongoCollection<T extends Document> implements ReadCollection<T> {
+  constructor(private readonly collection: Collection<T>) {}
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection'> = {}): Promise<T | null> {
+    return (await this.collection.findOne(filter as never, { projection: options.projection })) as T | null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    let cursor = this.collection.find(filter as never, { projection: options.projection });
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return (await cursor.toArray()) as T[];
+  }
+
+  async countDocuments(filter: Filter): Promise<number> {
+    return this.collection.countDocuments(filter as never);
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    await translateDuplicate(this.collection.collectionName, () => this.collection.insertOne(doc as never));
+  }
+
+  async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const result = await translateDuplicate(this.collection.collectionName, () =>
+      this.collection.replaceOne(filter as never, doc as never, { upsert: options.upsert }),
+    );
+    return { matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount };
+  }
+
+  async updateOne(filter: Filter, update: UpdateSpec, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const result = await translateDuplicate(this.collection.collectionName, () =>
+      this.collection.updateOne(filter as never, update as never, { upsert: options.upsert }),
+    );
+    return { matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount };
+  }
+
+  async updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult> {
+    const result = await this.collection.updateMany(filter as never, update as never);
+    return { matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount };
+  }
+
+  async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
+    return { deletedCount: (await this.collection.deleteOne(filter as never)).deletedCount };
+  }
+
+  async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
+    return { deletedCount: (await this.collection.deleteMany(filter as never)).deletedCount };
+  }
+
+  async createIndexes(indexes: IndexSpec[]): Promise<void> {
+    if (indexes.length === 0) return;
+    await this.collection.createIndexes(
+      indexes.map((index) => ({ key: index.keys, unique: index.unique, ...(index.name && { name: index.name }) })),
+    );
+  }
+
+  async drop(): Promise<void> {
+    await this.collection.drop().catch((error: unknown) => {
+      if (!(error instanceof MongoServerError && error.codeName === 'NamespaceNotFound')) throw error;
+    });
+  }
+}
+
+async function translateDuplicate<R>(collection: string, write: () => Promise<R>): Promise<R> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === 11000) throw new DuplicateKeyError(collection, String(error.message));
+    throw error;
+  }
+}

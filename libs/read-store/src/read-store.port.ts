@@ -1,0 +1,68 @@
+/**
+ * The read-store port: the part of MongoDB's collection API that projections and queries use.
+ * Filters, sorts and updates are MongoDB's own syntax, so one query translator serves both the
+ * MongoDB adapter and the embedded one.
+ */
+export type Document = { _id: string } & Record<string, unknown>;
+export type Filter = Record<string, unknown>;
+export type SortSpec = Record<string, 1 | -1>;
+export type Projection = Record<string, 0 | 1>;
+
+/** Supported update operators; `$setOnInsert` applies only when an upsert inserts. */
+export interface UpdateSpec {
+  $set?: Record<string, unknown>;
+  $unset?: Record<string, '' | 1 | true>;
+  $inc?: Record<string, number>;
+  $addToSet?: Record<string, unknown>;
+  $pull?: Record<string, unknown>;
+  $setOnInsert?: Record<string, unknown>;
+}
+
+export interface FindOptions {
+  sort?: SortSpec;
+  skip?: number;
+  limit?: number;
+  projection?: Projection;
+}
+
+export interface UpdateResult {
+  matchedCount: number;
+  modifiedCount: number;
+  upsertedCount: number;
+}
+
+export interface IndexSpec {
+  keys: Record<string, 1 | -1>;
+  unique?: boolean;
+  name?: string;
+}
+
+export interface ReadCollection<T extends Document = Document> {
+  findOne(filter: Filter, options?: Pick<FindOptions, 'projection'>): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  countDocuments(filter: Filter): Promise<number>;
+  insertOne(doc: T): Promise<void>;
+  replaceOne(filter: Filter, doc: T, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  updateOne(filter: Filter, update: UpdateSpec, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult>;
+  deleteOne(filter: Filter): Promise<{ deletedCount: number }>;
+  deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
+  createIndexes(indexes: IndexSpec[]): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export interface ReadStore {
+  collection<T extends Document = Document>(name: string): ReadCollection<T>;
+  /** Names of the collections that hold documents. */
+  listCollections(): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A write broke a unique index. */
+export class DuplicateKeyError extends Error {
+  constructor(readonly collection: string, readonly index: string) {
+    super(`Duplicate key in ${collection} for index ${index}`);
+    this.name = 'DuplicateKeyError';
+  }
+}

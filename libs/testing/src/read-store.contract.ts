@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Document, DuplicateKeyError, ReadCollection, ReadStore } from '@cp/read-store';
+
+interface Person extends Document {
+  siteId: string;
+  name: { first: string; last?: string };
+  age?: number;
+  tags: string[];
+  createdDate: string;
+}
+
+/**
+ * The behaviour every ReadStore adapter must show, in MongoDB's semantics. Each test works in
+ * a fresh collection so the suite can run against a shared server.
+ */
+export function describeReadStoreContract(name: string, create: () => Promise<ReadStore>): void {
+  describe(`ReadStore contract: ${name}`, () => {
+    let store: ReadStore;
+    let people: ReadCollection<Person>;
+    const seed: Person[] = [
+      { _id: 'p1', siteId: 's1', name: { first: 'Ada', last: 'Lovelace' }, age: 36, tags: ['math', 'vip'], createdDate: '2026-01-01T00:00:00.000Z' },
+      { _id: 'p2', siteId: 's1', name: { first: 'Alan' }, age: 41, tags: ['math'], createdDate: '2026-01-03T00:00:00.000Z' },
+      { _id: 'p3', siteId: 's1', name: { first: 'grace', last: 'Hopper' }, tags: [], createdDate: '2026-01-02T00:00:00.000Z' },
+      { _id: 'p4', siteId: 's2', name: { first: 'Ada' }, age: 20, tags: ['vip'], createdDate: '2026-01-04T00:00:00.000Z' },
+    ];
+
+    beforeEach(async () => {
+      store = await create();
+      people = store.collection<Person>(`people_${randomUUID().replace(/-/g, '')}`);
+      for (const person of seed) await people.insertOne(person);
+    });
+    afterEach(async () => {
+      await people.drop();
+      await store.close();
+    });
+
+    const ids = (docs: Document[]) => docs.map((d) => d._id);
+
+    it('finds by id and by nested equality', async () => {
+      expect((await people.findOne({ _id: 'p2' }))?.name.first).toBe('Alan');
+      expect(await people.findOne({ _id: 'nope' })).toBeNull();
+      expect(ids(await people.find({ 'name.first': 'Ada' }, { sort: { _id: 1 } }))).toEqual(['p1', 'p4']);
+    });
+
+    it('evaluates $ne, $in, $nin, $exists, ranges, $all, $and, $or, $not and anchored regexes', async () => {
+      const sorted = { sort: { _id: 1 as const } };
+      expect(ids(await people.find({ siteId: 's1', age: { $ne: 36 } }, sorted))).toEqual(['p2', 'p3']);
+      expect(ids(await people.find({ age: { $in: [20, 41] } }, sorted))).toEqual(['p2', 'p4']);
+      expect(ids(await people.find({ age: { $nin: [20, 41] } }, sorted))).toEqual(['p1', 'p3']);
+      expect(ids(await people.find({ age: { $exists: false } }, sorted))).toEqual(['p3']);
+      expect(ids(await people.find({ createdDate: { $gte: '2026-01-02T00:00:00.000Z', $lt: '2026-01-04T00:00:00.000Z' } }, sorted))).toEqual(['p2', 'p3']);
+      expect(ids(await people.find({ tags: 'vip' }, sorted))).toEqual(['p1', 'p4']);
+      expect(ids(await people.find({ tags: { $all: ['math', 'vip'] } }, sorted))).toEqual(['p1']);
+      expect(ids(await people.find({ tags: { $in: ['vip', 'none'] } }, sorted))).toEqual(['p1', 'p4']);
+      expect(ids(await people.find({ $or: [{ age: 20 }, { 'name.last': 'Hopper' }] }, sorted))).toEqual(['p3', 'p4']);
+      expect(ids(await people.find({ $and: [{ siteId: 's1' }, { age: { $gt: 40 } }] }, sorted))).toEqual(['p2']);
+      expect(ids(await people.find({ age: { $not: { $gt: 30 } } }, sorted))).toEqual(['p3', 'p4']);
+      expect(ids(await people.find({ 'name.first': { $regex: '^GR', $options: 'i' } }, sorted))).toEqual(['p3']);
+    });
+
+    it('sorts, skips and limits, and counts', async () => {
+      expect(ids(await people.find({}, { sort: { createdDate: -1 } }))).toEqual(['p4', 'p2', 'p3', 'p1']);
+      expect(ids(await people.find({}, { sort: { createdDate: 1 }, skip: 1, limit: 2 }))).toEqual(['p3', 'p2']);
+      expect(ids(await people.find({ siteId: 's1' }, { sort: { age: 1, _id: 1 } }))).toEqual(['p3', 'p1', 'p2']);
+      expect(await people.countDocuments({ siteId: 's1' })).toBe(3);
+      expect(await people.countDocuments({ siteId: 'none' })).toBe(0);
+    });
+
+    it('projects fields', async () => {
+      const [doc] = await people.find({ _id: 'p1' }, { projection: { 'name.first': 1 } });
+      expect(doc).toEqual({ _id: 'p1', name: { first: 'Ada' } });
+    });
+
+    it('updates with $set, $unset, $inc, $addToSet and $pull', async () => {
+      const result = await people.updateOne({ _id: 'p1' }, { $set: { 'name.first': 'Augusta' }, $unset: { age: '' } });
+      expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+      await people.updateOne({ _id: 'p2' }, { $inc: { age: 1 }, $addToSet: { tags: 'vip' } });
+      await people.updateOne({ _id: 'p4' }, { $pull: { tags: 'vip' } });
+      expect(await people.findOne({ _id: 'p1' })).toMatchObject({ name: { first: 'Augusta', last: 'Lovelace' } });
+      expect((await people.findOne({ _id: 'p1' }))?.age).toBeUndefined();
+      expect(await people.findOne({ _id: 'p2' })).toMatchObject({ age: 42, tags: ['math', 'vip'] });
+      expect((await people.findOne({ _id: 'p4' }))?.tags).toEqual([]);
+      expect(await people.updateOne({ _id: 'nope' }, { $set: { age: 1 } })).toMatchObject({ matchedCount: 0, upsertedCount: 0 });
+    });
+
+    it('upserts: inserts from the filter and $setOnInsert, or updates in place', async () => {
+      const inserted = await people.updateOne(
+        { _id: 'p9' },
+        { $set: { age: 9 }, $setOnInsert: { siteId: 's3', tags: [] } },
+        { upsert: true },
+      );
+      expect(inserted.upsertedCount).toBe(1);
+      expect(await people.findOne({ _id: 'p9' })).toMatchObject({ _id: 'p9', age: 9, siteId: 's3' });
+      await people.updateOne({ _id: 'p9' }, { $set: { age: 10 }, $setOnInsert: { siteId: 'ignored' } }, { upsert: true });
+      expect(await people.findOne({ _id: 'p9' })).toMatchObject({ age: 10, siteId: 's3' });
+    });
+
+    it('replaces whole documents, with upsert', async () => {
+      await people.replaceOne({ _id: 'p2' }, { _id: 'p2', siteId: 's1', name: { first: 'Turing' }, tags: [], createdDate: 'x' });
+      expect(await people.findOne({ _id: 'p2' })).toEqual({ _id: 'p2', siteId: 's1', name: { first: 'Turing' }, tags: [], createdDate: 'x' });
+      await people.replaceOne({ _id: 'p8' }, { _id: 'p8', siteId: 's1', name: { first: 'New' }, tags: [], createdDate: 'y' }, { upsert: true });
+      expect(await people.countDocuments({})).toBe(5);
+    });
+
+    it('updates and deletes many', async () => {
+      expect((await people.updateMany({ siteId: 's1' }, { $addToSet: { tags: 'seen' } })).matchedCount).toBe(3);
+      expect(await people.countDocuments({ tags: 'seen' })).toBe(3);
+      expect((await people.deleteMany({ siteId: 's1' })).deletedCount).toBe(3);
+      expect((await people.deleteOne({ _id: 'p4' })).deletedCount).toBe(1);
+      expect(await people.countDocuments({})).toBe(0);
+    });
+
+    it('enforces unique indexes and duplicate ids', async () => {
+      const other = store.collection<Document & { key: string }>(`keys_${randomUUID().replace(/-/g, '')}`);
+      await other.createIndexes([{ keys: { key: 1 }, unique: true, name: 'key_unique' }]);
+      await other.insertOne({ _id: 'a', key: 'k' });
+      await expect(other.insertOne({ _id: 'b', key: 'k' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(other.insertOne({ _id: 'a', key: 'other' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await other.countDocuments({})).toBe(1);
+      await other.drop();
+    });
+
+    it('returns copies, not live references', async () => {
+      const doc = await people.findOne({ _id: 'p1' });
+      doc!.name.first = 'Mutated';
+      expect((await people.findOne({ _id: 'p1' }))?.name.first).toBe('Ada');
+    });
+  });
+}
