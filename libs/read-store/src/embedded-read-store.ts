@@ -1,5 +1,4 @@
-import { find as mingoFind, Query } from 'mingo';
-import { update as mingoUpdate } from 'mingo/updater';
+import { find as mingoFind, Query, update as mingoUpdate } from 'mingo';
 import {
   Document,
   DuplicateKeyError,

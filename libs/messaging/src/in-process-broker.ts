@@ -1,0 +1,54 @@
+/**
+ * Joins the in-process transport's clients and servers inside one process (standalone mode).
+ * Messages are serialized to JSON at the boundary, exactly as they would be on Kafka, so no
+ * object is ever shared by reference between the gateway and a service.
+ */
+export type RequestHandler = (data: unknown) => Promise<unknown>;
+export type EventListener = (data: unknown) => Promise<void>;
+
+export class InProcessBroker {
+  private readonly requestHandlers = new Map<string, RequestHandler>();
+  private readonly eventListeners = new Map<string, EventListener[]>();
+
+  serve(pattern: string, handler: RequestHandler): void {
+    if (this.requestHandlers.has(pattern)) throw new Error(`A handler for ${pattern} is already registered`);
+    this.requestHandlers.set(pattern, handler);
+  }
+
+  listen(pattern: string, listener: EventListener): void {
+    this.eventListeners.set(pattern, [...(this.eventListeners.get(pattern) ?? []), listener]);
+  }
+
+  remove(patterns: Iterable<string>): void {
+    for (const pattern of patterns) {
+      this.requestHandlers.delete(pattern);
+      this.eventListeners.delete(pattern);
+    }
+  }
+
+  hasHandler(pattern: string): boolean {
+    return this.requestHandlers.has(pattern);
+  }
+
+  async request(pattern: string, data: unknown): Promise<unknown> {
+    const handler = this.requestHandlers.get(pattern);
+    if (!handler) throw new NoHandlerError(pattern);
+    return roundTrip(await handler(roundTrip(data)));
+  }
+
+  async publish(pattern: string, data: unknown): Promise<void> {
+    const listeners = this.eventListeners.get(pattern) ?? [];
+    await Promise.all(listeners.map((listener) => listener(roundTrip(data))));
+  }
+}
+
+export class NoHandlerError extends Error {
+  constructor(readonly pattern: string) {
+    super(`No service handles ${pattern}`);
+    this.name = 'NoHandlerError';
+  }
+}
+
+function roundTrip(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}

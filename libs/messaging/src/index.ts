@@ -1,0 +1,4 @@
+export * from './in-process-broker';
+export * from './in-process-transport';
+export * from './rpc-error.filter';
+export * from './service-client';

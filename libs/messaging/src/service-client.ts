@@ -1,0 +1,26 @@
+import { ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { AppError, fromErrorPayload, isErrorPayload } from '@cp/errors';
+
+/**
+ * What the gateway uses to reach a service: request/reply with a deadline. Errors come back
+ * as AppErrors; a missing or silent service is a 503, never a hang.
+ */
+export class ServiceClient {
+  constructor(
+    private readonly client: ClientProxy,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async send<T>(pattern: string, payload: unknown): Promise<T> {
+    try {
+      return await firstValueFrom(this.client.send<T>(pattern, payload).pipe(timeout(this.timeoutMs)));
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        throw new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `No answer to ${pattern} within ${this.timeoutMs} ms`);
+      }
+      if (isErrorPayload(error)) throw fromErrorPayload(error);
+      throw new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `The service behind ${pattern} did not answer`);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './field-table';
+export * from './translate';
+export * from './projection';

@@ -1,0 +1,134 @@
+import { AppError } from '@cp/errors';
+import { FieldRule, FieldTable, Operator } from './field-table';
+
+export type MongoFilter = Record<string, unknown>;
+export type MongoSort = Record<string, 1 | -1>;
+
+export interface SortInput {
+  fieldName?: string;
+  order?: string;
+}
+
+const LOGICAL = new Set(['$and', '$or', '$not']);
+
+/** Translates a filter in the Wix API Query Language into a MongoDB filter, refusing what the table does not allow. */
+export function translateFilter(filter: unknown, table: FieldTable, at = 'filter'): MongoFilter {
+  if (filter === undefined || filter === null) return {};
+  if (!isPlainObject(filter)) throw AppError.invalidField(at, 'must be an object');
+  const clauses: MongoFilter[] = [];
+  for (const [key, condition] of Object.entries(filter)) {
+    if (LOGICAL.has(key)) clauses.push(translateLogical(key, condition, table, `${at}.${key}`));
+    else if (key.startsWith('$')) throw AppError.invalidField(`${at}.${key}`, `operator ${key} is not supported here`);
+    else clauses.push(translateField(key, condition, table, at));
+  }
+  if (clauses.length === 0) return {};
+  return clauses.length === 1 ? clauses[0] : { $and: clauses };
+}
+
+function translateLogical(operator: string, value: unknown, table: FieldTable, at: string): MongoFilter {
+  if (operator === '$not') return { $nor: [translateFilter(value, table, at)] };
+  if (!Array.isArray(value) || value.length === 0) throw AppError.invalidField(at, `${operator} takes a non-empty array of filters`);
+  return { [operator]: value.map((item, i) => translateFilter(item, table, `${at}[${i}]`)) };
+}
+
+export function resolveField(field: string, table: FieldTable): FieldRule | undefined {
+  return table.fields[field] ?? table.resolveDynamic?.(field);
+}
+
+function translateField(field: string, condition: unknown, table: FieldTable, at: string): MongoFilter {
+  const rule = resolveField(field, table);
+  if (!rule) throw AppError.invalidField(`${at}.${field}`, `field ${field} cannot be filtered on`, 'UNSUPPORTED_FIELD');
+  const operators: Record<string, unknown> = isOperatorObject(condition) ? (condition as Record<string, unknown>) : { $eq: condition };
+  const translated: MongoFilter[] = [];
+  for (const [operator, value] of Object.entries(operators)) {
+    if (!rule.operators.includes(operator as Operator)) {
+      throw AppError.invalidField(`${at}.${field}`, `operator ${operator} is not supported for ${field}`, 'UNSUPPORTED_OPERATOR');
+    }
+    translated.push(translateOperator(rule, operator as Operator, value, `${at}.${field}.${operator}`));
+  }
+  return translated.length === 1 ? translated[0] : { $and: translated };
+}
+
+function translateOperator(rule: FieldRule, operator: Operator, value: unknown, at: string): MongoFilter {
+  const path = rule.path;
+  switch (operator) {
+    case '$exists':
+      if (typeof value !== 'boolean') throw AppError.invalidField(at, 'must be true or false');
+      return value ? { [path]: { $exists: true, $nin: [null, []] } } : { $or: [{ [path]: { $exists: false } }, { [path]: { $in: [null, []] } }] };
+    case '$startsWith':
+      if (typeof value !== 'string') throw AppError.invalidField(at, 'must be a string');
+      return { [path]: { $regex: `^${escapeRegex(value)}`, $options: 'i' } };
+    case '$in':
+    case '$nin':
+    case '$hasSome':
+    case '$hasAll': {
+      if (!Array.isArray(value)) throw AppError.invalidField(at, 'must be an array');
+      const values = value.map((item, i) => scalar(rule, item, `${at}[${i}]`));
+      const mongoOperator = operator === '$hasSome' ? '$in' : operator === '$hasAll' ? '$all' : operator;
+      return { [path]: { [mongoOperator]: values } };
+    }
+    default:
+      return { [path]: { [operator]: scalar(rule, value, at) } };
+  }
+}
+
+/** Checks and normalizes one comparison value for the field's kind. */
+function scalar(rule: FieldRule, value: unknown, at: string): unknown {
+  if (value === null) return null;
+  switch (rule.kind) {
+    case 'date': {
+      const time = typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
+      if (Number.isNaN(time)) throw AppError.invalidField(at, 'must be an ISO-8601 date-time');
+      return new Date(time).toISOString();
+    }
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw AppError.invalidField(at, 'must be a number');
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw AppError.invalidField(at, 'must be true or false');
+      return value;
+    default:
+      if (typeof value !== 'string' && typeof value !== 'number') throw AppError.invalidField(at, 'must be a string');
+      return value;
+  }
+}
+
+/** One sort field at most (API.md §3.6), always followed by the document id so paging is stable. */
+export function translateSort(sort: SortInput[] | SortInput | undefined, table: FieldTable, fallback: MongoSort, tieBreaker: string): MongoSort {
+  const list = sort === undefined ? [] : Array.isArray(sort) ? sort : [sort];
+  if (list.length > 1) throw AppError.invalidField('sort', 'at most one sort field is supported', 'MAX_SIZE');
+  if (list.length === 0 || !list[0]?.fieldName) return { ...fallback, [tieBreaker]: 1 };
+  const { fieldName, order } = list[0];
+  const rule = resolveField(fieldName, table);
+  if (!rule?.sortable) throw AppError.invalidField('sort.fieldName', `cannot sort by ${fieldName}`, 'UNSUPPORTED_FIELD');
+  const normalizedOrder = (order ?? 'ASC').toUpperCase();
+  if (normalizedOrder !== 'ASC' && normalizedOrder !== 'DESC') throw AppError.invalidField('sort.order', 'must be ASC or DESC');
+  return { [rule.path]: normalizedOrder === 'ASC' ? 1 : -1, [tieBreaker]: 1 };
+}
+
+export interface PagingInput {
+  limit?: number | string;
+  offset?: number | string;
+}
+
+export function resolvePaging(paging: PagingInput | undefined, defaults: { limit: number; max: number }): { limit: number; offset: number } {
+  const limit = paging?.limit === undefined || paging.limit === '' ? defaults.limit : Number(paging.limit);
+  const offset = paging?.offset === undefined || paging.offset === '' ? 0 : Number(paging.offset);
+  if (!Number.isInteger(limit) || limit < 1 || limit > defaults.max) {
+    throw AppError.invalidField('paging.limit', `must be an integer from 1 to ${defaults.max}`, 'OUT_OF_RANGE');
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw AppError.invalidField('paging.offset', 'must be a non-negative integer', 'OUT_OF_RANGE');
+  return { limit, offset };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOperatorObject(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
