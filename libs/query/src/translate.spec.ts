@@ -54,8 +54,8 @@ describe('translateFilter', () => {
 
 describe('translateSort and paging', () => {
   it('defaults, tie-breaks on id, and refuses unsortable fields', () => {
-    expect(translateSort(undefined, table, { 'state.createdDate': -1 }, '_id')).toEqual({ 'state.createdDate': -1, _id: 1 });
-    expect(translateSort([{ fieldName: 'info.name.first', order: 'DESC' }], table, {}, '_id')).toEqual({ 'state.info.name.first': -1, _id: 1 });
+    expect(translateSort(undefined, table, { 'state.createdDate': -1 }, '_id')).toEqual({ 'state.createdDate': -1, _id: -1 });
+    expect(translateSort([{ fieldName: 'info.name.first', order: 'DESC' }], table, {}, '_id')).toEqual({ 'state.info.name.first': -1, _id: -1 });
     expect(() => translateSort([{ fieldName: 'id' }], table, {}, '_id')).toThrow(/cannot sort by id/);
     expect(() => translateSort([{ fieldName: 'createdDate' }, { fieldName: 'info.name.first' }], table, {}, '_id')).toThrow();
   });

@@ -93,17 +93,18 @@ function scalar(rule: FieldRule, value: unknown, at: string): unknown {
   }
 }
 
-/** One sort field at most (API.md §3.6), always followed by the document id so paging is stable. */
+/** One sort field at most (API.md §3.6), then a tie-breaker in the same direction so paging is stable. */
 export function translateSort(sort: SortInput[] | SortInput | undefined, table: FieldTable, fallback: MongoSort, tieBreaker: string): MongoSort {
   const list = sort === undefined ? [] : Array.isArray(sort) ? sort : [sort];
   if (list.length > 1) throw AppError.invalidField('sort', 'at most one sort field is supported', 'MAX_SIZE');
-  if (list.length === 0 || !list[0]?.fieldName) return { ...fallback, [tieBreaker]: 1 };
+  if (list.length === 0 || !list[0]?.fieldName) return { ...fallback, [tieBreaker]: Object.values(fallback)[0] ?? 1 };
   const { fieldName, order } = list[0];
   const rule = resolveField(fieldName, table);
   if (!rule?.sortable) throw AppError.invalidField('sort.fieldName', `cannot sort by ${fieldName}`, 'UNSUPPORTED_FIELD');
   const normalizedOrder = (order ?? 'ASC').toUpperCase();
   if (normalizedOrder !== 'ASC' && normalizedOrder !== 'DESC') throw AppError.invalidField('sort.order', 'must be ASC or DESC');
-  return { [rule.path]: normalizedOrder === 'ASC' ? 1 : -1, [tieBreaker]: 1 };
+  const direction = normalizedOrder === 'ASC' ? 1 : -1;
+  return { [rule.path]: direction, [tieBreaker]: direction };
 }
 
 export interface PagingInput {

@@ -1,0 +1,161 @@
+import { ContactState, ContactView, toContactView } from '@cp/contacts-domain';
+import { Document, IndexSpec } from '@cp/read-store';
+import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
+
+/**
+ * One document per contact (deleted ones stay as tombstones so a replayed event cannot
+ * resurrect them). `state` is what the projection folds; `top` holds the derived read-only
+ * fields queries filter on; `ext` holds extended-field values nested as `ext.<namespace>.<name>`
+ * because MongoDB paths cannot address keys that contain dots.
+ */
+export interface ContactDocument extends Document {
+  siteId: string;
+  deleted: boolean;
+  revision: number;
+  /** Global position of the contact's creation: orders contacts created in the same millisecond. */
+  seq: number;
+  state: ContactState;
+  top: Pick<ContactView, 'primaryInfo' | 'primaryEmail' | 'primaryPhone' | 'lastActivity'>;
+  ext: Record<string, Record<string, unknown>>;
+}
+
+export const CONTACTS_COLLECTION = 'contacts';
+
+export function contactDocumentId(siteId: string, contactId: string): string {
+  return `${siteId}:${contactId}`;
+}
+
+export function toContactDocument(siteId: string, state: ContactState, seq: number): ContactDocument {
+  const view = toContactView(state);
+  return {
+    _id: contactDocumentId(siteId, state.id),
+    siteId,
+    deleted: state.deleted,
+    revision: state.revision,
+    seq,
+    state,
+    top: {
+      primaryInfo: view.primaryInfo,
+      lastActivity: view.lastActivity,
+      ...(view.primaryEmail && { primaryEmail: view.primaryEmail }),
+      ...(view.primaryPhone && { primaryPhone: view.primaryPhone }),
+    },
+    ext: nestExtendedFields(view.info.extendedFields?.items ?? {}),
+  };
+}
+
+export function extendedFieldPath(key: string): string {
+  const dot = key.indexOf('.');
+  const namespace = dot < 0 ? '_' : key.slice(0, dot);
+  const name = (dot < 0 ? key : key.slice(dot + 1)).replace(/\./g, '_');
+  return `ext.${namespace}.${name}`;
+}
+
+function nestExtendedFields(items: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const nested: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(items)) {
+    const [, namespace, name] = extendedFieldPath(key).split('.');
+    (nested[namespace] ??= {})[name] = value;
+  }
+  return nested;
+}
+
+const field = (path: string, kind: FieldRule['kind'], operators: FieldRule['operators'], sortable = false): FieldRule => ({
+  path,
+  kind,
+  operators,
+  sortable,
+});
+
+const EXTENDED_FIELD_PREFIX = 'info.extendedFields.';
+
+/** API.md §6.2, with both tables' operators for `id` and `primaryInfo.*`. */
+export const CONTACT_FIELDS: FieldTable = {
+  fields: {
+    id: field('state.id', 'string', ['$eq', '$ne', '$in', '$nin', '$exists']),
+    createdDate: field('state.createdDate', 'date', COMPARISON, true),
+    updatedDate: field('state.updatedDate', 'date', COMPARISON),
+    'lastActivity.activityDate': field('top.lastActivity.activityDate', 'date', COMPARISON, true),
+    'primaryInfo.email': field('top.primaryInfo.email', 'string', STRING_OPS, true),
+    'primaryInfo.phone': field('top.primaryInfo.phone', 'string', STRING_OPS),
+    'primaryEmail.email': field('top.primaryEmail.email', 'string', STRING_OPS, true),
+    'primaryEmail.subscriptionStatus': field('top.primaryEmail.subscriptionStatus', 'string', ENUM_OPS),
+    'primaryEmail.deliverabilityStatus': field('top.primaryEmail.deliverabilityStatus', 'string', ENUM_OPS),
+    'primaryPhone.phone': field('top.primaryPhone.phone', 'string', STRING_OPS),
+    'primaryPhone.e164Phone': field('top.primaryPhone.e164Phone', 'string', STRING_OPS),
+    'primaryPhone.formattedPhone': field('top.primaryPhone.formattedPhone', 'string', STRING_OPS, true),
+    'primaryPhone.countryCode': field('top.primaryPhone.countryCode', 'string', STRING_OPS, true),
+    'primaryPhone.subscriptionStatus': field('top.primaryPhone.subscriptionStatus', 'string', ENUM_OPS),
+    'info.name.first': field('state.info.name.first', 'string', STRING_OPS, true),
+    'info.name.last': field('state.info.name.last', 'string', STRING_OPS, true),
+    'info.emails.email': field('state.info.emails.items.email', 'string', STRING_OPS),
+    'info.phones.phone': field('state.info.phones.items.phone', 'string', STRING_OPS),
+    'info.phones.e164Phone': field('state.info.phones.items.e164Phone', 'string', STRING_OPS),
+    'info.addresses.street': field('state.info.addresses.items.address.addressLine', 'string', STRING_OPS),
+    'info.addresses.city': field('state.info.addresses.items.address.city', 'string', STRING_OPS),
+    'info.addresses.subdivision': field('state.info.addresses.items.address.subdivision', 'string', ENUM_OPS),
+    'info.addresses.country': field('state.info.addresses.items.address.country', 'string', ENUM_OPS),
+    'info.company': field('state.info.company', 'string', STRING_OPS, true),
+    'info.jobTitle': field('state.info.jobTitle', 'string', STRING_OPS, true),
+    'info.birthdate': field('state.info.birthdate', 'string', [...COMPARISON, '$exists'], true),
+    'info.locale': field('state.info.locale', 'string', ENUM_OPS),
+    'info.labelKeys': field('state.info.labelKeys.items', 'array', ARRAY_OPS),
+    'info.locations': field('state.info.locations.items', 'array', ARRAY_OPS),
+  },
+  resolveDynamic: (name) =>
+    name.startsWith(EXTENDED_FIELD_PREFIX) && name.length > EXTENDED_FIELD_PREFIX.length
+      ? field(extendedFieldPath(name.slice(EXTENDED_FIELD_PREFIX.length)), 'string', [...STRING_OPS, '$gt', '$gte', '$lt', '$lte'], true)
+      : undefined,
+};
+
+/** Paths the free-text `search` looks in (API.md §6.3). */
+export const SEARCH_PATHS = [
+  'state.info.name.first',
+  'state.info.name.last',
+  'state.info.emails.items.email',
+  'state.info.phones.items.phone',
+  'state.info.phones.items.e164Phone',
+];
+
+export const CONTACT_PROJECTION: ProjectionRules = {
+  fieldsets: {
+    BASIC: ['primaryInfo', 'info.name'],
+    COMMUNICATION_DETAILS: ['primaryInfo', 'info.name', 'info.emails', 'info.phones', 'info.addresses'],
+    EXTENDED: ['primaryInfo', 'info.name', 'info.extendedFields'],
+    FULL: 'ALL',
+  },
+  fields: [
+    'source',
+    'createdDate',
+    'updatedDate',
+    'lastActivity',
+    'primaryInfo',
+    'primaryEmail',
+    'primaryPhone',
+    'picture',
+    'info.name',
+    'info.emails',
+    'info.phones',
+    'info.addresses',
+    'info.company',
+    'info.jobTitle',
+    'info.picture',
+    'info.birthdate',
+    'info.locale',
+    'info.labelKeys',
+    'info.locations',
+    'info.extendedFields',
+  ],
+  always: ['id', 'revision'],
+  defaultFieldset: 'FULL',
+};
+
+/** Indexes for the site-scoped lookups and the sortable fields. */
+export const CONTACT_INDEXES: IndexSpec[] = [
+  { keys: { siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }, name: 'site_created' },
+  { keys: { siteId: 1, 'state.info.emails.items.email': 1 }, name: 'site_email' },
+  { keys: { siteId: 1, 'state.info.labelKeys.items': 1 }, name: 'site_labels' },
+  { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name' },
+  { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name' },
+  { keys: { siteId: 1, 'top.primaryInfo.email': 1 }, name: 'site_primary_email' },
+];

@@ -1,0 +1,185 @@
+import { RequestContext } from '@cp/contracts';
+import { AppError } from '@cp/errors';
+import { InMemoryEventStore } from '@cp/event-store';
+import { EmbeddedReadStore } from '@cp/read-store';
+import { ContactsApplication, createContactsApplication, ContactsProjection, CONTACTS_COLLECTION } from './index';
+
+const siteA: RequestContext = { siteId: 'site-a', actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' };
+const siteB: RequestContext = { ...siteA, siteId: 'site-b' };
+const logger = { error: jest.fn(), warn: jest.fn() };
+
+async function expectError(promise: Promise<unknown>, code: string): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe(code);
+    return error as AppError;
+  }
+  throw new Error(`expected ${code}`);
+}
+
+describe('contacts application', () => {
+  let events: InMemoryEventStore;
+  let reads: EmbeddedReadStore;
+  let app: ContactsApplication;
+
+  beforeEach(async () => {
+    events = new InMemoryEventStore();
+    reads = new EmbeddedReadStore();
+    app = createContactsApplication({ eventStore: events, readStore: reads, logger });
+    await app.projection.start();
+  });
+  afterEach(async () => {
+    await app.projection.stop();
+    await events.close();
+  });
+
+  const ada = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ email: 'ada@example.com' }] } };
+
+  it('creates a contact that reads back at once by id and in queries', async () => {
+    const created = await app.commands.create(siteA, { info: ada });
+    expect(created.revision).toBe(1);
+    const { contact } = await app.queries.get(siteA, { contactId: created.id });
+    expect(contact).toEqual(created);
+    const page = await app.queries.query(siteA, { filter: { 'info.emails.email': 'ada@example.com' } });
+    expect(page.contacts.map((c) => c.id)).toEqual([created.id]);
+  });
+
+  it('refuses a duplicate email case-insensitively, naming the existing contact, unless allowed', async () => {
+    const first = await app.commands.create(siteA, { info: ada });
+    const error = await expectError(
+      app.commands.create(siteA, { info: { emails: { items: [{ email: 'ADA@example.com' }] } } }),
+      'DUPLICATE_CONTACT_EXISTS',
+    );
+    expect(error.data).toEqual({ duplicateContactId: first.id, duplicateEmail: 'ada@example.com' });
+    const second = await app.commands.create(siteA, { info: ada, allowDuplicates: true });
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it('checks the phone when there is no email', async () => {
+    const first = await app.commands.create(siteA, { info: { phones: { items: [{ phone: '+1 415 555 0100' }] } } });
+    const error = await expectError(
+      app.commands.create(siteA, { info: { phones: { items: [{ phone: '(415) 555-0100', countryCode: 'US' }] } } }),
+      'DUPLICATE_CONTACT_EXISTS',
+    );
+    expect(error.data).toEqual({ duplicateContactId: first.id, duplicatePhone: '+14155550100' });
+  });
+
+  it('lets exactly one of two concurrent creates with the same email succeed', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => app.commands.create(siteA, { info: { emails: { items: [{ email: 'race@example.com' }] } } })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[]) {
+      expect(r.reason.code).toBe('DUPLICATE_CONTACT_EXISTS');
+    }
+    expect((await app.queries.query(siteA, {})).pagingMetadata.total).toBe(1);
+  });
+
+  it('frees an email when its contact drops it or is deleted', async () => {
+    const first = await app.commands.create(siteA, { info: ada });
+    await app.commands.update(siteA, { contactId: first.id, revision: 1, info: { emails: { items: [{ email: 'other@example.com' }] } } });
+    await app.commands.create(siteA, { info: ada });
+    await app.commands.delete(siteA, { contactId: first.id });
+    await app.commands.create(siteA, { info: { emails: { items: [{ email: 'other@example.com' }] } } });
+  });
+
+  it('applies the duplicate check on update too', async () => {
+    await app.commands.create(siteA, { info: ada });
+    const other = await app.commands.create(siteA, { info: { name: { first: 'Grace' } } });
+    await expectError(app.commands.update(siteA, { contactId: other.id, revision: 1, info: ada }), 'DUPLICATE_CONTACT_EXISTS');
+    const { contact } = await app.queries.get(siteA, { contactId: other.id });
+    expect(contact.revision).toBe(1);
+  });
+
+  it('refuses a stale revision and never loses an update under concurrency', async () => {
+    const created = await app.commands.create(siteA, { info: ada });
+    const updated = await app.commands.update(siteA, { contactId: created.id, revision: 1, info: { company: 'Acme' } });
+    expect(updated.revision).toBe(2);
+    const stale = await expectError(
+      app.commands.update(siteA, { contactId: created.id, revision: 1, info: { company: 'Lost' } }),
+      'REVISION_MISMATCH',
+    );
+    expect(stale.data).toEqual({ currentRevision: 2 });
+
+    const racing = await Promise.allSettled(
+      ['One', 'Two', 'Three'].map((company) => app.commands.update(siteA, { contactId: created.id, revision: 2, info: { company } })),
+    );
+    const winners = racing.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ info: { company?: string } }>[];
+    expect(winners).toHaveLength(1);
+    const { contact } = await app.queries.get(siteA, { contactId: created.id });
+    expect(contact.info?.company).toBe(winners[0].value.info.company);
+    expect(contact.revision).toBe(3);
+  });
+
+  it('keeps sites apart', async () => {
+    const created = await app.commands.create(siteA, { info: ada });
+    await expectError(app.queries.get(siteB, { contactId: created.id }), 'CONTACT_NOT_FOUND');
+    await expectError(app.commands.update(siteB, { contactId: created.id, revision: 1, info: { company: 'X' } }), 'CONTACT_NOT_FOUND');
+    await expectError(app.commands.delete(siteB, { contactId: created.id }), 'CONTACT_NOT_FOUND');
+    expect((await app.queries.list(siteB, {})).contacts).toEqual([]);
+    await app.commands.create(siteB, { info: ada }); // the same email is free in another site
+  });
+
+  it('deletes: gone from get, list and query', async () => {
+    const created = await app.commands.create(siteA, { info: ada });
+    await app.commands.delete(siteA, { contactId: created.id });
+    await expectError(app.queries.get(siteA, { contactId: created.id }), 'CONTACT_NOT_FOUND');
+    expect((await app.queries.list(siteA, {})).pagingMetadata.total).toBe(0);
+    await expectError(app.commands.delete(siteA, { contactId: created.id }), 'CONTACT_NOT_FOUND');
+  });
+
+  it('lists newest first by default, sorts and pages with metadata', async () => {
+    for (const first of ['Cy', 'Ab', 'Bo']) await app.commands.create(siteA, { info: { name: { first } } });
+    const newest = await app.queries.list(siteA, {});
+    expect(newest.contacts.map((c) => c.info?.name?.first)).toEqual(['Bo', 'Ab', 'Cy']);
+    const page = await app.queries.list(siteA, { sort: { fieldName: 'info.name.first', order: 'ASC' }, paging: { limit: 2, offset: 1 } });
+    expect(page.contacts.map((c) => c.info?.name?.first)).toEqual(['Bo', 'Cy']);
+    expect(page.pagingMetadata).toEqual({ count: 2, offset: 1, total: 3, tooManyToCount: false });
+  });
+
+  it('queries with $ne, $in, $startsWith, $exists, date ranges and search, and projects fieldsets', async () => {
+    const a = await app.commands.create(siteA, { info: { ...ada, company: 'Analytical' } });
+    const b = await app.commands.create(siteA, { info: { name: { first: 'Grace' }, phones: { items: [{ phone: '+14155550100' }] } } });
+    const ids = async (payload: object) => (await app.queries.query(siteA, payload)).contacts.map((c) => c.id).sort();
+    expect(await ids({ filter: { 'info.name.first': { $ne: 'Ada' } } })).toEqual([b.id]);
+    expect(await ids({ filter: { id: { $in: [a.id, 'nope'] } } })).toEqual([a.id]);
+    expect(await ids({ filter: { 'info.name.first': { $startsWith: 'gr' } } })).toEqual([b.id]);
+    expect(await ids({ filter: { 'info.company': { $exists: true } } })).toEqual([a.id]);
+    expect(await ids({ filter: { createdDate: { $gte: a.createdDate, $lte: b.createdDate } } })).toEqual([a.id, b.id].sort());
+    expect(await ids({ filter: { createdDate: { $gt: '2999-01-01T00:00:00Z' } } })).toEqual([]);
+    expect(await ids({ search: 'lovel' })).toEqual([a.id]);
+    expect(await ids({ search: '555' })).toEqual([b.id]);
+    const basic = await app.queries.query(siteA, { filter: { id: a.id }, fieldsets: ['BASIC'] });
+    expect(basic.contacts[0]).toEqual({ id: a.id, revision: 1, primaryInfo: { email: 'ada@example.com' }, info: { name: ada.name } });
+  });
+
+  it('refuses filters outside the field table, naming the field', async () => {
+    await expect(app.queries.query(siteA, { filter: { 'info.secret': 1 } })).rejects.toThrow(/info\.secret/);
+    await expect(app.queries.query(siteA, { search: 'x'.repeat(101) })).rejects.toThrow(/search/);
+  });
+
+  it('rebuilds the read model from zero to the same documents, and ignores redelivered events', async () => {
+    const a = await app.commands.create(siteA, { info: ada });
+    await app.commands.update(siteA, { contactId: a.id, revision: 1, info: { company: 'Acme' } });
+    const b = await app.commands.create(siteA, { info: { name: { first: 'Gone' } } });
+    await app.commands.delete(siteA, { contactId: b.id });
+    const live = await reads.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } });
+
+    const rebuilt = new EmbeddedReadStore();
+    const replay = new ContactsProjection(events, rebuilt, logger);
+    await replay.start();
+    await replay.waitFor(await events.headPosition());
+    expect(await rebuilt.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } })).toEqual(live);
+
+    // A redelivery from an older checkpoint leaves the documents as they are.
+    await replay.stop();
+    await rebuilt.collection('projection_checkpoints').deleteMany({});
+    const again = new ContactsProjection(events, rebuilt, logger);
+    await again.start();
+    await again.waitFor(await events.headPosition());
+    expect(await rebuilt.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } })).toEqual(live);
+    await again.stop();
+  });
+});

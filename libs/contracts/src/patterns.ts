@@ -1,0 +1,22 @@
+/**
+ * Message patterns between the gateway and the services. On Kafka each pattern is a request
+ * topic and `<pattern>.reply` its reply topic; in standalone mode they name in-process handlers.
+ */
+export const ContactsPatterns = {
+  create: 'contacts.create',
+  update: 'contacts.update',
+  delete: 'contacts.delete',
+  get: 'contacts.get',
+  list: 'contacts.list',
+  query: 'contacts.query',
+  health: 'contacts.health',
+} as const;
+
+export type ContactsPattern = (typeof ContactsPatterns)[keyof typeof ContactsPatterns];
+
+/** Every service answers its health pattern with this. */
+export interface HealthReport {
+  service: string;
+  ready: boolean;
+  parts: Record<string, { ready: boolean; detail?: string }>;
+}

@@ -1,0 +1,11 @@
+/** Who is asking, for which site: travels with every message from the gateway to a service. */
+export interface RequestContext {
+  siteId: string;
+  actor: { type: 'API_KEY' | 'SYSTEM' | 'APP'; id: string };
+  correlationId: string;
+}
+
+export interface Envelope<Payload> {
+  context: RequestContext;
+  payload: Payload;
+}
