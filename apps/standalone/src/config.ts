@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { ApiKey, ApiKeyConfigError, parseApiKeys } from '@cp/gateway';
+
+export interface StandaloneConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Keys from API_KEYS; absent means "generate a key for the default site". */
+  apiKeys?: ApiKey[];
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the environment; a bad value stops the boot with a message naming it. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  let apiKeys: ApiKey[] | undefined;
+  if (env.API_KEYS !== undefined && env.API_KEYS.trim() !== '') {
+    try {
+      apiKeys = parseApiKeys(env.API_KEYS);
+    } catch (error) {
+      if (error instanceof ApiKeyConfigError) throw new ConfigError(error.message);
+      throw error;
+    }
+  }
+  return {
+    host: env.HOST || '127.0.0.1',
+    port,
+    dataDir: resolve(env.DATA_DIR || './data'),
+    apiKeys,
+  };
+}

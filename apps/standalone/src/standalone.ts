@@ -1,0 +1,77 @@
+import { INestApplication, INestMicroservice, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { join } from 'node:path';
+import { ContactsServiceModule } from '@cp/contacts-service';
+import { SqliteEventStore } from '@cp/event-store';
+import { GatewayModule, setupOpenApi } from '@cp/gateway';
+import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
+import { EmbeddedReadStore } from '@cp/read-store';
+import { StandaloneConfig } from './config';
+import { loadOrCreateDefaultKey } from './default-key';
+
+export interface RunningStandalone {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: LogLevel[] | false;
+  /** Called once with what a newcomer needs to get in when no API_KEYS were given. */
+  announce?: (lines: string[]) => void;
+}
+
+/**
+ * One process, zero setup: the gateway and every service, joined by the in-process transport,
+ * each service on its own SQLite event store under DATA_DIR and an embedded read store that is
+ * rebuilt from those events at start.
+ */
+export async function startStandalone(config: StandaloneConfig, options: StartOptions = {}): Promise<RunningStandalone> {
+  const logger = options.logger ?? ['log', 'warn', 'error'];
+  const broker = new InProcessBroker();
+  const apiKeys = config.apiKeys ?? [defaultKey(config, options.announce)];
+
+  const services: INestMicroservice[] = [];
+  const contacts = await NestFactory.createMicroservice(
+    ContactsServiceModule.register({
+      eventStore: new SqliteEventStore(join(config.dataDir, 'contacts-events.sqlite')),
+      readStore: new EmbeddedReadStore(),
+    }),
+    { strategy: new InProcessServer(broker), logger },
+  );
+  services.push(contacts);
+  await Promise.all(services.map((service) => service.listen()));
+
+  const gateway = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register({ services: { contacts: new ServiceClient(new InProcessClient(broker)) }, apiKeys }),
+    new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 }),
+    { logger },
+  );
+  setupOpenApi(gateway as INestApplication);
+  gateway.enableShutdownHooks();
+  await gateway.listen(config.port, config.host);
+  const address = gateway.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  return {
+    url: `http://${config.host}:${port}`,
+    close: async () => {
+      await gateway.close();
+      for (const service of services) await service.close();
+    },
+  };
+}
+
+function defaultKey(config: StandaloneConfig, announce: StartOptions['announce']) {
+  const { key, file, created } = loadOrCreateDefaultKey(config.dataDir);
+  const lines = created
+    ? [
+        'No API_KEYS set: generated an API key for the site "' + key.sites[0] + '" (shown once; stored in ' + file + ').',
+        `  Authorization: ${key.key}`,
+        `  wix-site-id:   ${key.sites[0]}`,
+        'Set API_KEYS to provision your own keys.',
+      ]
+    : [`No API_KEYS set: using the generated key stored in ${file} for the site "${key.sites[0]}".`];
+  announce?.(lines);
+  return key;
+}

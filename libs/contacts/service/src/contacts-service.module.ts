@@ -1,0 +1,53 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ContactsApplication, createContactsApplication } from '@cp/contacts-application';
+import { EventStore } from '@cp/event-store';
+import { RpcErrorFilter } from '@cp/messaging';
+import { ReadStore } from '@cp/read-store';
+import { ContactsMessageController } from './contacts.message-controller';
+import { CONTACTS_APPLICATION, CONTACTS_PORTS } from './tokens';
+
+export interface ContactsServiceOptions {
+  eventStore: EventStore;
+  readStore: ReadStore;
+}
+
+/** Starts the projection with the service and stops it (and the stores) on shutdown. */
+@Injectable()
+class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(CONTACTS_APPLICATION) private readonly app: ContactsApplication,
+    @Inject(CONTACTS_PORTS) private readonly ports: ContactsServiceOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.app.projection.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.app.projection.stop();
+    await this.ports.eventStore.close();
+    await this.ports.readStore.close();
+  }
+}
+
+/** The contacts service: owns the Contact aggregate, its events and its read model. */
+@Module({})
+export class ContactsServiceModule {
+  static register(options: ContactsServiceOptions): DynamicModule {
+    const logger = new Logger('ContactsProjection');
+    return {
+      module: ContactsServiceModule,
+      controllers: [ContactsMessageController],
+      providers: [
+        { provide: CONTACTS_PORTS, useValue: options },
+        {
+          provide: CONTACTS_APPLICATION,
+          useFactory: () => createContactsApplication({ eventStore: options.eventStore, readStore: options.readStore, logger }),
+        },
+        { provide: APP_FILTER, useClass: RpcErrorFilter },
+        ContactsLifecycle,
+      ],
+    };
+  }
+}

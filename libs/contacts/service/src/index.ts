@@ -1,0 +1,2 @@
+export * from './contacts-service.module';
+export * from './tokens';

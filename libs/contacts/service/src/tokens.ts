@@ -1,0 +1,2 @@
+export const CONTACTS_APPLICATION = Symbol('CONTACTS_APPLICATION');
+export const CONTACTS_PORTS = Symbol('CONTACTS_PORTS');

@@ -1,0 +1,56 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+
+/** An API key grants a set of sites and scopes; `*` means all. Provisioned from `API_KEYS`. */
+export interface ApiKey {
+  key: string;
+  sites: string[];
+  scopes: string[];
+  name?: string;
+}
+
+export class ApiKeyConfigError extends Error {}
+
+/** Parses and checks the `API_KEYS` JSON, so a typo stops the boot with a clear message. */
+export function parseApiKeys(json: string): ApiKey[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new ApiKeyConfigError('API_KEYS must be a JSON array of {"key","sites","scopes"}');
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new ApiKeyConfigError('API_KEYS must be a non-empty JSON array');
+  return parsed.map((entry, i) => {
+    const candidate = entry as Partial<ApiKey>;
+    const isStrings = (value: unknown): value is string[] =>
+      Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0);
+    if (typeof candidate.key !== 'string' || candidate.key.length < 16) {
+      throw new ApiKeyConfigError(`API_KEYS[${i}].key must be a string of at least 16 characters`);
+    }
+    if (!isStrings(candidate.sites)) throw new ApiKeyConfigError(`API_KEYS[${i}].sites must be a non-empty array of site ids or "*"`);
+    if (!isStrings(candidate.scopes)) throw new ApiKeyConfigError(`API_KEYS[${i}].scopes must be a non-empty array of scopes or "*"`);
+    return { key: candidate.key, sites: candidate.sites, scopes: candidate.scopes, name: candidate.name ?? `key-${i + 1}` };
+  });
+}
+
+/** Looks keys up by a hash so the comparison does not leak timing. */
+export class ApiKeyRegistry {
+  private readonly byHash = new Map<string, ApiKey>();
+
+  constructor(keys: readonly ApiKey[]) {
+    for (const key of keys) this.byHash.set(digest(key.key), key);
+  }
+
+  find(presented: string): ApiKey | undefined {
+    const hash = digest(presented);
+    const match = this.byHash.get(hash);
+    return match && timingSafeEqual(Buffer.from(digest(match.key)), Buffer.from(hash)) ? match : undefined;
+  }
+}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function grantsSite(key: ApiKey, siteId: string): boolean {
+  return key.sites.includes('*') || key.sites.includes(siteId);
+}

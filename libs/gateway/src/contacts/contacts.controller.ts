@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ContactsPatterns, CreateContactBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
+import { ServiceClient } from '@cp/messaging';
+import { Caller, RequirePermission } from '../auth/decorators';
+import { listParam, QueryParams, single } from '../http/query-params';
+import { CONTACTS_CLIENT } from '../service-clients';
+
+/** Contacts v4, under `/contacts/v4` and the `/_api/contacts/v4` prefix Wix's SDK uses off wixapis.com. */
+@ApiTags('Contacts')
+@ApiSecurity('apiKey')
+@ApiHeader({ name: 'wix-site-id', required: true, description: 'The site the call acts on' })
+@Controller(['contacts/v4/contacts', '_api/contacts/v4/contacts'])
+export class ContactsController {
+  constructor(@Inject(CONTACTS_CLIENT) private readonly contacts: ServiceClient) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Create Contact', description: '409 DUPLICATE_CONTACT_EXISTS when the email (or, with no email, the phone) is taken, unless allowDuplicates.' })
+  @ApiOkResponse({ description: '{ contact }' })
+  create(@Caller() context: RequestContext, @Body() body: CreateContactBody) {
+    return this.send(ContactsPatterns.create, context, { info: body.info, allowDuplicates: body.allowDuplicates });
+  }
+
+  @Post('query')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'Query Contacts', description: 'Body { query: { filter, sort, paging, fieldsets, fields }, search } or the same keys at top level.' })
+  @ApiOkResponse({ description: '{ contacts, pagingMetadata }' })
+  query(@Caller() context: RequestContext, @Body() body: QueryContactsBody) {
+    const query = body.query ?? {};
+    return this.send(ContactsPatterns.query, context, {
+      filter: query.filter ?? body.filter,
+      sort: query.sort ?? body.sort,
+      paging: query.paging ?? body.paging,
+      fieldsets: query.fieldsets ?? body.fieldsets,
+      fields: query.fields ?? body.fields,
+      search: body.search,
+    });
+  }
+
+  @Get()
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'List Contacts', description: 'Query params sort.fieldName, sort.order, paging.limit, paging.offset, fieldsets, fields.' })
+  @ApiOkResponse({ description: '{ contacts, pagingMetadata }' })
+  list(@Caller() context: RequestContext, @Query() params: QueryParams) {
+    const fieldName = single(params, 'sort.fieldName');
+    return this.send(ContactsPatterns.list, context, {
+      sort: fieldName ? { fieldName, order: single(params, 'sort.order') } : undefined,
+      paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') },
+      fieldsets: listParam(params, 'fieldsets'),
+      fields: listParam(params, 'fields'),
+    });
+  }
+
+  @Get(':id')
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'Get Contact' })
+  @ApiOkResponse({ description: '{ contact, responseType }' })
+  get(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams) {
+    return this.send(ContactsPatterns.get, context, { contactId, fieldsets: listParam(params, 'fieldsets'), fields: listParam(params, 'fields') });
+  }
+
+  @Patch(':id')
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Update Contact', description: 'Each top-level info key present replaces the stored one. 409 REVISION_MISMATCH on a stale revision.' })
+  @ApiOkResponse({ description: '{ contact }' })
+  update(@Caller() context: RequestContext, @Param('id') contactId: string, @Body() body: UpdateContactBody) {
+    return this.send(ContactsPatterns.update, context, {
+      contactId,
+      revision: body.revision,
+      info: body.info,
+      allowDuplicates: body.allowDuplicates,
+    });
+  }
+
+  @Delete(':id')
+  @RequirePermission('CONTACTS.DELETE')
+  @ApiOperation({ summary: 'Delete Contact' })
+  @ApiOkResponse({ description: '{}' })
+  delete(@Caller() context: RequestContext, @Param('id') contactId: string) {
+    return this.send(ContactsPatterns.delete, context, { contactId });
+  }
+
+  private send(pattern: string, context: RequestContext, payload: object) {
+    return this.contacts.send(pattern, { context, payload });
+  }
+}

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ApiKey, ApiKeyRegistry } from './auth/api-keys';
+import { API_KEY_REGISTRY, AuthGuard } from './auth/auth.guard';
+import { ContactsController } from './contacts/contacts.controller';
+import { HealthController } from './health/health.controller';
+import { HttpErrorFilter } from './http/http-error.filter';
+import { createValidationPipe } from './http/validation';
+import { CONTACTS_CLIENT, GatewayServices } from './service-clients';
+
+export interface GatewayOptions {
+  services: GatewayServices;
+  apiKeys: readonly ApiKey[];
+}
+
+/** The public REST API. It holds no domain logic: it authenticates, validates and forwards. */
+@Module({})
+export class GatewayModule {
+  static register(options: GatewayOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [HealthController, ContactsController],
+      providers: [
+        { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
+        { provide: CONTACTS_CLIENT, useValue: options.services.contacts },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

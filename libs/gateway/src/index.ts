@@ -1,0 +1,6 @@
+export * from './auth/api-keys';
+export * from './auth/permissions';
+export * from './gateway.module';
+export * from './openapi';
+export * from './service-clients';
+export * from './http/http-error.filter';
