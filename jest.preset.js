@@ -22,7 +22,11 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // content-disposition 3 (under @fastify/static) ships ESM only; Node 20 loads it with
+    // require(esm), jest does not, so it is compiled for tests.
+    '^.+/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec).ts'],
