@@ -23,7 +23,7 @@ export default [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:testing'] },
             { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:util', 'type:infra', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:application', 'type:domain', 'type:util', 'type:infra', 'type:contracts', 'type:testing'] },

@@ -12,7 +12,7 @@ function sdkFor(app: Harness, apiKey: string, siteId: string) {
     modules: { contacts },
     auth: ApiKeyStrategy({ apiKey, siteId }),
     host: { apiBaseUrl: host },
-    fetch: (url: RequestInfo | URL, init?: RequestInit) => fetch(String(url).replace(/^https:/, 'http:'), init),
+    fetch: (url: string | URL, init?: RequestInit) => fetch(String(url).replace(/^https:/, 'http:'), init),
   } as never) as unknown as { contacts: typeof contacts };
 }
 

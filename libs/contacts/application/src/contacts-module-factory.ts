@@ -4,7 +4,8 @@ import { Clock, IdSource, systemClock, uuidSource } from './clock';
 import { ContactCommands } from './contact-commands';
 import { ContactQueries } from './contact-queries';
 import { ContactRepository } from './contact-repository';
-import { ContactsProjection, ProjectionLogger } from './contacts-projection';
+import { ProjectionLogger } from '@cp/projection';
+import { ContactsProjection } from './contacts-projection';
 import { IdentityClaims } from './identity-claims';
 
 export interface ContactsApplication {

@@ -3,7 +3,6 @@ export * from './streams';
 export * from './contact-repository';
 export * from './identity-claims';
 export * from './contact-read-model';
-export * from './projection-checkpoints';
 export * from './contacts-projection';
 export * from './contact-commands';
 export * from './contact-queries';

@@ -1,0 +1,3 @@
+export * from './keys';
+export * from './display-name';
+export * from './catalog';

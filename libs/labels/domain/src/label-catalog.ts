@@ -1,0 +1,104 @@
+import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, findByDisplayName, validDisplayName } from '@cp/catalog-domain';
+import { AppError } from '@cp/errors';
+
+/**
+ * A site's labels form one aggregate, the label catalog (stream `labels-<siteId>`), so that
+ * concurrent Find Or Create calls cannot create the same label twice and the quota holds.
+ */
+export type LabelType = 'SYSTEM' | 'USER_DEFINED' | 'WIX_APP_DEFINED';
+
+export interface LabelDefinition {
+  key: string;
+  namespace: string;
+  namespaceDisplayName: string;
+  displayName: string;
+  labelType: LabelType;
+}
+
+export type Label = Dated<LabelDefinition>;
+export type LabelCatalog = Catalog<LabelDefinition>;
+
+export type LabelCatalogEvent =
+  | { type: 'LabelCatalogOpened'; data: { system: LabelDefinition[] } }
+  | { type: 'LabelCreated'; data: LabelDefinition }
+  | { type: 'LabelRenamed'; data: { key: string; displayName: string } }
+  | { type: 'LabelDeleted'; data: { key: string } };
+
+export type LabelCatalogEventRecord = LabelCatalogEvent & { occurredAt: string };
+
+export const LABEL_LIMITS = { keyLength: 80, displayNameLength: 180, namespaceLength: 25 };
+export const CUSTOM_NAMESPACE = 'custom';
+
+/** The system labels every site starts with. */
+export const SYSTEM_LABELS: readonly LabelDefinition[] = [
+  { key: 'contacts.contacted-me', namespace: 'contacts', namespaceDisplayName: 'Contacts', displayName: 'Contacted Me', labelType: 'SYSTEM' },
+  { key: 'contacts.customers', namespace: 'contacts', namespaceDisplayName: 'Contacts', displayName: 'Customers', labelType: 'SYSTEM' },
+];
+
+const catalog = catalogEvolver<LabelDefinition>({
+  opened: 'LabelCatalogOpened',
+  created: 'LabelCreated',
+  renamed: 'LabelRenamed',
+  deleted: 'LabelDeleted',
+});
+
+export const evolveLabelCatalog = (state: LabelCatalog, event: LabelCatalogEventRecord) =>
+  catalog.evolve(state, event as CatalogEventRecord<LabelDefinition>);
+export const foldLabelCatalog = (events: readonly LabelCatalogEventRecord[]) =>
+  catalog.fold(events as readonly CatalogEventRecord<LabelDefinition>[]);
+
+/** Opens a site's catalog with its system labels; a no-op once opened. */
+export function openLabelCatalog(state: LabelCatalog): LabelCatalogEvent[] {
+  return state.opened ? [] : [{ type: 'LabelCatalogOpened', data: { system: SYSTEM_LABELS.map((l) => ({ ...l })) } }];
+}
+
+export interface FindOrCreateLabelResult {
+  events: LabelCatalogEvent[];
+  key: string;
+  newLabel: boolean;
+}
+
+/** Returns the label with exactly this display name, or creates one in the `custom` namespace. */
+export function findOrCreateLabel(state: LabelCatalog, displayName: unknown, quota: number): FindOrCreateLabelResult {
+  const name = validDisplayName(displayName, LABEL_LIMITS.displayNameLength);
+  const existing = findByDisplayName(state, name);
+  if (existing) return { events: [], key: existing.key, newLabel: false };
+  const customCount = countEntries(state, (label) => label.labelType === 'USER_DEFINED');
+  if (customCount >= quota) {
+    throw AppError.precondition('LABELS_QUOTA_REACHED', `A site can have at most ${quota} labels`, {
+      labelsQuota: quota,
+      labelsCurrentTotal: customCount,
+    });
+  }
+  const key = allocateKey(CUSTOM_NAMESPACE, name, (candidate) => state.usedKeys.has(candidate), LABEL_LIMITS.keyLength);
+  const definition: LabelDefinition = { key, namespace: CUSTOM_NAMESPACE, namespaceDisplayName: 'Custom', displayName: name, labelType: 'USER_DEFINED' };
+  return { events: [...openLabelCatalog(state), { type: 'LabelCreated', data: definition }], key, newLabel: true };
+}
+
+export function renameLabel(state: LabelCatalog, key: string, displayName: unknown): LabelCatalogEvent[] {
+  const label = editableLabel(state, key, 'renamed');
+  const name = validDisplayName(displayName, LABEL_LIMITS.displayNameLength, 'label.displayName');
+  if (name === label.displayName) return [];
+  const clash = findByDisplayName(state, name);
+  if (clash) throw AppError.conflict('LABEL_ALREADY_EXISTS', `Another label is already named ${name}`, { key: clash.key });
+  return [{ type: 'LabelRenamed', data: { key, displayName: name } }];
+}
+
+export function deleteLabel(state: LabelCatalog, key: string): LabelCatalogEvent[] {
+  editableLabel(state, key, 'deleted');
+  return [{ type: 'LabelDeleted', data: { key } }];
+}
+
+export function requireLabel(state: LabelCatalog, key: string): Label {
+  const label = state.entries.get(key);
+  if (!label) throw AppError.notFound('LABEL_NOT_FOUND', `No label with key ${key}`, { key });
+  return label;
+}
+
+function editableLabel(state: LabelCatalog, key: string, verb: string): Label {
+  const label = requireLabel(state, key);
+  if (label.labelType !== 'USER_DEFINED') {
+    throw AppError.precondition('LABEL_NOT_EDITABLE', `${label.labelType} labels cannot be ${verb}`, { key });
+  }
+  return label;
+}

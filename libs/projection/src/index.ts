@@ -1,0 +1,2 @@
+export * from './checkpointed-projection';
+export * from './projection-checkpoints';
