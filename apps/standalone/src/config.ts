@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { ApiKey, ApiKeyConfigError, parseApiKeys } from '@cp/gateway';
+import { DEFAULT_LABEL_QUOTA } from '@cp/labels-service';
 
 export interface StandaloneConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** Custom labels a site may have (LABEL_QUOTA). */
+  labelQuota: number;
   /** Keys from API_KEYS; absent means "generate a key for the default site". */
   apiKeys?: ApiKey[];
 }
@@ -15,6 +18,8 @@ export class ConfigError extends Error {}
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  const labelQuota = env.LABEL_QUOTA === undefined || env.LABEL_QUOTA === '' ? DEFAULT_LABEL_QUOTA : Number(env.LABEL_QUOTA);
+  if (!Number.isInteger(labelQuota) || labelQuota < 1) throw new ConfigError(`LABEL_QUOTA must be a positive integer, got "${env.LABEL_QUOTA}"`);
   let apiKeys: ApiKey[] | undefined;
   if (env.API_KEYS !== undefined && env.API_KEYS.trim() !== '') {
     try {
@@ -28,6 +33,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     host: env.HOST || '127.0.0.1',
     port,
     dataDir: resolve(env.DATA_DIR || './data'),
+    labelQuota,
     apiKeys,
   };
 }

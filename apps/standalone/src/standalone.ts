@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
 import { ContactsServiceModule } from '@cp/contacts-service';
+import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
+import { LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
 import { GatewayModule, setupOpenApi } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
@@ -31,19 +33,32 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const broker = new InProcessBroker();
   const apiKeys = config.apiKeys ?? [defaultKey(config, options.announce)];
 
-  const services: INestMicroservice[] = [];
-  const contacts = await NestFactory.createMicroservice(
+  const client = () => new ServiceClient(new InProcessClient(broker));
+  const store = (service: string) => new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
+  const serviceModules = [
     ContactsServiceModule.register({
-      eventStore: new SqliteEventStore(join(config.dataDir, 'contacts-events.sqlite')),
+      eventStore: store('contacts'),
       readStore: new EmbeddedReadStore(),
+      labels: client(),
+      extendedFields: client(),
     }),
-    { strategy: new InProcessServer(broker), logger },
-  );
-  services.push(contacts);
-  await Promise.all(services.map((service) => service.listen()));
+    LabelsServiceModule.register({
+      eventStore: store('labels'),
+      readStore: new EmbeddedReadStore(),
+      bus: new InProcessClient(broker),
+      labelQuota: config.labelQuota,
+    }),
+    ExtendedFieldsServiceModule.register({ eventStore: store('extended-fields'), readStore: new EmbeddedReadStore(), bus: new InProcessClient(broker) }),
+  ];
+  const services: INestMicroservice[] = [];
+  for (const module of serviceModules) {
+    const service = await NestFactory.createMicroservice(module, { strategy: new InProcessServer(broker), logger });
+    await service.listen();
+    services.push(service);
+  }
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: new ServiceClient(new InProcessClient(broker)) }, apiKeys }),
+    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client() }, apiKeys }),
     new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 }),
     { logger },
   );

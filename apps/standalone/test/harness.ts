@@ -28,10 +28,10 @@ export interface Harness {
 }
 
 /** Starts the standalone app on a free port with its own data directory. */
-export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'contacts-e2e-'));
   const apiKeys = options.apiKeys === null ? undefined : (options.apiKeys ?? TEST_KEYS);
-  const start = () => startStandalone({ host: '127.0.0.1', port: 0, dataDir, apiKeys }, { logger: false });
+  const start = () => startStandalone({ host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000 }, { logger: false });
   const harness: Harness = {
     running: await start(),
     dataDir,
@@ -57,4 +57,17 @@ export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir
     },
   };
   return harness;
+}
+
+/** Retries a check until it passes: for effects that land asynchronously (definition clean-ups). */
+export async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
 }

@@ -1,19 +1,25 @@
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
-import { contacts } from '@wix/crm';
-import { Harness, KEYS, startHarness } from './harness';
+import { contacts, extendedFields, labels } from '@wix/crm';
+import { eventually, Harness, KEYS, startHarness } from './harness';
 
 /**
  * Wix's own JavaScript SDK, pointed at our host. The SDK always builds `https://<apiBaseUrl>`;
  * over plain HTTP a fetch that downgrades the scheme is all it needs (docs/sdk.md).
  */
-function sdkFor(app: Harness, apiKey: string, siteId: string) {
+interface Sdk {
+  contacts: typeof contacts;
+  labels: typeof labels;
+  extendedFields: typeof extendedFields;
+}
+
+function sdkFor(app: Harness, apiKey: string, siteId: string): Sdk {
   const host = new URL(app.url).host;
   return createClient({
-    modules: { contacts },
+    modules: { contacts, labels, extendedFields },
     auth: ApiKeyStrategy({ apiKey, siteId }),
     host: { apiBaseUrl: host },
     fetch: (url: string | URL, init?: RequestInit) => fetch(String(url).replace(/^https:/, 'http:'), init),
-  } as never) as unknown as { contacts: typeof contacts };
+  } as never) as unknown as Sdk;
 }
 
 interface SdkError {
@@ -32,7 +38,7 @@ async function sdkError(call: Promise<unknown>): Promise<{ status: number; code?
 
 describe("Wix's JavaScript SDK against the standalone gateway", () => {
   let app: Harness;
-  let sdk: { contacts: typeof contacts };
+  let sdk: Sdk;
 
   beforeAll(async () => {
     app = await startHarness();
@@ -119,5 +125,67 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
     expect(query.items).toEqual([]);
     const forbidden = sdkFor(app, KEYS.siteB, 'site-a');
     expect((await sdkError(forbidden.contacts.getContact(contact!._id!))).status).toBe(403);
+  });
+
+  it('runs the whole labels flow', async () => {
+    const site = sdkFor(app, KEYS.everything, 'site-sdk-labels');
+    const created = await site.labels.findOrCreateLabel('Very Important');
+    expect(created.newLabel).toBe(true);
+    expect(created.label).toMatchObject({ key: 'custom.very-important', displayName: 'Very Important', labelType: 'USER_DEFINED' });
+    expect(created.label?._createdDate).toBeInstanceOf(Date);
+    expect((await site.labels.findOrCreateLabel('Very Important')).newLabel).toBe(false);
+
+    expect(await site.labels.getLabel('custom.very-important')).toMatchObject({ displayName: 'Very Important' });
+    expect(await site.labels.renameLabel('custom.very-important', { displayName: 'VIP' })).toMatchObject({ key: 'custom.very-important', displayName: 'VIP' });
+    const listed = await site.labels.listLabels({ labelType: 'USER_DEFINED' } as never);
+    expect(listed.labels?.map((l) => l.displayName)).toEqual(['VIP']);
+    const queried = await site.labels.queryLabels().startsWith('displayName', 'V').find();
+    expect(queried.items.map((l) => l.key)).toEqual(['custom.very-important']);
+    const system = await site.labels.queryLabels().eq('labelType', 'SYSTEM').find();
+    expect(system.items.map((l) => l.key)).toEqual(expect.arrayContaining(['contacts.customers']));
+
+    const { contact } = await site.contacts.createContact({ name: { first: 'Labelled' } } as never);
+    const labeled = await site.contacts.labelContact(contact!._id!, ['custom.very-important', 'contacts.customers']);
+    expect(labeled.contact?.revision).toBe(2);
+    expect(labeled.contact?.info?.labelKeys?.items).toEqual(['custom.very-important', 'contacts.customers']);
+    const found = await site.contacts.queryContacts().hasSome('info.labelKeys', ['custom.very-important']).find();
+    expect(found.items.map((c) => c._id)).toEqual([contact!._id]);
+    const unlabeled = await site.contacts.unlabelContact(contact!._id!, ['contacts.customers']);
+    expect(unlabeled.contact?.info?.labelKeys?.items).toEqual(['custom.very-important']);
+    expect((await sdkError(site.contacts.labelContact(contact!._id!, ['custom.nothing'])))).toMatchObject({ status: 404, code: 'LABEL_NOT_FOUND' });
+
+    await site.labels.deleteLabel('custom.very-important');
+    expect((await sdkError(site.labels.getLabel('custom.very-important'))).status).toBe(404);
+    await eventually(async () => {
+      const after = await site.contacts.getContact(contact!._id!);
+      expect(after.revision).toBe(4);
+      expect(after.info?.labelKeys?.items ?? []).toEqual([]);
+    });
+  });
+
+  it('runs the whole extended-fields flow', async () => {
+    const site = sdkFor(app, KEYS.everything, 'site-sdk-fields');
+    const created = await site.extendedFields.findOrCreateExtendedField('Loyalty points', 'NUMBER' as never);
+    expect(created).toMatchObject({ newField: true, field: { key: 'custom.loyalty-points', dataType: 'NUMBER', fieldType: 'USER_DEFINED' } });
+    expect(await site.extendedFields.getExtendedField('custom.loyalty-points')).toMatchObject({ displayName: 'Loyalty points' });
+    expect(await site.extendedFields.renameExtendedField('custom.loyalty-points', { displayName: 'Points' })).toMatchObject({ displayName: 'Points' });
+    const custom = await site.extendedFields.listExtendedFields({ fieldType: 'USER_DEFINED' } as never);
+    expect(custom.fields?.map((f) => f.key)).toEqual(['custom.loyalty-points']);
+    const numbers = await site.extendedFields.queryExtendedFields().eq('dataType', 'NUMBER').find();
+    expect(numbers.items.map((f) => f.key)).toEqual(expect.arrayContaining(['custom.loyalty-points', 'ecom.numOfPurchases']));
+
+    const { contact } = await site.contacts.createContact({ name: { first: 'Points' }, extendedFields: { items: { 'custom.loyalty-points': 120 } } } as never);
+    expect(contact?.info?.extendedFields?.items?.['custom.loyalty-points']).toBe(120);
+    const wrongType = await sdkError(site.contacts.createContact({ name: { first: 'X' }, extendedFields: { items: { 'custom.loyalty-points': 'lots' } } } as never));
+    expect(wrongType.status).toBe(400);
+    const readOnly = await sdkError(site.contacts.updateContact(contact!._id!, { extendedFields: { items: { 'ecom.totalSpentAmount': 5 } } } as never, 1));
+    expect(readOnly.status).toBe(400);
+
+    await site.extendedFields.deleteExtendedField('custom.loyalty-points');
+    await eventually(async () => {
+      const after = await site.contacts.getContact(contact!._id!);
+      expect(after.revision).toBe(2);
+      expect(after.info?.extendedFields?.items?.['custom.loyalty-points']).toBeUndefined();
+    });
   });
 });

@@ -52,3 +52,8 @@ export interface PagingMetadata {
   total: number;
   tooManyToCount: boolean;
 }
+
+export interface LabelContactPayload {
+  contactId: string;
+  labelKeys: string[];
+}

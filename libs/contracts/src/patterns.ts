@@ -9,6 +9,8 @@ export const ContactsPatterns = {
   get: 'contacts.get',
   list: 'contacts.list',
   query: 'contacts.query',
+  label: 'contacts.label',
+  unlabel: 'contacts.unlabel',
   health: 'contacts.health',
 } as const;
 

@@ -2,11 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKey, ApiKeyRegistry } from './auth/api-keys';
 import { API_KEY_REGISTRY, AuthGuard } from './auth/auth.guard';
+import { ExtendedFieldsController } from './catalog/extended-fields.controller';
+import { LabelsController } from './catalog/labels.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { createValidationPipe } from './http/validation';
-import { CONTACTS_CLIENT, GatewayServices } from './service-clients';
+import { CONTACTS_CLIENT, EXTENDED_FIELDS_CLIENT, GATEWAY_SERVICES, GatewayServices, LABELS_CLIENT } from './service-clients';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -19,10 +21,13 @@ export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, ContactsController],
+      controllers: [HealthController, ContactsController, LabelsController, ExtendedFieldsController],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
+        { provide: GATEWAY_SERVICES, useValue: options.services },
         { provide: CONTACTS_CLIENT, useValue: options.services.contacts },
+        { provide: LABELS_CLIENT, useValue: options.services.labels },
+        { provide: EXTENDED_FIELDS_CLIENT, useValue: options.services.extendedFields },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -9,6 +9,8 @@ export type EventListener = (data: unknown) => Promise<void>;
 export class InProcessBroker {
   private readonly requestHandlers = new Map<string, RequestHandler>();
   private readonly eventListeners = new Map<string, EventListener[]>();
+  /** Events published before anyone listens wait here, as they would on a broker's topic. */
+  private readonly pending = new Map<string, unknown[]>();
 
   serve(pattern: string, handler: RequestHandler): void {
     if (this.requestHandlers.has(pattern)) throw new Error(`A handler for ${pattern} is already registered`);
@@ -17,6 +19,11 @@ export class InProcessBroker {
 
   listen(pattern: string, listener: EventListener): void {
     this.eventListeners.set(pattern, [...(this.eventListeners.get(pattern) ?? []), listener]);
+    const waiting = this.pending.get(pattern) ?? [];
+    this.pending.delete(pattern);
+    void (async () => {
+      for (const data of waiting) await listener(data);
+    })();
   }
 
   remove(patterns: Iterable<string>): void {
@@ -36,8 +43,13 @@ export class InProcessBroker {
     return roundTrip(await handler(roundTrip(data)));
   }
 
+  /** Resolves once every listener has handled the event (or it is queued for the first listener). */
   async publish(pattern: string, data: unknown): Promise<void> {
     const listeners = this.eventListeners.get(pattern) ?? [];
+    if (listeners.length === 0) {
+      this.pending.set(pattern, [...(this.pending.get(pattern) ?? []), roundTrip(data)]);
+      return;
+    }
     await Promise.all(listeners.map((listener) => listener(roundTrip(data))));
   }
 }

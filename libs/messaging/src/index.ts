@@ -2,3 +2,5 @@ export * from './in-process-broker';
 export * from './in-process-transport';
 export * from './rpc-error.filter';
 export * from './service-client';
+export * from './integration-relay';
+export * from './health';

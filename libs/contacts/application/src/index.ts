@@ -7,3 +7,6 @@ export * from './contacts-projection';
 export * from './contact-commands';
 export * from './contact-queries';
 export * from './contacts-module-factory';
+export * from './definitions';
+export * from './contact-references';
+export * from './definition-cleanup';

@@ -14,7 +14,9 @@ export type ContactEvent =
   | { type: 'ContactUpdated'; data: { info: Partial<Record<keyof ContactInfo, unknown>> } }
   | { type: 'ContactDeleted'; data: { contactId: string } }
   | { type: 'ContactExtendedFieldsSet'; data: { values: Record<string, ExtendedFieldValue> } }
-  | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } };
+  | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } }
+  | { type: 'ContactLabeled'; data: { labelKeys: string[] } }
+  | { type: 'ContactUnlabeled'; data: { labelKeys: string[] } };
 
 export type ContactEventType = ContactEvent['type'];
 
@@ -27,4 +29,6 @@ export const CONTACT_EVENT_TYPES: readonly ContactEventType[] = [
   'ContactDeleted',
   'ContactExtendedFieldsSet',
   'ContactExtendedFieldsRemoved',
+  'ContactLabeled',
+  'ContactUnlabeled',
 ];

@@ -5,7 +5,9 @@ import {
   createContact,
   deleteContact,
   fold,
+  labelContact,
   removeExtendedFieldValues,
+  unlabelContact,
   setExtendedFieldValues,
   toContactView,
   updateContact,
@@ -179,5 +181,28 @@ describe('Contact aggregate', () => {
       expect(view.info.extendedFields!.items['contacts.displayByFirstName']).toBe('Ada Lovelace');
       expect(view.info.extendedFields!.items['contacts.displayByLastName']).toBe('Lovelace Ada');
     });
+  });
+});
+
+describe('labels on a contact', () => {
+  const base = () => fold(at(createContact(undefined, { contactId: 'c1', info: { name: { first: 'Ada' }, labelKeys: { items: ['custom.a'] } } }, newId)))!;
+  const replay = (state: ContactState, events: ContactEvent[]) =>
+    fold([...at(createContact(undefined, { contactId: "c1", info: state.info as Record<string, unknown> }, newId)), ...at(events)])!;
+
+  it('adds only new labels, one event, one revision', () => {
+    const state = base();
+    expect(labelContact(state, ['custom.a'])).toEqual([]);
+    const events = labelContact(state, ['custom.a', 'custom.b', 'custom.b']);
+    expect(events).toEqual([{ type: 'ContactLabeled', data: { labelKeys: ['custom.b'] } }]);
+    const labeled = replay(state, events);
+    expect(labeled.info.labelKeys!.items).toEqual(['custom.a', 'custom.b']);
+    expect(labeled.revision).toBe(2);
+  });
+
+  it('removes only labels it has', () => {
+    const state = base();
+    expect(unlabelContact(state, ['custom.z'])).toEqual([]);
+    const unlabeled = replay(state, unlabelContact(state, ['custom.a', 'custom.z']));
+    expect(unlabeled.info.labelKeys).toBeUndefined();
   });
 });

@@ -39,6 +39,10 @@ export function evolve(state: ContactState | undefined, event: ContactEventRecor
       return { ...next, deleted: true };
     case 'ContactExtendedFieldsSet':
       return { ...next, info: withExtendedFields(state.info, { ...extendedFieldsOf(state.info), ...event.data.values }) };
+    case 'ContactLabeled':
+      return { ...next, info: withLabels(state.info, [...labelsOf(state.info), ...event.data.labelKeys]) };
+    case 'ContactUnlabeled':
+      return { ...next, info: withLabels(state.info, labelsOf(state.info).filter((key) => !event.data.labelKeys.includes(key))) };
     case 'ContactExtendedFieldsRemoved': {
       const remaining = { ...extendedFieldsOf(state.info) };
       for (const key of event.data.keys) delete remaining[key];
@@ -58,6 +62,15 @@ function applyInfoPatch(info: ContactInfo, patch: Partial<Record<ContactInfoKey,
     else next[key] = value;
   }
   return next as ContactInfo;
+}
+
+function labelsOf(info: ContactInfo): string[] {
+  return info.labelKeys?.items ?? [];
+}
+
+function withLabels(info: ContactInfo, keys: string[]): ContactInfo {
+  const { labelKeys: _dropped, ...rest } = info;
+  return keys.length > 0 ? { ...rest, labelKeys: { items: [...new Set(keys)] } } : rest;
 }
 
 function extendedFieldsOf(info: ContactInfo): Record<string, ExtendedFieldValue> {
@@ -120,6 +133,20 @@ export function removeExtendedFieldValues(state: ContactState | undefined, keys:
   const current = existing(state);
   const held = keys.filter((key) => key in extendedFieldsOf(current.info));
   return held.length > 0 ? [{ type: 'ContactExtendedFieldsRemoved', data: { keys: held } }] : [];
+}
+
+/** Adds labels (which the caller has checked exist); keys the contact already has produce no event. */
+export function labelContact(state: ContactState | undefined, labelKeys: readonly string[]): ContactEvent[] {
+  const current = existing(state);
+  const added = [...new Set(labelKeys)].filter((key) => !labelsOf(current.info).includes(key));
+  return added.length > 0 ? [{ type: 'ContactLabeled', data: { labelKeys: added } }] : [];
+}
+
+/** Removes labels; keys the contact does not have produce no event. */
+export function unlabelContact(state: ContactState | undefined, labelKeys: readonly string[]): ContactEvent[] {
+  const current = existing(state);
+  const removed = [...new Set(labelKeys)].filter((key) => labelsOf(current.info).includes(key));
+  return removed.length > 0 ? [{ type: 'ContactUnlabeled', data: { labelKeys: removed } }] : [];
 }
 
 export function existing(state: ContactState | undefined): ContactState {

@@ -2,14 +2,18 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { APP_FILTER } from '@nestjs/core';
 import { ContactsApplication, createContactsApplication } from '@cp/contacts-application';
 import { EventStore } from '@cp/event-store';
-import { RpcErrorFilter } from '@cp/messaging';
+import { RpcErrorFilter, ServiceClient } from '@cp/messaging';
 import { ReadStore } from '@cp/read-store';
 import { ContactsMessageController } from './contacts.message-controller';
+import { ServiceDefinitionOwners } from './definition-owners';
 import { CONTACTS_APPLICATION, CONTACTS_PORTS } from './tokens';
 
 export interface ContactsServiceOptions {
   eventStore: EventStore;
   readStore: ReadStore;
+  /** The owners of label and field definitions, asked when the local copy misses a key. */
+  labels: ServiceClient;
+  extendedFields: ServiceClient;
 }
 
 /** Starts the projection with the service and stops it (and the stores) on shutdown. */
@@ -43,7 +47,12 @@ export class ContactsServiceModule {
         { provide: CONTACTS_PORTS, useValue: options },
         {
           provide: CONTACTS_APPLICATION,
-          useFactory: () => createContactsApplication({ eventStore: options.eventStore, readStore: options.readStore, logger }),
+          useFactory: () => createContactsApplication({
+            eventStore: options.eventStore,
+            readStore: options.readStore,
+            owners: new ServiceDefinitionOwners(options.labels, options.extendedFields),
+            logger,
+          }),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },
         ContactsLifecycle,

@@ -1,5 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { ContactsApplication } from '@cp/contacts-application';
 import {
   ContactsPatterns,
@@ -8,10 +8,13 @@ import {
   Envelope,
   GetContactPayload,
   HealthReport,
+  LabelContactPayload,
   ListContactsPayload,
   QueryContactsPayload,
+  Topics,
   UpdateContactPayload,
 } from '@cp/contracts';
+import { healthReport, integrationEventOf } from '@cp/messaging';
 import { EventStore } from '@cp/event-store';
 import { ReadStore } from '@cp/read-store';
 import { CONTACTS_APPLICATION, CONTACTS_PORTS } from './tokens';
@@ -55,20 +58,32 @@ export class ContactsMessageController {
     return this.app.queries.query(message.context, message.payload);
   }
 
+  @MessagePattern(ContactsPatterns.label)
+  async label(@Payload() message: Envelope<LabelContactPayload>) {
+    return { contact: await this.app.commands.label(message.context, message.payload) };
+  }
+
+  @MessagePattern(ContactsPatterns.unlabel)
+  async unlabel(@Payload() message: Envelope<LabelContactPayload>) {
+    return { contact: await this.app.commands.unlabel(message.context, message.payload) };
+  }
+
+  @EventPattern(Topics.labels)
+  onLabelEvent(@Payload() message: unknown) {
+    return this.app.definitionEvents.onLabelEvent(integrationEventOf(message));
+  }
+
+  @EventPattern(Topics.extendedFields)
+  onFieldEvent(@Payload() message: unknown) {
+    return this.app.definitionEvents.onFieldEvent(integrationEventOf(message));
+  }
+
   @MessagePattern(ContactsPatterns.health)
-  async health(): Promise<HealthReport> {
-    const check = async (probe: () => Promise<void>) =>
-      probe().then(
-        () => ({ ready: true }),
-        (error: unknown) => ({ ready: false, detail: error instanceof Error ? error.message : String(error) }),
-      );
-    const parts = {
-      eventStore: await check(() => this.ports.eventStore.ping()),
-      readStore: await check(() => this.ports.readStore.ping()),
-      projection: this.app.projection.ready
-        ? { ready: true }
-        : { ready: false, detail: `catching up (at position ${this.app.projection.processedPosition})` },
-    };
-    return { service: 'contacts', ready: Object.values(parts).every((p) => p.ready), parts };
+  health(): Promise<HealthReport> {
+    return healthReport('contacts', {
+      eventStore: () => this.ports.eventStore.ping(),
+      readStore: () => this.ports.readStore.ping(),
+      projection: () => this.app.projection.ready || `catching up (at position ${this.app.projection.processedPosition})`,
+    });
   }
 }

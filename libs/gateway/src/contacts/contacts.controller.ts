@@ -1,10 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ContactsPatterns, CreateContactBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
+import { ContactsPatterns, CreateContactBody, LabelKeysBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
 import { listParam, QueryParams, single } from '../http/query-params';
 import { CONTACTS_CLIENT } from '../service-clients';
+import { AppError } from '@cp/errors';
+
+function requireLabelKeys(keys: string[] | undefined): string[] {
+  if (!keys || keys.length === 0) throw AppError.invalidField('labelKeys', 'give at least one label key', 'REQUIRED');
+  return keys;
+}
 
 /** Contacts v4, under `/contacts/v4` and the `/_api/contacts/v4` prefix Wix's SDK uses off wixapis.com. */
 @ApiTags('Contacts')
@@ -73,6 +79,23 @@ export class ContactsController {
       info: body.info,
       allowDuplicates: body.allowDuplicates,
     });
+  }
+
+  @Post(':id/labels')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Label Contact', description: 'Labels must exist; unknown keys are a 404 naming them, and nothing is applied.' })
+  @ApiOkResponse({ description: '{ contact }' })
+  label(@Caller() context: RequestContext, @Param('id') contactId: string, @Body() body: LabelKeysBody) {
+    return this.send(ContactsPatterns.label, context, { contactId, labelKeys: requireLabelKeys(body.labelKeys) });
+  }
+
+  @Delete(':id/labels')
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Unlabel Contact', description: 'Label keys as repeated `labelKeys` query parameters (as the SDK sends them) or in a JSON body.' })
+  @ApiOkResponse({ description: '{ contact }' })
+  unlabel(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams, @Body() body: LabelKeysBody | undefined) {
+    return this.send(ContactsPatterns.unlabel, context, { contactId, labelKeys: requireLabelKeys(listParam(params, 'labelKeys') ?? body?.labelKeys) });
   }
 
   @Delete(':id')

@@ -1,9 +1,9 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ContactsPatterns, HealthReport } from '@cp/contracts';
+import { ContactsPatterns, ExtendedFieldsPatterns, HealthReport, LabelsPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Public } from '../auth/decorators';
-import { CONTACTS_CLIENT } from '../service-clients';
+import { GATEWAY_SERVICES, GatewayServices } from '../service-clients';
 
 interface Reply {
   status(code: number): Reply;
@@ -14,13 +14,17 @@ interface Reply {
 @ApiTags('Operations')
 @Controller()
 export class HealthController {
-  constructor(@Inject(CONTACTS_CLIENT) private readonly contacts: ServiceClient) {}
+  constructor(@Inject(GATEWAY_SERVICES) private readonly services: GatewayServices) {}
 
   @Get('health')
   @Public()
   @ApiOperation({ summary: 'Readiness of the gateway and every service' })
   async health(@Res() reply: Reply): Promise<void> {
-    const reports = await Promise.all([this.ask(this.contacts, ContactsPatterns.health, 'contacts')]);
+    const reports = await Promise.all([
+      this.ask(this.services.contacts, ContactsPatterns.health, 'contacts'),
+      this.ask(this.services.labels, LabelsPatterns.health, 'labels'),
+      this.ask(this.services.extendedFields, ExtendedFieldsPatterns.health, 'extended-fields'),
+    ]);
     const ready = reports.every((report) => report.ready);
     reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ready ? 'ok' : 'unavailable', services: reports });
   }

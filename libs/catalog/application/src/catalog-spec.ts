@@ -1,0 +1,21 @@
+import { Catalog, CatalogEventRecord, CatalogEventTypes, Definition } from '@cp/catalog-domain';
+import { AppError } from '@cp/errors';
+import { FieldTable } from '@cp/query';
+
+/** What distinguishes one catalog context (labels, extended fields) from another. */
+export interface CatalogSpec<D extends Definition> {
+  /** Service name, also the integration events' `source`. */
+  name: string;
+  /** Stream of a site's catalog: `<streamPrefix><siteId>`. */
+  streamPrefix: string;
+  eventTypes: CatalogEventTypes;
+  evolve(state: Catalog<D>, event: CatalogEventRecord<D>): Catalog<D>;
+  /** Events that open a site's catalog with its system definitions (none once opened). */
+  open(state: Catalog<D>): { type: string; data: unknown }[];
+  notFound(key: string): AppError;
+  collection: string;
+  fields: FieldTable;
+  /** The definition property List filters by type on (`labelType`, `fieldType`). */
+  typeProperty: string;
+  paging: { limit: number; max: number };
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ClientProxy } from '@nestjs/microservices';
+import { catalogIntegrationEvents, CatalogService, CatalogSpec } from '@cp/catalog-application';
+import { Definition } from '@cp/catalog-domain';
+import { HealthReport } from '@cp/contracts';
+import { EventStore } from '@cp/event-store';
+import { ClientProxyPublisher, healthReport, IntegrationEventRelay, RpcErrorFilter } from '@cp/messaging';
+import { ReadStore } from '@cp/read-store';
+
+
+export interface CatalogServiceOptions {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  /** Where integration events are published (in-process bus or Kafka). */
+  bus: ClientProxy;
+}
+
+export interface CatalogServiceParts<D extends Definition> {
+  catalog: CatalogService<D>;
+  relay: IntegrationEventRelay;
+  health(): Promise<HealthReport>;
+}
+
+/** Builds a catalog service (labels, extended fields) and the Nest providers that run it. */
+export function catalogServiceProviders<D extends Definition>(
+  spec: CatalogSpec<D>,
+  topic: string,
+  options: CatalogServiceOptions,
+  token: symbol,
+): Provider[] {
+  const logger = new Logger(`${spec.name}-service`);
+  const catalog = new CatalogService(spec, options.eventStore, options.readStore, logger);
+  const relay = new IntegrationEventRelay(
+    spec.name,
+    topic,
+    options.eventStore,
+    options.readStore,
+    (event) => catalogIntegrationEvents(spec, event),
+    new ClientProxyPublisher(options.bus),
+    logger,
+  );
+  const parts: CatalogServiceParts<D> = {
+    catalog,
+    relay,
+    health: () =>
+      healthReport(spec.name, {
+        eventStore: () => options.eventStore.ping(),
+        readStore: () => options.readStore.ping(),
+        projection: () => catalog.projection.runner.ready || 'catching up',
+        relay: () => relay.ready || 'catching up',
+      }),
+  };
+
+  @Injectable()
+  class CatalogLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+    constructor(@Inject(token) private readonly running: CatalogServiceParts<D>) {}
+
+    async onApplicationBootstrap(): Promise<void> {
+      await options.bus.connect();
+      await this.running.catalog.projection.start();
+      await this.running.relay.start();
+    }
+
+    async onApplicationShutdown(): Promise<void> {
+      await this.running.relay.stop();
+      await this.running.catalog.projection.stop();
+      await options.bus.close();
+      await options.eventStore.close();
+      await options.readStore.close();
+    }
+  }
+
+  return [{ provide: token, useValue: parts }, { provide: APP_FILTER, useClass: RpcErrorFilter }, CatalogLifecycle];
+}

@@ -1,0 +1,72 @@
+import { ContactInfo } from '@cp/contacts-domain';
+import { RequestContext } from '@cp/contracts';
+import { AppError, FieldViolation } from '@cp/errors';
+import { checkFieldValue } from '@cp/extended-fields-domain';
+import { Definitions } from './definitions';
+
+/** System fields the contacts service derives itself: sent back by a client, they are ignored. */
+export const DERIVED_SYSTEM_FIELDS = new Set([
+  'contacts.displayByFirstName',
+  'contacts.displayByLastName',
+  'emailSubscriptions.subscriptionStatus',
+  'emailSubscriptions.deliverabilityStatus',
+  'emailSubscriptions.effectiveEmail',
+]);
+
+/**
+ * Checks what a contact's `info` refers to in other services: label keys must be labels of the
+ * site, extended-field keys fields of the site, values of their field's data type, and system
+ * fields writable. Returns the info with values normalized (URLs get their scheme, numbers
+ * become numbers); refuses with every violation named, before anything is written.
+ */
+export class ContactReferences {
+  constructor(private readonly definitions: Definitions) {}
+
+  async check(context: RequestContext, info: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const violations: FieldViolation[] = [];
+    const labelKeys = (info.labelKeys as ContactInfo['labelKeys'])?.items;
+    if (Array.isArray(labelKeys)) {
+      const unknown = await this.definitions.unknownLabels(context, labelKeys.filter((key): key is string => typeof key === 'string'));
+      if (unknown.length > 0) {
+        violations.push({
+          field: 'info.labelKeys',
+          description: `unknown label keys: ${unknown.join(', ')} (create labels with Find Or Create Label first)`,
+          violatedRule: 'UNKNOWN_LABEL',
+          data: { unknownLabelKeys: unknown },
+        });
+      }
+    }
+    const values = (info.extendedFields as { items?: Record<string, unknown> } | undefined)?.items;
+    if (!values || typeof values !== 'object') {
+      if (violations.length > 0) throw AppError.invalid(violations);
+      return info;
+    }
+    const checked: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (DERIVED_SYSTEM_FIELDS.has(key)) continue;
+      const field = `info.extendedFields.items.${key}`;
+      const definition = await this.definitions.field(context, key);
+      if (!definition) {
+        violations.push({ field, description: `unknown extended field ${key} (create it with Find Or Create Extended Field first)`, violatedRule: 'UNKNOWN_FIELD' });
+        continue;
+      }
+      if (definition.fieldType === 'SYSTEM' && !definition.writable) {
+        violations.push({ field, description: `${key} is a read-only system field`, violatedRule: 'READ_ONLY' });
+        continue;
+      }
+      if (value === null || value === undefined || value === '') continue;
+      const outcome = checkFieldValue(definition.dataType, value);
+      if (outcome.ok) checked[key] = outcome.value;
+      else violations.push({ field, description: `${outcome.reason} (${key} is ${definition.dataType})`, violatedRule: 'INVALID_VALUE' });
+    }
+    if (violations.length > 0) throw AppError.invalid(violations);
+    return { ...info, extendedFields: { items: checked } };
+  }
+
+  async requireLabels(context: RequestContext, labelKeys: readonly string[]): Promise<void> {
+    const unknown = await this.definitions.unknownLabels(context, labelKeys);
+    if (unknown.length > 0) {
+      throw AppError.notFound('LABEL_NOT_FOUND', `Unknown label keys: ${unknown.join(', ')}`, { unknownLabelKeys: unknown });
+    }
+  }
+}

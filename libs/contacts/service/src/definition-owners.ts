@@ -1,0 +1,31 @@
+import { DefinitionOwners, FieldInfo } from '@cp/contacts-application';
+import { ExtendedFieldsPatterns, LabelsPatterns, RequestContext } from '@cp/contracts';
+import { isAppError } from '@cp/errors';
+import { ServiceClient } from '@cp/messaging';
+
+/** Asks the labels and extended-fields services when the local copy of definitions misses a key. */
+export class ServiceDefinitionOwners implements DefinitionOwners {
+  constructor(
+    private readonly labels: ServiceClient,
+    private readonly fields: ServiceClient,
+  ) {}
+
+  async labelExists(context: RequestContext, key: string): Promise<boolean> {
+    return (await this.ask(this.labels, LabelsPatterns.get, context, key)) !== undefined;
+  }
+
+  async field(context: RequestContext, key: string): Promise<FieldInfo | undefined> {
+    const answer = await this.ask<{ field: FieldInfo }>(this.fields, ExtendedFieldsPatterns.definition, context, key);
+    return answer?.field;
+  }
+
+  /** undefined for "no such key"; any other failure (the owner is down) reaches the caller as is. */
+  private async ask<T>(client: ServiceClient, pattern: string, context: RequestContext, key: string): Promise<T | undefined> {
+    try {
+      return await client.send<T>(pattern, { context, payload: { key } });
+    } catch (error) {
+      if (isAppError(error) && error.kind === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './field-catalog';
+export * from './field-values';
+export * from './system-fields';

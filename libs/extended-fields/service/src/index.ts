@@ -1,0 +1,2 @@
+export * from './extended-fields-service.module';
+export * from './extended-fields-spec';

@@ -1,0 +1,24 @@
+import { allows, ApiKeyRegistry, grantsSite, parseApiKeys } from '../index';
+
+describe('API keys', () => {
+  const keys = parseApiKeys(JSON.stringify([{ key: 'k'.repeat(20), sites: ['s1'], scopes: ['SCOPE.DC-CONTACTS.READ-CONTACTS'] }]));
+
+  it('parses API_KEYS and names what is wrong', () => {
+    expect(keys[0]).toMatchObject({ sites: ['s1'], name: 'key-1' });
+    expect(() => parseApiKeys('not json')).toThrow(/JSON array/);
+    expect(() => parseApiKeys('[]')).toThrow(/non-empty/);
+    expect(() => parseApiKeys('[{"key":"short","sites":["*"],"scopes":["*"]}]')).toThrow(/API_KEYS\[0\]\.key/);
+    expect(() => parseApiKeys(`[{"key":"${'k'.repeat(20)}","sites":[],"scopes":["*"]}]`)).toThrow(/sites/);
+  });
+
+  it('finds keys and checks sites and scopes', () => {
+    const registry = new ApiKeyRegistry(keys);
+    const key = registry.find('k'.repeat(20))!;
+    expect(registry.find('k'.repeat(19))).toBeUndefined();
+    expect(grantsSite(key, 's1')).toBe(true);
+    expect(grantsSite(key, 's2')).toBe(false);
+    expect(allows(key.scopes, 'CONTACTS.VIEW')).toBe(true);
+    expect(allows(key.scopes, 'CONTACTS.MODIFY')).toBe(false);
+    expect(allows(['*'], 'CONTACTS.MODIFY')).toBe(true);
+  });
+});

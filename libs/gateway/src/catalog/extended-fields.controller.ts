@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CatalogQueryBody, ExtendedFieldsPatterns, FindOrCreateExtendedFieldBody, RenameExtendedFieldBody, RequestContext } from '@cp/contracts';
+import { ServiceClient } from '@cp/messaging';
+import { Caller, RequirePermission } from '../auth/decorators';
+import { QueryParams } from '../http/query-params';
+import { EXTENDED_FIELDS_CLIENT } from '../service-clients';
+import { catalogListPayload, catalogQueryPayload } from './catalog-params';
+
+@ApiTags('Extended fields')
+@ApiSecurity('apiKey')
+@ApiHeader({ name: 'wix-site-id', required: true })
+@Controller(['contacts/v4/extended-fields', '_api/contacts/v4/extended-fields'])
+export class ExtendedFieldsController {
+  constructor(@Inject(EXTENDED_FIELDS_CLIENT) private readonly fields: ServiceClient) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequirePermission('CONTACTS_SCHEMA.MODIFY')
+  @ApiOperation({ summary: 'Find Or Create Extended Field', description: 'dataType TEXT, NUMBER, DATE or URL (ignored when the name exists). At most 100 custom fields: 429 past it.' })
+  @ApiOkResponse({ description: '{ field, newField }' })
+  findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateExtendedFieldBody) {
+    return this.fields.send(ExtendedFieldsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, dataType: body.dataType } });
+  }
+
+  @Post('query')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS_SCHEMA.VIEW')
+  @ApiOperation({ summary: 'Query Extended Fields' })
+  @ApiOkResponse({ description: '{ fields, pagingMetadata }' })
+  query(@Caller() context: RequestContext, @Body() body: CatalogQueryBody) {
+    return this.fields.send(ExtendedFieldsPatterns.query, { context, payload: catalogQueryPayload(body) });
+  }
+
+  @Get()
+  @RequirePermission('CONTACTS_SCHEMA.VIEW')
+  @ApiOperation({ summary: 'List Extended Fields', description: 'Query params fieldType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit (default 100), paging.offset.' })
+  @ApiOkResponse({ description: '{ fields, metadata }' })
+  list(@Caller() context: RequestContext, @Query() params: QueryParams) {
+    return this.fields.send(ExtendedFieldsPatterns.list, { context, payload: catalogListPayload(params, 'fieldType') });
+  }
+
+  @Get(':key')
+  @RequirePermission('CONTACTS_SCHEMA.VIEW')
+  @ApiOperation({ summary: 'Get Extended Field' })
+  @ApiOkResponse({ description: '{ field }' })
+  get(@Caller() context: RequestContext, @Param('key') key: string) {
+    return this.fields.send(ExtendedFieldsPatterns.get, { context, payload: { key } });
+  }
+
+  @Patch(':key')
+  @RequirePermission('CONTACTS_SCHEMA.MODIFY')
+  @ApiOperation({ summary: 'Rename Extended Field', description: 'System fields cannot be renamed (428).' })
+  @ApiOkResponse({ description: '{ field }' })
+  rename(@Caller() context: RequestContext, @Param('key') key: string, @Body() body: RenameExtendedFieldBody) {
+    return this.fields.send(ExtendedFieldsPatterns.rename, { context, payload: { key, displayName: body.field.displayName } });
+  }
+
+  @Delete(':key')
+  @RequirePermission('CONTACTS_SCHEMA.MODIFY')
+  @ApiOperation({ summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
+  @ApiOkResponse({ description: '{}' })
+  delete(@Caller() context: RequestContext, @Param('key') key: string) {
+    return this.fields.send(ExtendedFieldsPatterns.delete, { context, payload: { key } });
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CatalogQueryBody, FindOrCreateLabelBody, LabelsPatterns, RenameLabelBody, RequestContext } from '@cp/contracts';
+import { ServiceClient } from '@cp/messaging';
+import { Caller, RequirePermission } from '../auth/decorators';
+import { QueryParams } from '../http/query-params';
+import { LABELS_CLIENT } from '../service-clients';
+import { catalogListPayload, catalogQueryPayload } from './catalog-params';
+
+@ApiTags('Labels')
+@ApiSecurity('apiKey')
+@ApiHeader({ name: 'wix-site-id', required: true })
+@Controller(['contacts/v4/labels', '_api/contacts/v4/labels'])
+export class LabelsController {
+  constructor(@Inject(LABELS_CLIENT) private readonly labels: ServiceClient) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequirePermission('CONTACTS_LABELS.MODIFY')
+  @ApiOperation({ summary: 'Find Or Create Label', description: 'Returns the label with exactly this display name, or creates it (key `custom.<slug>`). 428 LABELS_QUOTA_REACHED past the quota.' })
+  @ApiOkResponse({ description: '{ label, newLabel }' })
+  findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateLabelBody) {
+    return this.labels.send(LabelsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, language: body.language } });
+  }
+
+  @Post('query')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS_LABELS.VIEW')
+  @ApiOperation({ summary: 'Query Labels', description: 'Filters on key, displayName, createdDate, updatedDate, namespace, labelType; default sort createdDate DESC; paging default 1000, max 2000.' })
+  @ApiOkResponse({ description: '{ labels, pagingMetadata }' })
+  query(@Caller() context: RequestContext, @Body() body: CatalogQueryBody) {
+    return this.labels.send(LabelsPatterns.query, { context, payload: catalogQueryPayload(body) });
+  }
+
+  @Get()
+  @RequirePermission('CONTACTS_LABELS.VIEW')
+  @ApiOperation({ summary: 'List Labels', description: 'Query params labelType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit, paging.offset.' })
+  @ApiOkResponse({ description: '{ labels, metadata }' })
+  list(@Caller() context: RequestContext, @Query() params: QueryParams) {
+    return this.labels.send(LabelsPatterns.list, { context, payload: catalogListPayload(params, 'labelType') });
+  }
+
+  @Get(':key')
+  @RequirePermission('CONTACTS_LABELS.VIEW')
+  @ApiOperation({ summary: 'Get Label' })
+  @ApiOkResponse({ description: '{ label }' })
+  get(@Caller() context: RequestContext, @Param('key') key: string) {
+    return this.labels.send(LabelsPatterns.get, { context, payload: { key } });
+  }
+
+  @Patch(':key')
+  @RequirePermission('CONTACTS_LABELS.MODIFY')
+  @ApiOperation({ summary: 'Rename Label', description: 'The key never changes. System labels cannot be renamed (428).' })
+  @ApiOkResponse({ description: '{ label }' })
+  rename(@Caller() context: RequestContext, @Param('key') key: string, @Body() body: RenameLabelBody) {
+    return this.labels.send(LabelsPatterns.rename, { context, payload: { key, displayName: body.label.displayName } });
+  }
+
+  @Delete(':key')
+  @RequirePermission('CONTACTS_LABELS.MODIFY')
+  @ApiOperation({ summary: 'Delete Label', description: 'Also removes the label from every contact of the site. System labels cannot be deleted (428).' })
+  @ApiOkResponse({ description: '{}' })
+  delete(@Caller() context: RequestContext, @Param('key') key: string) {
+    return this.labels.send(LabelsPatterns.delete, { context, payload: { key } });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './labels-service.module';
+export * from './labels-spec';

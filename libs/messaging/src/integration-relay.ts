@@ -1,0 +1,54 @@
+import { ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { IntegrationEvent } from '@cp/contracts';
+import { EventStore, RecordedEvent } from '@cp/event-store';
+import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
+import { ReadStore } from '@cp/read-store';
+
+/** Where integration events go: the in-process bus or Kafka, both through a Nest ClientProxy. */
+export interface EventPublisher {
+  publish(topic: string, event: IntegrationEvent): Promise<void>;
+}
+
+export class ClientProxyPublisher implements EventPublisher {
+  constructor(private readonly client: ClientProxy) {}
+
+  async publish(topic: string, event: IntegrationEvent): Promise<void> {
+    // Kafka keys the message by entity, so per-entity order holds across partitions.
+    await lastValueFrom(this.client.emit(topic, { key: `${event.siteId}:${event.entityId}`, value: event }), { defaultValue: undefined });
+  }
+}
+
+/** Unwraps what ClientProxyPublisher sends, whichever transport carried it. */
+export function integrationEventOf(message: unknown): IntegrationEvent {
+  const candidate = message as { value?: IntegrationEvent } & IntegrationEvent;
+  return candidate.value && typeof candidate.value === 'object' ? candidate.value : candidate;
+}
+
+export type IntegrationMapper = (event: RecordedEvent) => IntegrationEvent[];
+
+/**
+ * Relays a service's committed events to its topic, at least once: publish, then checkpoint.
+ * A crash between the two republishes, which consumers absorb (they are idempotent).
+ */
+export class IntegrationEventRelay {
+  private readonly runner: CheckpointedProjection;
+
+  constructor(name: string, topic: string, events: EventStore, readStore: ReadStore, map: IntegrationMapper, publisher: EventPublisher, logger: ProjectionLogger) {
+    this.runner = new CheckpointedProjection(`relay:${name}`, events, readStore, async (event) => {
+      for (const integration of map(event)) await publisher.publish(topic, integration);
+    }, logger);
+  }
+
+  start(): Promise<void> {
+    return this.runner.start();
+  }
+
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  get ready(): boolean {
+    return this.runner.ready;
+  }
+}
