@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's curl session, runnable: create, read, update with a revision, query, delete.
+# The README's curl session, runnable: create, read, update with a revision, query, labels, fields, delete.
 # Needs BASE_URL, API_KEY and SITE_ID; fails on the first unexpected status.
 set -euo pipefail
 : "${BASE_URL:?}" "${API_KEY:?}" "${SITE_ID:?}"
@@ -23,6 +23,11 @@ call PATCH "/contacts/v4/contacts/$id" '{"revision":1,"info":{"company":"Analyti
 EXPECT=409 call PATCH "/contacts/v4/contacts/$id" '{"revision":1,"info":{"company":"Lost update"}}' >/dev/null
 total=$(call POST /contacts/v4/contacts/query '{"query":{"filter":{"info.company":{"$startsWith":"analytical"}}}}' | field .pagingMetadata.total)
 [ "$total" = 1 ] || { echo "query found $total contacts, expected 1" >&2; exit 1; }
+call POST /contacts/v4/labels '{"displayName":"VIP"}' >/dev/null
+call POST "/contacts/v4/contacts/$id/labels" '{"labelKeys":["custom.vip"]}' >/dev/null
+call POST /contacts/v4/extended-fields '{"displayName":"Shoe size","dataType":"NUMBER"}' >/dev/null
+call PATCH "/contacts/v4/contacts/$id" '{"revision":3,"info":{"extendedFields":{"items":{"custom.shoe-size":42}}}}' >/dev/null
+EXPECT=400 call PATCH "/contacts/v4/contacts/$id" '{"revision":4,"info":{"extendedFields":{"items":{"custom.shoe-size":"big"}}}}' >/dev/null
 call DELETE "/contacts/v4/contacts/$id" >/dev/null
 EXPECT=404 call GET "/contacts/v4/contacts/$id" >/dev/null
 echo "curl session OK"

@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 data_dir=$(mktemp -d)
 port=${SMOKE_PORT:-3917}
 log="$data_dir/server.log"
-DATA_DIR="$data_dir" PORT="$port" npm start >"$log" 2>&1 &
+# In its own process group, so that stopping it also stops the node process npm starts.
+DATA_DIR="$data_dir" PORT="$port" setsid npm start >"$log" 2>&1 &
 server=$!
-cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data_dir"; }
+cleanup() { kill -- -"$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data_dir"; }
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
