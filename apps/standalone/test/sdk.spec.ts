@@ -188,4 +188,35 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
       expect(after.info?.extendedFields?.items?.['custom.loyalty-points']).toBeUndefined();
     });
   });
+
+  it('merges, previews, lists facets and runs bulk jobs', async () => {
+    const site = sdkFor(app, KEYS.everything, 'site-sdk-merge');
+    const { contact: target } = await site.contacts.createContact({ name: { first: 'Target' }, emails: { items: [{ email: 't@sdk.io' }] } } as never);
+    const { contact: source } = await site.contacts.createContact({ name: { first: 'Source' }, jobTitle: 'Engineer', emails: { items: [{ email: 's@sdk.io' }] } } as never);
+    const preview = await site.contacts.previewMergeContacts(target!._id!, { sourceContactIds: [source!._id!] });
+    expect(preview.contact?.info?.jobTitle).toBe('Engineer');
+    const merged = await site.contacts.mergeContacts(target!._id!, 1, { sourceContactIds: [source!._id!] });
+    expect(merged.contact?.revision).toBe(2);
+    expect(merged.contact?.info?.emails?.items?.map((e) => e.email)).toEqual(['t@sdk.io', 's@sdk.io']);
+    expect(await site.contacts.getContact(source!._id!)).toMatchObject({ _id: target!._id });
+
+    const facets = await site.contacts.listFacets();
+    expect(facets.facets?.find((f) => f.facetType === 'ALL_CONTACTS')?.count).toBe(1);
+
+    for (const first of ['B1', 'B2', 'B3']) await site.contacts.createContact({ name: { first } } as never);
+    const { jobId } = await site.contacts.bulkUpdateContacts({ filter: { 'info.name.first': { $startsWith: 'B' } }, info: { company: 'Bulk' } } as never);
+    expect(jobId).toEqual(expect.any(String));
+    await eventually(async () => {
+      const job = (await app.call('GET', `/contacts/v4/bulk/jobs/${jobId}`, { key: KEYS.everything, site: 'site-sdk-merge' })).body.job;
+      expect(job).toMatchObject({ status: 'COMPLETED', successTotal: 3 });
+    });
+    const bulkCompany = await site.contacts.queryContacts().eq('info.company', 'Bulk').find();
+    expect(bulkCompany.items).toHaveLength(3);
+    const deletion = await site.contacts.bulkDeleteContacts({ filter: { 'info.company': 'Bulk' } } as never);
+    await eventually(async () => {
+      const job = (await app.call('GET', `/contacts/v4/bulk/jobs/${deletion.jobId}`, { key: KEYS.everything, site: 'site-sdk-merge' })).body.job;
+      expect(job).toMatchObject({ status: 'COMPLETED', successTotal: 3 });
+    });
+    expect((await site.contacts.queryContacts().find()).items.map((c) => c._id)).toEqual([target!._id]);
+  });
 });

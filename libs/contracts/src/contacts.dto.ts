@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 
 /**
  * HTTP request bodies of the Contacts v4 API, validated at the gateway with class-validator.
@@ -115,4 +115,82 @@ export class QueryContactsBody extends ContactsQueryDto {
   @IsString()
   @MaxLength(100)
   search?: string;
+}
+
+export class PreviewMergeBody {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 5, description: 'The first listed has the highest precedence' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  sourceContactIds!: string[];
+
+  @ApiPropertyOptional({ description: 'Repeats the path id (the SDK sends it); ignored' })
+  @IsOptional()
+  @IsString()
+  targetContactId?: string;
+}
+
+export class MergeContactsBody extends PreviewMergeBody {
+  @ApiProperty({ description: "The target's current revision" })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  targetContactRevision!: number;
+}
+
+export class FacetsQueryBody {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only emailSubscriptions filters (API.md §3.10)' })
+  @IsOptional()
+  @IsObject()
+  filter?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: PagingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PagingDto)
+  paging?: PagingDto;
+
+  @ApiPropertyOptional({ description: 'Accepted as { query: { filter } } too' })
+  @IsOptional()
+  @IsObject()
+  query?: { filter?: Record<string, unknown> };
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  language?: string;
+}
+
+export class BulkByFilterBody {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Query Contacts filter; give a filter, a search or both' })
+  @IsOptional()
+  @IsObject()
+  filter?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+}
+
+export class BulkUpdateBody extends BulkByFilterBody {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Each top-level key replaces the stored one on every matching contact' })
+  @IsObject()
+  info!: Record<string, unknown>;
+}
+
+export class BulkLabelsBody extends BulkByFilterBody {
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  labelKeysToAdd?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  labelKeysToRemove?: string[];
 }

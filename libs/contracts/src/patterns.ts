@@ -9,8 +9,14 @@ export const ContactsPatterns = {
   get: 'contacts.get',
   list: 'contacts.list',
   query: 'contacts.query',
+  merge: 'contacts.merge',
+  previewMerge: 'contacts.preview-merge',
   label: 'contacts.label',
   unlabel: 'contacts.unlabel',
+  facets: 'contacts.facets',
+  bulkCreate: 'contacts.bulk.create',
+  bulkGet: 'contacts.bulk.get',
+  bulkList: 'contacts.bulk.list',
   health: 'contacts.health',
 } as const;
 

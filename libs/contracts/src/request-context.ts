@@ -3,6 +3,8 @@ export interface RequestContext {
   siteId: string;
   actor: { type: 'API_KEY' | 'SYSTEM' | 'APP'; id: string };
   correlationId: string;
+  /** What the caller's key allows (e.g. MEMBERS.MODIFY), for rules that depend on it. */
+  permissions?: string[];
 }
 
 export interface Envelope<Payload> {

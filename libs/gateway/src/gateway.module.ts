@@ -4,6 +4,7 @@ import { ApiKey, ApiKeyRegistry } from './auth/api-keys';
 import { API_KEY_REGISTRY, AuthGuard } from './auth/auth.guard';
 import { ExtendedFieldsController } from './catalog/extended-fields.controller';
 import { LabelsController } from './catalog/labels.controller';
+import { BulkController } from './contacts/bulk.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -21,7 +22,7 @@ export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, ContactsController, LabelsController, ExtendedFieldsController],
+      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
         { provide: GATEWAY_SERVICES, useValue: options.services },

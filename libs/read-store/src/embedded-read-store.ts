@@ -10,6 +10,7 @@ import {
   UpdateResult,
   UpdateSpec,
 } from './read-store.port';
+import { FieldIndex, requiredConditions } from './embedded-index';
 
 /**
  * The embedded read store: documents in memory, MongoDB query and update semantics from mingo.
@@ -39,6 +40,8 @@ export class EmbeddedReadStore implements ReadStore {
 class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   private docs = new Map<string, T>();
   private readonly uniqueIndexes: IndexSpec[] = [];
+  /** Secondary indexes by field path, from createIndexes (every key of every index). */
+  private readonly fieldIndexes = new Map<string, FieldIndex>();
 
   constructor(private readonly name: string) {}
 
@@ -111,16 +114,16 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
     const existing = this.firstMatch(filter);
     if (!existing) return { deletedCount: 0 };
-    this.docs.delete(existing._id);
+    this.unstore(existing._id);
     return { deletedCount: 1 };
   }
 
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
     const query = new Query(filter);
     let deletedCount = 0;
-    for (const doc of [...this.docs.values()]) {
+    for (const doc of [...this.candidates(filter)]) {
       if (query.test(doc)) {
-        this.docs.delete(doc._id);
+        this.unstore(doc._id);
         deletedCount++;
       }
     }
@@ -128,21 +131,39 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async createIndexes(indexes: IndexSpec[]): Promise<void> {
-    for (const index of indexes) if (index.unique) this.uniqueIndexes.push(index);
+    for (const index of indexes) {
+      if (index.unique) this.uniqueIndexes.push(index);
+      for (const path of Object.keys(index.keys)) {
+        if (this.fieldIndexes.has(path)) continue;
+        const fieldIndex = new FieldIndex(path);
+        for (const doc of this.docs.values()) fieldIndex.add(doc._id, doc);
+        this.fieldIndexes.set(path, fieldIndex);
+      }
+    }
   }
 
   async drop(): Promise<void> {
     this.docs = new Map();
+    for (const index of this.fieldIndexes.values()) index.clear();
   }
 
-  /** `_id` equality is answered from the map; everything else scans. */
+  /**
+   * The documents a filter can match: by `_id`, or through the smallest candidate set a
+   * secondary index gives for one of the filter's required conditions; otherwise all of them.
+   */
   private candidates(filter: Filter): Iterable<T> {
     const id = filter._id;
     if (typeof id === 'string') {
       const doc = this.docs.get(id);
       return doc ? [doc] : [];
     }
-    return this.docs.values();
+    let best: Set<string> | undefined;
+    for (const [path, condition] of requiredConditions(filter)) {
+      const ids = this.fieldIndexes.get(path)?.candidates(condition);
+      if (ids && (!best || ids.size < best.size)) best = ids;
+    }
+    if (!best) return this.docs.values();
+    return [...best].map((docId) => this.docs.get(docId)).filter((doc): doc is T => doc !== undefined);
   }
 
   private firstMatch(filter: Filter): T | undefined {
@@ -173,8 +194,14 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
         }
       }
     }
-    if (previous && previous._id !== doc._id) this.docs.delete(previous._id);
+    if (previous) this.unstore(previous._id);
     this.docs.set(doc._id, doc);
+    for (const index of this.fieldIndexes.values()) index.add(doc._id, doc);
+  }
+
+  private unstore(id: string): void {
+    this.docs.delete(id);
+    for (const index of this.fieldIndexes.values()) index.remove(id);
   }
 }
 

@@ -120,6 +120,26 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       await other.drop();
     });
 
+    it('answers the same with secondary indexes, and keeps them up to date through writes', async () => {
+      await people.createIndexes([
+        { keys: { siteId: 1, 'name.first': 1 }, name: 'site_first' },
+        { keys: { siteId: 1, tags: 1 }, name: 'site_tags' },
+      ]);
+      const sorted = { sort: { _id: 1 as const } };
+      expect(ids(await people.find({ $and: [{ siteId: 's1' }, { 'name.first': { $regex: '^a', $options: 'i' } }] }, sorted))).toEqual(['p1', 'p2']);
+      expect(ids(await people.find({ 'name.first': { $regex: '^A\\.?', $options: 'i' } }, sorted))).toEqual(['p1', 'p2', 'p4']);
+      expect(ids(await people.find({ 'name.first': 'ada' }, sorted))).toEqual([]);
+      expect(ids(await people.find({ 'name.first': { $regex: '^zz|race' } }, sorted))).toEqual(['p3']);
+      expect(ids(await people.find({ 'name.first': { $in: ['Ada', 'grace'] } }, sorted))).toEqual(['p1', 'p3', 'p4']);
+      expect(ids(await people.find({ siteId: 's1', tags: { $all: ['vip', 'math'] } }, sorted))).toEqual(['p1']);
+      await people.updateOne({ _id: 'p2' }, { $set: { 'name.first': 'Zed' }, $addToSet: { tags: 'vip' } });
+      await people.deleteOne({ _id: 'p1' });
+      await people.insertOne({ _id: 'p5', siteId: 's1', name: { first: 'Alma' }, tags: ['vip'], createdDate: '2026-01-05T00:00:00.000Z' });
+      expect(ids(await people.find({ siteId: 's1', 'name.first': { $regex: '^al', $options: 'i' } }, sorted))).toEqual(['p5']);
+      expect(ids(await people.find({ siteId: 's1', tags: 'vip' }, sorted))).toEqual(['p2', 'p5']);
+      expect(await people.countDocuments({ siteId: 's1', tags: 'math' })).toBe(1);
+    });
+
     it('returns copies, not live references', async () => {
       const doc = await people.findOne({ _id: 'p1' });
       doc!.name.first = 'Mutated';

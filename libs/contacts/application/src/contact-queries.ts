@@ -1,7 +1,7 @@
-import { ContactView, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, toContactView } from '@cp/contacts-domain';
 import { GetContactPayload, ListContactsPayload, PagingMetadata, QueryContactsPayload, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { escapeRegex, MongoFilter, project, resolvePaging, resolveProjection, translateFilter, translateSort } from '@cp/query';
+import { COMPARISON, escapeRegex, FieldRule, FieldTable, MongoFilter, project, resolvePaging, resolveProjection, STRING_OPS, translateFilter, translateSort } from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { ContactRepository } from './contact-repository';
 import {
@@ -10,8 +10,10 @@ import {
   CONTACTS_COLLECTION,
   ContactDocument,
   contactDocumentId,
+  extendedFieldPath,
   SEARCH_PATHS,
 } from './contact-read-model';
+import { Definitions, FieldInfo } from './definitions';
 
 export interface ContactPage {
   contacts: Partial<ContactView>[];
@@ -29,17 +31,30 @@ export class ContactQueries {
   constructor(
     readStore: ReadStore,
     private readonly repository: ContactRepository,
+    private readonly definitions: Definitions,
   ) {
     this.contacts = readStore.collection<ContactDocument>(CONTACTS_COLLECTION);
   }
 
-  /** By id from the read model, falling back to the event stream if the projection has not caught up. */
+  /**
+   * By id from the read model, falling back to the event stream if the projection has not caught
+   * up. The id of a contact merged away answers with its target, `responseType: MERGED`.
+   */
   async get(context: RequestContext, payload: GetContactPayload): Promise<{ contact: Partial<ContactView>; responseType: string }> {
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
-    const doc = await this.contacts.findOne({ _id: contactDocumentId(context.siteId, payload.contactId) });
-    const state = doc?.state ?? (await this.repository.load(context.siteId, payload.contactId)).state;
+    let state = await this.state(context.siteId, payload.contactId);
+    let responseType = 'REGULAR';
+    for (let hops = 0; state?.deleted && state.mergedInto && hops < 10; hops++) {
+      state = await this.state(context.siteId, state.mergedInto);
+      responseType = 'MERGED';
+    }
     if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `No contact with id ${payload.contactId}`);
-    return { contact: project(toContactView(state), paths), responseType: 'REGULAR' };
+    return { contact: project(toContactView(state), paths), responseType };
+  }
+
+  private async state(siteId: string, contactId: string): Promise<ContactState | undefined> {
+    const doc = await this.contacts.findOne({ _id: contactDocumentId(siteId, contactId) });
+    return doc?.state ?? (await this.repository.load(siteId, contactId)).state;
   }
 
   async list(context: RequestContext, payload: ListContactsPayload): Promise<ContactPage> {
@@ -47,9 +62,35 @@ export class ContactQueries {
   }
 
   async query(context: RequestContext, payload: QueryContactsPayload): Promise<ContactPage> {
-    const clauses: MongoFilter[] = [translateFilter(payload.filter, CONTACT_FIELDS)];
+    const fields = await this.fieldTable(context, payload.filter, payload.sort);
+    const clauses: MongoFilter[] = [translateFilter(payload.filter, fields)];
     if (payload.search !== undefined && payload.search.trim() !== '') clauses.push(searchFilter(payload.search));
-    return this.page(context, { $and: clauses }, payload.sort, payload);
+    return this.page(context, { $and: clauses }, payload.sort, payload, fields);
+  }
+
+  /**
+   * The contact field table plus the extended fields the query names, each with the operators
+   * of its data type; a key that is not a field of the site is refused like any unknown field.
+   */
+  private async fieldTable(context: RequestContext, filter: unknown, sort: QueryContactsPayload['sort']): Promise<FieldTable> {
+    const keys = new Set<string>();
+    collectExtendedKeys(filter, keys);
+    for (const item of sort ?? []) if (item?.fieldName?.startsWith(EXTENDED_PREFIX)) keys.add(item.fieldName.slice(EXTENDED_PREFIX.length));
+    if (keys.size === 0) return CONTACT_FIELDS;
+    const rules = new Map<string, FieldRule>();
+    for (const key of keys) {
+      const definition = await this.definitions.field(context, key);
+      if (definition) rules.set(`${EXTENDED_PREFIX}${key}`, extendedFieldRule(key, definition.dataType));
+    }
+    return { fields: CONTACT_FIELDS.fields, resolveDynamic: (name) => rules.get(name) };
+  }
+
+  /** Ids of the contacts a filter and search match, in creation order (what a bulk job acts on). */
+  async matchingIds(context: RequestContext, filter: Record<string, unknown> | undefined, search: string | undefined): Promise<string[]> {
+    const clauses: MongoFilter[] = [{ siteId: context.siteId, deleted: false }, translateFilter(filter, await this.fieldTable(context, filter, undefined))];
+    if (search !== undefined && search.trim() !== '') clauses.push(searchFilter(search));
+    const docs = await this.contacts.find({ $and: clauses }, { sort: { seq: 1 }, projection: { 'state.id': 1 } });
+    return docs.map((doc) => doc.state.id);
   }
 
   private async page(
@@ -57,10 +98,11 @@ export class ContactQueries {
     filter: MongoFilter,
     sort: ListContactsPayload['sort'][] | undefined,
     payload: ListContactsPayload | QueryContactsPayload,
+    fields: FieldTable = CONTACT_FIELDS,
   ): Promise<ContactPage> {
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
     const { limit, offset } = resolvePaging(payload.paging, PAGING);
-    const mongoSort = translateSort(sort?.filter((s) => s !== undefined), CONTACT_FIELDS, DEFAULT_SORT, 'seq');
+    const mongoSort = translateSort(sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
     const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && filter) };
     const [docs, total] = await Promise.all([
       this.contacts.find(scoped, { sort: mongoSort, skip: offset, limit }),
@@ -70,6 +112,30 @@ export class ContactQueries {
       contacts: docs.map((doc) => project(toContactView(doc.state), paths)),
       pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false },
     };
+  }
+}
+
+const EXTENDED_PREFIX = 'info.extendedFields.';
+
+function collectExtendedKeys(filter: unknown, keys: Set<string>): void {
+  if (Array.isArray(filter)) return filter.forEach((item) => collectExtendedKeys(item, keys));
+  if (typeof filter !== 'object' || filter === null) return;
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith(EXTENDED_PREFIX)) keys.add(key.slice(EXTENDED_PREFIX.length));
+    else if (key.startsWith('$')) collectExtendedKeys(value, keys);
+  }
+}
+
+/** Operators by data type (API.md §6.2): text-like fields compare as text, numbers and dates by order. */
+function extendedFieldRule(key: string, dataType: FieldInfo['dataType']): FieldRule {
+  const path = extendedFieldPath(key);
+  switch (dataType) {
+    case 'NUMBER':
+      return { path, kind: 'number', operators: [...COMPARISON, '$in', '$nin', '$exists'], sortable: true };
+    case 'DATE':
+      return { path, kind: 'string', operators: [...COMPARISON, '$exists'], sortable: true };
+    default:
+      return { path, kind: 'string', operators: STRING_OPS, sortable: true };
   }
 }
 

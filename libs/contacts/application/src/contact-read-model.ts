@@ -67,9 +67,10 @@ const field = (path: string, kind: FieldRule['kind'], operators: FieldRule['oper
   sortable,
 });
 
-const EXTENDED_FIELD_PREFIX = 'info.extendedFields.';
-
-/** API.md §6.2, with both tables' operators for `id` and `primaryInfo.*`. */
+/**
+ * API.md §6.2, with both tables' operators for `id` and `primaryInfo.*`. Extended fields
+ * (`info.extendedFields.<key>`) are added per query with the operators of their data type.
+ */
 export const CONTACT_FIELDS: FieldTable = {
   fields: {
     id: field('state.id', 'string', ['$eq', '$ne', '$in', '$nin', '$exists']),
@@ -101,11 +102,7 @@ export const CONTACT_FIELDS: FieldTable = {
     'info.locale': field('state.info.locale', 'string', ENUM_OPS),
     'info.labelKeys': field('state.info.labelKeys.items', 'array', ARRAY_OPS),
     'info.locations': field('state.info.locations.items', 'array', ARRAY_OPS),
-  },
-  resolveDynamic: (name) =>
-    name.startsWith(EXTENDED_FIELD_PREFIX) && name.length > EXTENDED_FIELD_PREFIX.length
-      ? field(extendedFieldPath(name.slice(EXTENDED_FIELD_PREFIX.length)), 'string', [...STRING_OPS, '$gt', '$gte', '$lt', '$lte'], true)
-      : undefined,
+  }
 };
 
 /** Paths the free-text `search` looks in (API.md §6.3). */

@@ -1,7 +1,7 @@
-import { ContactInfo } from '@cp/contacts-domain';
+import { ContactInfo, MEMBERSHIP_FIELD, MEMBERSHIP_STATUSES } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
 import { AppError, FieldViolation } from '@cp/errors';
-import { checkFieldValue } from '@cp/extended-fields-domain';
+import { checkFieldValue, SYSTEM_FIELDS } from '@cp/extended-fields-domain';
 import { Definitions } from './definitions';
 
 /** System fields the contacts service derives itself: sent back by a client, they are ignored. */
@@ -12,6 +12,17 @@ export const DERIVED_SYSTEM_FIELDS = new Set([
   'emailSubscriptions.deliverabilityStatus',
   'emailSubscriptions.effectiveEmail',
 ]);
+
+const PROTECTED_FIELDS = new Set(SYSTEM_FIELDS.filter((field) => !field.writable && !DERIVED_SYSTEM_FIELDS.has(field.key)).map((field) => field.key));
+
+/** Who may make a contact a site member: callers whose key grants MEMBERS.MODIFY (the members admin path). */
+export const MEMBERS_PERMISSION = 'MEMBERS.MODIFY';
+
+function membershipProblem(context: RequestContext, value: unknown): string | undefined {
+  if (!context.permissions?.includes(MEMBERS_PERMISSION)) return `${MEMBERSHIP_FIELD} is managed through the members path (a key with a members scope)`;
+  if (value === null || value === '' || (MEMBERSHIP_STATUSES as readonly unknown[]).includes(value)) return undefined;
+  return `must be one of ${MEMBERSHIP_STATUSES.join(', ')}`;
+}
 
 /**
  * Checks what a contact's `info` refers to in other services: label keys must be labels of the
@@ -45,6 +56,12 @@ export class ContactReferences {
     for (const [key, value] of Object.entries(values)) {
       if (DERIVED_SYSTEM_FIELDS.has(key)) continue;
       const field = `info.extendedFields.items.${key}`;
+      if (key === MEMBERSHIP_FIELD) {
+        const problem = membershipProblem(context, value);
+        if (problem) violations.push({ field, description: problem, violatedRule: 'READ_ONLY' });
+        else if (value !== null && value !== '') checked[key] = value;
+        continue;
+      }
       const definition = await this.definitions.field(context, key);
       if (!definition) {
         violations.push({ field, description: `unknown extended field ${key} (create it with Find Or Create Extended Field first)`, violatedRule: 'UNKNOWN_FIELD' });
@@ -61,6 +78,19 @@ export class ContactReferences {
     }
     if (violations.length > 0) throw AppError.invalid(violations);
     return { ...info, extendedFields: { items: checked } };
+  }
+
+  /**
+   * An update replaces the whole extended-field map, but a caller cannot touch what it may not
+   * write: the stored values of read-only system fields (and membership, without the members
+   * permission) are carried over.
+   */
+  keepProtectedValues(context: RequestContext, current: ContactInfo | undefined, info: Record<string, unknown>): Record<string, unknown> {
+    const sent = (info.extendedFields as { items?: Record<string, unknown> } | undefined)?.items;
+    const stored = current?.extendedFields?.items;
+    if (!sent || !stored) return info;
+    const kept = Object.entries(stored).filter(([key]) => PROTECTED_FIELDS.has(key) && (key !== MEMBERSHIP_FIELD || !context.permissions?.includes(MEMBERS_PERMISSION)));
+    return kept.length > 0 ? { ...info, extendedFields: { items: { ...sent, ...Object.fromEntries(kept) } } } : info;
   }
 
   async requireLabels(context: RequestContext, labelKeys: readonly string[]): Promise<void> {

@@ -11,6 +11,8 @@ const logger = { error: jest.fn(), warn: jest.fn() };
 /** Stands in for the labels and extended-fields services (their own tests and the end-to-end suites cover them). */
 const owners: DefinitionOwners = {
   labelExists: async (_context, key) => ['custom.vip', 'custom.gold', 'contacts.customers'].includes(key),
+  labels: async () =>
+    ['custom.vip', 'custom.gold'].map((key) => ({ key, displayName: key.slice(7), namespace: 'custom', namespaceDisplayName: 'Custom' })),
   field: async (_context, key): Promise<FieldInfo | undefined> =>
     (({
       'custom.score': { key, dataType: 'NUMBER', fieldType: 'USER_DEFINED' },
@@ -41,8 +43,10 @@ describe('contacts application', () => {
     reads = new EmbeddedReadStore();
     app = createContactsApplication({ eventStore: events, readStore: reads, owners, logger });
     await app.projection.start();
+    await app.bulkJobs.projection.start();
   });
   afterEach(async () => {
+    await app.bulkJobs.stop();
     await app.projection.stop();
     await events.close();
   });
@@ -276,6 +280,139 @@ describe('contacts application', () => {
       expect(contact.revision).toBe(2);
       expect(contact.info?.extendedFields?.items['custom.score']).toBeUndefined();
       await expect(app.commands.update(siteA, { contactId: a.id, revision: 2, info: { extendedFields: { items: { 'custom.score': 3 } } } })).rejects.toThrow(/unknown extended field/);
+    });
+  });
+
+  describe('merge and members', () => {
+    const admin: RequestContext = { ...siteA, permissions: ['MEMBERS.MODIFY'] };
+
+    it('merges sources into the target, deletes them, and resolves their ids to the target', async () => {
+      const target = await app.commands.create(siteA, { info: ada });
+      const s1 = await app.commands.create(siteA, { info: { name: { first: 'Augusta' }, company: 'Engines', emails: { items: [{ email: 'augusta@example.com' }] } } });
+      const s2 = await app.commands.create(siteA, { info: { phones: { items: [{ phone: '+14155550100' }] }, labelKeys: { items: ['custom.vip'] } } });
+      const preview = await app.commands.previewMerge(siteA, { targetContactId: target.id, sourceContactIds: [s1.id, s2.id] });
+      expect(preview).toMatchObject({ revision: 2, info: { company: 'Engines', labelKeys: { items: ['custom.vip'] } } });
+      expect((await app.queries.get(siteA, { contactId: target.id })).contact.revision).toBe(1);
+      expect((await app.queries.get(siteA, { contactId: s1.id })).responseType).toBe('REGULAR');
+
+      await expectError(app.commands.merge(siteA, { targetContactId: target.id, targetContactRevision: 7, sourceContactIds: [s1.id] }), 'REVISION_MISMATCH');
+      const merged = await app.commands.merge(siteA, { targetContactId: target.id, targetContactRevision: 1, sourceContactIds: [s1.id, s2.id] });
+      expect(merged.info.emails!.items.map((e) => e.email)).toEqual(['ada@example.com', 'augusta@example.com']);
+      expect(merged.lastActivity.activityType).toBe('CONTACT_MERGED');
+      const viaSource = await app.queries.get(siteA, { contactId: s1.id });
+      expect(viaSource).toMatchObject({ responseType: 'MERGED', contact: { id: target.id } });
+      expect((await app.queries.list(siteA, {})).contacts.map((c) => c.id)).toEqual([target.id]);
+      await expectError(app.commands.update(siteA, { contactId: s1.id, revision: 1, info: { company: 'x' } }), 'CONTACT_NOT_FOUND');
+      // The source's email now belongs to the target: a new contact with it is a duplicate of the target.
+      const duplicate = await expectError(app.commands.create(siteA, { info: { emails: { items: [{ email: 'augusta@example.com' }] } } }), 'DUPLICATE_CONTACT_EXISTS');
+      expect(duplicate.data.duplicateContactId).toBe(target.id);
+    });
+
+    it('marks members only through the members permission; members cannot be deleted or merged away', async () => {
+      const member = await app.commands.create(siteA, { info: { name: { first: 'Member' } } });
+      const denied = await app.commands
+        .update(siteA, { contactId: member.id, revision: 1, info: { extendedFields: { items: { 'members.membershipStatus': 'APPROVED' } } } })
+        .catch((e: AppError) => e);
+      expect((denied as AppError).violations[0].field).toBe('info.extendedFields.items.members.membershipStatus');
+      await app.commands.update(admin, { contactId: member.id, revision: 1, info: { extendedFields: { items: { 'members.membershipStatus': 'APPROVED' } } } });
+      // An ordinary update of the extended fields keeps the membership it may not touch.
+      const updated = await app.commands.update(siteA, { contactId: member.id, revision: 2, info: { extendedFields: { items: { 'custom.score': 5 } } } });
+      expect(updated.info.extendedFields!.items).toMatchObject({ 'members.membershipStatus': 'APPROVED', 'custom.score': 5 });
+      await expectError(app.commands.delete(siteA, { contactId: member.id }), 'CONTACT_IS_MEMBER');
+      const other = await app.commands.create(siteA, { info: { name: { first: 'Other' } } });
+      await expectError(app.commands.merge(siteA, { targetContactId: other.id, targetContactRevision: 1, sourceContactIds: [member.id] }), 'SOURCE_IS_MEMBER');
+      const target = await app.commands.merge(siteA, { targetContactId: member.id, targetContactRevision: 3, sourceContactIds: [other.id] });
+      expect(target.revision).toBe(4);
+    });
+  });
+
+  describe('facets', () => {
+    it('counts all, not labelled, each label, subscription and membership statuses, right after changes', async () => {
+      const counts = async (filter?: Record<string, unknown>) =>
+        Object.fromEntries((await app.facets.list(siteA, { filter })).facets.map((f) => [`${f.facetType}:${f.facetKey ?? ''}`, f.count]));
+      const a = await app.commands.create(siteA, { info: { ...ada, labelKeys: { items: ['custom.vip'] } } });
+      const b = await app.commands.create(siteA, { info: { name: { first: 'B' } } });
+      await app.commands.create(siteB, { info: { name: { first: 'Elsewhere' }, labelKeys: { items: ['custom.vip'] } } });
+      expect(await counts()).toMatchObject({ 'ALL_CONTACTS:': 2, 'NOT_LABELED:': 1, 'LABEL:custom.vip': 1, 'LABEL:custom.gold': 0, 'SUBSCRIPTION_STATUS:NOT_SET': 1 });
+      await app.commands.label(siteA, { contactId: b.id, labelKeys: ['custom.vip', 'custom.gold'] });
+      expect(await counts()).toMatchObject({ 'NOT_LABELED:': 0, 'LABEL:custom.vip': 2, 'LABEL:custom.gold': 1 });
+      await app.commands.merge(siteA, { targetContactId: a.id, targetContactRevision: 1, sourceContactIds: [b.id] });
+      expect(await counts()).toMatchObject({ 'ALL_CONTACTS:': 1, 'LABEL:custom.vip': 1, 'LABEL:custom.gold': 1 });
+      await app.commands.delete(siteA, { contactId: a.id });
+      expect(await counts()).toMatchObject({ 'ALL_CONTACTS:': 0, 'LABEL:custom.vip': 0 });
+      expect(await counts({ 'info.extendedFields.emailSubscriptions.effectiveEmail': { $exists: true } })).toMatchObject({ 'ALL_CONTACTS:': 0 });
+      await expect(app.facets.list(siteA, { filter: { 'info.name.first': 'x' } })).rejects.toThrow(/info\.name\.first/);
+    });
+  });
+
+  describe('bulk jobs', () => {
+    async function seed(count: number, info: (i: number) => Record<string, unknown>) {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) ids.push((await app.commands.create(siteA, { info: info(i) })).id);
+      return ids;
+    }
+    const finished = async (jobId: string) => {
+      await app.bulkJobs.idle();
+      return (await app.bulkJobs.get(siteA, jobId)).job;
+    };
+
+    it('deletes by filter and search, one event per contact, skipping members with an error', async () => {
+      const ids = await seed(120, (i) => ({ name: { first: i % 2 ? 'Odd' : 'Even' }, company: 'Acme' }));
+      await app.commands.update({ ...siteA, permissions: ['MEMBERS.MODIFY'] }, { contactId: ids[0], revision: 1, info: { extendedFields: { items: { 'members.membershipStatus': 'APPROVED' } } } });
+      const { jobId } = await app.bulkJobs.create(siteA, { type: 'DELETE', filter: { 'info.name.first': 'Even' }, search: 'even' });
+      const job = await finished(jobId);
+      expect(job).toMatchObject({ type: 'DELETE', status: 'COMPLETED', totalItems: 60, successTotal: 59, failedTotal: 1 });
+      expect(job.errors).toEqual([{ contactId: ids[0], code: 'CONTACT_IS_MEMBER', description: expect.any(String) }]);
+      expect(job.finishedDate).toEqual(expect.any(String));
+      await app.projection.waitFor(await events.headPosition());
+      expect((await app.queries.query(siteA, { filter: { 'info.name.first': 'Even' } })).pagingMetadata.total).toBe(1);
+      expect((await app.queries.query(siteA, { filter: { 'info.name.first': 'Odd' } })).pagingMetadata.total).toBe(60);
+      expect((await app.bulkJobs.list(siteA)).jobs.map((j) => j.id)).toEqual([jobId]);
+      expect((await app.bulkJobs.list(siteB)).jobs).toEqual([]);
+    });
+
+    it('updates and relabels matching contacts, each getting its own revision', async () => {
+      const ids = await seed(3, (i) => ({ name: { first: `U${i}` } }));
+      const update = await app.bulkJobs.create(siteA, { type: 'UPDATE', filter: { id: { $in: ids.slice(0, 2) } }, info: { company: 'Bulk Co' } });
+      expect(await finished(update.jobId)).toMatchObject({ successTotal: 2, failedTotal: 0 });
+      const labels = await app.bulkJobs.create(siteA, { type: 'ADD_REMOVE_LABELS', filter: { 'info.company': 'Bulk Co' }, labelKeysToAdd: ['custom.vip'] });
+      expect(await finished(labels.jobId)).toMatchObject({ type: 'ADD_REMOVE_LABELS', successTotal: 2 });
+      for (const id of ids.slice(0, 2)) {
+        expect((await app.queries.get(siteA, { contactId: id })).contact).toMatchObject({ revision: 3, info: { company: 'Bulk Co', labelKeys: { items: ['custom.vip'] } } });
+      }
+      expect((await app.queries.get(siteA, { contactId: ids[2] })).contact.revision).toBe(1);
+    });
+
+    it('checks its input before it starts', async () => {
+      await expect(app.bulkJobs.create(siteA, { type: 'DELETE' })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+      await expect(app.bulkJobs.create(siteA, { type: 'DELETE', filter: { nope: 1 } })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+      await expect(app.bulkJobs.create(siteA, { type: 'ADD_REMOVE_LABELS', filter: {}, labelKeysToAdd: ['custom.ghost'] })).rejects.toMatchObject({ code: 'LABEL_NOT_FOUND' });
+      await expect(app.bulkJobs.create(siteA, { type: 'UPDATE', filter: {}, info: { birthdate: 'never' } })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+      await expect(app.bulkJobs.get(siteA, 'nope')).rejects.toMatchObject({ code: 'BULK_JOB_NOT_FOUND' });
+    });
+
+    it('resumes an interrupted job from its last recorded progress and does nothing twice', async () => {
+      const ids = await seed(120, (i) => ({ name: { first: `R${i}` } }));
+      // A job that recorded its first batch of 50 and then stopped (its process died).
+      const stream = 'contactbulkjob-site-a.job-1';
+      const metadata = { siteId: 'site-a', actor: { type: 'API_KEY' as const, id: 'k' } };
+      await events.append(stream, [
+        { type: 'BulkJobCreated', data: { jobId: 'job-1', spec: { type: 'UPDATE', filter: {}, info: { company: 'Resumed' } }, contactIds: ids }, metadata },
+        { type: 'BulkJobStarted', data: {}, metadata },
+        { type: 'BulkJobProgressed', data: { processed: 50, succeeded: 50, failed: 0, errors: [] }, metadata },
+      ], 'no_stream');
+      await app.bulkJobs.stop();
+      const restarted = createContactsApplication({ eventStore: events, readStore: reads, owners, logger });
+      await restarted.projection.start();
+      await restarted.bulkJobs.projection.start();
+      await restarted.bulkJobs.resumeUnfinished();
+      await restarted.bulkJobs.idle();
+      expect((await restarted.bulkJobs.get(siteA, 'job-1')).job).toMatchObject({ status: 'COMPLETED', totalItems: 120, successTotal: 120 });
+      await restarted.projection.waitFor(await events.headPosition());
+      expect((await restarted.queries.get(siteA, { contactId: ids[49] })).contact).toMatchObject({ revision: 1 });
+      expect((await restarted.queries.get(siteA, { contactId: ids[50] })).contact).toMatchObject({ revision: 2, info: { company: 'Resumed' } });
+      await restarted.bulkJobs.stop();
+      await restarted.projection.stop();
     });
   });
 });

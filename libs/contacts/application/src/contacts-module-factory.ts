@@ -2,7 +2,9 @@ import { EventStore } from '@cp/event-store';
 import { ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { Clock, IdSource, systemClock, uuidSource } from './clock';
+import { BulkJobs } from './bulk-jobs';
 import { ContactCommands } from './contact-commands';
+import { ContactFacets } from './contact-facets';
 import { ContactQueries } from './contact-queries';
 import { ContactReferences } from './contact-references';
 import { ContactRepository } from './contact-repository';
@@ -16,6 +18,8 @@ export interface ContactsApplication {
   queries: ContactQueries;
   projection: ContactsProjection;
   definitionEvents: DefinitionEvents;
+  facets: ContactFacets;
+  bulkJobs: BulkJobs;
 }
 
 /** Wires the contacts application from its ports; apps and tests both build it this way. */
@@ -32,11 +36,16 @@ export function createContactsApplication(options: {
   const projection = new ContactsProjection(options.eventStore, options.readStore, options.logger);
   const claims = new IdentityClaims(options.eventStore, repository, clock);
   const definitions = new Definitions(options.readStore, options.owners);
-  const commands = new ContactCommands(repository, claims, new ContactReferences(definitions), projection, clock, options.newId ?? uuidSource);
+  const references = new ContactReferences(definitions);
+  const newId = options.newId ?? uuidSource;
+  const commands = new ContactCommands(repository, claims, references, projection, clock, newId);
+  const queries = new ContactQueries(options.readStore, repository, definitions);
   return {
     commands,
-    queries: new ContactQueries(options.readStore, repository),
+    queries,
+    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, references, newId, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
+    facets: new ContactFacets(options.readStore, options.owners),
   };
 }

@@ -10,8 +10,17 @@ export interface FieldInfo {
 }
 
 /** Asks the owning service directly: used when the local copy does not know a key yet. */
+export interface LabelSummary {
+  key: string;
+  displayName: string;
+  namespace: string;
+  namespaceDisplayName: string;
+}
+
 export interface DefinitionOwners {
   labelExists(context: RequestContext, key: string): Promise<boolean>;
+  /** All labels of the site, for facets. */
+  labels(context: RequestContext): Promise<LabelSummary[]>;
   field(context: RequestContext, key: string): Promise<FieldInfo | undefined>;
 }
 

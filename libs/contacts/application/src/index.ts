@@ -10,3 +10,5 @@ export * from './contacts-module-factory';
 export * from './definitions';
 export * from './contact-references';
 export * from './definition-cleanup';
+export * from './contact-facets';
+export * from './bulk-jobs';

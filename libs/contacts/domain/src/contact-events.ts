@@ -12,7 +12,8 @@ export interface ContactSource {
 export type ContactEvent =
   | { type: 'ContactCreated'; data: { contactId: string; info: ContactInfo; source: ContactSource } }
   | { type: 'ContactUpdated'; data: { info: Partial<Record<keyof ContactInfo, unknown>> } }
-  | { type: 'ContactDeleted'; data: { contactId: string } }
+  | { type: 'ContactDeleted'; data: { contactId: string; mergedInto?: string } }
+  | { type: 'ContactsMerged'; data: { sourceContactIds: string[]; info: ContactInfo } }
   | { type: 'ContactExtendedFieldsSet'; data: { values: Record<string, ExtendedFieldValue> } }
   | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } }
   | { type: 'ContactLabeled'; data: { labelKeys: string[] } }
@@ -27,6 +28,7 @@ export const CONTACT_EVENT_TYPES: readonly ContactEventType[] = [
   'ContactCreated',
   'ContactUpdated',
   'ContactDeleted',
+  'ContactsMerged',
   'ContactExtendedFieldsSet',
   'ContactExtendedFieldsRemoved',
   'ContactLabeled',

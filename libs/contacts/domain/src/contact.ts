@@ -12,6 +12,10 @@ export interface ContactState {
   updatedDate: string;
   source: ContactSource;
   info: ContactInfo;
+  /** Set by a merge; otherwise the creation is the last activity. */
+  lastActivity?: { activityDate: string; activityType: string };
+  /** For a contact deleted by a merge: the contact it was merged into. */
+  mergedInto?: string;
 }
 
 export const DEFAULT_SOURCE: ContactSource = { sourceType: 'OTHER', appId: 'v4.createContact' };
@@ -36,7 +40,9 @@ export function evolve(state: ContactState | undefined, event: ContactEventRecor
     case 'ContactUpdated':
       return { ...next, info: applyInfoPatch(state.info, event.data.info) };
     case 'ContactDeleted':
-      return { ...next, deleted: true };
+      return { ...next, deleted: true, ...(event.data.mergedInto && { mergedInto: event.data.mergedInto }) };
+    case 'ContactsMerged':
+      return { ...next, info: event.data.info, lastActivity: { activityDate: event.occurredAt, activityType: 'CONTACT_MERGED' } };
     case 'ContactExtendedFieldsSet':
       return { ...next, info: withExtendedFields(state.info, { ...extendedFieldsOf(state.info), ...event.data.values }) };
     case 'ContactLabeled':
@@ -62,6 +68,16 @@ function applyInfoPatch(info: ContactInfo, patch: Partial<Record<ContactInfoKey,
     else next[key] = value;
   }
   return next as ContactInfo;
+}
+
+function sameValue(current: unknown, next: unknown): boolean {
+  return JSON.stringify(withoutItemIds(current)) === JSON.stringify(withoutItemIds(next));
+}
+
+function withoutItemIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutItemIds);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'id').map(([key, v]) => [key, withoutItemIds(v)]));
 }
 
 function labelsOf(info: ContactInfo): string[] {
@@ -109,13 +125,29 @@ export function updateContact(state: ContactState | undefined, command: UpdateCo
   const patch = normalizeInfoPatch(command.info ?? {}, current.info, newId);
   assertIdentifiable(applyInfoPatch(current.info, patch));
   const stored: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(patch)) stored[key] = value ?? null;
-  return [{ type: 'ContactUpdated', data: { info: stored } }];
+  for (const [key, value] of Object.entries(patch)) {
+    // A key set to what it already holds is no change (item ids aside): repeating an update is harmless.
+    if (!sameValue(current.info[key as keyof ContactInfo], value)) stored[key] = value ?? null;
+  }
+  return Object.keys(stored).length > 0 ? [{ type: 'ContactUpdated', data: { info: stored } }] : [];
 }
 
+/** Site members cannot be deleted (API.md §3.4): the member has to go first. */
 export function deleteContact(state: ContactState | undefined): ContactEvent[] {
   const current = existing(state);
+  if (isMember(current)) {
+    throw AppError.precondition('CONTACT_IS_MEMBER', 'The contact is a site member; remove the membership before deleting it', { contactId: current.id });
+  }
   return [{ type: 'ContactDeleted', data: { contactId: current.id } }];
+}
+
+/** The system field that marks a contact as a site member (written only through the members path). */
+export const MEMBERSHIP_FIELD = 'members.membershipStatus';
+export const MEMBERSHIP_STATUSES = ['APPROVED', 'PENDING', 'DENIED', 'INACTIVE'] as const;
+
+export function isMember(state: ContactState): boolean {
+  const status = state.info.extendedFields?.items[MEMBERSHIP_FIELD];
+  return typeof status === 'string' && status !== '';
 }
 
 /** Sets extended-field values (already validated against their definitions by the caller). */

@@ -5,3 +5,5 @@ export * from './identity';
 export * from './limits';
 export * from './normalize-info';
 export * from './view';
+export * from './merge';
+export * from './bulk-job';

@@ -34,7 +34,7 @@ export function toContactView(state: ContactState): ContactView {
     source: state.source,
     createdDate: state.createdDate,
     updatedDate: state.updatedDate,
-    lastActivity: { activityDate: state.createdDate, activityType: 'CONTACT_CREATED' },
+    lastActivity: state.lastActivity ?? { activityDate: state.createdDate, activityType: 'CONTACT_CREATED' },
     primaryInfo: {
       ...(primaryEmail && { email: primaryEmail.email }),
       ...(primaryPhone && { phone: primaryPhone.phone }),

@@ -26,9 +26,12 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationBootstrap(): Promise<void> {
     await this.app.projection.start();
+    await this.app.bulkJobs.projection.start();
+    void this.app.bulkJobs.resumeUnfinished();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.app.bulkJobs.stop();
     await this.app.projection.stop();
     await this.ports.eventStore.close();
     await this.ports.readStore.close();

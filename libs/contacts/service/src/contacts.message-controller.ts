@@ -1,6 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { ContactsApplication } from '@cp/contacts-application';
+import { ContactsApplication, MergePayload } from '@cp/contacts-application';
+import { BulkJobSpec } from '@cp/contacts-domain';
 import {
   ContactsPatterns,
   CreateContactPayload,
@@ -58,6 +59,16 @@ export class ContactsMessageController {
     return this.app.queries.query(message.context, message.payload);
   }
 
+  @MessagePattern(ContactsPatterns.merge)
+  async merge(@Payload() message: Envelope<MergePayload>) {
+    return { contact: await this.app.commands.merge(message.context, message.payload) };
+  }
+
+  @MessagePattern(ContactsPatterns.previewMerge)
+  async previewMerge(@Payload() message: Envelope<MergePayload>) {
+    return { contact: await this.app.commands.previewMerge(message.context, message.payload) };
+  }
+
   @MessagePattern(ContactsPatterns.label)
   async label(@Payload() message: Envelope<LabelContactPayload>) {
     return { contact: await this.app.commands.label(message.context, message.payload) };
@@ -66,6 +77,26 @@ export class ContactsMessageController {
   @MessagePattern(ContactsPatterns.unlabel)
   async unlabel(@Payload() message: Envelope<LabelContactPayload>) {
     return { contact: await this.app.commands.unlabel(message.context, message.payload) };
+  }
+
+  @MessagePattern(ContactsPatterns.facets)
+  facets(@Payload() message: Envelope<{ filter?: Record<string, unknown>; paging?: { limit?: number; offset?: number } }>) {
+    return this.app.facets.list(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.bulkCreate)
+  bulkCreate(@Payload() message: Envelope<BulkJobSpec>) {
+    return this.app.bulkJobs.create(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.bulkGet)
+  bulkGet(@Payload() message: Envelope<{ jobId: string }>) {
+    return this.app.bulkJobs.get(message.context, message.payload.jobId);
+  }
+
+  @MessagePattern(ContactsPatterns.bulkList)
+  bulkList(@Payload() message: Envelope<{ paging?: { limit?: string; offset?: string } }>) {
+    return this.app.bulkJobs.list(message.context, message.payload.paging);
   }
 
   @EventPattern(Topics.labels)
@@ -84,6 +115,7 @@ export class ContactsMessageController {
       eventStore: () => this.ports.eventStore.ping(),
       readStore: () => this.ports.readStore.ping(),
       projection: () => this.app.projection.ready || `catching up (at position ${this.app.projection.processedPosition})`,
+      bulkJobs: () => this.app.bulkJobs.projection.ready || 'catching up',
     });
   }
 }

@@ -1,4 +1,4 @@
-import { DefinitionOwners, FieldInfo } from '@cp/contacts-application';
+import { DefinitionOwners, FieldInfo, LabelSummary } from '@cp/contacts-application';
 import { ExtendedFieldsPatterns, LabelsPatterns, RequestContext } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
 import { ServiceClient } from '@cp/messaging';
@@ -6,12 +6,17 @@ import { ServiceClient } from '@cp/messaging';
 /** Asks the labels and extended-fields services when the local copy of definitions misses a key. */
 export class ServiceDefinitionOwners implements DefinitionOwners {
   constructor(
-    private readonly labels: ServiceClient,
+    private readonly labelsClient: ServiceClient,
     private readonly fields: ServiceClient,
   ) {}
 
   async labelExists(context: RequestContext, key: string): Promise<boolean> {
-    return (await this.ask(this.labels, LabelsPatterns.get, context, key)) !== undefined;
+    return (await this.ask(this.labelsClient, LabelsPatterns.get, context, key)) !== undefined;
+  }
+
+  async labels(context: RequestContext): Promise<LabelSummary[]> {
+    const answer = await this.labelsClient.send<{ labels: LabelSummary[] }>(LabelsPatterns.list, { context, payload: { paging: { limit: 2000 } } });
+    return answer.labels;
   }
 
   async field(context: RequestContext, key: string): Promise<FieldInfo | undefined> {

@@ -5,7 +5,7 @@ import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { ApiKeyRegistry, grantsSite } from './api-keys';
 import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from './decorators';
-import { allows, Permission } from './permissions';
+import { allows, Permission, permissionsOf } from './permissions';
 
 export const API_KEY_REGISTRY = Symbol('API_KEY_REGISTRY');
 
@@ -49,6 +49,7 @@ export class AuthGuard implements CanActivate {
       siteId,
       actor: { type: 'API_KEY', id: key.name ?? 'api-key' },
       correlationId: header(request, 'x-request-id') ?? request.id ?? randomUUID(),
+      permissions: permissionsOf(key.scopes),
     };
     return true;
   }

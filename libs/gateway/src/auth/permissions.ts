@@ -16,6 +16,8 @@ export type Permission =
   | 'CONTACTS.VIEW'
   | 'CONTACTS.MODIFY'
   | 'CONTACTS.DELETE'
+  | 'CONTACTS.MERGE'
+  | 'MEMBERS.MODIFY'
   | 'CONTACTS_LABELS.VIEW'
   | 'CONTACTS_LABELS.MODIFY'
   | 'CONTACTS_SCHEMA.VIEW'
@@ -25,6 +27,8 @@ export const SCOPES_FOR: Record<Permission, readonly string[]> = {
   'CONTACTS.VIEW': [SCOPES.READ_CONTACTS, SCOPES.READ_MEMBERS_CONTACTS, SCOPES.MANAGE_CONTACTS, SCOPES.MANAGE_MEMBERS_CONTACTS],
   'CONTACTS.MODIFY': [SCOPES.MANAGE_CONTACTS, SCOPES.MANAGE_MEMBERS_CONTACTS],
   'CONTACTS.DELETE': [SCOPES.MANAGE_CONTACTS, SCOPES.MANAGE_MEMBERS_CONTACTS, SCOPES.MANAGE_MEMBERS],
+  'CONTACTS.MERGE': [SCOPES.MANAGE_CONTACTS, SCOPES.MANAGE_MEMBERS_CONTACTS],
+  'MEMBERS.MODIFY': [SCOPES.MANAGE_MEMBERS, SCOPES.MANAGE_MEMBERS_CONTACTS],
   'CONTACTS_LABELS.VIEW': [SCOPES.MANAGE_LABELS, SCOPES.MANAGE_MEMBERS_CONTACTS, SCOPES.READ_MEMBERS_CONTACTS, SCOPES.MANAGE_CONTACTS, SCOPES.READ_CONTACTS],
   'CONTACTS_LABELS.MODIFY': [SCOPES.MANAGE_LABELS, SCOPES.MANAGE_MEMBERS_CONTACTS],
   'CONTACTS_SCHEMA.VIEW': [SCOPES.MANAGE_EXTENDED_FIELDS, SCOPES.MANAGE_MEMBERS_CONTACTS, SCOPES.READ_MEMBERS_CONTACTS, SCOPES.MANAGE_CONTACTS, SCOPES.READ_CONTACTS],
@@ -33,4 +37,9 @@ export const SCOPES_FOR: Record<Permission, readonly string[]> = {
 
 export function allows(keyScopes: readonly string[], permission: Permission): boolean {
   return keyScopes.includes('*') || SCOPES_FOR[permission].some((scope) => keyScopes.includes(scope));
+}
+
+/** Every permission a key's scopes allow: travels with requests for rules that depend on them. */
+export function permissionsOf(keyScopes: readonly string[]): Permission[] {
+  return (Object.keys(SCOPES_FOR) as Permission[]).filter((permission) => allows(keyScopes, permission));
 }

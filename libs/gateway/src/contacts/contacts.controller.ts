@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ContactsPatterns, CreateContactBody, LabelKeysBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
+import { ContactsPatterns, CreateContactBody, FacetsQueryBody, LabelKeysBody, MergeContactsBody, PreviewMergeBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
 import { listParam, QueryParams, single } from '../http/query-params';
@@ -60,6 +60,23 @@ export class ContactsController {
     });
   }
 
+  @Get('facets')
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'List Facets', description: 'Contact counts: all, not labelled, per label, per subscription and membership status.' })
+  @ApiOkResponse({ description: '{ facets, pagingMetadata }' })
+  listFacets(@Caller() context: RequestContext, @Query() params: QueryParams) {
+    return this.send(ContactsPatterns.facets, context, { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } });
+  }
+
+  @Post('facets/query')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'Query Facets', description: 'Filters: info.extendedFields.emailSubscriptions.effectiveEmail ($exists), .subscriptionStatus and .deliverabilityStatus ($eq $ne $in $nin).' })
+  @ApiOkResponse({ description: '{ facets, pagingMetadata }' })
+  queryFacets(@Caller() context: RequestContext, @Body() body: FacetsQueryBody) {
+    return this.send(ContactsPatterns.facets, context, { filter: body.filter ?? body.query?.filter, paging: body.paging });
+  }
+
   @Get(':id')
   @RequirePermission('CONTACTS.VIEW')
   @ApiOperation({ summary: 'Get Contact' })
@@ -79,6 +96,24 @@ export class ContactsController {
       info: body.info,
       allowDuplicates: body.allowDuplicates,
     });
+  }
+
+  @Post(':id/merge')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.MERGE')
+  @ApiOperation({ summary: 'Merge Contacts', description: 'Up to 5 sources into the target (its revision checked); the target keeps its data, sources are deleted. Irreversible.' })
+  @ApiOkResponse({ description: '{ contact }' })
+  merge(@Caller() context: RequestContext, @Param('id') targetContactId: string, @Body() body: MergeContactsBody) {
+    return this.send(ContactsPatterns.merge, context, { targetContactId, targetContactRevision: body.targetContactRevision, sourceContactIds: body.sourceContactIds });
+  }
+
+  @Post(':id/preview-merge')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'Preview Merge Contacts', description: 'The target as a merge would leave it; nothing is stored.' })
+  @ApiOkResponse({ description: '{ contact }' })
+  previewMerge(@Caller() context: RequestContext, @Param('id') targetContactId: string, @Body() body: PreviewMergeBody) {
+    return this.send(ContactsPatterns.previewMerge, context, { targetContactId, sourceContactIds: body.sourceContactIds });
   }
 
   @Post(':id/labels')

@@ -1,0 +1,103 @@
+import { AppError } from '@cp/errors';
+
+/**
+ * A bulk job (API.md §3.11) is an aggregate of its own (stream `contactbulkjob-<site>.<jobId>`).
+ * It records the contacts it will act on when it is created, then its progress in batches, so a
+ * job that is interrupted resumes where it stopped; what it does to each contact is idempotent,
+ * so redoing the last unrecorded batch changes nothing.
+ */
+export type BulkJobType = 'DELETE' | 'UPDATE' | 'ADD_LABELS' | 'REMOVE_LABELS' | 'ADD_REMOVE_LABELS';
+export type BulkJobStatus = 'NEW' | 'RUNNING' | 'COMPLETED';
+
+export interface BulkJobError {
+  contactId: string;
+  code: string;
+  description: string;
+}
+
+export interface BulkJobSpec {
+  type: BulkJobType;
+  filter?: Record<string, unknown>;
+  search?: string;
+  info?: Record<string, unknown>;
+  labelKeysToAdd?: string[];
+  labelKeysToRemove?: string[];
+  /** The creator's permissions, which the job acts with. */
+  permissions?: string[];
+}
+
+export type BulkJobEvent =
+  | { type: 'BulkJobCreated'; data: { jobId: string; spec: BulkJobSpec; contactIds: string[] } }
+  | { type: 'BulkJobStarted'; data: Record<string, never> }
+  | { type: 'BulkJobProgressed'; data: { processed: number; succeeded: number; failed: number; errors: BulkJobError[] } }
+  | { type: 'BulkJobCompleted'; data: Record<string, never> };
+
+export type BulkJobEventRecord = BulkJobEvent & { occurredAt: string };
+
+export interface BulkJobState {
+  id: string;
+  spec: BulkJobSpec;
+  contactIds: string[];
+  status: BulkJobStatus;
+  createdDate: string;
+  startedDate?: string;
+  finishedDate?: string;
+  processed: number;
+  successTotal: number;
+  failedTotal: number;
+  errors: BulkJobError[];
+}
+
+/** At most this many errors are kept on a job; the counts stay exact. */
+export const MAX_JOB_ERRORS = 100;
+
+export function evolveBulkJob(state: BulkJobState | undefined, event: BulkJobEventRecord): BulkJobState {
+  if (event.type === 'BulkJobCreated') {
+    return {
+      id: event.data.jobId,
+      spec: event.data.spec,
+      contactIds: event.data.contactIds,
+      status: 'NEW',
+      createdDate: event.occurredAt,
+      processed: 0,
+      successTotal: 0,
+      failedTotal: 0,
+      errors: [],
+    };
+  }
+  if (!state) throw new Error(`${event.type} before BulkJobCreated`);
+  switch (event.type) {
+    case 'BulkJobStarted':
+      return { ...state, status: 'RUNNING', startedDate: state.startedDate ?? event.occurredAt };
+    case 'BulkJobProgressed':
+      return {
+        ...state,
+        processed: event.data.processed,
+        successTotal: state.successTotal + event.data.succeeded,
+        failedTotal: state.failedTotal + event.data.failed,
+        errors: [...state.errors, ...event.data.errors].slice(0, MAX_JOB_ERRORS),
+      };
+    case 'BulkJobCompleted':
+      return { ...state, status: 'COMPLETED', finishedDate: event.occurredAt };
+  }
+}
+
+export function createBulkJob(jobId: string, spec: BulkJobSpec, contactIds: string[]): BulkJobEvent[] {
+  if (spec.filter === undefined && (spec.search === undefined || spec.search.trim() === '')) {
+    throw AppError.invalidField('filter', 'give a filter, a search, or both', 'REQUIRED');
+  }
+  const isLabelJob = spec.type === 'ADD_REMOVE_LABELS' || spec.type === 'ADD_LABELS' || spec.type === 'REMOVE_LABELS';
+  if (isLabelJob && !spec.labelKeysToAdd?.length && !spec.labelKeysToRemove?.length) {
+    throw AppError.invalidField('labelKeysToAdd', 'give labelKeysToAdd, labelKeysToRemove, or both', 'REQUIRED');
+  }
+  if (spec.type === 'UPDATE' && (!spec.info || Object.keys(spec.info).length === 0)) {
+    throw AppError.invalidField('info', 'give the info to set', 'REQUIRED');
+  }
+  return [{ type: 'BulkJobCreated', data: { jobId, spec, contactIds } }];
+}
+
+/** The job type Wix reports for a label job. */
+export function labelJobType(add: readonly string[] | undefined, remove: readonly string[] | undefined): BulkJobType {
+  if (add?.length && remove?.length) return 'ADD_REMOVE_LABELS';
+  return add?.length ? 'ADD_LABELS' : 'REMOVE_LABELS';
+}

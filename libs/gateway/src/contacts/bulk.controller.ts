@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { BulkByFilterBody, BulkLabelsBody, BulkUpdateBody, ContactsPatterns, RequestContext } from '@cp/contracts';
+import { ServiceClient } from '@cp/messaging';
+import { Caller, RequirePermission } from '../auth/decorators';
+import { QueryParams, single } from '../http/query-params';
+import { CONTACTS_CLIENT } from '../service-clients';
+
+/** Bulk operations run as jobs: the call answers `{ jobId }` at once; the job reports its progress. */
+@ApiTags('Bulk jobs')
+@ApiSecurity('apiKey')
+@ApiHeader({ name: 'wix-site-id', required: true })
+@Controller(['contacts/v4/bulk', '_api/contacts/v4/bulk'])
+export class BulkController {
+  constructor(@Inject(CONTACTS_CLIENT) private readonly contacts: ServiceClient) {}
+
+  @Post('contacts/delete')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.DELETE')
+  @ApiOperation({ summary: 'Bulk Delete Contacts', description: 'Deletes the contacts matching the filter and/or search (members are skipped, with an error on the job).' })
+  @ApiOkResponse({ description: '{ jobId }' })
+  delete(@Caller() context: RequestContext, @Body() body: BulkByFilterBody) {
+    return this.create(context, { type: 'DELETE', filter: body.filter, search: body.search });
+  }
+
+  @Post('contacts/update')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Bulk Update Contacts' })
+  @ApiOkResponse({ description: '{ jobId }' })
+  update(@Caller() context: RequestContext, @Body() body: BulkUpdateBody) {
+    return this.create(context, { type: 'UPDATE', filter: body.filter, search: body.search, info: body.info });
+  }
+
+  @Post('contacts/add-remove-labels')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Bulk Label And Unlabel Contacts', description: 'The labels must exist (404 naming the unknown ones).' })
+  @ApiOkResponse({ description: '{ jobId }' })
+  labels(@Caller() context: RequestContext, @Body() body: BulkLabelsBody) {
+    const add = body.labelKeysToAdd ?? [];
+    const remove = body.labelKeysToRemove ?? [];
+    const type = add.length && remove.length ? 'ADD_REMOVE_LABELS' : add.length ? 'ADD_LABELS' : 'REMOVE_LABELS';
+    return this.create(context, { type, filter: body.filter, search: body.search, labelKeysToAdd: add, labelKeysToRemove: remove });
+  }
+
+  @Get('jobs/:id')
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'Get Bulk Job' })
+  @ApiOkResponse({ description: '{ job }' })
+  get(@Caller() context: RequestContext, @Param('id') jobId: string) {
+    return this.contacts.send(ContactsPatterns.bulkGet, { context, payload: { jobId } });
+  }
+
+  @Get('jobs')
+  @RequirePermission('CONTACTS.MODIFY')
+  @ApiOperation({ summary: 'List Bulk Jobs', description: 'Newest first, at most 100 per request (paging.limit, paging.offset).' })
+  @ApiOkResponse({ description: '{ jobs }' })
+  list(@Caller() context: RequestContext, @Query() params: QueryParams) {
+    return this.contacts.send(ContactsPatterns.bulkList, { context, payload: { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } } });
+  }
+
+  private create(context: RequestContext, spec: object) {
+    return this.contacts.send(ContactsPatterns.bulkCreate, { context, payload: spec });
+  }
+}

@@ -1,0 +1,86 @@
+# shellcheck shell=bash
+# Shared helpers for tools/infra/*.sh (sourced, not executed).
+# Defines the cache dir (downloaded/built artefacts, kept across runs), the run dir
+# (per-checkout data, pidfiles and logs, wiped on each start) and process helpers.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+INFRA_CACHE="${INFRA_CACHE:-$HOME/.cache/contacts-platform-infra}"
+INFRA_RUN="${INFRA_RUN:-$REPO_ROOT/.infra}"
+
+infra_die() { echo "infra: $*" >&2; exit 1; }
+
+# infra_pid_alive PIDFILE [MARKER] -> 0 if the pidfile names a live process whose command
+# line contains MARKER (so that a stale pidfile whose pid was reused by an unrelated
+# process is not mistaken for our server).
+infra_pid_alive() {
+  local pid
+  [[ -s "$1" ]] || return 1
+  pid="$(cat "$1")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ -z "${2:-}" ]] && return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
+# infra_port_open PORT -> 0 if something accepts TCP connections on 127.0.0.1:PORT.
+infra_port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# infra_spawn PIDFILE LOGFILE CMD... -> runs CMD detached (own session, no stdin),
+# output to LOGFILE, its pid in PIDFILE.
+infra_spawn() {
+  local pidfile="$1" logfile="$2"
+  shift 2
+  rm -f "$pidfile"
+  # The inner shell records its own pid and then execs the command, so the pidfile
+  # holds the server's pid whether or not setsid had to fork.
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" </dev/null >"$logfile" 2>&1 &
+  local i
+  for i in $(seq 1 50); do
+    [[ -s "$pidfile" ]] && return 0
+    sleep 0.1
+  done
+  infra_die "could not start $1"
+}
+
+# infra_stop NAME PIDFILE MARKER [GRACE_SECONDS] -> TERM, wait, then KILL; removes the pidfile.
+infra_stop() {
+  local name="$1" pidfile="$2" marker="$3" grace="${4:-30}" pid i
+  if ! infra_pid_alive "$pidfile" "$marker"; then
+    rm -f "$pidfile"
+    return 0
+  fi
+  pid="$(cat "$pidfile")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "infra: $name (pid $pid) did not exit within ${grace}s; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
+  rm -f "$pidfile"
+}
+
+# infra_fail_start NAME LOGFILE PIDFILE MARKER MESSAGE -> prints the log tail, stops the
+# process, exits non-zero.
+infra_fail_start() {
+  local name="$1" logfile="$2" pidfile="$3" marker="$4" msg="$5"
+  echo "infra: $name $msg; last lines of $logfile:" >&2
+  tail -n 40 "$logfile" >&2 2>/dev/null || true
+  infra_stop "$name" "$pidfile" "$marker" 10 >/dev/null 2>&1 || true
+  exit 1
+}
+
+# infra_node SCRIPT TARGET -> runs a Node script from the repo root, so that require()
+# resolves packages from the repo's node_modules; TARGET is in process.env.INFRA_TARGET.
+infra_node() {
+  (cd "$REPO_ROOT" && INFRA_TARGET="$2" node -e "$1")
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# FerretDB 1.24 (MongoDB wire protocol, SQLite backend) for tests on machines without
+# MongoDB or Docker; see shared/design/ci-infra.md.
+#   install  build ferretdb from the Go module proxy into $INFRA_CACHE/bin (once)
+#   start    install if needed, start on 127.0.0.1:${MONGODB_PORT:-27018} with a fresh
+#            data dir under $INFRA_RUN/ferretdb, wait until it answers a ping
+#   stop     stop it (pidfile)
+#   status   exit 0 if it is running
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+FERRETDB_VERSION=v1.24.0
+MONGODB_PORT="${MONGODB_PORT:-27018}"
+FERRETDB_BIN="$INFRA_CACHE/bin/ferretdb"
+FERRETDB_STAMP="$INFRA_CACHE/bin/ferretdb.version"
+RUN_DIR="$INFRA_RUN/ferretdb"
+PIDFILE="$RUN_DIR/ferretdb.pid"
+LOGFILE="$INFRA_RUN/ferretdb.log"
+MARKER="file:$RUN_DIR/data/"  # in the server's command line
+READY_TIMEOUT="${FERRETDB_READY_TIMEOUT:-60}"
+
+install() {
+  if [[ -x "$FERRETDB_BIN" && "$(cat "$FERRETDB_STAMP" 2>/dev/null)" == "$FERRETDB_VERSION" ]]; then
+    return 0
+  fi
+  command -v go >/dev/null || infra_die "go is required to build FerretDB"
+  mkdir -p "$INFRA_CACHE/bin"
+  local log="$INFRA_CACHE/ferretdb-install.log" mod_dir src="$INFRA_CACHE/src/ferretdb-$FERRETDB_VERSION"
+  : >"$log"
+  # Not `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.0`, for two reasons:
+  #  - that form looks up the module's version list (for deprecation notices), which the
+  #    registry proxy here refuses (403), so it fails before building anything;
+  #  - a binary built that way panics at start ("Invalid build/version/version.txt"):
+  #    FerretDB expects its release build to generate build/version/version.txt.
+  # So: download the exact module version, copy it out of the read-only module cache, write
+  # version.txt as FerretDB's own `task gen-version` would, and build it as the main module
+  # (its go.sum pins every dependency).
+  if ! mod_dir="$(cd "$INFRA_CACHE" && GOFLAGS='' GOTOOLCHAIN=local GOWORK=off \
+    go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" 2>>"$log" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$mod_dir" || ! -d "$mod_dir" ]]; then
+    echo "infra: downloading FerretDB $FERRETDB_VERSION failed:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  rm -rf "$src"
+  mkdir -p "$src"
+  cp -R "$mod_dir/." "$src/"
+  chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  echo "contacts-platform-infra" >"$src/build/version/package.txt"
+  if ! (cd "$src" && GOBIN="$INFRA_CACHE/bin" GOFLAGS="-mod=readonly -buildvcs=false" \
+    GOTOOLCHAIN=local GOWORK=off go install ./cmd/ferretdb) >>"$log" 2>&1; then
+    echo "infra: building FerretDB $FERRETDB_VERSION failed:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  "$FERRETDB_BIN" --version >>"$log" 2>&1 || infra_die "the built ferretdb does not run; see $log"
+  rm -rf "$src"
+  rmdir "$INFRA_CACHE/src" 2>/dev/null || true
+  echo "$FERRETDB_VERSION" >"$FERRETDB_STAMP"
+}
+
+ping_script='
+const { MongoClient } = require("mongodb");
+const url = process.env.INFRA_TARGET;
+const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
+client.connect()
+  .then(() => client.db("admin").command({ ping: 1 }))
+  .then((r) => { if (r.ok !== 1) throw new Error("ping: " + JSON.stringify(r)); })
+  .then(() => client.close().then(() => process.exit(0)))
+  .catch((e) => { console.error(e.message); client.close().finally(() => process.exit(1)); });
+'
+
+ready() { infra_node "$ping_script" "mongodb://127.0.0.1:$MONGODB_PORT" >/dev/null 2>&1; }
+
+start() {
+  if infra_pid_alive "$PIDFILE" "$MARKER"; then
+    ready || infra_fail_start ferretdb "$LOGFILE" "$PIDFILE" "$MARKER" "is running but does not answer a ping"
+    return 0
+  fi
+  install
+  if infra_port_open "$MONGODB_PORT"; then
+    infra_die "port $MONGODB_PORT is already in use by another process (set MONGODB_PORT)"
+  fi
+  rm -rf "$RUN_DIR"
+  mkdir -p "$RUN_DIR/data"
+  infra_spawn "$PIDFILE" "$LOGFILE" "$FERRETDB_BIN" \
+    --handler=sqlite \
+    --sqlite-url="file:$RUN_DIR/data/" \
+    --listen-addr="127.0.0.1:$MONGODB_PORT" \
+    --state-dir=- \
+    --debug-addr=- \
+    --telemetry=disable
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    infra_pid_alive "$PIDFILE" "$MARKER" || infra_fail_start ferretdb "$LOGFILE" "$PIDFILE" "$MARKER" "exited during start-up"
+    if infra_port_open "$MONGODB_PORT" && ready; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  infra_fail_start ferretdb "$LOGFILE" "$PIDFILE" "$MARKER" "was not ready within ${READY_TIMEOUT}s"
+}
+
+stop() { infra_stop ferretdb "$PIDFILE" "$MARKER" 30; }
+
+status() { infra_pid_alive "$PIDFILE" "$MARKER"; }
+
+case "${1:-}" in
+  install | start | stop | status) "$1" ;;
+  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+esac
