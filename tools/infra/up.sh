@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (once) and starts the real test servers: a Kafka broker and FerretDB
-# (MongoDB wire protocol), then prints the environment lines that point tests at them:
-#   eval "$(tools/infra/up.sh)"   or   tools/infra/up.sh >> "$GITHUB_ENV"-style files.
+# (MongoDB wire protocol), then prints the environment lines that point tests at them
+# (KAFKA_BROKERS=..., MONGODB_URL=...), e.g.  set -a; eval "$(tools/infra/up.sh)"; set +a
 # Stop them with tools/infra/down.sh. Ports: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT
 # (19093), MONGODB_PORT (27018).
 set -euo pipefail
