@@ -94,10 +94,15 @@ class MongoCollection<T extends Document> implements ReadCollection<T> {
     return { deletedCount: (await this.collection.deleteMany(filter as never)).deletedCount };
   }
 
+  /** Creates the indexes that do not exist yet (by name); re-creating existing ones is skipped. */
   async createIndexes(indexes: IndexSpec[]): Promise<void> {
-    if (indexes.length === 0) return;
+    const existing = new Set(
+      (await this.collection.listIndexes().toArray().catch(() => [])).map((index) => index.name as string),
+    );
+    const missing = indexes.filter((index) => !index.name || !existing.has(index.name));
+    if (missing.length === 0) return;
     await this.collection.createIndexes(
-      indexes.map((index) => ({ key: index.keys, unique: index.unique, ...(index.name && { name: index.name }) })),
+      missing.map((index) => ({ key: index.keys, ...(index.unique && { unique: true }), ...(index.name && { name: index.name }) })),
     );
   }
 

@@ -4,7 +4,7 @@ import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@cp/read-store';
 import { randomUUID } from 'node:crypto';
 import { ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from './index';
 
-const logger = { error: jest.fn(), warn: jest.fn() };
+const logger = { error: (m: string) => console.error(m), warn: jest.fn() };
 const owners: DefinitionOwners = {
   labelExists: async (_c, key) => key.startsWith('custom.'),
   labels: async () => [],
@@ -39,7 +39,7 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
         ['edsger', { name: { first: 'edsger' }, company: 'Eindhoven', labelKeys: { items: ['custom.math'] } }],
       ];
       for (const [key, info] of people) ids[key] = (await app.commands.create(site, { info })).id;
-    });
+    }, 60_000);
     afterAll(async () => {
       await app.projection.stop();
       await store.collection('contacts').deleteMany({ siteId: site.siteId });
@@ -107,7 +107,8 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
 describeContactQueries('the embedded read store', async () => new EmbeddedReadStore());
 
 const mongoUrl = process.env.MONGODB_URL;
-if (mongoUrl) describeContactQueries('MongoDB', async () => new MongoReadStore(mongoUrl, 'contact_query_tests').connect());
+// A database of its own per run: projection checkpoints must not leak between runs.
+if (mongoUrl) describeContactQueries('MongoDB', async () => new MongoReadStore(mongoUrl, `contact_queries_${randomUUID().slice(0, 8)}`).connect());
 else {
   describe('contact queries on MongoDB', () => {
     it.skip('skipped: MONGODB_URL is not set (tools/infra starts a MongoDB-wire server for it)', () => undefined);

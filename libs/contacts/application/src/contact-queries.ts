@@ -12,6 +12,7 @@ import {
   contactDocumentId,
   extendedFieldPath,
   SEARCH_PATHS,
+  stateOf,
 } from './contact-read-model';
 import { Definitions, FieldInfo } from './definitions';
 
@@ -54,7 +55,7 @@ export class ContactQueries {
 
   private async state(siteId: string, contactId: string): Promise<ContactState | undefined> {
     const doc = await this.contacts.findOne({ _id: contactDocumentId(siteId, contactId) });
-    return doc?.state ?? (await this.repository.load(siteId, contactId)).state;
+    return doc ? stateOf(doc) : (await this.repository.load(siteId, contactId)).state;
   }
 
   async list(context: RequestContext, payload: ListContactsPayload): Promise<ContactPage> {
@@ -109,7 +110,7 @@ export class ContactQueries {
       this.contacts.countDocuments(scoped),
     ]);
     return {
-      contacts: docs.map((doc) => project(toContactView(doc.state), paths)),
+      contacts: docs.map((doc) => project(toContactView(stateOf(doc)), paths)),
       pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false },
     };
   }

@@ -1,4 +1,4 @@
-import { ContactState, ContactView, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, ExtendedFieldValue, toContactView } from '@cp/contacts-domain';
 import { Document, IndexSpec } from '@cp/read-store';
 import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
 
@@ -14,7 +14,8 @@ export interface ContactDocument extends Document {
   revision: number;
   /** Global position of the contact's creation: orders contacts created in the same millisecond. */
   seq: number;
-  state: ContactState;
+  /** The folded state, with extended-field values as `{ key, value }` entries (keys hold dots). */
+  state: StoredContactState;
   top: Pick<ContactView, 'primaryInfo' | 'primaryEmail' | 'primaryPhone' | 'lastActivity'>;
   ext: Record<string, Record<string, unknown>>;
 }
@@ -25,6 +26,26 @@ export function contactDocumentId(siteId: string, contactId: string): string {
   return `${siteId}:${contactId}`;
 }
 
+/**
+ * Field names with dots (`custom.tier`) cannot be stored or addressed in MongoDB-wire servers
+ * reliably (FerretDB refuses them, and nested arrays), so a stored state keeps extended-field
+ * values as `{ key, value }` entries.
+ */
+export type StoredContactState = Omit<ContactState, 'info'> & {
+  info: Omit<ContactState['info'], 'extendedFields'> & { extendedFieldEntries?: { key: string; value: ExtendedFieldValue }[] };
+};
+
+export function storedState(state: ContactState): StoredContactState {
+  const { extendedFields, ...info } = state.info;
+  const entries = Object.entries(extendedFields?.items ?? {}).map(([key, value]) => ({ key, value }));
+  return { ...state, info: { ...info, ...(entries.length > 0 && { extendedFieldEntries: entries }) } };
+}
+
+export function stateOf(doc: Pick<ContactDocument, 'state'>): ContactState {
+  const { extendedFieldEntries, ...info } = doc.state.info;
+  return { ...doc.state, info: { ...info, ...(extendedFieldEntries?.length && { extendedFields: { items: Object.fromEntries(extendedFieldEntries.map((e) => [e.key, e.value])) } }) } };
+}
+
 export function toContactDocument(siteId: string, state: ContactState, seq: number): ContactDocument {
   const view = toContactView(state);
   return {
@@ -33,7 +54,7 @@ export function toContactDocument(siteId: string, state: ContactState, seq: numb
     deleted: state.deleted,
     revision: state.revision,
     seq,
-    state,
+    state: storedState(state),
     top: {
       primaryInfo: view.primaryInfo,
       lastActivity: view.lastActivity,

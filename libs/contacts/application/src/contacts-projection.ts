@@ -2,7 +2,7 @@ import { ContactEventRecord, evolve } from '@cp/contacts-domain';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadCollection, ReadStore } from '@cp/read-store';
-import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, toContactDocument } from './contact-read-model';
+import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, stateOf, toContactDocument } from './contact-read-model';
 import { contactIdOf, isContactStream } from './streams';
 
 /**
@@ -59,7 +59,7 @@ export class ContactsProjection {
       return;
     }
     const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
-    const state = evolve(existing?.state, record);
+    const state = evolve(existing ? stateOf(existing) : undefined, record);
     const seq = existing?.seq ?? event.globalPosition;
     await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq), { upsert: true });
   }
