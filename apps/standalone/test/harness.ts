@@ -3,32 +3,57 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKey } from '@cp/gateway';
 import { RunningStandalone, startStandalone } from '../src/standalone';
+import testKeys from './test-keys.json';
+
+/** The keys the suites use; tools/distributed/test.sh gives the same file to the gateway as API_KEYS. */
+export const TEST_KEYS: ApiKey[] = testKeys;
 
 export const KEYS = {
-  siteA: 'key-for-site-a-0123456789',
-  siteB: 'key-for-site-b-0123456789',
-  readOnlyA: 'key-read-only-a-0123456789',
-  everything: 'key-for-every-site-012345',
+  siteA: TEST_KEYS[0].key,
+  siteB: TEST_KEYS[1].key,
+  readOnlyA: TEST_KEYS[2].key,
+  everything: TEST_KEYS[3].key,
 };
 
-export const TEST_KEYS: ApiKey[] = [
-  { key: KEYS.siteA, sites: ['site-a'], scopes: ['SCOPE.DC-CONTACTS.MANAGE-CONTACTS'], name: 'site-a' },
-  { key: KEYS.siteB, sites: ['site-b'], scopes: ['*'], name: 'site-b' },
-  { key: KEYS.readOnlyA, sites: ['site-a'], scopes: ['SCOPE.DC-CONTACTS.READ-CONTACTS'], name: 'reader-a' },
-  { key: KEYS.everything, sites: ['*'], scopes: ['*'], name: 'admin' },
-];
+/**
+ * With E2E_GATEWAY_URL set, the suites run against that gateway (distributed mode, started by
+ * tools/distributed/test.sh) instead of starting the standalone app.
+ */
+export const GATEWAY_URL = process.env.E2E_GATEWAY_URL;
+
+const RUN = Math.random().toString(36).slice(2, 8);
+
+/** A site of this test run only, so suites can run again against a long-lived system. */
+export function uniqueSite(name: string): string {
+  return `${name}-${RUN}`;
+}
+
+/** `describe` for what only the standalone app can show (restarts, its generated key). */
+export function describeStandaloneOnly(name: string, body: () => void): void {
+  if (!GATEWAY_URL) return describe(name, body);
+  describe(name, () => {
+    it.skip(`skipped against ${GATEWAY_URL}: this needs the standalone app (it restarts it or reads its data directory)`, () => undefined);
+  });
+}
+
+export interface CallOptions {
+  body?: unknown;
+  key?: string | null;
+  site?: string | null;
+}
 
 export interface Harness {
   url: string;
   dataDir: string;
   running: RunningStandalone;
-  call(method: string, path: string, options?: { body?: unknown; key?: string | null; site?: string | null }): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, options?: CallOptions): Promise<{ status: number; body: any }>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts the standalone app on a free port with its own data directory. */
 export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number } = {}): Promise<Harness> {
+  if (GATEWAY_URL) return remoteHarness(GATEWAY_URL);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'contacts-e2e-'));
   const apiKeys = options.apiKeys === null ? undefined : (options.apiKeys ?? TEST_KEYS);
   const start = () => startStandalone({ host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000 }, { logger: false });
@@ -38,14 +63,8 @@ export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir
     get url() {
       return this.running.url;
     },
-    async call(method, path, { body, key = KEYS.siteA, site = 'site-a' } = {}) {
-      const headers: Record<string, string> = {};
-      if (key !== null) headers.authorization = key;
-      if (site !== null) headers['wix-site-id'] = site;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${this.running.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    call(method, path, options) {
+      return callApi(this.running.url, method, path, options);
     },
     async restart() {
       await this.running.close();
@@ -57,6 +76,23 @@ export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir
     },
   };
   return harness;
+}
+
+async function callApi(url: string, method: string, path: string, { body, key = KEYS.siteA, site = 'site-a' }: CallOptions = {}) {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers.authorization = key;
+  if (site !== null) headers['wix-site-id'] = site;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function remoteHarness(url: string): Harness {
+  const notHere = async () => {
+    throw new Error('a remote gateway cannot be restarted from a test');
+  };
+  return { url, dataDir: '', running: { url, close: async () => undefined }, call: (method, path, options) => callApi(url, method, path, options), restart: notHere, stop: async () => undefined };
 }
 
 /** Retries a check until it passes: for effects that land asynchronously (definition clean-ups). */

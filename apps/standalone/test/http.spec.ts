@@ -1,4 +1,4 @@
-import { Harness, KEYS, startHarness } from './harness';
+import { describeStandaloneOnly, Harness, KEYS, startHarness } from './harness';
 
 const ada = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ email: 'ada@example.com' }] } };
 
@@ -151,7 +151,7 @@ describe('standalone over HTTP', () => {
   });
 });
 
-describe('standalone restarts', () => {
+describeStandaloneOnly('standalone restarts', () => {
   it('keeps data across a restart and rebuilds its read model', async () => {
     const app = await startHarness();
     try {

@@ -1,8 +1,8 @@
-import { eventually, Harness, KEYS, startHarness } from './harness';
+import { eventually, Harness, KEYS, startHarness, uniqueSite } from './harness';
 
 describe('labels and extended fields over HTTP', () => {
   let app: Harness;
-  const admin = { key: KEYS.everything, site: 'site-l' };
+  const admin = { key: KEYS.everything, site: uniqueSite('site-l') };
   beforeAll(async () => {
     app = await startHarness({ labelQuota: 5 });
   });
@@ -48,7 +48,7 @@ describe('labels and extended fields over HTTP', () => {
     });
 
     it('answers 428 with the numbers past the label quota', async () => {
-      const quotaSite = { key: KEYS.everything, site: 'site-quota' };
+      const quotaSite = { key: KEYS.everything, site: uniqueSite('site-quota') };
       for (let i = 0; i < 5; i++) expect((await app.call('POST', '/contacts/v4/labels', { ...quotaSite, body: { displayName: `L${i}` } })).status).toBe(200);
       const over = await app.call('POST', '/contacts/v4/labels', { ...quotaSite, body: { displayName: 'one more' } });
       expect(over.status).toBe(428);

@@ -1,8 +1,8 @@
-import { eventually, Harness, KEYS, startHarness } from './harness';
+import { describeStandaloneOnly, eventually, Harness, KEYS, startHarness, uniqueSite } from './harness';
 
 describe('merge, members, facets and bulk jobs over HTTP', () => {
   let app: Harness;
-  const admin = { key: KEYS.everything, site: 'site-m' };
+  const admin = { key: KEYS.everything, site: uniqueSite('site-m') };
   const call = (method: string, path: string, body?: unknown) => app.call(method, path, { ...admin, body });
   const create = async (info: Record<string, unknown>) => (await call('POST', '/contacts/v4/contacts', { info })).body.contact;
 
@@ -55,7 +55,7 @@ describe('merge, members, facets and bulk jobs over HTTP', () => {
   });
 
   it('counts facets right after labelling and deleting', async () => {
-    const site = { key: KEYS.everything, site: 'site-facets' };
+    const site = { key: KEYS.everything, site: uniqueSite('site-facets') };
     const label = (await app.call('POST', '/contacts/v4/labels', { ...site, body: { displayName: 'Facet' } })).body.label;
     const a = (await app.call('POST', '/contacts/v4/contacts', { ...site, body: { info: { name: { first: 'A' }, emails: { items: [{ email: 'a@f.io' }] } } } })).body.contact;
     await app.call('POST', '/contacts/v4/contacts', { ...site, body: { info: { name: { first: 'B' } } } });
@@ -74,7 +74,7 @@ describe('merge, members, facets and bulk jobs over HTTP', () => {
   });
 
   it('runs bulk jobs with status, totals and listing', async () => {
-    const site = { key: KEYS.everything, site: 'site-bulk' };
+    const site = { key: KEYS.everything, site: uniqueSite('site-bulk') };
     for (let i = 0; i < 30; i++) await app.call('POST', '/contacts/v4/contacts', { ...site, body: { info: { name: { first: i < 20 ? 'Bulk' : 'Keep' }, company: 'Old' } } });
     const label = (await app.call('POST', '/contacts/v4/labels', { ...site, body: { displayName: 'Bulk labelled' } })).body.label;
     const update = await app.call('POST', '/contacts/v4/bulk/contacts/update', { ...site, body: { filter: { 'info.name.first': 'Bulk' }, info: { company: 'New' } } });
@@ -95,10 +95,10 @@ describe('merge, members, facets and bulk jobs over HTTP', () => {
   });
 });
 
-describe('bulk jobs across a restart', () => {
+describeStandaloneOnly('bulk jobs across a restart', () => {
   it('resume after the process stops mid-job and touch every contact exactly once', async () => {
     const app = await startHarness();
-    const site = { key: KEYS.everything, site: 'site-restart' };
+    const site = { key: KEYS.everything, site: uniqueSite('site-restart') };
     try {
       for (let i = 0; i < 400; i++) await app.call('POST', '/contacts/v4/contacts', { ...site, body: { info: { name: { first: `R${i}` } } } });
       const { jobId } = (await app.call('POST', '/contacts/v4/bulk/contacts/update', { ...site, body: { filter: {}, info: { company: 'Once' } } })).body;

@@ -1,6 +1,6 @@
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { contacts, extendedFields, labels } from '@wix/crm';
-import { eventually, Harness, KEYS, startHarness } from './harness';
+import { eventually, Harness, KEYS, startHarness, uniqueSite } from './harness';
 
 /**
  * Wix's own JavaScript SDK, pointed at our host. The SDK always builds `https://<apiBaseUrl>`;
@@ -42,7 +42,7 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
 
   beforeAll(async () => {
     app = await startHarness();
-    sdk = sdkFor(app, KEYS.siteA, 'site-a');
+    sdk = sdkFor(app, KEYS.siteA, 'sdk-a');
   });
   afterAll(async () => {
     await app.stop();
@@ -92,7 +92,7 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
   });
 
   it('lists and queries with the builder, paging with next()', async () => {
-    const siteSdk = sdkFor(app, KEYS.siteB, 'site-b');
+    const siteSdk = sdkFor(app, KEYS.siteB, 'sdk-b');
     for (const [first, company] of [['Ann', 'Acme'], ['Bob', 'Acme'], ['Cid', 'Zeta'], ['Dee', 'Acme']]) {
       await siteSdk.contacts.createContact({ name: { first }, company } as never);
     }
@@ -118,17 +118,17 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
 
   it('keeps sites apart: a client for site B cannot see or change site A contacts', async () => {
     const { contact } = await sdk.contacts.createContact({ name: { first: 'OnlyInA' } } as never);
-    const other = sdkFor(app, KEYS.siteB, 'site-b');
+    const other = sdkFor(app, KEYS.siteB, 'sdk-b');
     expect((await sdkError(other.contacts.getContact(contact!._id!))).status).toBe(404);
     expect((await sdkError(other.contacts.updateContact(contact!._id!, { company: 'x' }, 1))).status).toBe(404);
     const query = await other.contacts.queryContacts().eq('info.name.first', 'OnlyInA').find();
     expect(query.items).toEqual([]);
-    const forbidden = sdkFor(app, KEYS.siteB, 'site-a');
+    const forbidden = sdkFor(app, KEYS.siteB, 'sdk-a');
     expect((await sdkError(forbidden.contacts.getContact(contact!._id!))).status).toBe(403);
   });
 
   it('runs the whole labels flow', async () => {
-    const site = sdkFor(app, KEYS.everything, 'site-sdk-labels');
+    const site = sdkFor(app, KEYS.everything, uniqueSite('site-sdk-labels'));
     const created = await site.labels.findOrCreateLabel('Very Important');
     expect(created.newLabel).toBe(true);
     expect(created.label).toMatchObject({ key: 'custom.very-important', displayName: 'Very Important', labelType: 'USER_DEFINED' });
@@ -164,7 +164,7 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
   });
 
   it('runs the whole extended-fields flow', async () => {
-    const site = sdkFor(app, KEYS.everything, 'site-sdk-fields');
+    const site = sdkFor(app, KEYS.everything, uniqueSite('site-sdk-fields'));
     const created = await site.extendedFields.findOrCreateExtendedField('Loyalty points', 'NUMBER' as never);
     expect(created).toMatchObject({ newField: true, field: { key: 'custom.loyalty-points', dataType: 'NUMBER', fieldType: 'USER_DEFINED' } });
     expect(await site.extendedFields.getExtendedField('custom.loyalty-points')).toMatchObject({ displayName: 'Loyalty points' });
@@ -190,7 +190,7 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
   });
 
   it('merges, previews, lists facets and runs bulk jobs', async () => {
-    const site = sdkFor(app, KEYS.everything, 'site-sdk-merge');
+    const site = sdkFor(app, KEYS.everything, uniqueSite('site-sdk-merge'));
     const { contact: target } = await site.contacts.createContact({ name: { first: 'Target' }, emails: { items: [{ email: 't@sdk.io' }] } } as never);
     const { contact: source } = await site.contacts.createContact({ name: { first: 'Source' }, jobTitle: 'Engineer', emails: { items: [{ email: 's@sdk.io' }] } } as never);
     const preview = await site.contacts.previewMergeContacts(target!._id!, { sourceContactIds: [source!._id!] });
@@ -207,14 +207,14 @@ describe("Wix's JavaScript SDK against the standalone gateway", () => {
     const { jobId } = await site.contacts.bulkUpdateContacts({ filter: { 'info.name.first': { $startsWith: 'B' } }, info: { company: 'Bulk' } } as never);
     expect(jobId).toEqual(expect.any(String));
     await eventually(async () => {
-      const job = (await app.call('GET', `/contacts/v4/bulk/jobs/${jobId}`, { key: KEYS.everything, site: 'site-sdk-merge' })).body.job;
+      const job = (await app.call('GET', `/contacts/v4/bulk/jobs/${jobId}`, { key: KEYS.everything, site: uniqueSite('site-sdk-merge') })).body.job;
       expect(job).toMatchObject({ status: 'COMPLETED', successTotal: 3 });
     });
     const bulkCompany = await site.contacts.queryContacts().eq('info.company', 'Bulk').find();
     expect(bulkCompany.items).toHaveLength(3);
     const deletion = await site.contacts.bulkDeleteContacts({ filter: { 'info.company': 'Bulk' } } as never);
     await eventually(async () => {
-      const job = (await app.call('GET', `/contacts/v4/bulk/jobs/${deletion.jobId}`, { key: KEYS.everything, site: 'site-sdk-merge' })).body.job;
+      const job = (await app.call('GET', `/contacts/v4/bulk/jobs/${deletion.jobId}`, { key: KEYS.everything, site: uniqueSite('site-sdk-merge') })).body.job;
       expect(job).toMatchObject({ status: 'COMPLETED', successTotal: 3 });
     });
     expect((await site.contacts.queryContacts().find()).items.map((c) => c._id)).toEqual([target!._id]);

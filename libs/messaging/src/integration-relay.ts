@@ -11,7 +11,7 @@ export interface EventPublisher {
 }
 
 export class ClientProxyPublisher implements EventPublisher {
-  constructor(private readonly client: ClientProxy) {}
+  constructor(private readonly client: Pick<ClientProxy, 'emit'>) {}
 
   async publish(topic: string, event: IntegrationEvent): Promise<void> {
     // Kafka keys the message by entity, so per-entity order holds across partitions.

@@ -1,6 +1,10 @@
-import { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { firstValueFrom, Observable, timeout, TimeoutError } from 'rxjs';
 import { AppError, fromErrorPayload, isErrorPayload } from '@cp/errors';
+
+/** The part of a Nest ClientProxy (in-process, Kafka) a ServiceClient needs. */
+export interface RequestSender {
+  send<T>(pattern: string, data: unknown): Observable<T>;
+}
 
 /**
  * What the gateway uses to reach a service: request/reply with a deadline. Errors come back
@@ -8,7 +12,7 @@ import { AppError, fromErrorPayload, isErrorPayload } from '@cp/errors';
  */
 export class ServiceClient {
   constructor(
-    private readonly client: ClientProxy,
+    private readonly client: RequestSender,
     private readonly timeoutMs = 10_000,
   ) {}
 

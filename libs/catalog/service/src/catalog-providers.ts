@@ -13,7 +13,7 @@ export interface CatalogServiceOptions {
   eventStore: EventStore;
   readStore: ReadStore;
   /** Where integration events are published (in-process bus or Kafka). */
-  bus: ClientProxy;
+  bus: Pick<ClientProxy, 'emit' | 'connect' | 'close'>;
 }
 
 export interface CatalogServiceParts<D extends Definition> {

@@ -73,6 +73,7 @@ export class BulkJobs {
     readStore: ReadStore,
     private readonly commands: ContactCommands,
     private readonly queries: ContactQueries,
+    private readonly contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
     private readonly references: ContactReferences,
     private readonly newId: IdSource,
     private readonly logger: ProjectionLogger,
@@ -162,6 +163,8 @@ export class BulkJobs {
       }
       await append({ type: 'BulkJobProgressed', data: { processed: start + batch.length, succeeded, failed: errors.length, errors } });
     }
+    // Completed means visible: queries made after it see every change the job made.
+    await this.contactsProjection.waitFor(await this.store.headPosition(), 60_000);
     await append({ type: 'BulkJobCompleted', data: {} });
   }
 

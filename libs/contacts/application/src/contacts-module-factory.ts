@@ -43,7 +43,7 @@ export function createContactsApplication(options: {
   return {
     commands,
     queries,
-    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, references, newId, options.logger),
+    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),

@@ -1,2 +1,3 @@
 export * from './contacts-service.module';
 export * from './tokens';
+export * from './contacts.message-controller';

@@ -1,2 +1,3 @@
 export * from './extended-fields-service.module';
 export * from './extended-fields-spec';
+export * from './extended-fields.message-controller';

@@ -1,2 +1,3 @@
 export * from './labels-service.module';
 export * from './labels-spec';
+export * from './labels.message-controller';

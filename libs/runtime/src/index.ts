@@ -1,0 +1,4 @@
+export * from './env';
+export * from './stores';
+export * from './kafka';
+export * from './health-server';
