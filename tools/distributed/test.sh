@@ -35,7 +35,7 @@ echo "== apps, one process each"
 start contacts contacts-service HEALTH_PORT=3961
 start labels labels-service HEALTH_PORT=3962 LABEL_QUOTA=5
 start extended-fields extended-fields-service HEALTH_PORT=3963
-start gateway gateway PORT="$gateway_port" API_KEYS="$(cat apps/standalone/test/test-keys.json)"
+start gateway gateway PORT="$gateway_port" REQUEST_TIMEOUT_MS=3000 API_KEYS="$(cat apps/standalone/test/test-keys.json)"
 
 ready=""
 for _ in $(seq 1 120); do
@@ -55,6 +55,12 @@ E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" npx jest -c apps/standalone/jes
 echo "== MongoDB adapter suites against the MongoDB-wire server"
 npx jest -c libs/read-store/jest.config.js || status=1
 npx jest -c libs/contacts/application/jest.config.js contact-queries || status=1
+
+if [ "$status" = 0 ]; then
+  echo "== fault tests (kills the contacts service, stops the broker)"
+  GATEWAY_URL="http://127.0.0.1:$gateway_port" CONTACTS_PID="${pids[0]}" CONTACTS_HEALTH_URL="http://127.0.0.1:3961/health" \
+    RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" node tools/distributed/faults.mjs || status=1
+fi
 
 if [ "$status" != 0 ]; then
   echo "failures; the apps' logs are in $run_dir"

@@ -2,7 +2,8 @@
 # Apache Kafka 3.9.1 broker (single-node KRaft, no ZooKeeper) for tests on machines
 # without Docker; see shared/design/ci-infra.md.
 #   install  fetch the broker jars from Maven Central into $INFRA_CACHE/kafka-3.9.1/libs (once)
-#   start    install if needed, format a fresh data dir under $INFRA_RUN/kafka and start the
+#   start    install if needed, format a fresh data dir under $INFRA_RUN/kafka (unless
+#            KAFKA_KEEP_DATA=1 and one exists) and start the
 #            broker on 127.0.0.1:${KAFKA_PORT:-19092} (controller ${KAFKA_CONTROLLER_PORT:-19093});
 #            wait until a kafkajs admin client can describeCluster()
 #   stop     stop it (pidfile)
@@ -118,18 +119,22 @@ start() {
       infra_die "port $port is already in use by another process (set KAFKA_PORT / KAFKA_CONTROLLER_PORT)"
     fi
   done
-  rm -rf "$RUN_DIR"
-  mkdir -p "$RUN_DIR/data"
-  write_config
   local cp="$LIBS/*"
-  local fmt_log="$RUN_DIR/format.log"
-  if ! java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$cp" \
-    kafka.tools.StorageTool format -t "$(random_cluster_id)" -c "$RUN_DIR/server.properties" \
-    >"$fmt_log" 2>&1; then
-    echo "infra: formatting Kafka storage failed:" >&2
-    cat "$fmt_log" >&2
-    exit 1
+  # KAFKA_KEEP_DATA=1 restarts the broker on its existing storage (topics, offsets kept), as
+  # after an outage; otherwise every start begins from a freshly formatted, empty broker.
+  if [ "${KAFKA_KEEP_DATA:-}" != 1 ] || [ ! -f "$RUN_DIR/server.properties" ]; then
+    rm -rf "$RUN_DIR"
+    mkdir -p "$RUN_DIR/data"
+    write_config
+    local fmt_log="$RUN_DIR/format.log"
+    if ! java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+      -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" -cp "$cp" \
+      kafka.tools.StorageTool format -t "$(random_cluster_id)" -c "$RUN_DIR/server.properties" \
+      >"$fmt_log" 2>&1; then
+      echo "infra: formatting Kafka storage failed:" >&2
+      cat "$fmt_log" >&2
+      exit 1
+    fi
   fi
   infra_spawn "$PIDFILE" "$LOGFILE" java "-Xmx$KAFKA_HEAP" "-Xms$KAFKA_HEAP" -XX:+UseSerialGC \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \

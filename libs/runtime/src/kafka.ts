@@ -51,7 +51,8 @@ export function kafkaServerOptions(service: string, config: KafkaConfig): KafkaO
     transport: Transport.KAFKA,
     options: {
       client: { clientId: service, brokers: config.brokers, logLevel: logLevel.WARN },
-      consumer: { groupId: service, allowAutoTopicCreation: false },
+      // A replica that dies holds its partitions until its session times out: keep that short.
+      consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       subscribe: { fromBeginning: false },
       producer: { allowAutoTopicCreation: false },
     },

@@ -1,0 +1,519 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: builds, starts the standalone app in its own process on a fresh
+// data directory, seeds a realistic site through the public API, drives load at it from a
+// separate load-generator process (autocannon), measures read-your-writes lag and a rebuild of
+// the contacts read model from zero, compares with a bare Fastify hello-world measured in the
+// same run, prints a table and writes bench/results/latest.json. See docs/performance.md.
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { ApiClient, pool } from './lib/client.mjs';
+import { contactInfo, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
+import { freePort, run, startNode, stopProcess, waitForHttp200 } from './lib/processes.mjs';
+import { RssSampler } from './lib/rss.mjs';
+import { evaluateTargets } from './lib/targets.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+const USAGE = `usage: npm run bench -- [options]
+  --quick                 10k contacts, 5 s per phase (under 3 minutes on 2 cores)
+  --size <n>              contacts to seed (default 100000, quick 10000)
+  --duration <s>          seconds per load phase (default 10, quick 5)
+  --warmup <s>            warm-up seconds before each phase (default 2, quick 1)
+  --connections <n>       autocannon connections (default 10)
+  --seed-concurrency <n>  creates in flight while seeding (default 16)
+  --lag-samples <n>       lag samples (default 200)
+  --phases <list>         load phases to run, comma-separated (default hello,get,query,query_prefix,create,label)
+  --profile               run the server with --cpu-prof (profiles in bench/results/profiles/)
+  --no-replay             skip the read-model rebuild
+  --skip-build            use dist/ as it is
+  --keep-data             keep the data directory (its path is printed)
+  --out <file>            results file (default bench/results/latest.json)
+  --strict                exit 1 when a target is missed
+  --distributed           the distributed stack (not implemented yet)`;
+
+const ALL_PHASES = ['hello', 'get', 'query', 'query_prefix', 'create', 'label'];
+
+function parseArgs(argv) {
+  const options = {
+    quick: false,
+    size: undefined,
+    duration: undefined,
+    warmup: undefined,
+    connections: 10,
+    seedConcurrency: 16,
+    lagSamples: 200,
+    phases: ALL_PHASES,
+    profile: false,
+    replay: true,
+    build: true,
+    keepData: false,
+    out: join(root, 'bench/results/latest.json'),
+    strict: false,
+    distributed: false,
+  };
+  const number = (name, value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} needs a number, got "${value}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => argv[++i];
+    switch (arg) {
+      case '--quick': options.quick = true; break;
+      case '--size': options.size = number(arg, value()); break;
+      case '--duration': options.duration = number(arg, value()); break;
+      case '--warmup': options.warmup = number(arg, value()); break;
+      case '--connections': options.connections = number(arg, value()); break;
+      case '--seed-concurrency': options.seedConcurrency = number(arg, value()); break;
+      case '--lag-samples': options.lagSamples = number(arg, value()); break;
+      case '--phases': options.phases = value().split(',').map((p) => p.trim()).filter(Boolean); break;
+      case '--profile': options.profile = true; break;
+      case '--no-replay': options.replay = false; break;
+      case '--skip-build': options.build = false; break;
+      case '--keep-data': options.keepData = true; break;
+      case '--out': options.out = resolve(value()); break;
+      case '--strict': options.strict = true; break;
+      case '--distributed': options.distributed = true; break;
+      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
+      default: throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  const unknown = options.phases.filter((p) => !ALL_PHASES.includes(p));
+  if (unknown.length) throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${ALL_PHASES.join(', ')}`);
+  options.size ??= options.quick ? 10_000 : 100_000;
+  options.duration ??= options.quick ? 5 : 10;
+  options.warmup ??= options.quick ? 1 : 2;
+  return options;
+}
+
+const log = (...args) => console.log(...args);
+const seconds = (ms) => Math.round(ms / 10) / 100;
+
+/** Everything this run started, so that any exit stops it. */
+const started = new Set();
+let cleanupDataDir;
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.distributed) {
+    console.error('--distributed is not implemented yet: the bench drives the standalone app only.');
+    console.error('To measure the distributed stack, start it as tools/distributed/test.sh does and point a load tool at its gateway.');
+    process.exit(2);
+  }
+
+  const mode = options.quick ? 'quick' : 'full';
+  const machine = machineInfo();
+  const resultsDir = join(root, 'bench/results'); // logs and profiles; the results file goes to --out
+  mkdirSync(resultsDir, { recursive: true });
+  mkdirSync(dirname(options.out), { recursive: true });
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const t0 = performance.now();
+  log(`contacts-platform bench · mode ${mode} · ${options.size.toLocaleString('en')} contacts · ${options.duration} s per phase · ${options.connections} connections`);
+  log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.total_mem_mb} MB RAM, Node ${machine.node}, ${machine.platform} ${machine.os_release}`);
+
+  if (options.build) {
+    log('\n== build (npm run build)');
+    const t = performance.now();
+    await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, quiet: true });
+    log(`built in ${seconds(performance.now() - t)} s`);
+  }
+
+  const rss = new RssSampler(200);
+  rss.track('bench', process.pid);
+  rss.start();
+  const phases = {};
+  const loadJob = { connections: options.connections, duration: options.duration, warmup: options.warmup };
+
+  // ---- the yardstick: bare Fastify hello-world, alone on the machine, same autocannon settings as get
+  if (options.phases.includes('hello')) {
+    log('\n== baseline: bare Fastify hello-world (separate process)');
+    rss.setPhase('hello');
+    const port = await freePort();
+    const hello = startNode([join(here, 'hello-server.mjs')], { env: { PORT: String(port) }, logFile: join(resultsDir, 'hello.log'), cwd: root });
+    started.add(hello);
+    rss.track('hello', hello.pid);
+    await waitForHttp200(`http://127.0.0.1:${port}/`, hello, 30_000);
+    phases.hello = await loadPhase('hello', { ...loadJob, url: `http://127.0.0.1:${port}`, headers: apiHeaders() }, rss);
+    rss.untrack('hello');
+    await stopProcess(hello);
+    started.delete(hello);
+  }
+
+  // ---- the system under test
+  log('\n== standalone app (separate process, fresh DATA_DIR)');
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'contacts-bench-'));
+  if (!options.keepData) cleanupDataDir = dataDir;
+  const port = await freePort();
+  const serverLog = join(resultsDir, 'server.log');
+  rmSync(serverLog, { force: true });
+  const profileDir = join(resultsDir, 'profiles');
+  if (options.profile) mkdirSync(profileDir, { recursive: true });
+  const serverStartedAt = performance.now();
+  /** Phase windows in seconds since the server process started (to cut its CPU profile by phase). */
+  const timeline = [];
+  const timed = async (phase, work) => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timeline.push({ phase, from_s: seconds(start - serverStartedAt), to_s: seconds(performance.now() - serverStartedAt) });
+    }
+  };
+  const server = startNode(
+    [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(root, 'dist/apps/standalone/src/main.js')],
+    { env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify([BENCH_KEY]) }, logFile: serverLog, cwd: root },
+  );
+  started.add(server);
+  rss.track('server', server.pid);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const bootStart = performance.now();
+  await waitForHttp200(`${baseUrl}/health`, server);
+  log(`healthy in ${seconds(performance.now() - bootStart)} s on ${baseUrl} (pid ${server.pid}, data ${dataDir}, log ${relative(root, serverLog)})`);
+
+  // ---- seeding, through the public API
+  rss.setPhase('seed');
+  const client = new ApiClient(baseUrl, { ...apiHeaders(), 'content-type': 'application/json' }, options.seedConcurrency + 4);
+  const seeding = await timed('seed', () => seed(client, options));
+  const { ids, labelKeys, fieldKeys } = seeding;
+
+  // ---- load phases, from a separate load-generator process
+  let querySerial = null;
+  const target = { ...loadJob, url: baseUrl, headers: apiHeaders(), ids, labelKeys, fieldKeys };
+  for (const phase of ['get', 'query', 'query_prefix', 'create', 'label']) {
+    if (!options.phases.includes(phase)) continue;
+    rss.setPhase(phase);
+    phases[phase] = await timed(phase, () => loadPhase(phase, { ...target, createBase: 500_000 }, rss));
+    if (phase === 'query') {
+      // the same query one at a time, at the seeded size: its latency without queueing behind others
+      rss.setPhase('query_serial');
+      querySerial = await timed('query_serial', () => measureSerialQuery(client, labelKeys, options.lagSamples));
+    }
+  }
+
+  // ---- read-your-writes lag: create, then query by its email until it shows
+  rss.setPhase('lag');
+  const lag = await timed('lag', () => measureLag(client, options.lagSamples, runId));
+
+  const finalCount = await client.ok('POST', '/contacts/v4/contacts/query', { query: { paging: { limit: 1 }, fieldsets: ['BASIC'] } });
+  const contactsAtEnd = finalCount.pagingMetadata.total;
+  client.close();
+
+  log('\n== stopping the app');
+  rss.setPhase('stop');
+  rss.untrack('server');
+  const exit = await stopProcess(server);
+  started.delete(server);
+  log(`stopped (exit ${exit})`);
+  if (options.profile) writeFileSync(join(profileDir, `phases-${server.pid}.json`), JSON.stringify(timeline, null, 2) + '\n');
+
+  // ---- rebuild of the contacts read model from zero, in its own process
+  let replay;
+  if (options.replay) {
+    rss.setPhase('replay');
+    replay = await rebuild(dataDir, rss);
+  }
+  rss.stop();
+
+  const pick = (phase, key) => (phases[phase] ? phases[phase][key] : null);
+  const results = {
+    mode,
+    timestamp: new Date().toISOString(),
+    seeded_contacts: seeding.contacts,
+    contacts_at_end: contactsAtEnd,
+    create_rps: pick('create', 'rps'),
+    create_p99_ms: phases.create?.latency_ms.p99 ?? null,
+    get_rps: pick('get', 'rps'),
+    get_p99_ms: phases.get?.latency_ms.p99 ?? null,
+    query_rps: pick('query', 'rps'),
+    query_p99_ms: phases.query?.latency_ms.p99 ?? null,
+    query_serial_p99_ms: querySerial?.p99_ms ?? null,
+    query_prefix_rps: pick('query_prefix', 'rps'),
+    query_prefix_p99_ms: phases.query_prefix?.latency_ms.p99 ?? null,
+    label_rps: pick('label', 'rps'),
+    label_p99_ms: phases.label?.latency_ms.p99 ?? null,
+    lag_p99_ms: lag.p99_ms,
+    replay_events_per_s: replay?.events_per_s ?? null,
+    rss_mb: Math.round(rss.peakTotalMb),
+    rss_server_mb: Math.round(rss.peaks.server ?? 0),
+    baseline_hello_rps: pick('hello', 'rps'),
+    baseline_hello_p99_ms: phases.hello?.latency_ms.p99 ?? null,
+    seed_contacts_per_s: seeding.per_s,
+    machine,
+    settings: {
+      connections: options.connections,
+      duration_s: options.duration,
+      warmup_s: options.warmup,
+      seed_concurrency: options.seedConcurrency,
+      lag_samples: options.lagSamples,
+      load_tool: `autocannon ${autocannonVersion()} in a separate process`,
+      seeding: 'through the public API',
+      profile: options.profile,
+    },
+    seeding: { ...seeding, ids: undefined, labelKeys: undefined, fieldKeys: undefined, labels: labelKeys.length, extended_fields: Object.values(fieldKeys) },
+    phases,
+    lag,
+    query_serial: querySerial,
+    replay: replay ?? null,
+    timeline,
+    rss: { peak_total_mb: Math.round(rss.peakTotalMb), peak_total_during: rss.peakTotalAt, peak_by_process_mb: roundAll(rss.peaks) },
+    total_seconds: seconds(performance.now() - t0),
+  };
+  results.targets = evaluateTargets(results);
+
+  writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
+  printReport(results);
+  log(`\nwrote ${relative(process.cwd(), options.out) || options.out} (run took ${results.total_seconds} s)`);
+  if (options.keepData) log(`data kept in ${dataDir}`);
+  if (options.profile) log(`CPU profiles in ${relative(process.cwd(), profileDir)}; summarize with: node tools/bench/profile-summary.mjs <file>.cpuprofile`);
+  if (options.strict && results.targets.some((t) => t.status === 'MISS')) process.exitCode = 1;
+}
+
+const BENCH_KEY = { key: 'bench-key-0123456789abcdef', sites: ['bench-site'], scopes: ['*'], name: 'bench' };
+const apiHeaders = () => ({ authorization: BENCH_KEY.key, 'wix-site-id': BENCH_KEY.sites[0] });
+
+/** Labels and extended fields first, then the contacts, with bounded concurrency. */
+async function seed(client, options) {
+  log(`\n== seeding ${options.size.toLocaleString('en')} contacts through the public API (${options.seedConcurrency} requests in flight)`);
+  const labelKeys = [];
+  for (const displayName of LABEL_NAMES) labelKeys.push((await client.ok('POST', '/contacts/v4/labels', { displayName })).label.key);
+  const fieldKeys = {};
+  for (const field of EXTENDED_FIELDS) {
+    fieldKeys[field.role] = (await client.ok('POST', '/contacts/v4/extended-fields', { displayName: field.displayName, dataType: field.dataType })).field.key;
+  }
+  log(`created ${labelKeys.length} labels and ${Object.keys(fieldKeys).length} extended fields (${Object.values(fieldKeys).join(', ')})`);
+
+  const ids = new Array(options.size);
+  const failures = [];
+  const t = performance.now();
+  let lastReport = t;
+  await pool(
+    options.size,
+    options.seedConcurrency,
+    async (i) => {
+      const response = await client.request('POST', '/contacts/v4/contacts', { info: contactInfo(i, labelKeys, fieldKeys) });
+      if (response.status === 200 || response.status === 201) ids[i] = response.body.contact.id;
+      else if (failures.length < 1000) failures.push({ index: i, status: response.status, body: JSON.stringify(response.body).slice(0, 300) });
+    },
+    (done) => {
+      const now = performance.now();
+      if (now - lastReport >= 5_000 || done === options.size) {
+        lastReport = now;
+        log(`  ${done.toLocaleString('en')} / ${options.size.toLocaleString('en')} · ${Math.round(done / ((now - t) / 1000))} contacts/s`);
+      }
+    },
+  );
+  const elapsed = (performance.now() - t) / 1000;
+  if (failures.length > 0) {
+    log(`  ${failures.length} creates failed; first: ${JSON.stringify(failures[0])}`);
+    if (failures.length > options.size * 0.001) throw new Error(`seeding failed for ${failures.length} contacts (first: ${JSON.stringify(failures[0])})`);
+  }
+  const seededIds = ids.filter(Boolean);
+  const perSecond = Math.round(seededIds.length / elapsed);
+  log(`seeded ${seededIds.length.toLocaleString('en')} contacts in ${Math.round(elapsed * 10) / 10} s: ${perSecond} contacts/s`);
+  return { contacts: seededIds.length, seconds: Math.round(elapsed * 100) / 100, per_s: perSecond, failed: failures.length, concurrency: options.seedConcurrency, ids: seededIds, labelKeys, fieldKeys };
+}
+
+/** One autocannon phase in a forked load-generator process; returns its summary. */
+function loadPhase(phase, job, rss) {
+  log(`\n== ${phase}: ${describe(phase)} · ${job.connections} connections · ${job.warmup} s warm-up + ${job.duration} s`);
+  return new Promise((resolvePhase, reject) => {
+    const child = fork(join(here, 'loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    rss.track('loadgen', child.pid);
+    let answered = false;
+    child.once('message', (message) => {
+      answered = true;
+      rss.untrack('loadgen');
+      if (!message.ok) return reject(new Error(`${phase} load phase failed: ${message.error}`));
+      const s = message.summary;
+      const extra = s.non_2xx || s.errors || s.timeouts ? ` · non-2xx ${s.non_2xx}, errors ${s.errors}, timeouts ${s.timeouts} ${JSON.stringify(s.status_codes)}` : '';
+      log(`${phase}: ${s.rps} req/s · p50 ${s.latency_ms.p50} ms · p99 ${s.latency_ms.p99} ms · ${s.ok_2xx} ok${extra}`);
+      resolvePhase(s);
+    });
+    child.once('exit', (code) => {
+      if (!answered) {
+        rss.untrack('loadgen');
+        reject(new Error(`the load generator exited with ${code} during ${phase}`));
+      }
+    });
+    child.send({ phase, ...job });
+  });
+}
+
+function describe(phase) {
+  return {
+    hello: 'GET / on the hello-world',
+    get: 'GET /contacts/v4/contacts/{id} over the seeded ids',
+    query: 'POST /contacts/v4/contacts/query, info.labelKeys $hasSome [one label], sort createdDate DESC, limit 50',
+    query_prefix: 'POST /contacts/v4/contacts/query, info.name.first $startsWith two letters, sort createdDate DESC, limit 50',
+    create: 'POST /contacts/v4/contacts, unique emails, allowDuplicates not set',
+    label: 'POST /contacts/v4/contacts/{id}/labels, one random label',
+  }[phase];
+}
+
+/**
+ * Append-until-visible: create a contact with a unique email, then query on that email until
+ * it is in the answer. Sequential, on an otherwise idle server.
+ */
+async function measureLag(client, samples, runId) {
+  log(`\n== lag: create, then Query Contacts on its email until it shows (${samples} samples, one at a time)`);
+  const lags = [];
+  const creates = [];
+  let extraPolls = 0;
+  for (let i = 0; i < samples; i++) {
+    const email = `lag.${runId}.${i}@bench.example`;
+    const start = performance.now();
+    await client.ok('POST', '/contacts/v4/contacts', { info: { name: { first: 'Lag', last: `Sample ${i}` }, emails: { items: [{ email }] } } });
+    creates.push(performance.now() - start);
+    for (let polls = 0; ; polls++) {
+      const page = await client.ok('POST', '/contacts/v4/contacts/query', {
+        query: { filter: { 'info.emails.email': { $eq: email } }, paging: { limit: 1 }, fieldsets: ['BASIC'] },
+      });
+      if (page.contacts.length > 0) break;
+      extraPolls++;
+      if (polls > 10_000) throw new Error(`contact ${email} never became visible to a query`);
+    }
+    lags.push(performance.now() - start);
+  }
+  const result = {
+    samples,
+    p50_ms: percentile(lags, 50),
+    p90_ms: percentile(lags, 90),
+    p99_ms: percentile(lags, 99),
+    max_ms: round2(Math.max(...lags)),
+    create_p50_ms: percentile(creates, 50),
+    create_p99_ms: percentile(creates, 99),
+    queries_beyond_first: extraPolls,
+  };
+  log(`lag: p50 ${result.p50_ms} ms · p99 ${result.p99_ms} ms · max ${result.max_ms} ms (create alone p99 ${result.create_p99_ms} ms; ${extraPolls} queries needed a retry)`);
+  return result;
+}
+
+/** The query phase's query, one request at a time: its latency without queueing behind others. */
+async function measureSerialQuery(client, labelKeys, samples) {
+  log(`\n== query, one at a time: the query phase's request, ${samples} samples, no concurrency`);
+  const times = [];
+  let totals = 0;
+  for (let i = 0; i < samples; i++) {
+    const start = performance.now();
+    const page = await client.ok('POST', '/contacts/v4/contacts/query', {
+      query: {
+        filter: { 'info.labelKeys': { $hasSome: [labelKeys[i % labelKeys.length]] } },
+        sort: [{ fieldName: 'createdDate', order: 'DESC' }],
+        paging: { limit: 50 },
+      },
+    });
+    times.push(performance.now() - start);
+    totals += page.pagingMetadata.total;
+  }
+  const result = { samples, p50_ms: percentile(times, 50), p99_ms: percentile(times, 99), max_ms: round2(Math.max(...times)), mean_matches: Math.round(totals / samples) };
+  log(`query alone: p50 ${result.p50_ms} ms · p99 ${result.p99_ms} ms · max ${result.max_ms} ms (on average ${result.mean_matches} contacts match the filter)`);
+  return result;
+}
+
+/** Rebuilds the contacts read model from zero in a separate process (tools/bench/replay.mjs). */
+function rebuild(dataDir, rss) {
+  log('\n== replay: rebuild of the contacts read model from zero (separate process, compiled libs from dist/)');
+  return new Promise((resolveReplay, reject) => {
+    const child = fork(join(here, 'replay.mjs'), [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    rss.track('replay', child.pid);
+    let result;
+    child.once('message', (message) => (result = message));
+    child.once('exit', (code) => {
+      rss.untrack('replay');
+      if (!result) return reject(new Error(`the replay process exited with ${code} without a result`));
+      log(`replayed ${result.events.toLocaleString('en')} events in ${result.seconds} s: ${result.events_per_s.toLocaleString('en')} events/s (${result.documents} contact documents)`);
+      if (result.warnings.length) log(`  projection warnings: ${result.warnings.slice(0, 3).join(' | ')}`);
+      resolveReplay(result);
+    });
+  });
+}
+
+function printReport(r) {
+  const rows = [
+    ['baseline_hello_rps', r.baseline_hello_rps, 'req/s', `p99 ${r.baseline_hello_p99_ms} ms`],
+    ['create_rps', r.create_rps, 'req/s', ''],
+    ['create_p99_ms', r.create_p99_ms, 'ms', ''],
+    ['get_rps', r.get_rps, 'req/s', ''],
+    ['get_p99_ms', r.get_p99_ms, 'ms', ''],
+    ['query_rps', r.query_rps, 'req/s', 'labelKeys $hasSome + sort createdDate, limit 50'],
+    ['query_p99_ms', r.query_p99_ms, 'ms', `at ${r.seeded_contacts.toLocaleString('en')} contacts`],
+    ['query_serial_p99_ms', r.query_serial_p99_ms, 'ms', r.query_serial ? `same query one at a time; p50 ${r.query_serial.p50_ms} ms, ${r.query_serial.mean_matches} matches on average` : ''],
+    ['query_prefix_rps', r.query_prefix_rps, 'req/s', 'name.first $startsWith + sort createdDate'],
+    ['query_prefix_p99_ms', r.query_prefix_p99_ms, 'ms', ''],
+    ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
+    ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
+    ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s` : ''],
+    ['rss_mb', r.rss_mb, 'MB', `peak, all processes; server alone ${r.rss_server_mb} MB`],
+    ['seed_contacts_per_s', r.seed_contacts_per_s, 'contacts/s', `${r.seeded_contacts} through the public API`],
+  ];
+  log(`\n== results (${r.mode}, ${r.seeded_contacts.toLocaleString('en')} contacts seeded, ${r.contacts_at_end.toLocaleString('en')} at the end)`);
+  log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, n])));
+  log('\n== targets (issue 6, standalone on 2 cores)');
+  log(table(['target', 'measured', 'needed', 'result'], r.targets.map((t) => [t.target, t.measured, t.needed, t.status + (t.note ? ` (${t.note})` : '')])));
+}
+
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 1 ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return round2(sorted[index]);
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+const roundAll = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    available_parallelism: os.availableParallelism?.() ?? cpus.length,
+    cpu_model: cpus[0]?.model?.trim() ?? 'unknown',
+    total_mem_mb: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    os_release: os.release(),
+  };
+}
+
+function autocannonVersion() {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules/autocannon/package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function cleanup() {
+  for (const proc of started) await stopProcess(proc, 5_000).catch(() => {});
+  started.clear();
+  if (cleanupDataDir) rmSync(cleanupDataDir, { recursive: true, force: true });
+  cleanupDataDir = undefined;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    console.error(`\n${signal}: stopping what the bench started`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+main()
+  .catch((error) => {
+    console.error(`\nbench failed: ${error?.stack ?? error}`);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);

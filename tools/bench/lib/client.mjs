@@ -1,0 +1,74 @@
+// A small JSON client for the public API over keep-alive connections (seeding, lag samples).
+import http from 'node:http';
+
+export class ApiClient {
+  constructor(baseUrl, headers, maxSockets = 32) {
+    this.url = new URL(baseUrl);
+    this.headers = headers;
+    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+  }
+
+  /** Resolves { status, body } for any status; rejects only on a network error. */
+  request(method, path, body) {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.url.hostname,
+          port: this.url.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: { ...this.headers, ...(payload !== undefined && { 'content-length': Buffer.byteLength(payload) }) },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (chunk) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              parsed = text;
+            }
+            resolve({ status: res.statusCode, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** Like request, but anything other than 2xx is an error naming the call and the answer. */
+  async ok(method, path, body) {
+    const response = await this.request(method, path, body);
+    if (response.status < 200 || response.status >= 300) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
+    }
+    return response.body;
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight; calls onProgress(done). */
+export async function pool(count, concurrency, task, onProgress) {
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      await task(i);
+      done++;
+      onProgress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}

@@ -1,0 +1,50 @@
+// Rebuilds the contacts read model from zero, in its own process, with the compiled libs in
+// dist/: a fresh embedded read store, the contacts projection from position 0 over the
+// contacts event store (<DATA_DIR>/contacts-events.sqlite), timed from start to caught up.
+// Usage: node tools/bench/replay.mjs <DATA_DIR>   (prints one JSON line; also sends it over IPC)
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+const dataDir = resolve(process.argv[2] ?? 'data');
+
+require('reflect-metadata');
+const { SqliteEventStore } = require(join(root, 'dist/libs/event-store/src/index.js'));
+const { EmbeddedReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
+const { ContactsProjection } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
+
+const warnings = [];
+const logger = { warn: (m) => warnings.length < 20 && warnings.push(m), error: (m) => warnings.push(`ERROR ${m}`) };
+
+const eventStore = new SqliteEventStore(join(dataDir, 'contacts-events.sqlite'));
+const events = await eventStore.headPosition();
+const readStore = new EmbeddedReadStore();
+const projection = new ContactsProjection(eventStore, readStore, logger);
+
+const started = performance.now();
+await projection.start();
+await projection.waitUntilCaughtUp(30 * 60_000);
+// waitUntilCaughtUp resolves on its timeout too: make sure every event was handled.
+while (projection.processedPosition < events) await new Promise((r) => setTimeout(r, 5));
+const seconds = (performance.now() - started) / 1000;
+
+const contacts = readStore.collection('contacts');
+const documents = await contacts.countDocuments({});
+const live = await contacts.countDocuments({ deleted: false });
+await projection.stop();
+await eventStore.close();
+
+const result = {
+  events,
+  seconds: Math.round(seconds * 1000) / 1000,
+  events_per_s: Math.round(events / seconds),
+  documents,
+  live_contacts: live,
+  processed_position: projection.processedPosition,
+  rss_mb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+  warnings,
+};
+console.log(JSON.stringify(result));
+if (process.send) process.send(result, () => process.exit(0));

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Fault tests for the distributed system, run by tools/distributed/test.sh once the end-to-end
+// suites have passed. They kill things for real:
+//  1. SIGKILL the contacts service in the middle of a write load, start it again: no
+//     acknowledged write is lost, nothing is applied twice, projections catch up.
+//  2. Stop the Kafka broker: writes answer 503 (no hang); start it again: the system recovers
+//     by itself.
+// Environment: GATEWAY_URL, CONTACTS_PID (process group of the running contacts service),
+// CONTACTS_HEALTH_URL, and the contacts service's own variables (KAFKA_BROKERS, MONGODB_URL, DATA_DIR).
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, openSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+
+const gateway = process.env.GATEWAY_URL;
+const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-keys.json', import.meta.url)));
+const admin = keys.find((k) => k.sites.includes('*')).key;
+const site = `faults-${randomUUID().slice(0, 8)}`;
+const results = [];
+let contactsPid = Number(process.env.CONTACTS_PID);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function call(method, path, body, timeoutMs = 20_000) {
+  const started = Date.now();
+  try {
+    const response = await fetch(`${gateway}${path}`, {
+      method,
+      headers: { authorization: admin, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, ms: Date.now() - started };
+  } catch (error) {
+    return { status: 0, error: String(error), ms: Date.now() - started };
+  }
+}
+async function until(check, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+async function test(name, body) {
+  try {
+    await body();
+    results.push([name, true]);
+    console.log(`  ✓ ${name}`);
+  } catch (error) {
+    results.push([name, false]);
+    console.log(`  ✕ ${name}\n      ${error.stack ?? error}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function startContactsService() {
+  const log = openSync(`${process.env.RUN_DIR}/contacts-restarted.log`, 'a');
+  const child = spawn(process.execPath, ['dist/apps/contacts-service/src/main.js'], {
+    env: { ...process.env, HEALTH_PORT: '3961', HOST: '127.0.0.1' },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  child.unref();
+  return child.pid;
+}
+const healthy = async (url) => (await fetch(url).then((r) => r.ok, () => false));
+
+await test('SIGKILL of the contacts service under write load loses no acknowledged write and applies none twice', async () => {
+  const acknowledged = new Map(); // email -> id
+  let attempts = 0;
+  let killed = false;
+  const writer = async () => {
+    while (attempts < 400) {
+      const email = `w${attempts++}-${randomUUID().slice(0, 6)}@faults.io`;
+      const reply = await call('POST', '/contacts/v4/contacts', { info: { emails: { items: [{ email }] } } });
+      if (reply.status === 200) acknowledged.set(email, reply.body.contact.id);
+      if (!killed && acknowledged.size >= 60) {
+        killed = true;
+        process.kill(-contactsPid, 'SIGKILL');
+        setTimeout(() => (contactsPid = startContactsService()), 1000);
+      }
+    }
+  };
+  await Promise.all([writer(), writer(), writer(), writer()]);
+  assert(killed, 'the load finished before the service was killed');
+  await until(() => healthy(process.env.CONTACTS_HEALTH_URL), 90_000, 'the restarted contacts service');
+  await until(async () => (await call('GET', '/health')).status === 200, 90_000, 'the gateway to report healthy');
+  for (const [email, id] of acknowledged) {
+    const got = await call('GET', `/contacts/v4/contacts/${id}`);
+    assert(got.status === 200 && got.body.contact.revision === 1, `acknowledged contact ${id} (${email}) answered ${got.status} rev ${got.body?.contact?.revision}`);
+    const found = await call('POST', '/contacts/v4/contacts/query', { query: { filter: { 'info.emails.email': email } } });
+    assert(found.body.pagingMetadata.total === 1, `${email} is held by ${found.body.pagingMetadata.total} contacts`);
+  }
+  console.log(`      ${acknowledged.size} of ${attempts} writes acknowledged; all present once`);
+});
+
+await test('with the broker stopped writes answer 503 without hanging, and the system recovers by itself', async () => {
+  execFileSync('bash', ['tools/infra/kafka.sh', 'stop'], { stdio: 'inherit' });
+  try {
+    const during = await call('POST', '/contacts/v4/contacts', { info: { name: { first: 'During outage' } } }, 30_000);
+    assert(during.status === 503, `a write during the outage answered ${during.status}${during.error ? ` (${during.error})` : ''}`);
+    assert(during.ms < 15_000, `the 503 took ${during.ms} ms`);
+  } finally {
+    execFileSync('bash', ['tools/infra/kafka.sh', 'start'], { stdio: 'inherit', env: { ...process.env, KAFKA_KEEP_DATA: '1' } });
+  }
+  let after;
+  await until(async () => {
+    after = await call('POST', '/contacts/v4/contacts', { info: { name: { first: 'After outage' } } });
+    return after.status === 200;
+  }, 120_000, 'writes to succeed again');
+  const read = await call('GET', `/contacts/v4/contacts/${after.body.contact.id}`);
+  assert(read.status === 200, 'the write after the outage cannot be read back');
+  await until(async () => (await call('GET', '/health')).status === 200, 60_000, 'the gateway to report healthy');
+});
+
+try {
+  process.kill(-contactsPid, 'SIGTERM');
+} catch {
+  // already gone
+}
+const passed = results.filter(([, ok]) => ok).length;
+console.log(`faults: ${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
