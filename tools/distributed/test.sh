@@ -57,6 +57,11 @@ npx jest -c libs/read-store/jest.config.js || status=1
 npx jest -c libs/contacts/application/jest.config.js contact-queries || status=1
 
 if [ "$status" = 0 ]; then
+  echo "== replay tool against the live system"
+  DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs || status=1
+fi
+
+if [ "$status" = 0 ]; then
   echo "== fault tests (kills the contacts service, stops the broker)"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" CONTACTS_PID="${pids[0]}" CONTACTS_HEALTH_URL="http://127.0.0.1:3961/health" \
     RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" node tools/distributed/faults.mjs || status=1

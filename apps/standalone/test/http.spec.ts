@@ -140,6 +140,23 @@ describe('standalone over HTTP', () => {
     });
   });
 
+  describe('history', () => {
+    it('serves a contact\'s history and the contact as it was, per site', async () => {
+      const id = (await app.call('POST', '/contacts/v4/contacts', { body: { info: { name: { first: 'Historic' } } } })).body.contact.id;
+      const before = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await app.call('PATCH', `/contacts/v4/contacts/${id}`, { body: { revision: 1, info: { company: 'Later' } } });
+      const history = await app.call('GET', `/_api/contacts/v4/contacts/${id}/history?paging.limit=10`);
+      expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['ContactCreated', 'ContactUpdated']);
+      expect(history.body.events[1]).toMatchObject({ revision: 2, changedFields: ['info.company'], actor: { type: 'API_KEY', id: 'site-a' } });
+      const asOf = await app.call('GET', `/contacts/v4/contacts/${id}?asOf=${encodeURIComponent(before)}`);
+      expect(asOf.body.contact).toMatchObject({ revision: 1, info: { name: { first: 'Historic' } } });
+      expect(asOf.body.contact.info.company).toBeUndefined();
+      expect((await app.call('GET', `/contacts/v4/contacts/${id}/history`, { key: KEYS.siteB, site: 'site-b' })).status).toBe(404);
+      expect((await app.call('GET', `/contacts/v4/contacts/${id}?asOf=soon`)).status).toBe(400);
+    });
+  });
+
   describe('operations', () => {
     it('reports health and serves the OpenAPI document', async () => {
       const health = await app.call('GET', '/health', { key: null, site: null });

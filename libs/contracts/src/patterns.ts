@@ -14,6 +14,8 @@ export const ContactsPatterns = {
   label: 'contacts.label',
   unlabel: 'contacts.unlabel',
   facets: 'contacts.facets',
+  history: 'contacts.history',
+  asOf: 'contacts.as-of',
   bulkCreate: 'contacts.bulk.create',
   bulkGet: 'contacts.bulk.get',
   bulkList: 'contacts.bulk.list',

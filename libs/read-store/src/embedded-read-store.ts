@@ -22,10 +22,18 @@ export class EmbeddedReadStore implements ReadStore {
   collection<T extends Document = Document>(name: string): ReadCollection<T> {
     let collection = this.collections.get(name);
     if (!collection) {
-      collection = new EmbeddedCollection(name);
+      collection = new EmbeddedCollection(name, (from, to) => this.rename(from, to));
       this.collections.set(name, collection);
     }
     return collection as unknown as ReadCollection<T>;
+  }
+
+  private rename(from: string, to: string): void {
+    const collection = this.collections.get(from);
+    if (!collection) return;
+    this.collections.delete(from);
+    collection.name = to;
+    this.collections.set(to, collection);
   }
 
   async listCollections(): Promise<string[]> {
@@ -43,7 +51,14 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   /** Secondary indexes by field path, from createIndexes (every key of every index). */
   private readonly fieldIndexes = new Map<string, FieldIndex>();
 
-  constructor(private readonly name: string) {}
+  constructor(
+    public name: string,
+    private readonly onRename: (from: string, to: string) => void,
+  ) {}
+
+  async renameTo(name: string): Promise<void> {
+    this.onRename(this.name, name);
+  }
 
   get size(): number {
     return this.docs.size;

@@ -106,6 +106,20 @@ class MongoCollection<T extends Document> implements ReadCollection<T> {
     );
   }
 
+  /**
+   * MongoDB replaces the target atomically (`dropTarget`). Servers without it (FerretDB) get a
+   * drop, then the rename: the target is missing for that moment only.
+   */
+  async renameTo(name: string): Promise<void> {
+    try {
+      await this.collection.rename(name, { dropTarget: true });
+    } catch (error) {
+      if (!(error instanceof MongoServerError && /dropTarget/.test(error.message))) throw error;
+      await this.collection.db.collection(name).drop().catch(() => undefined);
+      await this.collection.rename(name);
+    }
+  }
+
   async drop(): Promise<void> {
     await this.collection.drop().catch((error: unknown) => {
       if (!(error instanceof MongoServerError && error.codeName === 'NamespaceNotFound')) throw error;

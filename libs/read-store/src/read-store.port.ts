@@ -49,6 +49,8 @@ export interface ReadCollection<T extends Document = Document> {
   deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
   createIndexes(indexes: IndexSpec[]): Promise<void>;
   drop(): Promise<void>;
+  /** Renames this collection, replacing any collection of that name (a rebuilt read model takes over). */
+  renameTo(name: string): Promise<void>;
 }
 
 export interface ReadStore {

@@ -140,6 +140,15 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       expect(await people.countDocuments({ siteId: 's1', tags: 'math' })).toBe(1);
     });
 
+    it('renames a collection over another, which then holds the renamed documents', async () => {
+      const target = `people_${randomUUID().replace(/-/g, '')}`;
+      await store.collection<Person>(target).insertOne({ _id: 'old', siteId: 's9', name: { first: 'Old' }, tags: [], createdDate: 'x' });
+      await people.renameTo(target);
+      const renamed = store.collection<Person>(target);
+      expect(ids(await renamed.find({}, { sort: { _id: 1 } }))).toEqual(['p1', 'p2', 'p3', 'p4']);
+      people = renamed; // dropped in afterEach
+    });
+
     it('returns copies, not live references', async () => {
       const doc = await people.findOne({ _id: 'p1' });
       doc!.name.first = 'Mutated';

@@ -2,7 +2,7 @@ import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { InMemoryEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
-import { ContactsApplication, createContactsApplication, ContactsProjection, CONTACTS_COLLECTION, DefinitionOwners, FieldInfo } from './index';
+import { ContactsApplication, createContactsApplication, ContactsProjection, CONTACTS_COLLECTION, DefinitionOwners, exportEvents, FieldInfo, rebuildContactsReadModel } from './index';
 
 const siteA: RequestContext = { siteId: 'site-a', actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' };
 const siteB: RequestContext = { ...siteA, siteId: 'site-b' };
@@ -413,6 +413,64 @@ describe('contacts application', () => {
       expect((await restarted.queries.get(siteA, { contactId: ids[50] })).contact).toMatchObject({ revision: 2, info: { company: 'Resumed' } });
       await restarted.bulkJobs.stop();
       await restarted.projection.stop();
+    });
+  });
+
+  describe('history', () => {
+    it('lists a contact\'s events with actor and changed fields, and shows it as it was', async () => {
+      const clocked = app;
+      const created = await clocked.commands.create(siteA, { info: ada });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const afterCreate = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await clocked.commands.update(siteA, { contactId: created.id, revision: 1, info: { company: 'Acme', jobTitle: 'CTO' } });
+      await clocked.commands.label(siteA, { contactId: created.id, labelKeys: ['custom.vip'] });
+      const { events: history, pagingMetadata } = await clocked.history.history(siteA, { contactId: created.id, paging: { limit: 2 } });
+      expect(history.map((e) => [e.revision, e.type, e.changedFields])).toEqual([
+        [1, 'ContactCreated', ['info.name', 'info.emails']],
+        [2, 'ContactUpdated', ['info.company', 'info.jobTitle']],
+      ]);
+      expect(history[0].actor).toEqual({ type: 'API_KEY', id: 'k' });
+      expect(pagingMetadata).toMatchObject({ count: 2, total: 3 });
+      const then = await clocked.history.asOf(siteA, { contactId: created.id, asOf: afterCreate });
+      expect(then.contact).toMatchObject({ revision: 1, info: { name: ada.name } });
+      expect(then.contact.info?.company).toBeUndefined();
+      await expectError(clocked.history.asOf(siteA, { contactId: created.id, asOf: '2020-01-01T00:00:00Z' }), 'CONTACT_NOT_FOUND');
+      await expectError(clocked.history.history(siteB, { contactId: created.id }), 'CONTACT_NOT_FOUND');
+      await expect(clocked.history.asOf(siteA, { contactId: created.id, asOf: 'yesterday' })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+    });
+  });
+
+  describe('replay tooling', () => {
+    it('rebuilds the read model aside and swaps it in, equal to the live one', async () => {
+      const a = await app.commands.create(siteA, { info: ada });
+      await app.commands.update(siteA, { contactId: a.id, revision: 1, info: { company: 'Acme' } });
+      const b = await app.commands.create(siteB, { info: { name: { first: 'B' }, labelKeys: { items: ['custom.vip'] } } });
+      await app.commands.delete(siteB, { contactId: b.id });
+      const live = await reads.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } });
+      const progress: number[] = [];
+      const result = await rebuildContactsReadModel({ eventStore: events, readStore: reads, logger, onProgress: (p) => progress.push(p.position) });
+      expect(result.events).toBe(await events.headPosition());
+      expect(progress[progress.length - 1]).toBe(result.events);
+      expect(await reads.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } })).toEqual(live);
+      expect((await reads.listCollections()).filter((name) => name.startsWith('contacts_rebuild'))).toEqual([]);
+    });
+
+    it('exports a site, a contact or a time range', async () => {
+      const a = await app.commands.create(siteA, { info: ada });
+      const middle = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await app.commands.update(siteA, { contactId: a.id, revision: 1, info: { company: 'Acme' } });
+      await app.commands.create(siteB, { info: { name: { first: 'B' } } });
+      const collect = async (filter: Parameters<typeof exportEvents>[1]) => {
+        const out = [];
+        for await (const event of exportEvents(events, filter, 2)) out.push(event);
+        return out;
+      };
+      expect((await collect({ siteId: 'site-a', contactId: a.id })).map((e) => e.type)).toEqual(['ContactCreated', 'ContactUpdated']);
+      expect((await collect({ siteId: 'site-b' })).every((e) => e.siteId === 'site-b')).toBe(true);
+      expect((await collect({ from: middle })).map((e) => e.type)).toEqual(expect.arrayContaining(['ContactUpdated', 'ContactCreated']));
+      expect((await collect({ to: middle })).some((e) => e.type === 'ContactUpdated')).toBe(false);
     });
   });
 });

@@ -5,6 +5,7 @@ import { Clock, IdSource, systemClock, uuidSource } from './clock';
 import { BulkJobs } from './bulk-jobs';
 import { ContactCommands } from './contact-commands';
 import { ContactFacets } from './contact-facets';
+import { ContactHistory } from './contact-history';
 import { ContactQueries } from './contact-queries';
 import { ContactReferences } from './contact-references';
 import { ContactRepository } from './contact-repository';
@@ -20,6 +21,7 @@ export interface ContactsApplication {
   definitionEvents: DefinitionEvents;
   facets: ContactFacets;
   bulkJobs: BulkJobs;
+  history: ContactHistory;
 }
 
 /** Wires the contacts application from its ports; apps and tests both build it this way. */
@@ -47,5 +49,6 @@ export function createContactsApplication(options: {
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),
+    history: new ContactHistory(options.eventStore),
   };
 }

@@ -15,13 +15,16 @@ export class ContactsProjection {
   private readonly contacts: ReadCollection<ContactDocument>;
   private readonly runner: CheckpointedProjection;
 
+  /** `collection` other than the live one builds a read model aside (the replay tool's rebuild). */
   constructor(
     events: EventStore,
     readStore: ReadStore,
     private readonly logger: ProjectionLogger,
+    readonly collection = CONTACTS_COLLECTION,
   ) {
-    this.contacts = readStore.collection<ContactDocument>(CONTACTS_COLLECTION);
-    this.runner = new CheckpointedProjection(ContactsProjection.NAME, events, readStore, (event) => this.apply(event), logger);
+    this.contacts = readStore.collection<ContactDocument>(collection);
+    const name = collection === CONTACTS_COLLECTION ? ContactsProjection.NAME : collection;
+    this.runner = new CheckpointedProjection(name, events, readStore, (event) => this.apply(event), logger);
   }
 
   async start(): Promise<void> {
@@ -45,8 +48,8 @@ export class ContactsProjection {
     return this.runner.waitFor(position, timeoutMs);
   }
 
-  waitUntilCaughtUp(): Promise<void> {
-    return this.runner.waitUntilCaughtUp();
+  waitUntilCaughtUp(timeoutMs?: number): Promise<void> {
+    return this.runner.waitUntilCaughtUp(timeoutMs);
   }
 
   private async apply(event: RecordedEvent): Promise<void> {

@@ -79,6 +79,16 @@ export class ContactsMessageController {
     return { contact: await this.app.commands.unlabel(message.context, message.payload) };
   }
 
+  @MessagePattern(ContactsPatterns.history)
+  history(@Payload() message: Envelope<{ contactId: string; paging?: { limit?: string; offset?: string } }>) {
+    return this.app.history.history(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.asOf)
+  asOf(@Payload() message: Envelope<{ contactId: string; asOf: string; fieldsets?: string[]; fields?: string[] }>) {
+    return this.app.history.asOf(message.context, message.payload);
+  }
+
   @MessagePattern(ContactsPatterns.facets)
   facets(@Payload() message: Envelope<{ filter?: Record<string, unknown>; paging?: { limit?: number; offset?: number } }>) {
     return this.app.facets.list(message.context, message.payload);

@@ -77,12 +77,23 @@ export class ContactsController {
     return this.send(ContactsPatterns.facets, context, { filter: body.filter ?? body.query?.filter, paging: body.paging });
   }
 
+  @Get(':id/history')
+  @RequirePermission('CONTACTS.VIEW')
+  @ApiOperation({ summary: 'Contact history', description: "The contact's events, oldest first: revision, type, time, actor and changed fields. paging.limit (default 50, max 1000), paging.offset." })
+  @ApiOkResponse({ description: '{ events, pagingMetadata }' })
+  history(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams) {
+    return this.send(ContactsPatterns.history, context, { contactId, paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } });
+  }
+
   @Get(':id')
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Get Contact' })
+  @ApiOperation({ summary: 'Get Contact', description: 'With `asOf=<ISO time>`, the contact as it was at that time.' })
   @ApiOkResponse({ description: '{ contact, responseType }' })
   get(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams) {
-    return this.send(ContactsPatterns.get, context, { contactId, fieldsets: listParam(params, 'fieldsets'), fields: listParam(params, 'fields') });
+    const projection = { fieldsets: listParam(params, 'fieldsets'), fields: listParam(params, 'fields') };
+    const asOf = single(params, 'asOf');
+    if (asOf !== undefined) return this.send(ContactsPatterns.asOf, context, { contactId, asOf, ...projection });
+    return this.send(ContactsPatterns.get, context, { contactId, ...projection });
   }
 
   @Patch(':id')
