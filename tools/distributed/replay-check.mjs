@@ -33,6 +33,24 @@ execFileSync(process.execPath, ['dist/tools/replay/replay.js', 'export', '--out'
 const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 check('replay export writes every stored event as JSON Lines, in order', lines.length > 0 && lines.every((e, i) => i === 0 || e.globalPosition > lines[i - 1].globalPosition));
 
+// The contacts service relays its events to contacts.events, keyed by site and contact.
+const { Kafka, logLevel } = require('kafkajs');
+const consumer = new Kafka({ brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `replay-check-${Date.now()}` });
+await consumer.connect();
+await consumer.subscribe({ topic: 'contacts.events', fromBeginning: true });
+const relayed = [];
+await consumer.run({ eachMessage: async ({ message }) => relayed.push({ key: message.key?.toString(), value: JSON.parse(message.value.toString()) }) });
+const relayDeadline = Date.now() + 20_000;
+const storedContactEvents = lines.filter((e) => e.streamId.startsWith('contact-')).length;
+while (relayed.length < storedContactEvents && Date.now() < relayDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
+await consumer.disconnect();
+const ids = new Set(relayed.map((m) => m.value.id));
+check(
+  'every stored contact event was relayed to contacts.events, keyed by site and contact',
+  ids.size >= storedContactEvents && relayed.every((m) => m.key === `${m.value.siteId}:${m.value.entityId}`),
+  `${ids.size} distinct relayed, ${storedContactEvents} stored`,
+);
+
 const passed = results.filter(Boolean).length;
 console.log(`replay: ${passed} passed, ${results.length - passed} failed`);
 process.exit(passed === results.length ? 0 : 1);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ContactsMessageController, ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsPatterns, LabelsPatterns } from '@cp/contracts';
-import { envReader, ensureTopics, kafkaServerOptions, kafkaServiceClient, openEventStore, openReadStore, readKafkaConfig, readStoreConfig, runMain, startHealthServer } from '@cp/runtime';
+import { envReader, ensureTopics, kafkaPublisher, kafkaServerOptions, kafkaServiceClient, openEventStore, openReadStore, readKafkaConfig, readStoreConfig, runMain, startHealthServer } from '@cp/runtime';
 
 /** The contacts service as its own process: Kafka transport, EventStoreDB (or SQLite) and MongoDB. */
 runMain(async () => {
@@ -22,6 +22,7 @@ runMain(async () => {
       readStore: await openReadStore(stores, 'contacts'),
       labels: labels.client,
       extendedFields: fields.client,
+      bus: kafkaPublisher('contacts-service', kafka),
     }),
     kafkaServerOptions('contacts-service', kafka),
   );

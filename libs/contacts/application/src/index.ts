@@ -15,3 +15,4 @@ export * from './bulk-jobs';
 export * from './contact-history';
 export * from './rebuild';
 export * from './event-export';
+export * from './contact-integration';
