@@ -23,6 +23,9 @@ export class CheckpointedProjection {
   private headAtStart = 0;
   private failure: unknown;
   private waiters: { position: number; resolve: () => void }[] = [];
+  private savedPosition = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -36,6 +39,7 @@ export class CheckpointedProjection {
 
   async start(): Promise<void> {
     this.position = await this.checkpoints.load(this.name);
+    this.savedPosition = this.position;
     this.headAtStart = await this.events.headPosition();
     this.failure = undefined;
     this.subscription = this.events.subscribeAll((event) => this.handle(event), {
@@ -50,6 +54,7 @@ export class CheckpointedProjection {
   async stop(): Promise<void> {
     await this.subscription?.close();
     this.subscription = undefined;
+    await this.flushCheckpoint();
   }
 
   /** Caught up with what was stored when it started, and not failed. */
@@ -82,10 +87,41 @@ export class CheckpointedProjection {
   private async handle(event: RecordedEvent): Promise<void> {
     await this.handler(event);
     this.position = event.globalPosition;
-    await this.checkpoints.save(this.name, this.position);
+    this.scheduleCheckpoint();
     if (this.waiters.length === 0) return;
     const due = this.waiters.filter((w) => w.position <= this.position);
     this.waiters = this.waiters.filter((w) => w.position > this.position);
     due.forEach((w) => w.resolve());
   }
+
+  /**
+   * The checkpoint is written at most every CHECKPOINT_INTERVAL_MS, not per event: a crash
+   * replays the events since the last one, which handlers absorb (they are idempotent), and a
+   * replay of a large store runs at the speed of its handler rather than of checkpoint writes.
+   */
+  private scheduleCheckpoint(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.flushCheckpoint();
+    }, CHECKPOINT_INTERVAL_MS);
+  }
+
+  private flushCheckpoint(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+    }
+    this.saving = this.saving.then(async () => {
+      if (this.position === this.savedPosition) return;
+      const position = this.position;
+      await this.checkpoints.save(this.name, position).then(
+        () => (this.savedPosition = position),
+        (error: unknown) => this.logger.warn(`${this.name}: saving checkpoint ${position} failed: ${String(error)}`),
+      );
+    });
+    return this.saving;
+  }
 }
+
+const CHECKPOINT_INTERVAL_MS = 200;

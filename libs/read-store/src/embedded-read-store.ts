@@ -65,6 +65,12 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection'> = {}): Promise<T | null> {
+    const id = idOnly(filter);
+    if (id !== undefined && !options.projection) {
+      // The projections' hot path: a lookup by id needs no query engine.
+      const doc = this.docs.get(id);
+      return doc ? structuredClone(doc) : null;
+    }
     const [found] = await this.find(filter, { ...options, limit: 1 });
     return found ?? null;
   }
@@ -182,6 +188,8 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   private firstMatch(filter: Filter): T | undefined {
+    const id = idOnly(filter);
+    if (id !== undefined) return this.docs.get(id);
     const query = new Query(filter);
     for (const doc of this.candidates(filter)) if (query.test(doc)) return doc;
     return undefined;
@@ -218,6 +226,12 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     this.docs.delete(id);
     for (const index of this.fieldIndexes.values()) index.remove(id);
   }
+}
+
+/** The id of a filter that is exactly `{ _id: <string> }`. */
+function idOnly(filter: Filter): string | undefined {
+  const keys = Object.keys(filter);
+  return keys.length === 1 && keys[0] === '_id' && typeof filter._id === 'string' ? filter._id : undefined;
 }
 
 function valueAt(doc: unknown, path: string): unknown {
