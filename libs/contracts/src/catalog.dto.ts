@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { PagingDto, SortingDto } from './contacts.dto';
+import { IsArray, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { QueryDto } from './contacts.dto';
 
 export class FindOrCreateLabelBody {
   @ApiProperty({ maxLength: 180 })
@@ -50,25 +50,7 @@ export class RenameExtendedFieldBody {
   field!: DisplayNameDto;
 }
 
-export class CatalogQueryDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
-  filter?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ type: [SortingDto] })
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => SortingDto)
-  sort?: SortingDto[];
-
-  @ApiPropertyOptional({ type: PagingDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PagingDto)
-  paging?: PagingDto;
-}
+export class CatalogQueryDto extends QueryDto {}
 
 export class CatalogQueryBody extends CatalogQueryDto {
   @ApiPropertyOptional({ type: CatalogQueryDto })

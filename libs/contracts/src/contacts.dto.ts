@@ -70,7 +70,8 @@ export class PagingDto {
   offset?: number;
 }
 
-export class ContactsQueryDto {
+/** `{ filter, sort, paging }`, the query shape every Query endpoint takes. */
+export class QueryDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Filter in the Wix API Query Language' })
   @IsOptional()
   @IsObject()
@@ -88,7 +89,9 @@ export class ContactsQueryDto {
   @ValidateNested()
   @Type(() => PagingDto)
   paging?: PagingDto;
+}
 
+export class ContactsQueryDto extends QueryDto {
   @ApiPropertyOptional({ enum: FIELDSETS, isArray: true })
   @IsOptional()
   @IsArray()

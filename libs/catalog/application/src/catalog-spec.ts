@@ -1,6 +1,6 @@
 import { Catalog, CatalogEventRecord, CatalogEventTypes, Definition } from '@cp/catalog-domain';
 import { AppError } from '@cp/errors';
-import { FieldTable } from '@cp/query';
+import { FieldRule, FieldTable } from '@cp/query';
 
 /** What distinguishes one catalog context (labels, extended fields) from another. */
 export interface CatalogSpec<D extends Definition> {
@@ -18,4 +18,9 @@ export interface CatalogSpec<D extends Definition> {
   /** The definition property List filters by type on (`labelType`, `fieldType`). */
   typeProperty: string;
   paging: { limit: number; max: number };
+}
+
+/** A query-table rule for a definition property (documents keep the definition under `definition`). */
+export function definitionField(property: string, kind: FieldRule['kind'], operators: FieldRule['operators'], sortable = false): FieldRule {
+  return { path: `definition.${property}`, kind, operators, sortable };
 }

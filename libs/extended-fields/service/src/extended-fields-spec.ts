@@ -1,14 +1,9 @@
-import { CatalogSpec } from '@cp/catalog-application';
+import { CatalogSpec, definitionField } from '@cp/catalog-application';
 import { AppError } from '@cp/errors';
 import { evolveFieldCatalog, FieldCatalogEventRecord, FieldDefinition, openFieldCatalog } from '@cp/extended-fields-domain';
 import { COMPARISON, FieldTable } from '@cp/query';
 
-const field = (path: string, kind: 'string' | 'date', operators: FieldTable['fields'][string]['operators'], sortable = false) => ({
-  path: `definition.${path}`,
-  kind,
-  operators,
-  sortable,
-});
+const field = definitionField;
 
 /** API.md §8.3. */
 export const EXTENDED_FIELD_FIELDS: FieldTable = {

@@ -1,14 +1,9 @@
-import { CatalogSpec } from '@cp/catalog-application';
+import { CatalogSpec, definitionField } from '@cp/catalog-application';
 import { AppError } from '@cp/errors';
 import { evolveLabelCatalog, LabelCatalogEventRecord, LabelDefinition, openLabelCatalog } from '@cp/labels-domain';
 import { COMPARISON, FieldTable } from '@cp/query';
 
-const field = (path: string, kind: 'string' | 'date', operators: FieldTable['fields'][string]['operators'], sortable = false) => ({
-  path: `definition.${path}`,
-  kind,
-  operators,
-  sortable,
-});
+const field = definitionField;
 
 /** API.md §7.3; the query operators of §7.2 also apply. */
 export const LABEL_FIELDS: FieldTable = {
