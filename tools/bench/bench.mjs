@@ -4,7 +4,7 @@
 // separate load-generator process (autocannon), measures read-your-writes lag and a rebuild of
 // the contacts read model from zero, compares with a bare Fastify hello-world measured in the
 // same run, prints a table and writes bench/results/latest.json. See docs/performance.md.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,16 +28,19 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         load phases to run, comma-separated (default hello,get,query,query_prefix,create,label)
+  --phases <list>         load phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,label)
   --profile               run the server with --cpu-prof (profiles in bench/results/profiles/)
+  --what-if               preload tools/bench/what-if/fast-paths.cjs into the server and the replay
+                          (an experiment: the fixes proposed in docs/performance.md, patched into dist/)
+  --require <file>        preload a module into the server and the replay process (repeatable)
   --no-replay             skip the read-model rebuild
   --skip-build            use dist/ as it is
   --keep-data             keep the data directory (its path is printed)
-  --out <file>            results file (default bench/results/latest.json)
+  --out <file>            results file (default bench/results/latest.json; what-if.json with --what-if)
   --strict                exit 1 when a target is missed
   --distributed           the distributed stack (not implemented yet)`;
 
-const ALL_PHASES = ['hello', 'get', 'query', 'query_prefix', 'create', 'label'];
+const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'label'];
 
 function parseArgs(argv) {
   const options = {
@@ -50,10 +53,12 @@ function parseArgs(argv) {
     lagSamples: 200,
     phases: ALL_PHASES,
     profile: false,
+    preload: [],
+    whatIf: false,
     replay: true,
     build: true,
     keepData: false,
-    out: join(root, 'bench/results/latest.json'),
+    out: undefined,
     strict: false,
     distributed: false,
   };
@@ -75,6 +80,8 @@ function parseArgs(argv) {
       case '--lag-samples': options.lagSamples = number(arg, value()); break;
       case '--phases': options.phases = value().split(',').map((p) => p.trim()).filter(Boolean); break;
       case '--profile': options.profile = true; break;
+      case '--what-if': options.whatIf = true; options.preload.push(join(here, 'what-if/fast-paths.cjs')); break;
+      case '--require': options.preload.push(resolve(value())); break;
       case '--no-replay': options.replay = false; break;
       case '--skip-build': options.build = false; break;
       case '--keep-data': options.keepData = true; break;
@@ -87,6 +94,7 @@ function parseArgs(argv) {
   }
   const unknown = options.phases.filter((p) => !ALL_PHASES.includes(p));
   if (unknown.length) throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${ALL_PHASES.join(', ')}`);
+  options.out ??= join(root, options.whatIf ? 'bench/results/what-if.json' : 'bench/results/latest.json');
   options.size ??= options.quick ? 10_000 : 100_000;
   options.duration ??= options.quick ? 5 : 10;
   options.warmup ??= options.quick ? 1 : 2;
@@ -98,6 +106,8 @@ const seconds = (ms) => Math.round(ms / 10) / 100;
 
 /** Everything this run started, so that any exit stops it. */
 const started = new Set();
+/** Forked helpers (load generator, replay), stopped on an early exit too. */
+const forked = new Set();
 let cleanupDataDir;
 
 async function main() {
@@ -115,6 +125,8 @@ async function main() {
   mkdirSync(dirname(options.out), { recursive: true });
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const t0 = performance.now();
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  if (options.whatIf) log('WHAT-IF run: the server and the replay run with tools/bench/what-if/fast-paths.cjs preloaded (not the product as built)');
   log(`contacts-platform bench · mode ${mode} · ${options.size.toLocaleString('en')} contacts · ${options.duration} s per phase · ${options.connections} connections`);
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.total_mem_mb} MB RAM, Node ${machine.node}, ${machine.platform} ${machine.os_release}`);
 
@@ -131,19 +143,25 @@ async function main() {
   const phases = {};
   const loadJob = { connections: options.connections, duration: options.duration, warmup: options.warmup };
 
-  // ---- the yardstick: bare Fastify hello-world, alone on the machine, same autocannon settings as get
-  if (options.phases.includes('hello')) {
-    log('\n== baseline: bare Fastify hello-world (separate process)');
-    rss.setPhase('hello');
+  // ---- the yardsticks, each alone on the machine, same autocannon settings as get: a bare Fastify
+  // hello-world (the target's reference), and an empty NestJS route (the framework's own cost)
+  const yardsticks = [
+    ['hello', 'hello-server.mjs', 'baseline: bare Fastify hello-world (separate process)'],
+    ['nest_hello', 'nest-hello-server.mjs', 'second yardstick: empty NestJS route on Fastify (separate process)'],
+  ];
+  for (const [phase, script, title] of yardsticks) {
+    if (!options.phases.includes(phase)) continue;
+    log(`\n== ${title}`);
+    rss.setPhase(phase);
     const port = await freePort();
-    const hello = startNode([join(here, 'hello-server.mjs')], { env: { PORT: String(port) }, logFile: join(resultsDir, 'hello.log'), cwd: root });
-    started.add(hello);
-    rss.track('hello', hello.pid);
-    await waitForHttp200(`http://127.0.0.1:${port}/`, hello, 30_000);
-    phases.hello = await loadPhase('hello', { ...loadJob, url: `http://127.0.0.1:${port}`, headers: apiHeaders() }, rss);
-    rss.untrack('hello');
-    await stopProcess(hello);
-    started.delete(hello);
+    const server = startNode([join(here, script)], { env: { PORT: String(port) }, logFile: join(resultsDir, `${phase}.log`), cwd: root });
+    started.add(server);
+    rss.track(phase, server.pid);
+    await waitForHttp200(`http://127.0.0.1:${port}/`, server, 30_000);
+    phases[phase] = await loadPhase(phase, { ...loadJob, url: `http://127.0.0.1:${port}`, headers: apiHeaders() }, rss);
+    rss.untrack(phase);
+    await stopProcess(server);
+    started.delete(server);
   }
 
   // ---- the system under test
@@ -167,7 +185,11 @@ async function main() {
     }
   };
   const server = startNode(
-    [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(root, 'dist/apps/standalone/src/main.js')],
+    [
+      ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...options.preload.flatMap((file) => ['--require', file]),
+      join(root, 'dist/apps/standalone/src/main.js'),
+    ],
     { env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify([BENCH_KEY]) }, logFile: serverLog, cwd: root },
   );
   started.add(server);
@@ -217,7 +239,7 @@ async function main() {
   let replay;
   if (options.replay) {
     rss.setPhase('replay');
-    replay = await rebuild(dataDir, rss);
+    replay = await rebuild(dataDir, rss, options.preload);
   }
   rss.stop();
 
@@ -244,8 +266,10 @@ async function main() {
     rss_server_mb: Math.round(rss.peaks.server ?? 0),
     baseline_hello_rps: pick('hello', 'rps'),
     baseline_hello_p99_ms: phases.hello?.latency_ms.p99 ?? null,
+    nest_hello_rps: pick('nest_hello', 'rps'),
     seed_contacts_per_s: seeding.per_s,
     machine,
+    code: codeInfo(),
     settings: {
       connections: options.connections,
       duration_s: options.duration,
@@ -255,6 +279,8 @@ async function main() {
       load_tool: `autocannon ${autocannonVersion()} in a separate process`,
       seeding: 'through the public API',
       profile: options.profile,
+      preload: options.preload.map((file) => relative(root, file)),
+      what_if: options.whatIf,
     },
     seeding: { ...seeding, ids: undefined, labelKeys: undefined, fieldKeys: undefined, labels: labelKeys.length, extended_fields: Object.values(fieldKeys) },
     phases,
@@ -263,12 +289,23 @@ async function main() {
     replay: replay ?? null,
     timeline,
     rss: { peak_total_mb: Math.round(rss.peakTotalMb), peak_total_during: rss.peakTotalAt, peak_by_process_mb: roundAll(rss.peaks) },
+    // CPU cores used on average during each phase by the bench's processes and by anything else on
+    // the machine (Linux): other work during a phase makes its numbers low and noisy.
+    cpu_by_phase: rss.cpuReport(),
+    load_average_at_start: loadAtStart,
     total_seconds: seconds(performance.now() - t0),
   };
   results.targets = evaluateTargets(results);
+  results.disturbed_phases = Object.entries(results.cpu_by_phase)
+    .filter(([, cpu]) => cpu.other_cores > 0.1)
+    .map(([phase, cpu]) => `${phase} (${cpu.other_cores} cores)`);
 
   writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
   printReport(results);
+  if (results.disturbed_phases.length > 0) {
+    log(`\nWARNING: other processes on this machine used CPU during ${results.disturbed_phases.join(', ')};`);
+    log('those numbers are lower and noisier than on an idle machine (see cpu_by_phase in the results file).');
+  }
   log(`\nwrote ${relative(process.cwd(), options.out) || options.out} (run took ${results.total_seconds} s)`);
   if (options.keepData) log(`data kept in ${dataDir}`);
   if (options.profile) log(`CPU profiles in ${relative(process.cwd(), profileDir)}; summarize with: node tools/bench/profile-summary.mjs <file>.cpuprofile`);
@@ -325,6 +362,8 @@ function loadPhase(phase, job, rss) {
   log(`\n== ${phase}: ${describe(phase)} · ${job.connections} connections · ${job.warmup} s warm-up + ${job.duration} s`);
   return new Promise((resolvePhase, reject) => {
     const child = fork(join(here, 'loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    forked.add(child);
+    child.once('exit', () => forked.delete(child));
     rss.track('loadgen', child.pid);
     let answered = false;
     child.once('message', (message) => {
@@ -349,6 +388,7 @@ function loadPhase(phase, job, rss) {
 function describe(phase) {
   return {
     hello: 'GET / on the hello-world',
+    nest_hello: 'GET / on the NestJS hello-world',
     get: 'GET /contacts/v4/contacts/{id} over the seeded ids',
     query: 'POST /contacts/v4/contacts/query, info.labelKeys $hasSome [one label], sort createdDate DESC, limit 50',
     query_prefix: 'POST /contacts/v4/contacts/query, info.name.first $startsWith two letters, sort createdDate DESC, limit 50',
@@ -418,17 +458,23 @@ async function measureSerialQuery(client, labelKeys, samples) {
 }
 
 /** Rebuilds the contacts read model from zero in a separate process (tools/bench/replay.mjs). */
-function rebuild(dataDir, rss) {
+function rebuild(dataDir, rss, preload) {
   log('\n== replay: rebuild of the contacts read model from zero (separate process, compiled libs from dist/)');
   return new Promise((resolveReplay, reject) => {
-    const child = fork(join(here, 'replay.mjs'), [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const execArgv = preload.flatMap((file) => ['--require', file]);
+    const child = fork(join(here, 'replay.mjs'), [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
+    forked.add(child);
+    child.once('exit', () => forked.delete(child));
     rss.track('replay', child.pid);
     let result;
     child.once('message', (message) => (result = message));
     child.once('exit', (code) => {
       rss.untrack('replay');
       if (!result) return reject(new Error(`the replay process exited with ${code} without a result`));
-      log(`replayed ${result.events.toLocaleString('en')} events in ${result.seconds} s: ${result.events_per_s.toLocaleString('en')} events/s (${result.documents} contact documents)`);
+      log(
+        `replayed ${result.events.toLocaleString('en')} events in ${result.seconds} s: ${result.events_per_s.toLocaleString('en')} events/s ` +
+          `(${result.contact_events.toLocaleString('en')} of them on contact streams, the rest duplicate-check claims; ${result.documents} contact documents)`,
+      );
       if (result.warnings.length) log(`  projection warnings: ${result.warnings.slice(0, 3).join(' | ')}`);
       resolveReplay(result);
     });
@@ -438,6 +484,7 @@ function rebuild(dataDir, rss) {
 function printReport(r) {
   const rows = [
     ['baseline_hello_rps', r.baseline_hello_rps, 'req/s', `p99 ${r.baseline_hello_p99_ms} ms`],
+    ['nest_hello_rps', r.nest_hello_rps, 'req/s', 'empty NestJS route on Fastify: the framework floor'],
     ['create_rps', r.create_rps, 'req/s', ''],
     ['create_p99_ms', r.create_p99_ms, 'ms', ''],
     ['get_rps', r.get_rps, 'req/s', ''],
@@ -488,6 +535,17 @@ function machineInfo() {
   };
 }
 
+/** Which code was measured: the commit, and the files under libs/ and apps/ that differ from it. */
+function codeInfo() {
+  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const changed = git('status', '--porcelain', '--', 'libs', 'apps');
+    return { commit: git('rev-parse', '--short', 'HEAD'), uncommitted_in_libs_apps: changed ? changed.split('\n').map((line) => line.slice(3)) : [] };
+  } catch {
+    return { commit: 'unknown (not a git checkout)', uncommitted_in_libs_apps: [] };
+  }
+}
+
 function autocannonVersion() {
   try {
     return JSON.parse(readFileSync(join(root, 'node_modules/autocannon/package.json'), 'utf8')).version;
@@ -497,6 +555,8 @@ function autocannonVersion() {
 }
 
 async function cleanup() {
+  for (const child of forked) child.kill('SIGKILL');
+  forked.clear();
   for (const proc of started) await stopProcess(proc, 5_000).catch(() => {});
   started.clear();
   if (cleanupDataDir) rmSync(cleanupDataDir, { recursive: true, force: true });

@@ -34,6 +34,7 @@ const randomOf = (list) => list[Math.floor(Math.random() * list.length)];
 function requestFor(job) {
   switch (job.phase) {
     case 'hello':
+    case 'nest_hello':
       return { method: 'GET', path: '/' };
     case 'create': {
       let next = job.createBase;

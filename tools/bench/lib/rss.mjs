@@ -1,5 +1,7 @@
 // Samples the resident set size of every bench-related process (every 200 ms by default) and
 // keeps the peaks: per role, and of the sum over the processes alive at the same instant.
+// On Linux it also watches the CPU time of the machine against that of the bench's own
+// processes, so that a run disturbed by other work on the machine says so.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -14,10 +16,18 @@ export class RssSampler {
     this.peakTotalAt = '';
     this.phase = 'start';
     this.timer = undefined;
+    /** pid -> CPU ticks seen last; phase -> { seconds, foreignTicks, ownTicks } */
+    this.ticks = new Map();
+    this.cpuByPhase = {};
+    this.lastBusy = machineBusyTicks();
+    this.lastAt = Date.now();
   }
 
   track(role, pid) {
+    this.sampleCpu(); // close the books before the new process counts as the bench's own
     this.tracked.set(role, pid);
+    const ticks = processTicks(pid);
+    if (ticks !== undefined) this.ticks.set(pid, ticks);
   }
 
   untrack(role) {
@@ -26,6 +36,7 @@ export class RssSampler {
   }
 
   setPhase(phase) {
+    this.sampleCpu();
     this.phase = phase;
   }
 
@@ -40,6 +51,7 @@ export class RssSampler {
   }
 
   sample() {
+    this.sampleCpu();
     let total = 0;
     for (const [role, pid] of this.tracked) {
       const mb = rssMb(pid);
@@ -51,6 +63,60 @@ export class RssSampler {
       this.peakTotalMb = total;
       this.peakTotalAt = `${this.phase} (${[...this.tracked.keys()].join(' + ')})`;
     }
+  }
+
+  sampleCpu() {
+    const busy = machineBusyTicks();
+    if (busy === undefined) return;
+    let own = 0;
+    for (const pid of this.tracked.values()) {
+      const ticks = processTicks(pid);
+      if (ticks === undefined) continue;
+      const before = this.ticks.get(pid);
+      if (before !== undefined) own += ticks - before;
+      this.ticks.set(pid, ticks);
+    }
+    const now = Date.now();
+    const phase = (this.cpuByPhase[this.phase] ??= { seconds: 0, foreignTicks: 0, ownTicks: 0 });
+    phase.seconds += (now - this.lastAt) / 1000;
+    phase.ownTicks += own;
+    phase.foreignTicks += Math.max(0, busy - this.lastBusy - own);
+    this.lastBusy = busy;
+    this.lastAt = now;
+  }
+
+  /** Per phase: CPU cores used on average by the bench's processes and by everything else. */
+  cpuReport() {
+    const hz = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+    return Object.fromEntries(
+      Object.entries(this.cpuByPhase)
+        .filter(([, p]) => p.seconds > 0.5)
+        .map(([phase, p]) => [phase, { own_cores: round2(p.ownTicks / hz / p.seconds), other_cores: round2(p.foreignTicks / hz / p.seconds) }]),
+    );
+  }
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+
+/** Busy CPU ticks of the whole machine (all cores), or undefined off Linux. */
+function machineBusyTicks() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return user + nice + system + irq + softirq + (steal || 0); // idle and iowait are not busy
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process in ticks, or undefined. */
+function processTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
   }
 }
 
