@@ -5,6 +5,7 @@ import {
   Filter,
   FindOptions,
   IndexSpec,
+  PageOptions,
   ReadCollection,
   ReadStore,
   UpdateResult,
@@ -83,6 +84,27 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     return structuredClone(cursor.all() as T[]);
   }
 
+  /**
+   * One pass over the candidates: each is tested once, the matches counted, and only they are
+   * sorted (a plain comparator on the sort keys, MongoDB's order for missing values).
+   */
+  async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
+    const query = new Query(filter);
+    const matches: T[] = [];
+    for (const doc of this.candidates(filter)) if (query.test(doc)) matches.push(doc);
+    const keys = Object.entries(options.sort);
+    const keyed = matches.map((doc) => ({ doc, values: keys.map(([path]) => valueAt(doc, path)) }));
+    keyed.sort((a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const order = compareValues(a.values[i], b.values[i]);
+        if (order !== 0) return order * keys[i][1];
+      }
+      return 0;
+    });
+    const page = keyed.slice(options.skip, options.skip + options.limit).map((entry) => entry.doc);
+    return { docs: structuredClone(page), total: matches.length };
+  }
+
   async countDocuments(filter: Filter): Promise<number> {
     const query = new Query(filter);
     let count = 0;
@@ -154,6 +176,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   async createIndexes(indexes: IndexSpec[]): Promise<void> {
     for (const index of indexes) {
       if (index.unique) this.uniqueIndexes.push(index);
+      if (index.sortOnly) continue;
       for (const path of Object.keys(index.keys)) {
         if (this.fieldIndexes.has(path)) continue;
         const fieldIndex = new FieldIndex(path);
@@ -178,6 +201,8 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       const doc = this.docs.get(id);
       return doc ? [doc] : [];
     }
+    const ids = (id as { $in?: unknown } | undefined)?.$in;
+    if (Array.isArray(ids)) return ids.map((value) => this.docs.get(String(value))).filter((doc): doc is T => doc !== undefined);
     let best: Set<string> | undefined;
     for (const [path, condition] of requiredConditions(filter)) {
       const ids = this.fieldIndexes.get(path)?.candidates(condition);
@@ -226,6 +251,16 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     this.docs.delete(id);
     for (const index of this.fieldIndexes.values()) index.remove(id);
   }
+}
+
+/** MongoDB's order for the values our read models sort on: missing and null first, then numbers, then strings. */
+function compareValues(a: unknown, b: unknown): number {
+  const rank = (value: unknown) => (value === undefined || value === null ? 0 : typeof value === 'number' ? 1 : typeof value === 'string' ? 2 : 3);
+  const byRank = rank(a) - rank(b);
+  if (byRank !== 0) return Math.sign(byRank);
+  if (rank(a) === 0) return 0;
+  if (rank(a) === 3) return Math.sign(JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return a! < b! ? -1 : a! > b! ? 1 : 0;
 }
 
 /** The id of a filter that is exactly `{ _id: <string> }`. */

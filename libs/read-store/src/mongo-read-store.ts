@@ -5,6 +5,7 @@ import {
   Filter,
   FindOptions,
   IndexSpec,
+  PageOptions,
   ReadCollection,
   ReadStore,
   UpdateResult,
@@ -57,6 +58,11 @@ class MongoCollection<T extends Document> implements ReadCollection<T> {
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
     return (await cursor.toArray()) as T[];
+  }
+
+  async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
+    const [docs, total] = await Promise.all([this.find(filter, options), this.countDocuments(filter)]);
+    return { docs, total };
   }
 
   async countDocuments(filter: Filter): Promise<number> {

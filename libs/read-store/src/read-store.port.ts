@@ -35,12 +35,22 @@ export interface IndexSpec {
   keys: Record<string, 1 | -1>;
   unique?: boolean;
   name?: string;
+  /** Serves sorting only: the embedded store keeps no lookup index for it (MongoDB creates it as usual). */
+  sortOnly?: boolean;
+}
+
+export interface PageOptions {
+  sort: SortSpec;
+  skip: number;
+  limit: number;
 }
 
 export interface ReadCollection<T extends Document = Document> {
   findOne(filter: Filter, options?: Pick<FindOptions, 'projection'>): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   countDocuments(filter: Filter): Promise<number>;
+  /** One page of matches and the number of all matches (what a paged query answers). */
+  findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }>;
   insertOne(doc: T): Promise<void>;
   replaceOne(filter: Filter, doc: T, options?: { upsert?: boolean }): Promise<UpdateResult>;
   updateOne(filter: Filter, update: UpdateSpec, options?: { upsert?: boolean }): Promise<UpdateResult>;

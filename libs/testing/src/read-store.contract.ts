@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Document, DuplicateKeyError, ReadCollection, ReadStore } from '@cp/read-store';
+import { Document, DuplicateKeyError, ReadCollection, ReadStore, SortSpec } from '@cp/read-store';
 
 interface Person extends Document {
   siteId: string;
@@ -64,6 +64,17 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       expect(ids(await people.find({ siteId: 's1' }, { sort: { age: 1, _id: 1 } }))).toEqual(['p3', 'p1', 'p2']);
       expect(await people.countDocuments({ siteId: 's1' })).toBe(3);
       expect(await people.countDocuments({ siteId: 'none' })).toBe(0);
+    });
+
+    it('pages: the page a find would give and the count of all matches', async () => {
+      const sorts: SortSpec[] = [{ createdDate: -1 }, { age: 1, _id: 1 }, { 'name.last': -1, _id: -1 }];
+      for (const sort of sorts) {
+        const page = await people.findPage({ siteId: 's1' }, { sort, skip: 1, limit: 2 });
+        expect(ids(page.docs)).toEqual(ids(await people.find({ siteId: 's1' }, { sort, skip: 1, limit: 2 })));
+        expect(page.total).toBe(3);
+      }
+      expect(await people.findPage({ siteId: 'none' }, { sort: { _id: 1 }, skip: 0, limit: 5 })).toEqual({ docs: [], total: 0 });
+      expect(ids(await people.find({ _id: { $in: ['p2', 'p9', 'p4'] } }, { sort: { _id: 1 } }))).toEqual(['p2', 'p4']);
     });
 
     it('projects fields', async () => {

@@ -81,10 +81,7 @@ export class CatalogService<D extends Definition> {
     const { limit, offset } = resolvePaging(paging, this.spec.paging);
     const mongoSort = translateSort(sort, this.spec.fields, DEFAULT_SORT, 'definition.key');
     const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && { $and: [filter] }) };
-    const [docs, total] = await Promise.all([
-      this.documents.find(scoped, { sort: mongoSort, skip: offset, limit }),
-      this.documents.countDocuments(scoped),
-    ]);
+    const { docs, total } = await this.documents.findPage(scoped, { sort: mongoSort, skip: offset, limit });
     return { items: docs.map((doc) => doc.definition), paging: { count: docs.length, offset, total, tooManyToCount: false } };
   }
 

@@ -105,10 +105,7 @@ export class ContactQueries {
     const { limit, offset } = resolvePaging(payload.paging, PAGING);
     const mongoSort = translateSort(sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
     const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && filter) };
-    const [docs, total] = await Promise.all([
-      this.contacts.find(scoped, { sort: mongoSort, skip: offset, limit }),
-      this.contacts.countDocuments(scoped),
-    ]);
+    const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit });
     return {
       contacts: docs.map((doc) => project(toContactView(stateOf(doc)), paths)),
       pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false },

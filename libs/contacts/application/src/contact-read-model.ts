@@ -170,7 +170,7 @@ export const CONTACT_PROJECTION: ProjectionRules = {
 
 /** Indexes for the site-scoped lookups and the sortable fields. */
 export const CONTACT_INDEXES: IndexSpec[] = [
-  { keys: { siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }, name: 'site_created' },
+  { keys: { siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }, name: 'site_created', sortOnly: true },
   { keys: { siteId: 1, 'state.info.emails.items.email': 1 }, name: 'site_email' },
   { keys: { siteId: 1, 'state.info.labelKeys.items': 1 }, name: 'site_labels' },
   { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name' },

@@ -71,7 +71,7 @@ export class Definitions {
   async unknownLabels(context: RequestContext, keys: readonly string[]): Promise<string[]> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return [];
-    const known = await this.labels.find({ siteId: context.siteId, key: { $in: unique } });
+    const known = await this.labels.find({ _id: { $in: unique.map((key) => `${context.siteId}:${key}`) } });
     const missing: string[] = [];
     for (const key of unique) {
       const doc = known.find((d) => d.key === key);
