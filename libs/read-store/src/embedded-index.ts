@@ -13,8 +13,12 @@ export class FieldIndex {
 
   constructor(readonly path: string) {}
 
-  add(id: string, doc: unknown): void {
+  /** Indexes a document; a replaced document whose values here did not change costs nothing. */
+  set(id: string, doc: unknown): void {
     const values = [...new Set(valuesAt(doc, this.path).map(normalize).filter((v): v is string => v !== undefined))];
+    const previous = this.keysOf.get(id);
+    if (previous && previous.length === values.length && previous.every((value, i) => value === values[i])) return;
+    if (previous) this.remove(id);
     this.keysOf.set(id, values);
     for (const value of values) {
       bucket(this.exact, value).add(id);

@@ -7,6 +7,7 @@ import {
   IndexSpec,
   PageOptions,
   ReadCollection,
+  ReplaceOptions,
   ReadStore,
   UpdateResult,
   UpdateSpec,
@@ -117,14 +118,15 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     this.store(structuredClone(doc), undefined);
   }
 
-  async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+  async replaceOne(filter: Filter, doc: T, options: ReplaceOptions = {}): Promise<UpdateResult> {
     const existing = this.firstMatch(filter);
+    const copy = options.owned ? doc : structuredClone(doc);
     if (!existing) {
       if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
-      this.store(structuredClone(doc), undefined);
+      this.store(copy, undefined);
       return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
     }
-    this.store({ ...structuredClone(doc), _id: existing._id }, existing);
+    this.store({ ...copy, _id: existing._id }, existing);
     return { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 };
   }
 
@@ -180,7 +182,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       for (const path of Object.keys(index.keys)) {
         if (this.fieldIndexes.has(path)) continue;
         const fieldIndex = new FieldIndex(path);
-        for (const doc of this.docs.values()) fieldIndex.add(doc._id, doc);
+        for (const doc of this.docs.values()) fieldIndex.set(doc._id, doc);
         this.fieldIndexes.set(path, fieldIndex);
       }
     }
@@ -242,9 +244,9 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
         }
       }
     }
-    if (previous) this.unstore(previous._id);
+    if (previous && previous._id !== doc._id) this.unstore(previous._id);
     this.docs.set(doc._id, doc);
-    for (const index of this.fieldIndexes.values()) index.add(doc._id, doc);
+    for (const index of this.fieldIndexes.values()) index.set(doc._id, doc);
   }
 
   private unstore(id: string): void {

@@ -7,6 +7,7 @@ import {
   IndexSpec,
   PageOptions,
   ReadCollection,
+  ReplaceOptions,
   ReadStore,
   UpdateResult,
   UpdateSpec,
@@ -73,7 +74,7 @@ class MongoCollection<T extends Document> implements ReadCollection<T> {
     await translateDuplicate(this.collection.collectionName, () => this.collection.insertOne(doc as never));
   }
 
-  async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+  async replaceOne(filter: Filter, doc: T, options: ReplaceOptions = {}): Promise<UpdateResult> {
     const result = await translateDuplicate(this.collection.collectionName, () =>
       this.collection.replaceOne(filter as never, doc as never, { upsert: options.upsert }),
     );

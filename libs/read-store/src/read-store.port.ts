@@ -39,6 +39,12 @@ export interface IndexSpec {
   sortOnly?: boolean;
 }
 
+export interface ReplaceOptions {
+  upsert?: boolean;
+  /** The caller hands the document over and will not touch it again: the embedded store keeps it without a copy. */
+  owned?: boolean;
+}
+
 export interface PageOptions {
   sort: SortSpec;
   skip: number;
@@ -52,7 +58,7 @@ export interface ReadCollection<T extends Document = Document> {
   /** One page of matches and the number of all matches (what a paged query answers). */
   findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }>;
   insertOne(doc: T): Promise<void>;
-  replaceOne(filter: Filter, doc: T, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  replaceOne(filter: Filter, doc: T, options?: ReplaceOptions): Promise<UpdateResult>;
   updateOne(filter: Filter, update: UpdateSpec, options?: { upsert?: boolean }): Promise<UpdateResult>;
   updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult>;
   deleteOne(filter: Filter): Promise<{ deletedCount: number }>;

@@ -64,6 +64,7 @@ export class ContactsProjection {
     const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
     const state = evolve(existing ? stateOf(existing) : undefined, record);
     const seq = existing?.seq ?? event.globalPosition;
-    await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq), { upsert: true });
+    // The document is built here from fresh objects (the clone findOne returned, the event's data): hand it over.
+    await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq), { upsert: true, owned: true });
   }
 }
