@@ -1,6 +1,6 @@
 import { Catalog, CatalogEventRecord, CatalogEventTypes, Definition } from '@cp/catalog-domain';
 import { AppError } from '@cp/errors';
-import { FieldRule, FieldTable } from '@cp/query';
+import { COMPARISON, FieldRule, FieldTable } from '@cp/query';
 
 /** What distinguishes one catalog context (labels, extended fields) from another. */
 export interface CatalogSpec<D extends Definition> {
@@ -24,3 +24,12 @@ export interface CatalogSpec<D extends Definition> {
 export function definitionField(property: string, kind: FieldRule['kind'], operators: FieldRule['operators'], sortable = false): FieldRule {
   return { path: `definition.${property}`, kind, operators, sortable };
 }
+
+/** The fields every catalog (labels §7.3, extended fields §8.3) filters and sorts on. */
+export const COMMON_DEFINITION_FIELDS: FieldTable['fields'] = {
+  key: definitionField('key', 'string', ['$eq', '$ne', '$in']),
+  displayName: definitionField('displayName', 'string', ['$eq', '$ne', '$in', '$startsWith'], true),
+  createdDate: definitionField('createdDate', 'date', COMPARISON, true),
+  updatedDate: definitionField('updatedDate', 'date', COMPARISON, true),
+  namespace: definitionField('namespace', 'string', ['$eq', '$ne']),
+};

@@ -1,20 +1,14 @@
-import { CatalogSpec, definitionField } from '@cp/catalog-application';
+import { CatalogSpec, COMMON_DEFINITION_FIELDS, definitionField } from '@cp/catalog-application';
 import { AppError } from '@cp/errors';
 import { evolveFieldCatalog, FieldCatalogEventRecord, FieldDefinition, openFieldCatalog } from '@cp/extended-fields-domain';
-import { COMPARISON, FieldTable } from '@cp/query';
-
-const field = definitionField;
+import { FieldTable } from '@cp/query';
 
 /** API.md §8.3. */
 export const EXTENDED_FIELD_FIELDS: FieldTable = {
   fields: {
-    key: field('key', 'string', ['$eq', '$ne', '$in']),
-    displayName: field('displayName', 'string', ['$eq', '$ne', '$in', '$startsWith'], true),
-    createdDate: field('createdDate', 'date', COMPARISON, true),
-    updatedDate: field('updatedDate', 'date', COMPARISON, true),
-    namespace: field('namespace', 'string', ['$eq', '$ne']),
-    fieldType: field('fieldType', 'string', ['$eq']),
-    dataType: field('dataType', 'string', ['$eq', '$ne']),
+    ...COMMON_DEFINITION_FIELDS,
+    fieldType: definitionField('fieldType', 'string', ['$eq']),
+    dataType: definitionField('dataType', 'string', ['$eq', '$ne']),
   },
 };
 

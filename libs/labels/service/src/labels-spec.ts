@@ -1,19 +1,13 @@
-import { CatalogSpec, definitionField } from '@cp/catalog-application';
+import { CatalogSpec, COMMON_DEFINITION_FIELDS, definitionField } from '@cp/catalog-application';
 import { AppError } from '@cp/errors';
 import { evolveLabelCatalog, LabelCatalogEventRecord, LabelDefinition, openLabelCatalog } from '@cp/labels-domain';
-import { COMPARISON, FieldTable } from '@cp/query';
-
-const field = definitionField;
+import { FieldTable } from '@cp/query';
 
 /** API.md §7.3; the query operators of §7.2 also apply. */
 export const LABEL_FIELDS: FieldTable = {
   fields: {
-    key: field('key', 'string', ['$eq', '$ne', '$in']),
-    displayName: field('displayName', 'string', ['$eq', '$ne', '$in', '$startsWith'], true),
-    createdDate: field('createdDate', 'date', COMPARISON, true),
-    updatedDate: field('updatedDate', 'date', COMPARISON, true),
-    namespace: field('namespace', 'string', ['$eq', '$ne']),
-    labelType: field('labelType', 'string', ['$eq']),
+    ...COMMON_DEFINITION_FIELDS,
+    labelType: definitionField('labelType', 'string', ['$eq']),
   },
 };
 
