@@ -23,7 +23,7 @@ export default [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contracts'] },
             { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:infra', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:service-kit', onlyDependOnLibsWithTags: ['type:application', 'type:domain', 'type:util', 'type:infra', 'type:contracts'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:service-kit', 'type:application', 'type:domain', 'type:util', 'type:infra', 'type:contracts', 'type:testing'] },

@@ -53,7 +53,7 @@ status=0
 echo "== end-to-end suites against the gateway"
 E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" npx jest -c apps/standalone/jest.config.js --runInBand || status=1
 echo "== MongoDB adapter suites against the MongoDB-wire server"
-npx jest -c libs/read-store/jest.config.js || status=1
+npx jest -c libs/testing/jest.config.js read-store-adapters || status=1
 npx jest -c libs/contacts/application/jest.config.js contact-queries || status=1
 
 if [ "$status" = 0 ]; then

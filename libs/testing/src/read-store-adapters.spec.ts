@@ -1,5 +1,5 @@
-import { describeReadStoreContract } from '@cp/testing';
-import { EmbeddedReadStore, MongoReadStore } from './index';
+import { describeReadStoreContract } from './read-store.contract';
+import { EmbeddedReadStore, MongoReadStore } from '@cp/read-store';
 
 describeReadStoreContract('embedded', async () => new EmbeddedReadStore());
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEventStoreContract } from '@cp/testing';
-import { EventStoreDbEventStore, InMemoryEventStore, SqliteEventStore } from './index';
+import { describeEventStoreContract } from './event-store.contract';
+import { EventStoreDbEventStore, InMemoryEventStore, SqliteEventStore } from '@cp/event-store';
 
 describeEventStoreContract('in-memory', async () => new InMemoryEventStore());
 
