@@ -1,97 +1,228 @@
-import { Filter } from './read-store.port';
+import { Bitmap } from './embedded-bitmap';
+import { Document, Filter } from './read-store.port';
+
+/** The ids an index gives for a condition; `exact` when every one of them meets it (no query test needed). */
+export interface IndexLookup {
+  ids: Set<string>;
+  exact: boolean;
+  /** The same ids as a bitmap of document slots, where the index can give one (exact values, not prefixes). */
+  bitmap?: () => Bitmap;
+}
+
+/** The dense slot number of a stored document (see Bitmap). */
+export type SlotOf = (id: string) => number | undefined;
+
+type Primitive = string | number | boolean;
 
 /**
- * A secondary index of the embedded store on one field path: lowercased string values (and
- * their first three characters, for prefix searches) to document ids. It only narrows the
- * documents a query looks at; mingo still decides every match, so results are exactly those of
- * a full scan.
+ * A secondary index of the embedded store on one field path: each scalar value (strings, numbers
+ * and booleans, compared as `===` like MongoDB's equality) to the ids of the documents holding
+ * it. For `$startsWith` it also keeps the lowercased first one to three characters of string
+ * values; that part is built on the first prefix query, since most paths never get one.
  */
 export class FieldIndex {
-  private readonly exact = new Map<string, Set<string>>();
-  private readonly prefixes = new Map<string, Set<string>>();
-  private readonly keysOf = new Map<string, string[]>();
+  private readonly exact = new Map<Primitive, Set<string>>();
+  /** Bitmaps of the values a count asked for, kept up to date from then on. */
+  private readonly bitmaps = new Map<Primitive, Bitmap>();
+  private prefixes: Map<string, Set<string>> | undefined;
+  /** Documents with an array inside an array on this path, which equality does not reach into: lookups only narrow while any exist. */
+  private readonly nested = new Set<string>();
 
-  constructor(readonly path: string) {}
+  /** `documents` lists what the collection holds (to build the prefix part when it is first needed). */
+  constructor(
+    readonly path: string,
+    private readonly slotOf: SlotOf,
+    private readonly documents: () => Iterable<Document>,
+  ) {}
 
-  /** Indexes a document; a replaced document whose values here did not change costs nothing. */
-  set(id: string, doc: unknown): void {
-    const values = [...new Set(valuesAt(doc, this.path).map(normalize).filter((v): v is string => v !== undefined))];
-    const previous = this.keysOf.get(id);
-    if (previous && previous.length === values.length && previous.every((value, i) => value === values[i])) return;
-    if (previous) this.remove(id);
-    this.keysOf.set(id, values);
+  /**
+   * Indexes a document in place of `previous` (the version stored before, whose values are
+   * read again rather than kept: that would double the index's memory). A replaced document
+   * whose values here did not change costs nothing.
+   */
+  set(id: string, doc: unknown, previous: unknown): void {
+    const { values, nested } = scalarsAt(doc, this.path);
+    if (previous !== undefined) {
+      const before = scalarsAt(previous, this.path).values;
+      if (before.length === values.length && before.every((value, i) => value === values[i])) {
+        if (nested) this.nested.add(id);
+        else this.nested.delete(id);
+        return;
+      }
+      this.remove(id, previous);
+    }
+    if (nested) this.nested.add(id);
+    const slot = this.slotOf(id);
     for (const value of values) {
       bucket(this.exact, value).add(id);
-      for (let n = 1; n <= Math.min(3, value.length); n++) bucket(this.prefixes, value.slice(0, n)).add(id);
+      if (slot !== undefined) this.bitmaps.get(value)?.add(slot);
+      if (this.prefixes && typeof value === 'string') addPrefixes(this.prefixes, value, id);
     }
   }
 
-  remove(id: string): void {
-    for (const value of this.keysOf.get(id) ?? []) {
+  /** Takes out a document as it was stored. */
+  remove(id: string, doc: unknown): void {
+    this.nested.delete(id);
+    const slot = this.slotOf(id);
+    for (const value of scalarsAt(doc, this.path).values) {
       this.exact.get(value)?.delete(id);
-      for (let n = 1; n <= Math.min(3, value.length); n++) this.prefixes.get(value.slice(0, n))?.delete(id);
+      if (slot !== undefined) this.bitmaps.get(value)?.delete(slot);
+      if (this.prefixes && typeof value === 'string') for (const prefix of prefixesOf(value)) this.prefixes.get(prefix)?.delete(id);
     }
-    this.keysOf.delete(id);
   }
 
   clear(): void {
     this.exact.clear();
-    this.prefixes.clear();
-    this.keysOf.clear();
+    this.bitmaps.clear();
+    this.prefixes = undefined;
+    this.nested.clear();
   }
 
-  /** Ids that may match `condition` on this path, or undefined when the index cannot tell. */
-  candidates(condition: unknown): Set<string> | undefined {
-    if (typeof condition === 'string' || typeof condition === 'number') return this.lookup(condition);
+  /** The ids that may match `condition` on this path, or undefined when the index cannot tell. */
+  lookup(condition: unknown): IndexLookup | undefined {
+    const found = this.narrow(condition);
+    return found && this.nested.size > 0 ? { ids: found.ids, exact: false } : found;
+  }
+
+  private narrow(condition: unknown): IndexLookup | undefined {
+    if (isScalar(condition)) return this.valueLookup(condition, true);
     if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return undefined;
     const operators = condition as Record<string, unknown>;
-    if ('$eq' in operators) return this.lookup(operators.$eq);
-    if (Array.isArray(operators.$in)) return union(operators.$in.map((value) => this.lookup(value)));
-    if (Array.isArray(operators.$all) && operators.$all.length > 0) return this.lookup(operators.$all[0]);
-    if (typeof operators.$regex === 'string') {
-      const prefix = literalPrefix(operators.$regex);
-      if (prefix) return this.prefixes.get(prefix.toLowerCase().slice(0, 3)) ?? new Set();
+    const only = Object.keys(operators).length === 1;
+    if (isScalar(operators.$eq)) return this.valueLookup(operators.$eq, only);
+    if (Array.isArray(operators.$in) && operators.$in.every(isScalar)) {
+      const values = operators.$in;
+      if (values.length === 1) return this.valueLookup(values[0], only);
+      return { ids: union(values.map((v) => this.idsOf(v))), exact: only, bitmap: () => Bitmap.union(values.map((v) => this.bitmapOf(v))) };
     }
+    if (Array.isArray(operators.$all) && operators.$all.length > 0 && operators.$all.every(isScalar)) {
+      const values = operators.$all;
+      if (values.length === 1) return this.valueLookup(values[0], only);
+      return { ids: intersection(values.map((v) => this.idsOf(v))), exact: only, bitmap: () => Bitmap.intersection(values.map((v) => this.bitmapOf(v))) };
+    }
+    if (typeof operators.$regex === 'string') return this.prefixLookup(operators.$regex, operators.$options, Object.keys(operators).length);
     return undefined;
   }
 
-  private lookup(value: unknown): Set<string> | undefined {
-    const key = normalize(value);
-    return key === undefined ? undefined : (this.exact.get(key) ?? new Set());
+  private valueLookup(value: Primitive, exact: boolean): IndexLookup {
+    return { ids: this.idsOf(value), exact, bitmap: () => this.bitmapOf(value) };
+  }
+
+  private idsOf(value: Primitive): Set<string> {
+    return this.exact.get(value) ?? EMPTY;
+  }
+
+  private bitmapOf(value: Primitive): Bitmap {
+    let bitmap = this.bitmaps.get(value);
+    if (!bitmap) {
+      bitmap = new Bitmap();
+      for (const id of this.idsOf(value)) {
+        const slot = this.slotOf(id);
+        if (slot !== undefined) bitmap.add(slot);
+      }
+      // Only values that have documents are kept up to date (and kept at all).
+      if (this.exact.has(value)) this.bitmaps.set(value, bitmap);
+    }
+    return bitmap;
+  }
+
+  /**
+   * `^literal`: the bucket of its first (up to three) characters, ASCII letters lowercased. For an
+   * ASCII literal that is exactly the matches of a case-insensitive regex that is nothing but the
+   * literal (non-ASCII characters never match ASCII ones case-insensitively); otherwise it only
+   * narrows. A non-ASCII literal gets no help: its case variants would be in other buckets.
+   */
+  private prefixLookup(pattern: string, options: unknown, operatorCount: number): IndexLookup | undefined {
+    const parsed = literalPrefix(pattern);
+    if (!parsed || !isAscii(parsed.literal)) return undefined;
+    const ids = this.prefixIndex().get(asciiLower(parsed.literal.slice(0, MAX_PREFIX))) ?? EMPTY;
+    const exact = options === 'i' && operatorCount === 2 && parsed.whole && parsed.literal.length <= MAX_PREFIX;
+    return { ids, exact };
+  }
+
+  private prefixIndex(): Map<string, Set<string>> {
+    if (!this.prefixes) {
+      this.prefixes = new Map();
+      for (const doc of this.documents()) {
+        for (const value of scalarsAt(doc, this.path).values) if (typeof value === 'string') addPrefixes(this.prefixes, value, doc._id);
+      }
+    }
+    return this.prefixes;
   }
 }
 
-/** The top-level conditions of a filter that every match must meet ($and flattened). */
-export function requiredConditions(filter: Filter): [string, unknown][] {
+/** The top-level conditions of a filter that every match must meet ($and flattened), and whether that is all of it. */
+export function requiredConditions(filter: Filter): { conditions: [string, unknown][]; complete: boolean } {
   const conditions: [string, unknown][] = [];
+  let complete = true;
   for (const [key, value] of Object.entries(filter)) {
-    if (key === '$and' && Array.isArray(value)) for (const part of value) conditions.push(...requiredConditions(part as Filter));
-    else if (!key.startsWith('$')) conditions.push([key, value]);
+    if (key === '$and' && Array.isArray(value)) {
+      for (const part of value) {
+        const inner = requiredConditions(part as Filter);
+        conditions.push(...inner.conditions);
+        complete &&= inner.complete;
+      }
+    } else if (key.startsWith('$')) complete = false;
+    else conditions.push([key, value]);
   }
-  return conditions;
+  return { conditions, complete };
 }
 
-function normalize(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.toLowerCase();
-  if (typeof value === 'number') return String(value);
-  return undefined;
+const EMPTY: Set<string> = new Set();
+const MAX_PREFIX = 3;
+
+function isScalar(value: unknown): value is Primitive {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-function bucket(map: Map<string, Set<string>>, key: string): Set<string> {
+function prefixesOf(value: string): string[] {
+  const lower = asciiLower(value.slice(0, MAX_PREFIX));
+  const prefixes: string[] = [];
+  for (let n = 1; n <= Math.min(MAX_PREFIX, lower.length); n++) prefixes.push(lower.slice(0, n));
+  return prefixes;
+}
+
+function addPrefixes(map: Map<string, Set<string>>, value: string, id: string): void {
+  for (const prefix of prefixesOf(value)) bucket(map, prefix).add(id);
+}
+
+function bucket<K>(map: Map<K, Set<string>>, key: K): Set<string> {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   return set;
 }
 
-function union(sets: (Set<string> | undefined)[]): Set<string> | undefined {
-  if (sets.some((set) => set === undefined)) return undefined;
+function union(sets: Set<string>[]): Set<string> {
+  if (sets.length === 1) return sets[0];
   const all = new Set<string>();
-  for (const set of sets) for (const id of set!) all.add(id);
+  for (const set of sets) for (const id of set) all.add(id);
   return all;
 }
 
-/** The literal text an anchored regex starts with (`^ab\.c` -> `ab.c`), if it is plain enough. */
-function literalPrefix(pattern: string): string | undefined {
+function intersection(sets: Set<string>[]): Set<string> {
+  const [smallest, ...others] = [...sets].sort((a, b) => a.size - b.size);
+  if (others.length === 0) return smallest;
+  const common = new Set<string>();
+  for (const id of smallest) if (others.every((set) => set.has(id))) common.add(id);
+  return common;
+}
+
+const SPECIAL = /[.*+?^${}()|[\]\\]/;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * The literal text an anchored regex starts with (`^ab\.c` -> `ab.c`), if it is plain enough,
+ * and whether that literal is the whole pattern.
+ */
+function literalPrefix(pattern: string): { literal: string; whole: boolean } | undefined {
   // An alternation anywhere (`^ab|cd`) means the anchor does not hold for every match.
   if (!pattern.startsWith('^') || /(^|[^\\])(\\\\)*\|/.test(pattern)) return undefined;
   let prefix = '';
@@ -100,27 +231,34 @@ function literalPrefix(pattern: string): string | undefined {
     if (pattern[i] === '\\' && /[.*+?^${}()|[\]\\/-]/.test(pattern[i + 1] ?? '')) {
       literal = pattern[i + 1];
       i += 2;
-    } else if (/[.*+?^${}()|[\]\\]/.test(pattern[i])) break;
+    } else if (SPECIAL.test(pattern[i])) break;
     else literal = pattern[i++];
     // A quantifier after a character makes it optional or repeated: the prefix ends before it.
-    if (/[*?{]/.test(pattern[i] ?? '')) break;
+    if (/[*?{]/.test(pattern[i] ?? '')) return prefix.length > 0 ? { literal: prefix, whole: false } : undefined;
     prefix += literal;
-    if (pattern[i] === '+') break;
+    if (pattern[i] === '+') return { literal: prefix, whole: false };
+    if (i === pattern.length) return { literal: prefix, whole: true };
   }
-  return prefix.length > 0 ? prefix : undefined;
+  return prefix.length > 0 ? { literal: prefix, whole: false } : undefined;
 }
 
-function valuesAt(doc: unknown, path: string): unknown[] {
+/** The distinct scalar values at a path, through arrays (as MongoDB's dotted paths reach into them). */
+function scalarsAt(doc: unknown, path: string): { values: Primitive[]; nested: boolean } {
   let current: unknown[] = [doc];
+  let nested = false;
   for (const key of path.split('.')) {
     const next: unknown[] = [];
     for (const value of current) {
       const child = (value as Record<string, unknown> | null | undefined)?.[key];
-      if (Array.isArray(child)) next.push(...child);
+      if (Array.isArray(child)) {
+        next.push(...child);
+        nested ||= child.some(Array.isArray);
+      }
       else if (child !== undefined) next.push(child);
       if (Array.isArray(value)) for (const item of value) next.push((item as Record<string, unknown> | null)?.[key]);
     }
     current = next.filter((v) => v !== undefined);
   }
-  return current.flatMap((value) => (Array.isArray(value) ? value : [value]));
+  const scalars = current.flatMap((value) => (Array.isArray(value) ? value : [value])).filter(isScalar);
+  return { values: scalars.length < 2 ? scalars : [...new Set(scalars)], nested };
 }

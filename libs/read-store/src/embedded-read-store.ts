@@ -1,4 +1,4 @@
-import { find as mingoFind, Query, update as mingoUpdate } from 'mingo';
+import { find as mingoFind, update as mingoUpdate } from 'mingo';
 import {
   Document,
   DuplicateKeyError,
@@ -7,12 +7,16 @@ import {
   IndexSpec,
   PageOptions,
   ReadCollection,
+  ReadOnly,
   ReplaceOptions,
   ReadStore,
   UpdateResult,
   UpdateSpec,
 } from './read-store.port';
-import { FieldIndex, requiredConditions } from './embedded-index';
+import { FieldIndex } from './embedded-index';
+import { OrderIndex } from './embedded-order';
+import { FilterPlan } from './embedded-plan';
+import { compareValues, valueAt } from './embedded-values';
 
 /**
  * The embedded read store: documents in memory, MongoDB query and update semantics from mingo.
@@ -50,8 +54,14 @@ export class EmbeddedReadStore implements ReadStore {
 class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   private docs = new Map<string, T>();
   private readonly uniqueIndexes: IndexSpec[] = [];
-  /** Secondary indexes by field path, from createIndexes (every key of every index). */
+  /** Secondary indexes by field path, from createIndexes (every key of every lookup index). */
   private readonly fieldIndexes = new Map<string, FieldIndex>();
+  /** Ordering indexes, from the indexes that serve sorting only. */
+  private readonly orderIndexes: OrderIndex[] = [];
+  /** Dense numbers for the stored documents, reused after deletes: the positions in the indexes' bitmaps. */
+  private readonly slots = new Map<string, number>();
+  private readonly freeSlots: number[] = [];
+  private readonly slotOf = (id: string): number | undefined => this.slots.get(id);
 
   constructor(
     public name: string,
@@ -66,19 +76,19 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     return this.docs.size;
   }
 
-  async findOne(filter: Filter, options: Pick<FindOptions, 'projection'> = {}): Promise<T | null> {
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection'> & ReadOnly = {}): Promise<T | null> {
     const id = idOnly(filter);
     if (id !== undefined && !options.projection) {
-      // The projections' hot path: a lookup by id needs no query engine.
+      // The projections' and Get Contact's hot path: a lookup by id needs no query engine.
       const doc = this.docs.get(id);
-      return doc ? structuredClone(doc) : null;
+      return doc ? (options.readOnly ? doc : structuredClone(doc)) : null;
     }
-    const [found] = await this.find(filter, { ...options, limit: 1 });
+    const [found] = await this.find(filter, { projection: options.projection, limit: 1 });
     return found ?? null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let cursor = mingoFind(this.candidates(filter), filter, options.projection);
+    let cursor = mingoFind(this.candidates(filter, this.plan(filter)), filter, options.projection);
     if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -86,30 +96,58 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   /**
-   * One pass over the candidates: each is tested once, the matches counted, and only they are
-   * sorted (a plain comparator on the sort keys, MongoDB's order for missing values).
+   * One pass over the candidates counts the matches. The page then comes from walking an
+   * ordering index in sort order, stopping after it, when that index fits the filter and sort
+   * and the walk is expected to be short; otherwise the matches are sorted (a plain comparator
+   * on the sort keys, MongoDB's order for missing values).
    */
   async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
-    const query = new Query(filter);
+    const plan = this.plan(filter);
+    const counted = plan.countFromIndexes();
+    let matches: T[] | undefined;
+    const total = counted ?? (matches = this.matches(filter, plan)).length;
+    const walk = total > 0 && this.walkWorthIt(options.skip + options.limit, total) ? this.walk(plan, options.sort) : undefined;
+    const page = walk ? this.pageFromWalk(walk, plan, options) : sortPage(matches ?? this.matches(filter, plan), options);
+    return { docs: options.readOnly ? page : structuredClone(page), total };
+  }
+
+  private matches(filter: Filter, plan: FilterPlan): T[] {
     const matches: T[] = [];
-    for (const doc of this.candidates(filter)) if (query.test(doc)) matches.push(doc);
-    const keys = Object.entries(options.sort);
-    const keyed = matches.map((doc) => ({ doc, values: keys.map(([path]) => valueAt(doc, path)) }));
-    keyed.sort((a, b) => {
-      for (let i = 0; i < keys.length; i++) {
-        const order = compareValues(a.values[i], b.values[i]);
-        if (order !== 0) return order * keys[i][1];
-      }
-      return 0;
-    });
-    const page = keyed.slice(options.skip, options.skip + options.limit).map((entry) => entry.doc);
-    return { docs: structuredClone(page), total: matches.length };
+    for (const doc of this.candidates(filter, plan)) if (plan.matches(doc)) matches.push(doc);
+    return matches;
+  }
+
+  /** Walking in order sees about wanted × size / matches documents; sorting costs about matches × log(matches). */
+  private walkWorthIt(wanted: number, matches: number): boolean {
+    return (wanted * this.docs.size) / matches <= 4 * matches + 1_000;
+  }
+
+  private walk(plan: FilterPlan, sort: PageOptions['sort']): Iterable<string> | undefined {
+    for (const index of this.orderIndexes) {
+      const ids = index.walk(plan.equalities, sort);
+      if (ids) return ids;
+    }
+    return undefined;
+  }
+
+  private pageFromWalk(ids: Iterable<string>, plan: FilterPlan, options: PageOptions): T[] {
+    const page: T[] = [];
+    let skipped = 0;
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (!doc || !plan.matches(doc)) continue;
+      if (skipped < options.skip) skipped++;
+      else if (page.push(doc) >= options.limit) break;
+    }
+    return page;
   }
 
   async countDocuments(filter: Filter): Promise<number> {
-    const query = new Query(filter);
+    const plan = this.plan(filter);
+    const counted = plan.countFromIndexes();
+    if (counted !== undefined) return counted;
     let count = 0;
-    for (const doc of this.candidates(filter)) if (query.test(doc)) count++;
+    for (const doc of this.candidates(filter, plan)) if (plan.matches(doc)) count++;
     return count;
   }
 
@@ -145,11 +183,11 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult> {
-    const query = new Query(filter);
+    const plan = this.plan(filter);
     let matchedCount = 0;
     let modifiedCount = 0;
-    for (const doc of [...this.candidates(filter)]) {
-      if (!query.test(doc)) continue;
+    for (const doc of [...this.candidates(filter, plan)]) {
+      if (!plan.matches(doc)) continue;
       matchedCount++;
       if (this.applyUpdate(structuredClone(doc), update, doc)) modifiedCount++;
     }
@@ -164,10 +202,10 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
-    const query = new Query(filter);
+    const plan = this.plan(filter);
     let deletedCount = 0;
-    for (const doc of [...this.candidates(filter)]) {
-      if (query.test(doc)) {
+    for (const doc of [...this.candidates(filter, plan)]) {
+      if (plan.matches(doc)) {
         this.unstore(doc._id);
         deletedCount++;
       }
@@ -178,26 +216,43 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   async createIndexes(indexes: IndexSpec[]): Promise<void> {
     for (const index of indexes) {
       if (index.unique) this.uniqueIndexes.push(index);
-      if (index.sortOnly) continue;
+      if (index.sortOnly) {
+        this.addOrderIndex(Object.keys(index.keys));
+        continue;
+      }
       for (const path of Object.keys(index.keys)) {
         if (this.fieldIndexes.has(path)) continue;
-        const fieldIndex = new FieldIndex(path);
-        for (const doc of this.docs.values()) fieldIndex.set(doc._id, doc);
+        const fieldIndex = new FieldIndex(path, this.slotOf, () => this.docs.values());
+        for (const doc of this.docs.values()) fieldIndex.set(doc._id, doc, undefined);
         this.fieldIndexes.set(path, fieldIndex);
       }
     }
   }
 
+  private addOrderIndex(paths: string[]): void {
+    if (this.orderIndexes.some((index) => index.paths.join() === paths.join())) return;
+    const index = new OrderIndex(paths);
+    for (const doc of this.docs.values()) index.set(doc._id, doc, undefined);
+    this.orderIndexes.push(index);
+  }
+
   async drop(): Promise<void> {
     this.docs = new Map();
+    this.slots.clear();
+    this.freeSlots.length = 0;
     for (const index of this.fieldIndexes.values()) index.clear();
+    for (const index of this.orderIndexes) index.clear();
+  }
+
+  private plan(filter: Filter): FilterPlan {
+    return new FilterPlan(filter, this.fieldIndexes);
   }
 
   /**
-   * The documents a filter can match: by `_id`, or through the smallest candidate set a
-   * secondary index gives for one of the filter's required conditions; otherwise all of them.
+   * The documents a filter can match: by `_id`, or those in the smallest index set of its plan;
+   * otherwise all of them.
    */
-  private candidates(filter: Filter): Iterable<T> {
+  private candidates(filter: Filter, plan: FilterPlan | undefined): Iterable<T> {
     const id = filter._id;
     if (typeof id === 'string') {
       const doc = this.docs.get(id);
@@ -205,20 +260,23 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     }
     const ids = (id as { $in?: unknown } | undefined)?.$in;
     if (Array.isArray(ids)) return ids.map((value) => this.docs.get(String(value))).filter((doc): doc is T => doc !== undefined);
-    let best: Set<string> | undefined;
-    for (const [path, condition] of requiredConditions(filter)) {
-      const ids = this.fieldIndexes.get(path)?.candidates(condition);
-      if (ids && (!best || ids.size < best.size)) best = ids;
+    const narrowest = plan?.narrowest;
+    if (!narrowest) return this.docs.values();
+    return this.docsOf(narrowest);
+  }
+
+  private *docsOf(ids: Iterable<string>): Iterable<T> {
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (doc) yield doc;
     }
-    if (!best) return this.docs.values();
-    return [...best].map((docId) => this.docs.get(docId)).filter((doc): doc is T => doc !== undefined);
   }
 
   private firstMatch(filter: Filter): T | undefined {
     const id = idOnly(filter);
     if (id !== undefined) return this.docs.get(id);
-    const query = new Query(filter);
-    for (const doc of this.candidates(filter)) if (query.test(doc)) return doc;
+    const plan = this.plan(filter);
+    for (const doc of this.candidates(filter, plan)) if (plan.matches(doc)) return doc;
     return undefined;
   }
 
@@ -245,34 +303,45 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       }
     }
     if (previous && previous._id !== doc._id) this.unstore(previous._id);
+    if (!this.slots.has(doc._id)) this.slots.set(doc._id, this.freeSlots.pop() ?? this.slots.size);
+    const before = this.docs.get(doc._id);
     this.docs.set(doc._id, doc);
-    for (const index of this.fieldIndexes.values()) index.set(doc._id, doc);
+    for (const index of this.fieldIndexes.values()) index.set(doc._id, doc, before);
+    for (const index of this.orderIndexes) index.set(doc._id, doc, before);
   }
 
   private unstore(id: string): void {
+    const doc = this.docs.get(id);
+    if (!doc) return;
     this.docs.delete(id);
-    for (const index of this.fieldIndexes.values()) index.remove(id);
+    for (const index of this.fieldIndexes.values()) index.remove(id, doc);
+    for (const index of this.orderIndexes) index.remove(id, doc);
+    const slot = this.slots.get(id);
+    if (slot !== undefined) {
+      this.slots.delete(id);
+      this.freeSlots.push(slot);
+    }
   }
 }
 
-/** MongoDB's order for the values our read models sort on: missing and null first, then numbers, then strings. */
-function compareValues(a: unknown, b: unknown): number {
-  const rank = (value: unknown) => (value === undefined || value === null ? 0 : typeof value === 'number' ? 1 : typeof value === 'string' ? 2 : 3);
-  const byRank = rank(a) - rank(b);
-  if (byRank !== 0) return Math.sign(byRank);
-  if (rank(a) === 0) return 0;
-  if (rank(a) === 3) return Math.sign(JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  return a! < b! ? -1 : a! > b! ? 1 : 0;
+/** The page of `matches` a sort, skip and limit give. */
+function sortPage<T extends Document>(matches: T[], options: PageOptions): T[] {
+  const keys = Object.entries(options.sort);
+  const keyed = matches.map((doc) => ({ doc, values: keys.map(([path]) => valueAt(doc, path)) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const order = compareValues(a.values[i], b.values[i]);
+      if (order !== 0) return order * keys[i][1];
+    }
+    return 0;
+  });
+  return keyed.slice(options.skip, options.skip + options.limit).map((entry) => entry.doc);
 }
 
 /** The id of a filter that is exactly `{ _id: <string> }`. */
 function idOnly(filter: Filter): string | undefined {
   const keys = Object.keys(filter);
   return keys.length === 1 && keys[0] === '_id' && typeof filter._id === 'string' ? filter._id : undefined;
-}
-
-function valueAt(doc: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], doc);
 }
 
 function indexKey(doc: Document, index: IndexSpec): string | undefined {

@@ -45,14 +45,23 @@ export interface ReplaceOptions {
   owned?: boolean;
 }
 
-export interface PageOptions {
+/**
+ * For callers that only read what they get and never change it: the embedded store may then hand
+ * out its own documents instead of copies (it never changes a stored document in place, it
+ * replaces it). MongoDB always returns fresh documents.
+ */
+export interface ReadOnly {
+  readOnly?: boolean;
+}
+
+export interface PageOptions extends ReadOnly {
   sort: SortSpec;
   skip: number;
   limit: number;
 }
 
 export interface ReadCollection<T extends Document = Document> {
-  findOne(filter: Filter, options?: Pick<FindOptions, 'projection'>): Promise<T | null>;
+  findOne(filter: Filter, options?: Pick<FindOptions, 'projection'> & ReadOnly): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   countDocuments(filter: Filter): Promise<number>;
   /** One page of matches and the number of all matches (what a paged query answers). */

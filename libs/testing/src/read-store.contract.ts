@@ -9,6 +9,31 @@ interface Person extends Document {
   createdDate: string;
 }
 
+interface Row extends Document {
+  site: string;
+  deleted: boolean;
+  created: string;
+  seq: number;
+  name: string;
+  tags: string[];
+}
+
+/** 2,400 rows over two sites, with tags, names and creation times that repeat (seeded, so every run is the same). */
+function manyRows(): Row[] {
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const names = ['Ada', 'alan', 'Alma', 'Grace', 'Linus', 'Barbara', 'Ken', 'Édith'];
+  return Array.from({ length: 2_400 }, (_, i) => ({
+    _id: `r${i}`,
+    site: random() < 0.7 ? 's1' : 's2',
+    deleted: random() < 0.1,
+    created: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 400) * 60_000).toISOString(),
+    seq: i,
+    name: names[Math.floor(random() * names.length)],
+    tags: ['a', 'b', 'c', 'd'].filter((_, t) => random() < 0.75 - t * 0.2),
+  }));
+}
+
 /**
  * The behaviour every ReadStore adapter must show, in MongoDB's semantics. Each test works in
  * a fresh collection so the suite can run against a shared server.
@@ -150,6 +175,60 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       expect(ids(await people.find({ siteId: 's1', tags: 'vip' }, sorted))).toEqual(['p2', 'p5']);
       expect(await people.countDocuments({ siteId: 's1', tags: 'math' })).toBe(1);
     });
+
+    it('pages and counts through ordering and lookup indexes as a full sort of all matches would, through writes', async () => {
+      const rows = store.collection<Row>(`rows_${randomUUID().replace(/-/g, '')}`);
+      await rows.createIndexes([
+        { keys: { site: 1, deleted: 1, created: -1, seq: -1 }, name: 'site_created', sortOnly: true },
+        { keys: { site: 1, deleted: 1, tags: 1 }, name: 'site_live_tags' },
+        { keys: { site: 1, name: 1 }, name: 'site_name' },
+      ]);
+      const expected = new Map<string, Row>();
+      for (const row of manyRows()) {
+        await rows.insertOne(row);
+        expected.set(row._id, row);
+      }
+      // writes after indexing: deletes, re-tagging, tombstoning
+      for (let i = 0; i < 2_400; i += 37) {
+        await rows.deleteOne({ _id: `r${i}` });
+        expected.delete(`r${i}`);
+      }
+      for (let i = 5; i < 2_400; i += 23) {
+        if (!expected.has(`r${i}`)) continue;
+        await rows.updateOne({ _id: `r${i}` }, { $set: { tags: ['d'], deleted: i % 2 === 0 } });
+        expected.set(`r${i}`, { ...expected.get(`r${i}`)!, tags: ['d'], deleted: i % 2 === 0 });
+      }
+      const live = (row: Row) => row.site === 's1' && !row.deleted;
+      const cases: [Record<string, unknown>, (row: Row) => boolean][] = [
+        [{ site: 's1', deleted: false }, live],
+        [{ site: 's1', deleted: false, tags: { $in: ['a'] } }, (r) => live(r) && r.tags.includes('a')],
+        [{ site: 's1', deleted: false, tags: { $in: ['c', 'd'] } }, (r) => live(r) && (r.tags.includes('c') || r.tags.includes('d'))],
+        [{ site: 's1', deleted: false, tags: { $all: ['a', 'b'] } }, (r) => live(r) && r.tags.includes('a') && r.tags.includes('b')],
+        [{ $and: [{ site: 's1', deleted: false }, { name: { $regex: '^al', $options: 'i' } }] }, (r) => live(r) && /^al/i.test(r.name)],
+        [{ site: 's1', deleted: false, name: { $regex: '^Alm', $options: 'i' } }, (r) => live(r) && /^alm/i.test(r.name)],
+        [{ site: 's1', deleted: false, name: 'Édith' }, (r) => live(r) && r.name === 'Édith'],
+        [{ site: 's2', deleted: false, $or: [{ tags: 'd' }, { name: 'Ken' }] }, (r) => r.site === 's2' && !r.deleted && (r.tags.includes('d') || r.name === 'Ken')],
+        [{ site: 's1', deleted: true }, (r) => r.site === 's1' && r.deleted],
+      ];
+      const sorts: SortSpec[] = [{ created: -1, seq: -1 }, { created: 1, seq: 1 }, { name: 1, seq: -1 }];
+      for (const [filter, predicate] of cases) {
+        const matching = [...expected.values()].filter(predicate);
+        expect(await rows.countDocuments(filter)).toBe(matching.length);
+        for (const sort of sorts) {
+          const [[first, direction], [, tieDirection]] = Object.entries(sort);
+          const ordered = [...matching].sort((x, y) => {
+            const a = x[first as keyof Row] as string;
+            const b = y[first as keyof Row] as string;
+            return a !== b ? (a < b ? -direction : direction) : (x.seq - y.seq) * tieDirection;
+          });
+          for (const skip of [0, 37, 900]) {
+            const page = await rows.findPage(filter, { sort, skip, limit: 25, readOnly: true });
+            expect({ filter, sort, skip, total: page.total, ids: ids(page.docs) }).toEqual({ filter, sort, skip, total: matching.length, ids: ids(ordered.slice(skip, skip + 25)) });
+          }
+        }
+      }
+      await rows.drop();
+    }, 120_000);
 
     it('renames a collection over another, which then holds the renamed documents', async () => {
       const target = `people_${randomUUID().replace(/-/g, '')}`;

@@ -54,7 +54,7 @@ export class ContactQueries {
   }
 
   private async state(siteId: string, contactId: string): Promise<ContactState | undefined> {
-    const doc = await this.contacts.findOne({ _id: contactDocumentId(siteId, contactId) });
+    const doc = await this.contacts.findOne({ _id: contactDocumentId(siteId, contactId) }, { readOnly: true });
     return doc ? stateOf(doc) : (await this.repository.load(siteId, contactId)).state;
   }
 
@@ -105,7 +105,7 @@ export class ContactQueries {
     const { limit, offset } = resolvePaging(payload.paging, PAGING);
     const mongoSort = translateSort(sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
     const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && filter) };
-    const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit });
+    const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit, readOnly: true });
     return {
       contacts: docs.map((doc) => project(toContactView(stateOf(doc)), paths)),
       pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false },

@@ -1,0 +1,39 @@
+/** Value helpers the embedded store's sorting and indexes share. */
+
+/**
+ * MongoDB's order for the values our read models sort on: missing and null first, then numbers,
+ * strings, objects and arrays, booleans.
+ */
+export function compareValues(a: unknown, b: unknown): number {
+  const byRank = rank(a) - rank(b);
+  if (byRank !== 0) return Math.sign(byRank);
+  switch (rank(a)) {
+    case 0:
+      return 0;
+    case 3:
+      return Math.sign(JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    default:
+      return a! < b! ? -1 : a! > b! ? 1 : 0;
+  }
+}
+
+function rank(value: unknown): number {
+  switch (typeof value) {
+    case 'undefined':
+      return 0;
+    case 'number':
+      return 1;
+    case 'string':
+      return 2;
+    case 'boolean':
+      return 4;
+    default:
+      return value === null ? 0 : 3;
+  }
+}
+
+/** The value at a dotted path, not reaching into arrays (what sorting and ordering keys use). */
+export function valueAt(doc: unknown, path: string): unknown {
+  if (!path.includes('.')) return (doc as Record<string, unknown> | undefined)?.[path];
+  return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], doc);
+}
