@@ -64,6 +64,14 @@ export interface Subscription {
 
 export interface SubscribeOptions {
   after?: number;
+  /**
+   * Deliver only the events of streams whose names start with one of these. The store filters
+   * (SQLite in its query, EventStoreDB on the server), so a reader that needs a third of the
+   * events does not pay to read and parse the rest.
+   */
+  streamPrefixes?: readonly string[];
+  /** Called with a position the subscription has read up to when what it skipped there is all there was: a filtered reader's progress. */
+  onPosition?: (position: number) => void;
   /** Called when the handler throws; the subscription stops after reporting. */
   onError?: (error: unknown) => void;
 }

@@ -3,6 +3,7 @@ import {
   END,
   EventStoreDBClient,
   excludeSystemEvents,
+  streamNameFilter,
   FORWARDS,
   jsonEvent,
   NO_STREAM,
@@ -113,9 +114,16 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     const after = options.after ?? 0;
+    const prefixes = options.streamPrefixes;
+    const checkpoints = {
+      checkpointInterval: 1,
+      checkpointReached: (_: unknown, position: Position) => options.onPosition?.(Number(position.commit)),
+    };
+    // A stream-name filter runs on the server; its checkpoints report progress past what it skipped.
+    const filter = prefixes && prefixes.length > 0 ? streamNameFilter({ prefixes: [...prefixes], ...checkpoints }) : excludeSystemEvents(checkpoints);
     const subscription: StreamSubscription = this.client.subscribeToAll({
       fromPosition: after > 0 ? positionOf(after) : START,
-      filter: excludeSystemEvents(),
+      filter,
     });
     const done = (async () => {
       try {

@@ -12,7 +12,7 @@ import {
   Subscription,
 } from './event-store.port';
 import { checkExpectedRevision } from './revision-check';
-import { PollingSubscription } from './live-subscription';
+import { pageOf, PollingSubscription } from './live-subscription';
 
 /** Everything in memory: for fast tests. Events are deep-copied in and out so nothing leaks by reference. */
 export class InMemoryEventStore implements EventStore {
@@ -56,8 +56,17 @@ export class InMemoryEventStore implements EventStore {
   }
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    const prefixes = options.streamPrefixes;
     const subscription = new PollingSubscription(
-      (after, limit) => this.readAll({ after, limit }),
+      async (after, limit) => {
+        if (!prefixes || prefixes.length === 0) return pageOf(await this.readAll({ after, limit }), after);
+        const head = this.log.length;
+        const events: RecordedEvent[] = [];
+        for (let i = after; i < head && events.length < limit; i++) {
+          if (prefixes.some((prefix) => this.log[i].streamId.startsWith(prefix))) events.push(structuredClone(this.log[i]));
+        }
+        return { events, readTo: events.length === limit ? events[events.length - 1].globalPosition : head };
+      },
       handler,
       options,
       (s) => this.subscriptions.delete(s),

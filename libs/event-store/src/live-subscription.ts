@@ -1,6 +1,14 @@
 import { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from './event-store.port';
 
-type ReadPage = (after: number, limit: number) => Promise<RecordedEvent[]>;
+/** A page of events after a position, and the position the read covered (past any events it filtered out). */
+export type ReadPage = (after: number, limit: number) => Promise<{ events: RecordedEvent[]; readTo: number }>;
+
+const PAGE_SIZE = 500;
+
+/** An unfiltered page covers up to its last event. */
+export function pageOf(events: RecordedEvent[], after: number): { events: RecordedEvent[]; readTo: number } {
+  return { events, readTo: events.length > 0 ? events[events.length - 1].globalPosition : after };
+}
 
 /**
  * Catch-up-then-live subscription for the embedded stores: it pages through what is stored,
@@ -37,13 +45,19 @@ export class PollingSubscription implements Subscription {
     try {
       while (!this.closed) {
         const woken = new Promise<void>((resolve) => (this.wake = resolve));
-        const page = await this.readPage(position, 500);
-        for (const event of page) {
+        const { events, readTo } = await this.readPage(position, PAGE_SIZE);
+        for (const event of events) {
           if (this.closed) return;
           await this.handler(event);
           position = event.globalPosition;
         }
-        if (page.length === 0) await woken;
+        if (readTo > position) {
+          position = readTo;
+          this.options.onPosition?.(position);
+        }
+        // A short page read everything there was when it started; `woken` was set up before the
+        // read, so an append since then has resolved it already and nothing is missed.
+        if (events.length < PAGE_SIZE) await woken;
       }
     } catch (error) {
       this.unregister(this);

@@ -15,7 +15,7 @@ import {
   Subscription,
 } from './event-store.port';
 import { checkExpectedRevision } from './revision-check';
-import { PollingSubscription } from './live-subscription';
+import { pageOf, PollingSubscription } from './live-subscription';
 
 interface EventRow {
   global_position: number;
@@ -116,14 +116,42 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
+    const prefixes = options.streamPrefixes;
     const subscription = new PollingSubscription(
-      (after, limit) => this.readAll({ after, limit }),
+      async (after, limit) => (prefixes && prefixes.length > 0 ? this.readFiltered(after, limit, prefixes) : pageOf(await this.readAll({ after, limit }), after)),
       handler,
       options,
       (s) => this.subscriptions.delete(s),
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * The events of streams with the given name prefixes, in SQL: rows of other streams are
+   * skipped before they are parsed. Bounded by the head read first, so an append that lands
+   * meanwhile is neither skipped nor counted as read.
+   */
+  private readFiltered(after: number, limit: number, prefixes: readonly string[]): { events: RecordedEvent[]; readTo: number } {
+    const head = this.statements.last.get()?.position ?? 0;
+    const ranges = prefixes.flatMap((prefix) => [prefix, upperBound(prefix)]);
+    const rows = this.filteredStatement(prefixes.length).all(after, head, ...ranges, limit);
+    const events = rows.map(toRecorded);
+    return { events, readTo: events.length === limit ? events[events.length - 1].globalPosition : head };
+  }
+
+  private readonly filtered = new Map<number, Database.Statement<unknown[], EventRow>>();
+
+  private filteredStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {
+    let statement = this.filtered.get(prefixCount);
+    if (!statement) {
+      const ranges = Array.from({ length: prefixCount }, () => '(stream_id >= ? AND stream_id < ?)').join(' OR ');
+      statement = this.db.prepare<unknown[], EventRow>(
+        `SELECT * FROM events WHERE global_position > ? AND global_position <= ? AND (${ranges}) ORDER BY global_position LIMIT ?`,
+      );
+      this.filtered.set(prefixCount, statement);
+    }
+    return statement;
   }
 
   async headPosition(): Promise<number> {
@@ -138,6 +166,11 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     if (this.db.open) this.db.close();
   }
+}
+
+/** The smallest string above every string that starts with `prefix` (SQLite compares text bytewise). */
+function upperBound(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -34,10 +34,27 @@ export type IntegrationMapper = (event: RecordedEvent) => IntegrationEvent[];
 export class IntegrationEventRelay {
   private readonly runner: CheckpointedProjection;
 
-  constructor(name: string, topic: string, events: EventStore, readStore: ReadStore, map: IntegrationMapper, publisher: EventPublisher, logger: ProjectionLogger) {
-    this.runner = new CheckpointedProjection(`relay:${name}`, events, readStore, async (event) => {
-      for (const integration of map(event)) await publisher.publish(topic, integration);
-    }, logger);
+  /** `streamPrefixes`: the streams `map` turns into integration events (the store leaves out the rest). */
+  constructor(
+    name: string,
+    topic: string,
+    events: EventStore,
+    readStore: ReadStore,
+    map: IntegrationMapper,
+    publisher: EventPublisher,
+    logger: ProjectionLogger,
+    streamPrefixes?: readonly string[],
+  ) {
+    this.runner = new CheckpointedProjection(
+      `relay:${name}`,
+      events,
+      readStore,
+      async (event) => {
+        for (const integration of map(event)) await publisher.publish(topic, integration);
+      },
+      logger,
+      streamPrefixes,
+    );
   }
 
   start(): Promise<void> {

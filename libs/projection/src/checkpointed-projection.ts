@@ -33,6 +33,8 @@ export class CheckpointedProjection {
     readStore: ReadStore,
     private readonly handler: ProjectionHandler,
     private readonly logger: ProjectionLogger,
+    /** The stream-name prefixes the handler acts on; the store leaves out the rest (see SubscribeOptions). */
+    private readonly streamPrefixes?: readonly string[],
   ) {
     this.checkpoints = new ProjectionCheckpoints(readStore);
   }
@@ -44,6 +46,8 @@ export class CheckpointedProjection {
     this.failure = undefined;
     this.subscription = this.events.subscribeAll((event) => this.handle(event), {
       after: this.position,
+      streamPrefixes: this.streamPrefixes,
+      onPosition: (position) => this.advance(position),
       onError: (error) => {
         this.failure = error;
         this.logger.error(`${this.name} projection stopped: ${error instanceof Error ? error.stack : String(error)}`);
@@ -86,7 +90,13 @@ export class CheckpointedProjection {
 
   private async handle(event: RecordedEvent): Promise<void> {
     await this.handler(event);
-    this.position = event.globalPosition;
+    this.advance(event.globalPosition);
+  }
+
+  /** Everything up to `position` is handled (or was none of this projection's business). */
+  private advance(position: number): void {
+    if (position <= this.position) return;
+    this.position = position;
     this.scheduleCheckpoint();
     if (this.waiters.length === 0) return;
     const due = this.waiters.filter((w) => w.position <= this.position);

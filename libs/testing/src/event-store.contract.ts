@@ -126,6 +126,29 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect(seen).toEqual(['Caught', 'Live1', 'Live2']);
     });
 
+    it('subscribes to some streams only: delivers theirs in order and reports reading past the rest', async () => {
+      const wanted = stream('wanted');
+      const other = stream('other');
+      const start = await store.headPosition();
+      await store.append(wanted, [event('W1')], 'no_stream');
+      await store.append(other, [event('O1'), event('O2')], 'no_stream');
+      await store.append(wanted, [event('W2')], 0);
+      const seen: string[] = [];
+      let readTo = start;
+      const subscription = store.subscribeAll((e) => void seen.push(`${e.streamId === wanted ? 'wanted' : e.streamId}:${e.type}`), {
+        after: start,
+        streamPrefixes: [wanted],
+        onPosition: (position) => (readTo = Math.max(readTo, position)),
+      });
+      await store.append(other, [event('O3')], 1); // live, and the last event: only progress shows it was read
+      const head = await store.headPosition();
+      const deadline = Date.now() + 10_000;
+      while ((seen.length < 2 || readTo < head) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await subscription.close();
+      expect(seen).toEqual(['wanted:W1', 'wanted:W2']);
+      expect(readTo).toBeGreaterThanOrEqual(head);
+    });
+
     it('stops delivering after close', async () => {
       const id = stream('closed');
       const seen: string[] = [];

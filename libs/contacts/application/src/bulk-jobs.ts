@@ -79,7 +79,7 @@ export class BulkJobs {
     private readonly logger: ProjectionLogger,
   ) {
     this.jobs = readStore.collection<BulkJobDocument>(BULK_JOBS_COLLECTION);
-    this.projection = new CheckpointedProjection('bulk-jobs', store, readStore, (event) => this.project(event), logger);
+    this.projection = new CheckpointedProjection('bulk-jobs', store, readStore, (event) => this.project(event), logger, [BULK_JOB_STREAM_PREFIX]);
   }
 
   /** Checks everything up front (filter, info, labels), so a job never fails for its own input. */

@@ -3,7 +3,7 @@ import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, stateOf, toContactDocument } from './contact-read-model';
-import { contactIdOf, isContactStream } from './streams';
+import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
 
 /**
  * Projects contact events into the contacts read model. Idempotent: an event is applied only
@@ -24,7 +24,7 @@ export class ContactsProjection {
   ) {
     this.contacts = readStore.collection<ContactDocument>(collection);
     const name = collection === CONTACTS_COLLECTION ? ContactsProjection.NAME : collection;
-    this.runner = new CheckpointedProjection(name, events, readStore, (event) => this.apply(event), logger);
+    this.runner = new CheckpointedProjection(name, events, readStore, (event) => this.apply(event), logger, [CONTACT_STREAM_PREFIX]);
   }
 
   async start(): Promise<void> {
@@ -55,7 +55,8 @@ export class ContactsProjection {
   private async apply(event: RecordedEvent): Promise<void> {
     if (!isContactStream(event.streamId)) return;
     const id = contactDocumentId(event.siteId, contactIdOf(event.streamId));
-    const existing = await this.contacts.findOne({ _id: id });
+    // Read-only: evolve never changes the state it is given, it builds the next one beside it.
+    const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });
     if (existing && existing.revision >= event.revision + 1) return; // seen already
     if (!existing && event.type !== 'ContactCreated') {
       this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: contact ${id} unknown to the read model`);
@@ -64,7 +65,7 @@ export class ContactsProjection {
     const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
     const state = evolve(existing ? stateOf(existing) : undefined, record);
     const seq = existing?.seq ?? event.globalPosition;
-    // The document is built here from fresh objects (the clone findOne returned, the event's data): hand it over.
+    // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
     await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq), { upsert: true, owned: true });
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { contactIntegrationEvents, ContactsApplication, createContactsApplication } from '@cp/contacts-application';
+import { CONTACT_STREAM_PREFIX, contactIntegrationEvents, ContactsApplication, createContactsApplication } from '@cp/contacts-application';
 import { EventStore } from '@cp/event-store';
 import { ClientProxy } from '@nestjs/microservices';
 import { Topics } from '@cp/contracts';
@@ -34,7 +34,16 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   ) {
     this.relay =
       ports.bus &&
-      new IntegrationEventRelay('contacts', Topics.contacts, ports.eventStore, ports.readStore, contactIntegrationEvents, new ClientProxyPublisher(ports.bus), new Logger('ContactsRelay'));
+      new IntegrationEventRelay(
+        'contacts',
+        Topics.contacts,
+        ports.eventStore,
+        ports.readStore,
+        contactIntegrationEvents,
+        new ClientProxyPublisher(ports.bus),
+        new Logger('ContactsRelay'),
+        [CONTACT_STREAM_PREFIX],
+      );
   }
 
   async onApplicationBootstrap(): Promise<void> {
