@@ -25,6 +25,7 @@ export class FieldIndex {
   /** Bitmaps of the values a count asked for, kept up to date from then on. */
   private readonly bitmaps = new Map<Primitive, Bitmap>();
   private prefixes: Map<string, Set<string>> | undefined;
+  private readonly keys: string[];
   /** Documents with an array inside an array on this path, which equality does not reach into: lookups only narrow while any exist. */
   private readonly nested = new Set<string>();
 
@@ -33,7 +34,9 @@ export class FieldIndex {
     readonly path: string,
     private readonly slotOf: SlotOf,
     private readonly documents: () => Iterable<Document>,
-  ) {}
+  ) {
+    this.keys = path.split('.');
+  }
 
   /**
    * Indexes a document in place of `previous` (the version stored before, whose values are
@@ -41,9 +44,9 @@ export class FieldIndex {
    * whose values here did not change costs nothing.
    */
   set(id: string, doc: unknown, previous: unknown): void {
-    const { values, nested } = scalarsAt(doc, this.path);
+    const { values, nested } = scalarsAt(doc, this.keys);
     if (previous !== undefined) {
-      const before = scalarsAt(previous, this.path).values;
+      const before = scalarsAt(previous, this.keys).values;
       if (before.length === values.length && before.every((value, i) => value === values[i])) {
         if (nested) this.nested.add(id);
         else this.nested.delete(id);
@@ -64,7 +67,7 @@ export class FieldIndex {
   remove(id: string, doc: unknown): void {
     this.nested.delete(id);
     const slot = this.slotOf(id);
-    for (const value of scalarsAt(doc, this.path).values) {
+    for (const value of scalarsAt(doc, this.keys).values) {
       this.exact.get(value)?.delete(id);
       if (slot !== undefined) this.bitmaps.get(value)?.delete(slot);
       if (this.prefixes && typeof value === 'string') for (const prefix of prefixesOf(value)) this.prefixes.get(prefix)?.delete(id);
@@ -144,7 +147,7 @@ export class FieldIndex {
     if (!this.prefixes) {
       this.prefixes = new Map();
       for (const doc of this.documents()) {
-        for (const value of scalarsAt(doc, this.path).values) if (typeof value === 'string') addPrefixes(this.prefixes, value, doc._id);
+        for (const value of scalarsAt(doc, this.keys).values) if (typeof value === 'string') addPrefixes(this.prefixes, value, doc._id);
       }
     }
     return this.prefixes;
@@ -243,18 +246,31 @@ function literalPrefix(pattern: string): { literal: string; whole: boolean } | u
 }
 
 /** The distinct scalar values at a path, through arrays (as MongoDB's dotted paths reach into them). */
-function scalarsAt(doc: unknown, path: string): { values: Primitive[]; nested: boolean } {
+function scalarsAt(doc: unknown, keys: readonly string[]): { values: Primitive[]; nested: boolean } {
+  // Most paths hold one value and no array on the way: no lists to build.
+  let value = doc;
+  for (let i = 0; i < keys.length; i++) {
+    if (Array.isArray(value)) return scalarsThroughArrays(doc, keys);
+    if (typeof value !== 'object' || value === null) return NO_VALUES;
+    value = (value as Record<string, unknown>)[keys[i]];
+  }
+  if (Array.isArray(value)) return scalarsThroughArrays(doc, keys);
+  return isScalar(value) ? { values: [value], nested: false } : NO_VALUES;
+}
+
+const NO_VALUES: { values: Primitive[]; nested: boolean } = Object.freeze({ values: [], nested: false }) as never;
+
+function scalarsThroughArrays(doc: unknown, keys: readonly string[]): { values: Primitive[]; nested: boolean } {
   let current: unknown[] = [doc];
   let nested = false;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     const next: unknown[] = [];
     for (const value of current) {
       const child = (value as Record<string, unknown> | null | undefined)?.[key];
       if (Array.isArray(child)) {
         next.push(...child);
         nested ||= child.some(Array.isArray);
-      }
-      else if (child !== undefined) next.push(child);
+      } else if (child !== undefined) next.push(child);
       if (Array.isArray(value)) for (const item of value) next.push((item as Record<string, unknown> | null)?.[key]);
     }
     current = next.filter((v) => v !== undefined);

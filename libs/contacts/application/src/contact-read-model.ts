@@ -74,11 +74,24 @@ export function extendedFieldPath(key: string): string {
 
 function nestExtendedFields(items: Record<string, unknown>): Record<string, Record<string, unknown>> {
   const nested: Record<string, Record<string, unknown>> = {};
-  for (const [key, value] of Object.entries(items)) {
-    const [, namespace, name] = extendedFieldPath(key).split('.');
-    (nested[namespace] ??= {})[name] = value;
+  for (const key in items) {
+    const [namespace, name] = nestedKey(key);
+    (nested[namespace] ??= {})[name] = items[key];
   }
   return nested;
+}
+
+/** A site has a few dozen field keys, met once per contact: worked out once each. */
+const nestedKeys = new Map<string, [string, string]>();
+
+function nestedKey(key: string): [string, string] {
+  let found = nestedKeys.get(key);
+  if (!found) {
+    const [, namespace, name] = extendedFieldPath(key).split('.');
+    found = [namespace, name];
+    if (nestedKeys.size < 10_000) nestedKeys.set(key, found);
+  }
+  return found;
 }
 
 const field = (path: string, kind: FieldRule['kind'], operators: FieldRule['operators'], sortable = false): FieldRule => ({
