@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns } from '@cp/contracts';
-import { ApiKeyConfigError, GatewayModule, parseApiKeys, setupOpenApi } from '@cp/gateway';
+import { ApiKeyConfigError, GatewayModule, gatewayHttpAdapter, parseApiKeys, setupOpenApi } from '@cp/gateway';
 import { ConfigError, envReader, ensureTopics, kafkaServiceClient, readKafkaConfig, runMain } from '@cp/runtime';
 
 /** The public API as its own process, reaching the services over Kafka. */
@@ -29,7 +29,7 @@ runMain(async () => {
   ]);
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client }, apiKeys }),
-    new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 }),
+    gatewayHttpAdapter(),
   );
   setupOpenApi(app as INestApplication);
   app.enableShutdownHooks();

@@ -1,12 +1,12 @@
 import { INestApplication, INestMicroservice, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
 import { ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
 import { LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
-import { GatewayModule, setupOpenApi } from '@cp/gateway';
+import { GatewayModule, gatewayHttpAdapter, setupOpenApi } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
@@ -59,7 +59,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client() }, apiKeys }),
-    new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 }),
+    gatewayHttpAdapter(),
     { logger },
   );
   setupOpenApi(gateway as INestApplication);

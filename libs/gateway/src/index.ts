@@ -4,3 +4,4 @@ export * from './gateway.module';
 export * from './openapi';
 export * from './service-clients';
 export * from './http/http-error.filter';
+export * from './http/http-adapter';

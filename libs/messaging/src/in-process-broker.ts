@@ -1,3 +1,5 @@
+import { SerializedReply } from './serialized-reply';
+
 /**
  * Joins the in-process transport's clients and servers inside one process (standalone mode).
  * Messages are serialized to JSON at the boundary, exactly as they would be on Kafka, so no
@@ -37,10 +39,12 @@ export class InProcessBroker {
     return this.requestHandlers.has(pattern);
   }
 
-  async request(pattern: string, data: unknown): Promise<unknown> {
+  /** The handler's reply comes back serialized, as it would from Kafka (see SerializedReply). */
+  async request(pattern: string, data: unknown): Promise<SerializedReply | undefined> {
     const handler = this.requestHandlers.get(pattern);
     if (!handler) throw new NoHandlerError(pattern);
-    return roundTrip(await handler(roundTrip(data)));
+    const reply = await handler(roundTrip(data));
+    return reply === undefined ? undefined : new SerializedReply(JSON.stringify(reply));
   }
 
   /** Resolves once every listener has handled the event (or it is queued for the first listener). */

@@ -2,7 +2,7 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AppError } from '@cp/errors';
-import { InProcessBroker, InProcessClient, InProcessServer, RpcErrorFilter, ServiceClient } from './index';
+import { InProcessBroker, InProcessClient, InProcessServer, RpcErrorFilter, SerializedReply, ServiceClient } from './index';
 
 const received: unknown[] = [];
 
@@ -52,6 +52,12 @@ describe('in-process transport', () => {
     const reply = await client.send<{ echoed: { items: string[] } }>('echo', request);
     expect(reply.echoed.items).toEqual(['a', 'mutated by the service']);
     expect(request.items).toEqual(['a']);
+  });
+
+  it('forwards a reply still serialized, as the JSON the service answered', async () => {
+    const reply = await client.forward('echo', { items: ['b'] });
+    expect(reply).toBeInstanceOf(SerializedReply);
+    expect(JSON.parse((reply as SerializedReply).json)).toEqual({ echoed: { items: ['b', 'mutated by the service'] } });
   });
 
   it('carries application errors as they were thrown', async () => {

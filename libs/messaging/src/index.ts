@@ -4,3 +4,4 @@ export * from './rpc-error.filter';
 export * from './service-client';
 export * from './integration-relay';
 export * from './health';
+export * from './serialized-reply';

@@ -1,5 +1,6 @@
 import { firstValueFrom, Observable, timeout, TimeoutError } from 'rxjs';
 import { AppError, fromErrorPayload, isErrorPayload } from '@cp/errors';
+import { SerializedReply } from './serialized-reply';
 
 /** The part of a Nest ClientProxy (in-process, Kafka) a ServiceClient needs. */
 export interface RequestSender {
@@ -16,9 +17,16 @@ export class ServiceClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /** The reply as an object. */
   async send<T>(pattern: string, payload: unknown): Promise<T> {
+    const reply = await this.forward<T>(pattern, payload);
+    return reply instanceof SerializedReply ? reply.parse<T>() : reply;
+  }
+
+  /** The reply to pass on as it is: still serialized when it came so (the gateway writes it out unparsed). */
+  async forward<T>(pattern: string, payload: unknown): Promise<T | SerializedReply> {
     try {
-      return await firstValueFrom(this.client.send<T>(pattern, payload).pipe(timeout(this.timeoutMs)));
+      return await firstValueFrom(this.client.send<T | SerializedReply>(pattern, payload).pipe(timeout(this.timeoutMs)));
     } catch (error) {
       if (error instanceof TimeoutError) {
         throw new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `No answer to ${pattern} within ${this.timeoutMs} ms`);

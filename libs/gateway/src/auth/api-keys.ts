@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** An API key grants a set of sites and scopes; `*` means all. Provisioned from `API_KEYS`. */
 export interface ApiKey {
@@ -40,10 +40,9 @@ export class ApiKeyRegistry {
     for (const key of keys) this.byHash.set(digest(key.key), key);
   }
 
+  /** Looked up by the key's digest, so the time a lookup takes says nothing about how much of a key was right. */
   find(presented: string): ApiKey | undefined {
-    const hash = digest(presented);
-    const match = this.byHash.get(hash);
-    return match && timingSafeEqual(Buffer.from(digest(match.key)), Buffer.from(hash)) ? match : undefined;
+    return this.byHash.get(digest(presented));
   }
 }
 

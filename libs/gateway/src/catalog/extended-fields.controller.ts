@@ -20,7 +20,7 @@ export class ExtendedFieldsController {
   @ApiOperation({ summary: 'Find Or Create Extended Field', description: 'dataType TEXT, NUMBER, DATE or URL (ignored when the name exists). At most 100 custom fields: 429 past it.' })
   @ApiOkResponse({ description: '{ field, newField }' })
   findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateExtendedFieldBody) {
-    return this.fields.send(ExtendedFieldsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, dataType: body.dataType } });
+    return this.fields.forward(ExtendedFieldsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, dataType: body.dataType } });
   }
 
   @Post('query')
@@ -29,7 +29,7 @@ export class ExtendedFieldsController {
   @ApiOperation({ summary: 'Query Extended Fields' })
   @ApiOkResponse({ description: '{ fields, pagingMetadata }' })
   query(@Caller() context: RequestContext, @Body() body: CatalogQueryBody) {
-    return this.fields.send(ExtendedFieldsPatterns.query, { context, payload: catalogQueryPayload(body) });
+    return this.fields.forward(ExtendedFieldsPatterns.query, { context, payload: catalogQueryPayload(body) });
   }
 
   @Get()
@@ -37,7 +37,7 @@ export class ExtendedFieldsController {
   @ApiOperation({ summary: 'List Extended Fields', description: 'Query params fieldType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit (default 100), paging.offset.' })
   @ApiOkResponse({ description: '{ fields, metadata }' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
-    return this.fields.send(ExtendedFieldsPatterns.list, { context, payload: catalogListPayload(params, 'fieldType') });
+    return this.fields.forward(ExtendedFieldsPatterns.list, { context, payload: catalogListPayload(params, 'fieldType') });
   }
 
   @Get(':key')
@@ -45,7 +45,7 @@ export class ExtendedFieldsController {
   @ApiOperation({ summary: 'Get Extended Field' })
   @ApiOkResponse({ description: '{ field }' })
   get(@Caller() context: RequestContext, @Param('key') key: string) {
-    return this.fields.send(ExtendedFieldsPatterns.get, { context, payload: { key } });
+    return this.fields.forward(ExtendedFieldsPatterns.get, { context, payload: { key } });
   }
 
   @Patch(':key')
@@ -53,7 +53,7 @@ export class ExtendedFieldsController {
   @ApiOperation({ summary: 'Rename Extended Field', description: 'System fields cannot be renamed (428).' })
   @ApiOkResponse({ description: '{ field }' })
   rename(@Caller() context: RequestContext, @Param('key') key: string, @Body() body: RenameExtendedFieldBody) {
-    return this.fields.send(ExtendedFieldsPatterns.rename, { context, payload: { key, displayName: body.field.displayName } });
+    return this.fields.forward(ExtendedFieldsPatterns.rename, { context, payload: { key, displayName: body.field.displayName } });
   }
 
   @Delete(':key')
@@ -61,6 +61,6 @@ export class ExtendedFieldsController {
   @ApiOperation({ summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
   @ApiOkResponse({ description: '{}' })
   delete(@Caller() context: RequestContext, @Param('key') key: string) {
-    return this.fields.send(ExtendedFieldsPatterns.delete, { context, payload: { key } });
+    return this.fields.forward(ExtendedFieldsPatterns.delete, { context, payload: { key } });
   }
 }

@@ -20,7 +20,7 @@ export class LabelsController {
   @ApiOperation({ summary: 'Find Or Create Label', description: 'Returns the label with exactly this display name, or creates it (key `custom.<slug>`). 428 LABELS_QUOTA_REACHED past the quota.' })
   @ApiOkResponse({ description: '{ label, newLabel }' })
   findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateLabelBody) {
-    return this.labels.send(LabelsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, language: body.language } });
+    return this.labels.forward(LabelsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, language: body.language } });
   }
 
   @Post('query')
@@ -29,7 +29,7 @@ export class LabelsController {
   @ApiOperation({ summary: 'Query Labels', description: 'Filters on key, displayName, createdDate, updatedDate, namespace, labelType; default sort createdDate DESC; paging default 1000, max 2000.' })
   @ApiOkResponse({ description: '{ labels, pagingMetadata }' })
   query(@Caller() context: RequestContext, @Body() body: CatalogQueryBody) {
-    return this.labels.send(LabelsPatterns.query, { context, payload: catalogQueryPayload(body) });
+    return this.labels.forward(LabelsPatterns.query, { context, payload: catalogQueryPayload(body) });
   }
 
   @Get()
@@ -37,7 +37,7 @@ export class LabelsController {
   @ApiOperation({ summary: 'List Labels', description: 'Query params labelType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit, paging.offset.' })
   @ApiOkResponse({ description: '{ labels, metadata }' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
-    return this.labels.send(LabelsPatterns.list, { context, payload: catalogListPayload(params, 'labelType') });
+    return this.labels.forward(LabelsPatterns.list, { context, payload: catalogListPayload(params, 'labelType') });
   }
 
   @Get(':key')
@@ -45,7 +45,7 @@ export class LabelsController {
   @ApiOperation({ summary: 'Get Label' })
   @ApiOkResponse({ description: '{ label }' })
   get(@Caller() context: RequestContext, @Param('key') key: string) {
-    return this.labels.send(LabelsPatterns.get, { context, payload: { key } });
+    return this.labels.forward(LabelsPatterns.get, { context, payload: { key } });
   }
 
   @Patch(':key')
@@ -53,7 +53,7 @@ export class LabelsController {
   @ApiOperation({ summary: 'Rename Label', description: 'The key never changes. System labels cannot be renamed (428).' })
   @ApiOkResponse({ description: '{ label }' })
   rename(@Caller() context: RequestContext, @Param('key') key: string, @Body() body: RenameLabelBody) {
-    return this.labels.send(LabelsPatterns.rename, { context, payload: { key, displayName: body.label.displayName } });
+    return this.labels.forward(LabelsPatterns.rename, { context, payload: { key, displayName: body.label.displayName } });
   }
 
   @Delete(':key')
@@ -61,6 +61,6 @@ export class LabelsController {
   @ApiOperation({ summary: 'Delete Label', description: 'Also removes the label from every contact of the site. System labels cannot be deleted (428).' })
   @ApiOkResponse({ description: '{}' })
   delete(@Caller() context: RequestContext, @Param('key') key: string) {
-    return this.labels.send(LabelsPatterns.delete, { context, payload: { key } });
+    return this.labels.forward(LabelsPatterns.delete, { context, payload: { key } });
   }
 }

@@ -49,7 +49,7 @@ export class BulkController {
   @ApiOperation({ summary: 'Get Bulk Job' })
   @ApiOkResponse({ description: '{ job }' })
   get(@Caller() context: RequestContext, @Param('id') jobId: string) {
-    return this.contacts.send(ContactsPatterns.bulkGet, { context, payload: { jobId } });
+    return this.contacts.forward(ContactsPatterns.bulkGet, { context, payload: { jobId } });
   }
 
   @Get('jobs')
@@ -57,10 +57,10 @@ export class BulkController {
   @ApiOperation({ summary: 'List Bulk Jobs', description: 'Newest first, at most 100 per request (paging.limit, paging.offset).' })
   @ApiOkResponse({ description: '{ jobs }' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
-    return this.contacts.send(ContactsPatterns.bulkList, { context, payload: { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } } });
+    return this.contacts.forward(ContactsPatterns.bulkList, { context, payload: { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } } });
   }
 
   private create(context: RequestContext, spec: object) {
-    return this.contacts.send(ContactsPatterns.bulkCreate, { context, payload: spec });
+    return this.contacts.forward(ContactsPatterns.bulkCreate, { context, payload: spec });
   }
 }

@@ -153,6 +153,6 @@ export class ContactsController {
   }
 
   private send(pattern: string, context: RequestContext, payload: object) {
-    return this.contacts.send(pattern, { context, payload });
+    return this.contacts.forward(pattern, { context, payload });
   }
 }
