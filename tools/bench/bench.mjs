@@ -3,7 +3,9 @@
 // data directory, seeds a realistic site through the public API, drives load at it from a
 // separate load-generator process (autocannon), measures read-your-writes lag and a rebuild of
 // the contacts read model from zero, compares with a bare Fastify hello-world measured in the
-// same run, prints a table and writes bench/results/latest.json. See docs/performance.md.
+// same run, prints a table and writes bench/results/latest.json. With --distributed, the same run
+// against the distributed stack (Kafka, FerretDB, four apps: lib/distributed.mjs), written to
+// bench/results/latest-distributed.json. See docs/performance.md.
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,8 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApiClient, pool } from './lib/client.mjs';
 import { contactInfo, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
-import { freePort, run, startNode, stopProcess, waitForHttp200 } from './lib/processes.mjs';
+import { APPS, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
+import { freePort, run, startNode, stopApps, stopProcess, waitForHttp200 } from './lib/processes.mjs';
 import { RssSampler } from './lib/rss.mjs';
+import { startStandalone } from './lib/standalone.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,9 +40,12 @@ const USAGE = `usage: npm run bench -- [options]
   --no-replay             skip the read-model rebuild
   --skip-build            use dist/ as it is
   --keep-data             keep the data directory (its path is printed)
-  --out <file>            results file (default bench/results/latest.json; what-if.json with --what-if)
+  --out <file>            results file (default bench/results/latest.json; what-if.json with --what-if;
+                          latest-distributed.json / what-if-distributed.json with --distributed)
   --strict                exit 1 when a target is missed
-  --distributed           the distributed stack (not implemented yet)`;
+  --distributed           the distributed stack instead: Kafka + FerretDB (KAFKA_BROKERS and MONGODB_URL
+                          if both are set, else started with tools/infra/up.sh and stopped at the end)
+                          and the four apps, each its own process; --profile and --require apply to each app`;
 
 const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'label'];
 
@@ -94,7 +101,7 @@ function parseArgs(argv) {
   }
   const unknown = options.phases.filter((p) => !ALL_PHASES.includes(p));
   if (unknown.length) throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${ALL_PHASES.join(', ')}`);
-  options.out ??= join(root, options.whatIf ? 'bench/results/what-if.json' : 'bench/results/latest.json');
+  options.out ??= join(root, `bench/results/${options.whatIf ? 'what-if' : 'latest'}${options.distributed ? '-distributed' : ''}.json`);
   options.size ??= options.quick ? 10_000 : 100_000;
   options.duration ??= options.quick ? 5 : 10;
   options.warmup ??= options.quick ? 1 : 2;
@@ -109,16 +116,13 @@ const started = new Set();
 /** Forked helpers (load generator, replay), stopped on an early exit too. */
 const forked = new Set();
 let cleanupDataDir;
+/** Stops the infrastructure if this run started it (distributed mode). */
+let stopInfrastructure;
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (options.distributed) {
-    console.error('--distributed is not implemented yet: the bench drives the standalone app only.');
-    console.error('To measure the distributed stack, start it as tools/distributed/test.sh does and point a load tool at its gateway.');
-    process.exit(2);
-  }
-
-  const mode = options.quick ? 'quick' : 'full';
+  const system = options.distributed ? 'distributed' : 'standalone';
+  const mode = `${options.quick ? 'quick' : 'full'}${options.distributed ? '-distributed' : ''}`;
   const machine = machineInfo();
   const resultsDir = join(root, 'bench/results'); // logs and profiles; the results file goes to --out
   mkdirSync(resultsDir, { recursive: true });
@@ -127,7 +131,7 @@ async function main() {
   const t0 = performance.now();
   const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   if (options.whatIf) log('WHAT-IF run: the server and the replay run with tools/bench/what-if/fast-paths.cjs preloaded (not the product as built)');
-  log(`contacts-platform bench · mode ${mode} · ${options.size.toLocaleString('en')} contacts · ${options.duration} s per phase · ${options.connections} connections`);
+  log(`contacts-platform bench · ${system} · mode ${mode} · ${options.size.toLocaleString('en')} contacts · ${options.duration} s per phase · ${options.connections} connections`);
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.total_mem_mb} MB RAM, Node ${machine.node}, ${machine.platform} ${machine.os_release}`);
 
   if (options.build) {
@@ -165,16 +169,32 @@ async function main() {
   }
 
   // ---- the system under test
-  log('\n== standalone app (separate process, fresh DATA_DIR)');
+  log(options.distributed ? '\n== distributed stack: infrastructure, then four apps (one process each, fresh DATA_DIR)' : '\n== standalone app (separate process, fresh DATA_DIR)');
   const dataDir = mkdtempSync(join(os.tmpdir(), 'contacts-bench-'));
   if (!options.keepData) cleanupDataDir = dataDir;
-  const port = await freePort();
-  const serverLog = join(resultsDir, 'server.log');
-  rmSync(serverLog, { force: true });
+  const logFile = (role) => join(resultsDir, options.distributed ? `distributed-${role}.log` : `${role}.log`);
   const profileDir = join(resultsDir, 'profiles');
   if (options.profile) mkdirSync(profileDir, { recursive: true });
-  const serverStartedAt = performance.now();
-  /** Phase windows in seconds since the server process started (to cut its CPU profile by phase). */
+  const nodeArgs = [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...options.preload.flatMap((file) => ['--require', file])];
+  let serverStartedAt; // when the (first) app process was spawned: its CPU profile's time zero
+  const onStart = (role, proc) => {
+    serverStartedAt ??= performance.now();
+    started.add(proc);
+    rss.track(role, proc.pid, { group: 'apps' });
+  };
+  const common = { root, dataDir, apiKeys: [BENCH_KEY], logFile, nodeArgs, onStart };
+  for (const role of options.distributed ? APPS.map((a) => a.role) : ['server']) rmSync(logFile(role), { force: true });
+  const bootStart = performance.now();
+  const sut = options.distributed
+    ? await startDistributed({ ...common, log, onInfraStarting: (stop) => (stopInfrastructure = stop) })
+    : await startStandalone(common);
+  const { baseUrl } = sut;
+  // Kafka and FerretDB: measured, reported apart, not counted in rss_mb (they are not the bench's processes).
+  for (const [role, pid] of Object.entries(sut.infra?.pids() ?? {})) {
+    if (pid) rss.track(role, pid, { group: 'infra', outside: true });
+    else log(`RSS of ${role} not measured: no live pid in its pid file (INFRA_RUN, default .infra/)`);
+  }
+  /** Phase windows in seconds since the app processes started (to cut their CPU profiles by phase). */
   const timeline = [];
   const timed = async (phase, work) => {
     const start = performance.now();
@@ -184,20 +204,9 @@ async function main() {
       timeline.push({ phase, from_s: seconds(start - serverStartedAt), to_s: seconds(performance.now() - serverStartedAt) });
     }
   };
-  const server = startNode(
-    [
-      ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      ...options.preload.flatMap((file) => ['--require', file]),
-      join(root, 'dist/apps/standalone/src/main.js'),
-    ],
-    { env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify([BENCH_KEY]) }, logFile: serverLog, cwd: root },
-  );
-  started.add(server);
-  rss.track('server', server.pid);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const bootStart = performance.now();
-  await waitForHttp200(`${baseUrl}/health`, server);
-  log(`healthy in ${seconds(performance.now() - bootStart)} s on ${baseUrl} (pid ${server.pid}, data ${dataDir}, log ${relative(root, serverLog)})`);
+  const where = sut.apps.map((a) => `${a.role} pid ${a.proc.pid}`).join(', ');
+  const ready = options.distributed ? 'infrastructure and apps ready' : 'healthy';
+  log(`${ready} in ${seconds(performance.now() - bootStart)} s on ${baseUrl} (${where}; data ${dataDir}; logs ${relative(root, logFile(options.distributed ? '*' : 'server'))})`);
 
   // ---- seeding, through the public API
   rss.setPhase('seed');
@@ -212,6 +221,12 @@ async function main() {
     if (!options.phases.includes(phase)) continue;
     rss.setPhase(phase);
     phases[phase] = await timed(phase, () => loadPhase(phase, { ...target, createBase: 500_000 }, rss));
+    // Distributed: requests cut off at the end of the window are still queued in Kafka; let the services
+    // work them off before the next measurement (the wait is recorded as the phase's drain_s).
+    if (sut.infra) {
+      rss.setPhase(`${phase}_drain`);
+      phases[phase].drain_s = await timed(`${phase}_drain`, () => waitUntilDrained(baseUrl, log));
+    }
     if (phase === 'query') {
       // the same query one at a time, at the seeded size: its latency without queueing behind others
       rss.setPhase('query_serial');
@@ -227,50 +242,60 @@ async function main() {
   const contactsAtEnd = finalCount.pagingMetadata.total;
   client.close();
 
-  log('\n== stopping the app');
+  log(`\n== stopping the app${sut.apps.length > 1 ? 's' : ''}`);
   rss.setPhase('stop');
-  rss.untrack('server');
-  const exit = await stopProcess(server);
-  started.delete(server);
-  log(`stopped (exit ${exit})`);
-  if (options.profile) writeFileSync(join(profileDir, `phases-${server.pid}.json`), JSON.stringify(timeline, null, 2) + '\n');
+  for (const app of sut.apps) rss.untrack(app.role);
+  const exits = await stopApps(sut.apps);
+  for (const app of sut.apps) started.delete(app.proc);
+  log(`stopped (exit ${Object.entries(exits).map(([role, code]) => (sut.apps.length > 1 ? `${role} ${code}` : code)).join(', ')})`);
+  if (options.profile) for (const app of sut.apps) writeFileSync(join(profileDir, `phases-${app.proc.pid}.json`), JSON.stringify(timeline, null, 2) + '\n');
 
-  // ---- rebuild of the contacts read model from zero, in its own process
+  // ---- rebuild of the contacts read model from zero, in its own process (distributed: into a fresh MongoDB database)
   let replay;
   if (options.replay) {
     rss.setPhase('replay');
-    replay = await rebuild(dataDir, rss, options.preload);
+    replay = await rebuild(dataDir, rss, options.preload, sut.infra?.mongoUrl);
+  }
+  if (sut.infra) {
+    for (const role of Object.keys(sut.infra.pids())) rss.untrack(role);
+    await stopInfrastructure?.();
+    stopInfrastructure = undefined;
   }
   rss.stop();
 
   const pick = (phase, key) => (phases[phase] ? phases[phase][key] : null);
+  // No p99 for a phase in which no request completed (autocannon reports 0 then).
+  const p99 = (phase) => (phases[phase]?.requests_total > 0 ? phases[phase].latency_ms.p99 : null);
   const results = {
     mode,
     timestamp: new Date().toISOString(),
     seeded_contacts: seeding.contacts,
     contacts_at_end: contactsAtEnd,
     create_rps: pick('create', 'rps'),
-    create_p99_ms: phases.create?.latency_ms.p99 ?? null,
+    create_p99_ms: p99('create'),
     get_rps: pick('get', 'rps'),
-    get_p99_ms: phases.get?.latency_ms.p99 ?? null,
+    get_p99_ms: p99('get'),
     query_rps: pick('query', 'rps'),
-    query_p99_ms: phases.query?.latency_ms.p99 ?? null,
+    query_p99_ms: p99('query'),
     query_serial_p99_ms: querySerial?.p99_ms ?? null,
     query_prefix_rps: pick('query_prefix', 'rps'),
-    query_prefix_p99_ms: phases.query_prefix?.latency_ms.p99 ?? null,
+    query_prefix_p99_ms: p99('query_prefix'),
     label_rps: pick('label', 'rps'),
-    label_p99_ms: phases.label?.latency_ms.p99 ?? null,
+    label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
     replay_events_per_s: replay?.events_per_s ?? null,
     rss_mb: Math.round(rss.peakTotalMb),
-    rss_server_mb: Math.round(rss.peaks.server ?? 0),
+    rss_server_mb: Math.round(rss.groupPeaks.apps ?? 0),
+    // distributed: the infrastructure's own peaks, apart from rss_mb (not the bench's processes)
+    ...(sut.infra && { rss_kafka_mb: roundOrNull(rss.peaks.kafka), rss_ferretdb_mb: roundOrNull(rss.peaks.ferretdb) }),
     baseline_hello_rps: pick('hello', 'rps'),
-    baseline_hello_p99_ms: phases.hello?.latency_ms.p99 ?? null,
+    baseline_hello_p99_ms: p99('hello'),
     nest_hello_rps: pick('nest_hello', 'rps'),
     seed_contacts_per_s: seeding.per_s,
     machine,
     code: codeInfo(),
     settings: {
+      system,
       connections: options.connections,
       duration_s: options.duration,
       warmup_s: options.warmup,
@@ -282,13 +307,20 @@ async function main() {
       preload: options.preload.map((file) => relative(root, file)),
       what_if: options.whatIf,
     },
+    ...(sut.info && { distributed: sut.info }),
     seeding: { ...seeding, ids: undefined, labelKeys: undefined, fieldKeys: undefined, labels: labelKeys.length, extended_fields: Object.values(fieldKeys) },
     phases,
     lag,
     query_serial: querySerial,
     replay: replay ?? null,
     timeline,
-    rss: { peak_total_mb: Math.round(rss.peakTotalMb), peak_total_during: rss.peakTotalAt, peak_by_process_mb: roundAll(rss.peaks) },
+    rss: {
+      peak_total_mb: Math.round(rss.peakTotalMb),
+      peak_total_during: rss.peakTotalAt,
+      peak_apps_mb: Math.round(rss.groupPeaks.apps ?? 0),
+      ...(sut.infra && { peak_infra_total_mb: Math.round(rss.groupPeaks.infra ?? 0), infra_counted_in_total: false }),
+      peak_by_process_mb: roundAll(rss.peaks),
+    },
     // CPU cores used on average during each phase by the bench's processes and by anything else on
     // the machine (Linux): other work during a phase makes its numbers low and noisy.
     cpu_by_phase: rss.cpuReport(),
@@ -330,6 +362,7 @@ async function seed(client, options) {
   const failures = [];
   const t = performance.now();
   let lastReport = t;
+  let doneAtLastReport = 0;
   await pool(
     options.size,
     options.seedConcurrency,
@@ -341,8 +374,10 @@ async function seed(client, options) {
     (done) => {
       const now = performance.now();
       if (now - lastReport >= 5_000 || done === options.size) {
-        lastReport = now;
-        log(`  ${done.toLocaleString('en')} / ${options.size.toLocaleString('en')} · ${Math.round(done / ((now - t) / 1000))} contacts/s`);
+        const recent = (done - doneAtLastReport) / ((now - lastReport) / 1000);
+        const eta = done < options.size && recent > 0 ? ` (last ${seconds(now - lastReport)} s: ${Math.round(recent)}/s, about ${Math.ceil((options.size - done) / recent / 60)} min to go at that rate)` : '';
+        [lastReport, doneAtLastReport] = [now, done];
+        log(`  ${done.toLocaleString('en')} / ${options.size.toLocaleString('en')} · ${Math.round(done / ((now - t) / 1000))} contacts/s${eta}`);
       }
     },
   );
@@ -372,6 +407,7 @@ function loadPhase(phase, job, rss) {
       if (!message.ok) return reject(new Error(`${phase} load phase failed: ${message.error}`));
       const s = message.summary;
       const extra = s.non_2xx || s.errors || s.timeouts ? ` · non-2xx ${s.non_2xx}, errors ${s.errors}, timeouts ${s.timeouts} ${JSON.stringify(s.status_codes)}` : '';
+      if (s.requests_total === 0) log(`${phase}: no request completed within the ${job.warmup + job.duration} s of the phase`);
       log(`${phase}: ${s.rps} req/s · p50 ${s.latency_ms.p50} ms · p99 ${s.latency_ms.p99} ms · ${s.ok_2xx} ok${extra}`);
       resolvePhase(s);
     });
@@ -458,11 +494,12 @@ async function measureSerialQuery(client, labelKeys, samples) {
 }
 
 /** Rebuilds the contacts read model from zero in a separate process (tools/bench/replay.mjs). */
-function rebuild(dataDir, rss, preload) {
-  log('\n== replay: rebuild of the contacts read model from zero (separate process, compiled libs from dist/)');
+function rebuild(dataDir, rss, preload, mongoUrl) {
+  const into = mongoUrl ? `into a fresh database on ${mongoUrl}` : 'into a fresh embedded read store';
+  log(`\n== replay: rebuild of the contacts read model from zero ${into} (separate process, compiled libs from dist/)`);
   return new Promise((resolveReplay, reject) => {
     const execArgv = preload.flatMap((file) => ['--require', file]);
-    const child = fork(join(here, 'replay.mjs'), [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
+    const child = fork(join(here, 'replay.mjs'), [dataDir, ...(mongoUrl ? ['--mongo', mongoUrl] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
     forked.add(child);
     child.once('exit', () => forked.delete(child));
     rss.track('replay', child.pid);
@@ -497,12 +534,15 @@ function printReport(r) {
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
     ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s` : ''],
-    ['rss_mb', r.rss_mb, 'MB', `peak, all processes; server alone ${r.rss_server_mb} MB`],
+    ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (4 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
+    ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_ferretdb_mb', r.rss_ferretdb_mb, 'MB', 'peak, FerretDB: not in rss_mb']] : []),
     ['seed_contacts_per_s', r.seed_contacts_per_s, 'contacts/s', `${r.seeded_contacts} through the public API`],
   ];
   log(`\n== results (${r.mode}, ${r.seeded_contacts.toLocaleString('en')} contacts seeded, ${r.contacts_at_end.toLocaleString('en')} at the end)`);
-  log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, n])));
-  log('\n== targets (issue 6, standalone on 2 cores)');
+  const stalled = (metric) => r.phases[metric.replace(/_(rps|p99_ms)$/, '')]?.requests_total === 0;
+  const note = (m, v, n) => (stalled(m) && (v === null || v === 0) ? `no request completed within the phase${n ? `; ${n}` : ''}` : n);
+  log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, note(m, v, n)])));
+  log(`\n== targets (issue 6, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
   log(table(['target', 'measured', 'needed', 'result'], r.targets.map((t) => [t.target, t.measured, t.needed, t.status + (t.note ? ` (${t.note})` : '')])));
 }
 
@@ -519,6 +559,7 @@ function percentile(values, p) {
 }
 
 const round2 = (x) => Math.round(x * 100) / 100;
+const roundOrNull = (x) => (x === undefined ? null : Math.round(x));
 const roundAll = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
 
 function machineInfo() {
@@ -559,6 +600,9 @@ async function cleanup() {
   forked.clear();
   for (const proc of started) await stopProcess(proc, 5_000).catch(() => {});
   started.clear();
+  const stop = stopInfrastructure;
+  stopInfrastructure = undefined;
+  await stop?.().catch((error) => console.error(`stopping the infrastructure failed: ${error.message}`));
   if (cleanupDataDir) rmSync(cleanupDataDir, { recursive: true, force: true });
   cleanupDataDir = undefined;
 }

@@ -1,18 +1,26 @@
 // Rebuilds the contacts read model from zero, in its own process, with the compiled libs in
-// dist/: a fresh embedded read store, the contacts projection from position 0 over the
-// contacts event store (<DATA_DIR>/contacts-events.sqlite), timed from start to caught up.
-// Usage: node tools/bench/replay.mjs <DATA_DIR>   (prints one JSON line; also sends it over IPC)
+// dist/: a fresh read store, the contacts projection from position 0 over the contacts event
+// store (<DATA_DIR>/contacts-events.sqlite), timed from start to caught up.
+//   node tools/bench/replay.mjs <DATA_DIR>                   a fresh embedded read store (standalone)
+//   node tools/bench/replay.mjs <DATA_DIR> --mongo <url>     a fresh MongoDB database (distributed):
+//       [--database <name>] (default bench_replay_<time>_<pid>), dropped afterwards unless --keep-database
+// Prints one JSON line; also sends it over IPC.
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
-const dataDir = resolve(process.argv[2] ?? 'data');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { mongo: { type: 'string' }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
+});
+const dataDir = resolve(positionals[0] ?? 'data');
 
 require('reflect-metadata');
 const { SqliteEventStore } = require(join(root, 'dist/libs/event-store/src/index.js'));
-const { EmbeddedReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
+const { EmbeddedReadStore, MongoReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
 const { ContactsProjection } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
 
 const warnings = [];
@@ -25,9 +33,13 @@ const inspect = new Database(file, { readonly: true });
 const contactEvents = inspect.prepare("SELECT COUNT(*) AS n FROM events WHERE stream_id LIKE 'contact-%'").get().n;
 inspect.close();
 
+// A database of its own, never the live one: the projection starts from zero (no checkpoint).
+const database = values.database ?? `bench_replay_${Date.now()}_${process.pid}`;
+const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : new EmbeddedReadStore();
+if (values.mongo && (await readStore.listCollections()).length > 0) throw new Error(`database ${database} is not empty`);
+
 const eventStore = new SqliteEventStore(file);
 const events = await eventStore.headPosition();
-const readStore = new EmbeddedReadStore();
 const projection = new ContactsProjection(eventStore, readStore, logger);
 
 const started = performance.now();
@@ -42,6 +54,10 @@ const documents = await contacts.countDocuments({});
 const live = await contacts.countDocuments({ deleted: false });
 await projection.stop();
 await eventStore.close();
+if (values.mongo) {
+  if (!values['keep-database']) await dropDatabase(values.mongo, database);
+  await readStore.close();
+}
 
 const result = {
   events,
@@ -54,8 +70,20 @@ const result = {
   documents,
   live_contacts: live,
   processed_position: projection.processedPosition,
+  read_store: values.mongo ? `MongoDB wire, fresh database ${database}${values['keep-database'] ? ' (kept)' : ' (dropped afterwards)'}` : 'embedded, fresh',
   rss_mb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   warnings,
 };
 console.log(JSON.stringify(result));
 if (process.send) process.send(result, () => process.exit(0));
+
+/** The read store's port has no dropDatabase: a short client of the driver does it. */
+async function dropDatabase(url, name) {
+  const { MongoClient } = require('mongodb');
+  const client = await new MongoClient(url, { serverSelectionTimeoutMS: 10_000 }).connect();
+  try {
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}

@@ -89,3 +89,12 @@ export function run(command, args, options = {}) {
     child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`))));
   });
 }
+
+/** Stops apps ({ role, app, proc }): a gateway first (no new requests), then the rest together. Returns role -> exit. */
+export async function stopApps(apps) {
+  const exits = {};
+  const first = apps.filter((a) => a.app === 'gateway');
+  for (const a of first) exits[a.role] = await stopProcess(a.proc);
+  await Promise.all(apps.filter((a) => !first.includes(a)).map(async (a) => (exits[a.role] = await stopProcess(a.proc))));
+  return exits;
+}

@@ -1,5 +1,9 @@
 // Samples the resident set size of every bench-related process (every 200 ms by default) and
 // keeps the peaks: per role, and of the sum over the processes alive at the same instant.
+// A role may belong to a group (e.g. the four apps of the distributed stack), whose summed peak
+// is kept too; a group marked `outside` (the distributed infrastructure: Kafka, FerretDB) is not
+// counted in the bench's total, but its processes' CPU counts as the system's own, not as
+// other work on the machine.
 // On Linux it also watches the CPU time of the machine against that of the bench's own
 // processes, so that a run disturbed by other work on the machine says so.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +16,10 @@ export class RssSampler {
     this.tracked = new Map();
     /** role -> peak MB */
     this.peaks = {};
+    /** role -> { group, outside } for roles tracked with a group */
+    this.roleGroups = new Map();
+    /** group -> peak of its summed MB */
+    this.groupPeaks = {};
     this.peakTotalMb = 0;
     this.peakTotalAt = '';
     this.phase = 'start';
@@ -23,9 +31,11 @@ export class RssSampler {
     this.lastAt = Date.now();
   }
 
-  track(role, pid) {
+  /** `group` sums the role with others; `outside` keeps it out of the bench's total. */
+  track(role, pid, { group, outside = false } = {}) {
     this.sampleCpu(); // close the books before the new process counts as the bench's own
     this.tracked.set(role, pid);
+    if (group) this.roleGroups.set(role, { group, outside });
     const ticks = processTicks(pid);
     if (ticks !== undefined) this.ticks.set(pid, ticks);
   }
@@ -53,15 +63,22 @@ export class RssSampler {
   sample() {
     this.sampleCpu();
     let total = 0;
+    const groups = {};
+    const counted = [];
     for (const [role, pid] of this.tracked) {
       const mb = rssMb(pid);
       if (mb === undefined) continue;
-      total += mb;
       if (!(this.peaks[role] >= mb)) this.peaks[role] = mb;
+      const { group, outside } = this.roleGroups.get(role) ?? {};
+      if (group) groups[group] = (groups[group] ?? 0) + mb;
+      if (outside) continue;
+      total += mb;
+      counted.push(role);
     }
+    for (const [group, mb] of Object.entries(groups)) if (!(this.groupPeaks[group] >= mb)) this.groupPeaks[group] = mb;
     if (total > this.peakTotalMb) {
       this.peakTotalMb = total;
-      this.peakTotalAt = `${this.phase} (${[...this.tracked.keys()].join(' + ')})`;
+      this.peakTotalAt = `${this.phase} (${counted.join(' + ')})`;
     }
   }
 

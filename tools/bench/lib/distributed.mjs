@@ -1,0 +1,168 @@
+// The distributed stack for `npm run bench -- --distributed`: the infrastructure (Kafka and the
+// MongoDB-wire server, FerretDB here, from tools/infra) and the four apps, each its own process,
+// started as tools/distributed/test.sh starts them.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { freePort, run, startNode, waitForHttp200 } from './processes.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** The apps of the distributed stack: role (for RSS and logs), dist/apps/<app>, its read-model database. */
+export const APPS = [
+  { role: 'contacts', app: 'contacts-service', database: 'contacts' },
+  { role: 'labels', app: 'labels-service', database: 'labels' },
+  { role: 'extended_fields', app: 'extended-fields-service', database: 'extended_fields' },
+  { role: 'gateway', app: 'gateway' },
+];
+
+/** The servers of tools/infra, with the pid files its scripts write (tools/infra/common.sh: INFRA_RUN). */
+const SERVERS = [
+  { role: 'kafka', script: 'kafka.sh', pidFile: 'kafka/kafka.pid' },
+  { role: 'ferretdb', script: 'ferretdb.sh', pidFile: 'ferretdb/ferretdb.pid' },
+];
+
+/**
+ * Uses KAFKA_BROKERS and MONGODB_URL as they are when both are set; otherwise starts the servers
+ * with tools/infra/up.sh, and `stop()` stops those it started (down.sh when it started both).
+ * `onStarting` is called before anything starts, so that an interrupted start is cleaned up too.
+ */
+export async function startInfrastructure({ root, log, onStarting }) {
+  const infraDir = join(root, 'tools/infra');
+  const infraRun = process.env.INFRA_RUN ?? join(root, '.infra');
+  const pids = () => Object.fromEntries(SERVERS.map((s) => [s.role, livePid(join(infraRun, s.pidFile))]));
+  const { KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl } = process.env;
+  if (kafkaBrokers && mongoUrl) {
+    const how = 'from the environment (KAFKA_BROKERS, MONGODB_URL), used as is and left running';
+    log(`infrastructure: ${how}: ${kafkaBrokers}, ${mongoUrl}`);
+    return { kafkaBrokers, mongoUrl, how, startedByBench: [], pids, stop: async () => {} };
+  }
+  const running = [];
+  for (const server of SERVERS) {
+    if (await run('bash', [join(infraDir, server.script), 'status'], { quiet: true }).then(() => true, () => false)) running.push(server.role);
+  }
+  const startedByBench = SERVERS.map((s) => s.role).filter((role) => !running.includes(role));
+  const stop = async () => {
+    if (startedByBench.length === 0) return;
+    log(`\n== stopping the infrastructure the bench started (${startedByBench.join(', ')})`);
+    if (startedByBench.length === SERVERS.length) await run('bash', [join(infraDir, 'down.sh')], { quiet: true });
+    else for (const role of startedByBench) await run('bash', [join(infraDir, SERVERS.find((s) => s.role === role).script), 'stop'], { quiet: true });
+  };
+  onStarting?.(stop);
+  const how = running.length === 0
+    ? 'started by the bench with tools/infra/up.sh, stopped at the end with tools/infra/down.sh'
+    : `tools/infra/up.sh; already running before the bench and left running: ${running.join(', ')}; started and stopped by the bench: ${startedByBench.join(', ') || 'none'}`;
+  log(`infrastructure: KAFKA_BROKERS and MONGODB_URL not set: ${how}`);
+  const output = await run('bash', [join(infraDir, 'up.sh')], { quiet: true, cwd: root });
+  const value = (name) => new RegExp(`^${name}=(.+)$`, 'm').exec(output)?.[1]?.trim();
+  if (!value('KAFKA_BROKERS') || !value('MONGODB_URL')) throw new Error(`tools/infra/up.sh printed no KAFKA_BROKERS/MONGODB_URL:\n${output.slice(-2000)}`);
+  log(`infrastructure up: ${value('KAFKA_BROKERS')}, ${value('MONGODB_URL')}`);
+  return { kafkaBrokers: value('KAFKA_BROKERS'), mongoUrl: value('MONGODB_URL'), how, startedByBench, pids, stop };
+}
+
+/** The pid in a pid file if that process is alive, else undefined. */
+function livePid(file) {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The apps have no setting for a database name or prefix (each opens a fixed database), so a run
+ * starts from empty read models by dropping those databases first. Returns the ones that existed,
+ * and which server answers (FerretDB says so in buildInfo).
+ */
+export async function dropAppDatabases(mongoUrl) {
+  const { MongoClient } = require('mongodb');
+  const client = await new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
+  try {
+    const admin = client.db('admin').admin();
+    const build = await admin.buildInfo();
+    const server = build.ferretdbVersion ? `FerretDB ${build.ferretdbVersion} (MongoDB ${build.version} wire)` : `MongoDB ${build.version}`;
+    const existing = new Set((await admin.listDatabases({ nameOnly: true })).databases.map((d) => d.name));
+    const names = APPS.map((a) => a.database).filter(Boolean);
+    for (const name of names) await client.db(name).dropDatabase();
+    return { dropped: names.filter((name) => existing.has(name)), server, ferretdb: Boolean(build.ferretdbVersion) };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Starts the four apps on free ports (the services' HEALTH_PORT, the gateway's PORT) with one
+ * DATA_DIR for their SQLite event stores, and waits until every /health answers 200; the
+ * gateway's answers 200 only when every service reports itself ready.
+ * `onStart(role, proc)` is called as each process is spawned. Returns { baseUrl, apps }.
+ */
+export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, apiKeys, logFile, nodeArgs = [], onStart }) {
+  const apps = [];
+  for (const { role, app } of APPS) {
+    const port = await freePort();
+    const own = app === 'gateway' ? { PORT: String(port), API_KEYS: JSON.stringify(apiKeys) } : { HEALTH_PORT: String(port) };
+    const proc = startNode([...nodeArgs, join(root, `dist/apps/${app}/src/main.js`)], {
+      env: { DATA_DIR: dataDir, HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...own },
+      logFile: logFile(role),
+      cwd: root,
+    });
+    onStart(role, proc);
+    apps.push({ role, app, port, proc, healthUrl: `http://127.0.0.1:${port}/health` });
+  }
+  await Promise.all(apps.map((a) => waitForHttp200(a.healthUrl, a.proc)));
+  const gateway = apps.find((a) => a.app === 'gateway');
+  return { baseUrl: `http://127.0.0.1:${gateway.port}`, apps };
+}
+
+/**
+ * The whole stack: the infrastructure, empty read-model databases, the four apps. Returns
+ * { baseUrl, apps, infra, info } (info: what the results file records about the setup).
+ */
+export async function startDistributed({ root, dataDir, apiKeys, logFile, nodeArgs, onStart, onInfraStarting, log }) {
+  const infra = await startInfrastructure({ root, log, onStarting: onInfraStarting });
+  const { dropped, server, ferretdb } = await dropAppDatabases(infra.mongoUrl);
+  log(`read models on ${server}`);
+  if (ferretdb) log('note: FerretDB\'s SQLite backend scans a collection for every lookup, even by _id: seeding, queries and the replay slow down as the collection grows (docs/performance.md, Distributed mode)');
+  const databases = APPS.map((a) => a.database).filter(Boolean);
+  log(
+    `read-model databases ${databases.join(', ')} dropped before the start (the apps have no database-name setting; ` +
+      `${dropped.length ? `existed: ${dropped.join(', ')}` : 'none existed'})`,
+  );
+  const { baseUrl, apps } = await startApps({ root, dataDir, kafkaBrokers: infra.kafkaBrokers, mongoUrl: infra.mongoUrl, apiKeys, logFile, nodeArgs, onStart });
+  const info = {
+    infrastructure: infra.how,
+    kafka_brokers: infra.kafkaBrokers,
+    mongodb_url: infra.mongoUrl,
+    mongodb_server: server,
+    read_model_databases: `${databases.join(', ')}: dropped before the apps started${dropped.length ? ` (existed: ${dropped.join(', ')})` : ''}`,
+    apps: Object.fromEntries(apps.map((a) => [a.role, { app: a.app, port: a.port, pid: a.proc.pid }])),
+  };
+  return { baseUrl, apps, infra, info };
+}
+
+/**
+ * Waits until the gateway's /health (a round trip through Kafka to every service) answers 200
+ * within a second: the services have worked off what a load phase left queued. Returns the seconds waited.
+ */
+export async function waitUntilDrained(baseUrl, log, timeoutMs = 600_000) {
+  const started = Date.now();
+  for (;;) {
+    const sent = Date.now();
+    try {
+      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(30_000) });
+      await response.arrayBuffer();
+      if (response.status === 200 && Date.now() - sent < 1_000) break;
+    } catch {
+      /* still busy */
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`the services did not work off their backlog within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const waited = Math.round((Date.now() - started) / 100) / 10;
+  if (waited >= 1) log(`  waited ${waited} s for the services to work off the requests left queued`);
+  return waited;
+}

@@ -1,0 +1,17 @@
+// The standalone app for `npm run bench`: one process, a fresh DATA_DIR, a free port.
+import { join } from 'node:path';
+import { freePort, startNode, waitForHttp200 } from './processes.mjs';
+
+/** Starts dist/apps/standalone and waits for GET /health; `onStart(role, proc)` as it is spawned. */
+export async function startStandalone({ root, dataDir, apiKeys, logFile, nodeArgs = [], onStart }) {
+  const port = await freePort();
+  const proc = startNode([...nodeArgs, join(root, 'dist/apps/standalone/src/main.js')], {
+    env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify(apiKeys) },
+    logFile: logFile('server'),
+    cwd: root,
+  });
+  onStart('server', proc);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp200(`${baseUrl}/health`, proc);
+  return { baseUrl, apps: [{ role: 'server', app: 'standalone', port, proc }] };
+}
