@@ -34,14 +34,13 @@ const USAGE = `usage: npm run bench -- [options]
   --lag-samples <n>       lag samples (default 200)
   --phases <list>         load phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,label)
   --profile               run the server with --cpu-prof (profiles in bench/results/profiles/)
-  --what-if               preload tools/bench/what-if/fast-paths.cjs into the server and the replay
-                          (an experiment: the fixes proposed in docs/performance.md, patched into dist/)
+  --node-flags "<flags>"  Node flags for the standalone app, e.g. "--optimize-for-size" (default none,
+                          as npm start runs it)
   --require <file>        preload a module into the server and the replay process (repeatable)
   --no-replay             skip the read-model rebuild
   --skip-build            use dist/ as it is
   --keep-data             keep the data directory (its path is printed)
-  --out <file>            results file (default bench/results/latest.json; what-if.json with --what-if;
-                          latest-distributed.json / what-if-distributed.json with --distributed)
+  --out <file>            results file (default bench/results/latest.json; latest-distributed.json with --distributed)
   --strict                exit 1 when a target is missed
   --distributed           the distributed stack instead: Kafka + FerretDB (KAFKA_BROKERS and MONGODB_URL
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
@@ -61,7 +60,7 @@ function parseArgs(argv) {
     phases: ALL_PHASES,
     profile: false,
     preload: [],
-    whatIf: false,
+    nodeFlags: undefined,
     replay: true,
     build: true,
     keepData: false,
@@ -87,7 +86,7 @@ function parseArgs(argv) {
       case '--lag-samples': options.lagSamples = number(arg, value()); break;
       case '--phases': options.phases = value().split(',').map((p) => p.trim()).filter(Boolean); break;
       case '--profile': options.profile = true; break;
-      case '--what-if': options.whatIf = true; options.preload.push(join(here, 'what-if/fast-paths.cjs')); break;
+      case '--node-flags': options.nodeFlags = value().split(/\s+/).filter(Boolean); break;
       case '--require': options.preload.push(resolve(value())); break;
       case '--no-replay': options.replay = false; break;
       case '--skip-build': options.build = false; break;
@@ -101,7 +100,7 @@ function parseArgs(argv) {
   }
   const unknown = options.phases.filter((p) => !ALL_PHASES.includes(p));
   if (unknown.length) throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${ALL_PHASES.join(', ')}`);
-  options.out ??= join(root, `bench/results/${options.whatIf ? 'what-if' : 'latest'}${options.distributed ? '-distributed' : ''}.json`);
+  options.out ??= join(root, `bench/results/latest${options.distributed ? '-distributed' : ''}.json`);
   options.size ??= options.quick ? 10_000 : 100_000;
   options.duration ??= options.quick ? 5 : 10;
   options.warmup ??= options.quick ? 1 : 2;
@@ -130,7 +129,6 @@ async function main() {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const t0 = performance.now();
   const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  if (options.whatIf) log('WHAT-IF run: the server and the replay run with tools/bench/what-if/fast-paths.cjs preloaded (not the product as built)');
   log(`contacts-platform bench · ${system} · mode ${mode} · ${options.size.toLocaleString('en')} contacts · ${options.duration} s per phase · ${options.connections} connections`);
   log(`machine: ${machine.cpus} × ${machine.cpu_model}, ${machine.total_mem_mb} MB RAM, Node ${machine.node}, ${machine.platform} ${machine.os_release}`);
 
@@ -182,7 +180,9 @@ async function main() {
     started.add(proc);
     rss.track(role, proc.pid, { group: 'apps' });
   };
-  const common = { root, dataDir, apiKeys: [BENCH_KEY], logFile, nodeArgs, onStart };
+  const nodeFlags = options.distributed ? [] : (options.nodeFlags ?? []);
+  if (nodeFlags.length > 0) log(`node flags: ${nodeFlags.join(' ')}`);
+  const common = { root, dataDir, apiKeys: [BENCH_KEY], logFile, nodeArgs, nodeFlags, onStart };
   for (const role of options.distributed ? APPS.map((a) => a.role) : ['server']) rmSync(logFile(role), { force: true });
   const bootStart = performance.now();
   const sut = options.distributed
@@ -305,7 +305,7 @@ async function main() {
       seeding: 'through the public API',
       profile: options.profile,
       preload: options.preload.map((file) => relative(root, file)),
-      what_if: options.whatIf,
+      node_flags: nodeFlags,
     },
     ...(sut.info && { distributed: sut.info }),
     seeding: { ...seeding, ids: undefined, labelKeys: undefined, fieldKeys: undefined, labels: labelKeys.length, extended_fields: Object.values(fieldKeys) },
@@ -533,7 +533,7 @@ function printReport(r) {
     ['query_prefix_p99_ms', r.query_prefix_p99_ms, 'ms', ''],
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
-    ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s` : ''],
+    ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s; ${r.replay.contact_events} on contact streams (${r.replay.contact_events_per_s}/s), the claims skipped inside SQLite` : ''],
     ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (4 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
     ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_ferretdb_mb', r.rss_ferretdb_mb, 'MB', 'peak, FerretDB: not in rss_mb']] : []),
     ['seed_contacts_per_s', r.seed_contacts_per_s, 'contacts/s', `${r.seeded_contacts} through the public API`],

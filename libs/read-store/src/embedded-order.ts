@@ -1,6 +1,6 @@
 import BTree from 'sorted-btree';
 import { SortSpec } from './read-store.port';
-import { compareValues, valueAt } from './embedded-values';
+import { compareValues } from './embedded-values';
 
 type Key = unknown[];
 
@@ -9,49 +9,78 @@ type Key = unknown[];
  * (`{ siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }`): the documents kept in key
  * order in a B+ tree, so that a query whose filter pins the leading keys by equality can walk
  * its matches in sort order and stop after one page, instead of sorting every match.
+ *
+ * Like MongoDB's multikey indexes, one path may hold an array: the document then has one entry
+ * per distinct element (`{ siteId, deleted, labels, createdDate }` walks one label's contacts
+ * newest first). Equality on that path means "the array holds it", as in MongoDB.
  */
 export class OrderIndex {
   /** Key: the values at the index paths, then the id (keys are unique). Kept ascending on every path. */
   private readonly tree = new BTree<Key, string>(undefined, compareKeys);
-  /** Documents holding an array at an index path: MongoDB equality reaches into arrays, a key cannot. */
-  private readonly withArrays = new Set<string>();
+  private readonly keyPaths: string[][];
+  /** Documents whose values this index cannot order (an array on the way, or on two paths): it serves no walk while any exist. */
+  private readonly unordered = new Set<string>();
 
-  constructor(readonly paths: string[]) {}
+  constructor(readonly paths: string[]) {
+    this.keyPaths = paths.map((path) => path.split('.'));
+  }
 
-  /** Places a document, in place of `previous` (the version stored before, whose key is computed again rather than kept). */
+  /** Places a document, in place of `previous` (the version stored before, whose keys are computed again rather than kept). */
   set(id: string, doc: unknown, previous: unknown): void {
-    const key = this.keyOf(id, doc);
+    const keys = this.keysOf(id, doc);
     if (previous !== undefined) {
-      const before = this.keyOf(id, previous);
-      if (compareKeys(before, key) === 0) return;
+      const before = this.keysOf(id, previous);
+      if (before && keys && before.length === keys.length && before.every((key, i) => compareKeys(key, keys[i]) === 0)) return;
       this.remove(id, previous);
     }
-    if (key.some(Array.isArray)) this.withArrays.add(id);
-    this.tree.set(key, id);
+    if (!keys) {
+      this.unordered.add(id);
+      return;
+    }
+    for (const key of keys) this.tree.set(key, id);
   }
 
   /** Takes out a document as it was stored. */
   remove(id: string, doc: unknown): void {
-    this.withArrays.delete(id);
-    this.tree.delete(this.keyOf(id, doc));
+    this.unordered.delete(id);
+    for (const key of this.keysOf(id, doc) ?? []) this.tree.delete(key);
   }
 
   clear(): void {
     this.tree.clear();
-    this.withArrays.clear();
+    this.unordered.clear();
   }
 
-  private keyOf(id: string, doc: unknown): Key {
-    return [...this.paths.map((path) => valueAt(doc, path)), id];
+  /** The document's entries, sorted; undefined when its values cannot be ordered. */
+  private keysOf(id: string, doc: unknown): Key[] | undefined {
+    const values: unknown[] = [];
+    let multi = -1;
+    for (let i = 0; i < this.keyPaths.length; i++) {
+      const value = plainValueAt(doc, this.keyPaths[i]);
+      if (value === UNORDERABLE) return undefined;
+      if (Array.isArray(value)) {
+        if (multi >= 0 || value.some(Array.isArray)) return undefined;
+        multi = i;
+      }
+      values.push(value);
+    }
+    if (multi < 0) return [[...values, id]];
+    const elements = [...new Set(values[multi] as unknown[])];
+    const keys = (elements.length > 0 ? elements : [undefined]).map((element) => {
+      const key = [...values, id];
+      key[multi] = element;
+      return key;
+    });
+    return keys.sort(compareKeys);
   }
 
   /**
-   * The ids in `sort` order, when this index can give them: its leading paths are all pinned by
-   * `equalities`, and the sort is on the paths that follow, every one ascending or every one
-   * descending, and no document holds an array at an index path. Undefined otherwise.
+   * How this index would give the ids in `sort` order: its leading paths pinned by
+   * `equalities`, the sort on the paths that follow, every one ascending or every one
+   * descending. Undefined when it cannot; `pinned` says how many paths narrow the walk.
    */
-  walk(equalities: Map<string, unknown>, sort: SortSpec): Iterable<string> | undefined {
-    if (this.withArrays.size > 0) return undefined;
+  walker(equalities: ReadonlyMap<string, unknown>, sort: SortSpec): { pinned: number; walk: () => Iterable<string> } | undefined {
+    if (this.unordered.size > 0) return undefined;
     let pinned = 0;
     while (pinned < this.paths.length && equalities.has(this.paths[pinned])) pinned++;
     const sortPaths = Object.keys(sort);
@@ -60,7 +89,7 @@ export class OrderIndex {
     const directions = new Set(Object.values(sort));
     if (directions.size !== 1) return undefined;
     const prefix = this.paths.slice(0, pinned).map((path) => equalities.get(path));
-    return directions.has(1) ? this.ascending(prefix) : this.descending(prefix);
+    return { pinned, walk: () => (directions.has(1) ? this.ascending(prefix) : this.descending(prefix)) };
   }
 
   private *ascending(prefix: Key): Iterable<string> {
@@ -76,6 +105,19 @@ export class OrderIndex {
       yield id;
     }
   }
+}
+
+const UNORDERABLE = Symbol('unorderable');
+
+/** The value at a path; UNORDERABLE when an array is on the way (MongoDB would reach into it). */
+function plainValueAt(doc: unknown, keys: readonly string[]): unknown {
+  let value = doc;
+  for (const key of keys) {
+    if (Array.isArray(value)) return UNORDERABLE;
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 /** Bounds that sort before and after every value, to start a walk at the edge of a prefix. */

@@ -48,11 +48,13 @@ export class FilterPlan {
 
   /**
    * The number of matches from the index bitmaps alone, when the index sets decide the filter
-   * and even the narrowest is large (walking a small one is cheaper than building bitmaps).
+   * and even the narrowest holds at least 1/32 of the `collectionSize` documents. Below that,
+   * walking the set is cheap, and it keeps bitmaps (collectionSize / 8 bytes each, kept up to
+   * date once built) to at most 32 values per index path.
    */
-  countFromIndexes(): number | undefined {
+  countFromIndexes(collectionSize: number): number | undefined {
     const narrowest = this.narrowest;
-    if (!this.exact || this.checks.length > 0 || !narrowest || narrowest.size < BITMAP_COUNT_MIN) return undefined;
+    if (!this.exact || this.checks.length > 0 || !narrowest || narrowest.size < Math.max(BITMAP_COUNT_MIN, collectionSize / 32)) return undefined;
     if (this.lookups.some((lookup) => !lookup.bitmap)) return undefined;
     return Bitmap.countAll(this.lookups.map((lookup) => lookup.bitmap!()));
   }
@@ -71,15 +73,21 @@ export class FilterPlan {
   }
 }
 
-const BITMAP_COUNT_MIN = 1_024;
+const BITMAP_COUNT_MIN = 64;
 
-/** The value of a plain equality condition (`'s1'` or `{ $eq: 's1' }`), if it is one on a scalar. */
+/**
+ * The value of a plain equality condition on a scalar: `'s1'`, `{ $eq: 's1' }`, or `$in` / `$all`
+ * of one value (the same test in MongoDB: the field is it, or an array holding it).
+ */
 function equalityValue(condition: unknown): Scalar | undefined {
   if (isScalar(condition)) return condition;
   if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return undefined;
   const keys = Object.keys(condition);
-  const value = (condition as { $eq?: unknown }).$eq;
-  return keys.length === 1 && keys[0] === '$eq' && isScalar(value) ? value : undefined;
+  if (keys.length !== 1) return undefined;
+  const value = (condition as Record<string, unknown>)[keys[0]];
+  if (keys[0] === '$eq') return isScalar(value) ? value : undefined;
+  if ((keys[0] === '$in' || keys[0] === '$all') && Array.isArray(value) && value.length === 1 && isScalar(value[0])) return value[0];
+  return undefined;
 }
 
 /**

@@ -103,11 +103,10 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
    */
   async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
     const plan = this.plan(filter);
-    const counted = plan.countFromIndexes();
+    const counted = plan.countFromIndexes(this.docs.size);
     let matches: T[] | undefined;
     const total = counted ?? (matches = this.matches(filter, plan)).length;
-    const walk = total > 0 && this.walkWorthIt(options.skip + options.limit, total) ? this.walk(plan, options.sort) : undefined;
-    const page = walk ? this.pageFromWalk(walk, plan, options) : sortPage(matches ?? this.matches(filter, plan), options);
+    const page = (total > 0 && this.pageInOrder(plan, options, total)) || sortPage(matches ?? this.matches(filter, plan), options);
     return { docs: options.readOnly ? page : structuredClone(page), total };
   }
 
@@ -117,23 +116,29 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     return matches;
   }
 
-  /** Walking in order sees about wanted × size / matches documents; sorting costs about matches × log(matches). */
-  private walkWorthIt(wanted: number, matches: number): boolean {
-    return (wanted * this.docs.size) / matches <= 4 * matches + 1_000;
-  }
-
-  private walk(plan: FilterPlan, sort: PageOptions['sort']): Iterable<string> | undefined {
+  /**
+   * The page from walking the ordering index that pins most of the filter, in sort order, when
+   * one fits and walking is expected to be cheaper than sorting the matches. The walk gives up
+   * (undefined: sort instead) once it has cost what the sort would: matches bunched at the far
+   * end (recent documents that do not match, all at the front) make it slower than expected.
+   */
+  private pageInOrder(plan: FilterPlan, options: PageOptions, total: number): T[] | undefined {
+    let best: { pinned: number; walk: () => Iterable<string> } | undefined;
     for (const index of this.orderIndexes) {
-      const ids = index.walk(plan.equalities, sort);
-      if (ids) return ids;
+      const walker = index.walker(plan.equalities, options.sort);
+      if (walker && (!best || walker.pinned > best.pinned)) best = walker;
     }
-    return undefined;
-  }
-
-  private pageFromWalk(ids: Iterable<string>, plan: FilterPlan, options: PageOptions): T[] {
+    if (!best) return undefined;
+    // In documents looked at: an even spread of the matches puts the page about wanted × size /
+    // total into the walk; sorting the matches costs about total × (1 + log2(total) / 2) of those.
+    const sortCost = total * (1 + Math.log2(total + 1) / 2);
+    if (((options.skip + options.limit) * this.docs.size) / total > sortCost) return undefined;
+    const budget = Math.max(2_000, sortCost);
     const page: T[] = [];
     let skipped = 0;
-    for (const id of ids) {
+    let looked = 0;
+    for (const id of best.walk()) {
+      if (++looked > budget) return undefined;
       const doc = this.docs.get(id);
       if (!doc || !plan.matches(doc)) continue;
       if (skipped < options.skip) skipped++;
@@ -144,7 +149,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
 
   async countDocuments(filter: Filter): Promise<number> {
     const plan = this.plan(filter);
-    const counted = plan.countFromIndexes();
+    const counted = plan.countFromIndexes(this.docs.size);
     if (counted !== undefined) return counted;
     let count = 0;
     for (const doc of this.candidates(filter, plan)) if (plan.matches(doc)) count++;

@@ -180,6 +180,7 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       const rows = store.collection<Row>(`rows_${randomUUID().replace(/-/g, '')}`);
       await rows.createIndexes([
         { keys: { site: 1, deleted: 1, created: -1, seq: -1 }, name: 'site_created', sortOnly: true },
+        { keys: { site: 1, deleted: 1, tags: 1, created: -1, seq: -1 }, name: 'site_tag_created', sortOnly: true },
         { keys: { site: 1, deleted: 1, tags: 1 }, name: 'site_live_tags' },
         { keys: { site: 1, name: 1 }, name: 'site_name' },
       ]);
@@ -202,6 +203,8 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       const cases: [Record<string, unknown>, (row: Row) => boolean][] = [
         [{ site: 's1', deleted: false }, live],
         [{ site: 's1', deleted: false, tags: { $in: ['a'] } }, (r) => live(r) && r.tags.includes('a')],
+        [{ site: 's1', deleted: false, tags: 'd' }, (r) => live(r) && r.tags.includes('d')],
+        [{ site: 's2', deleted: false, tags: { $all: ['b'] } }, (r) => r.site === 's2' && !r.deleted && r.tags.includes('b')],
         [{ site: 's1', deleted: false, tags: { $in: ['c', 'd'] } }, (r) => live(r) && (r.tags.includes('c') || r.tags.includes('d'))],
         [{ site: 's1', deleted: false, tags: { $all: ['a', 'b'] } }, (r) => live(r) && r.tags.includes('a') && r.tags.includes('b')],
         [{ $and: [{ site: 's1', deleted: false }, { name: { $regex: '^al', $options: 'i' } }] }, (r) => live(r) && /^al/i.test(r.name)],

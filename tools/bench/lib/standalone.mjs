@@ -2,10 +2,13 @@
 import { join } from 'node:path';
 import { freePort, startNode, waitForHttp200 } from './processes.mjs';
 
-/** Starts dist/apps/standalone and waits for GET /health; `onStart(role, proc)` as it is spawned. */
-export async function startStandalone({ root, dataDir, apiKeys, logFile, nodeArgs = [], onStart }) {
+/**
+ * Starts dist/apps/standalone as `npm start` does (with `nodeFlags` in front, e.g.
+ * --optimize-for-size) and waits for GET /health; `onStart(role, proc)` as it is spawned.
+ */
+export async function startStandalone({ root, dataDir, apiKeys, logFile, nodeArgs = [], nodeFlags = [], onStart }) {
   const port = await freePort();
-  const proc = startNode([...nodeArgs, join(root, 'dist/apps/standalone/src/main.js')], {
+  const proc = startNode([...nodeFlags, ...nodeArgs, join(root, 'dist/apps/standalone/src/main.js')], {
     env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify(apiKeys) },
     logFile: logFile('server'),
     cwd: root,

@@ -183,13 +183,16 @@ export const CONTACT_PROJECTION: ProjectionRules = {
 
 /**
  * Indexes for the site-scoped lookups and the sortable fields. Every query pins `siteId` and
- * `deleted: false`; on the embedded store, `site_created` is the order queries page in, and the
- * `deleted` key of `site_live_labels` lets it count live contacts from its index bitmaps.
+ * `deleted: false`; on the embedded store, `site_created` and `site_label_created` are the
+ * orders queries page in, and the `deleted` key of `site_live_labels` lets it count live
+ * contacts from its index bitmaps.
  */
 export const CONTACT_INDEXES: IndexSpec[] = [
   { keys: { siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }, name: 'site_created', sortOnly: true },
   { keys: { siteId: 1, 'state.info.emails.items.email': 1 }, name: 'site_email' },
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1 }, name: 'site_live_labels' },
+  // One label's contacts newest first: the page of a label filter without looking at other contacts.
+  { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1, 'state.createdDate': -1, seq: -1 }, name: 'site_label_created', sortOnly: true },
   { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name' },
   { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name' },
   { keys: { siteId: 1, 'top.primaryInfo.email': 1 }, name: 'site_primary_email' },
