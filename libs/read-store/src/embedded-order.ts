@@ -130,6 +130,8 @@ function compareKeys(a: Key, b: Key): number {
     const x = a[i];
     const y = b[i];
     if (x === y) continue;
+    // The common case, two strings or two numbers, without the general ranking.
+    if (typeof x === typeof y && (typeof x === 'string' || typeof x === 'number')) return (x as string) < (y as string) ? -1 : 1;
     if (x === BELOW || y === ABOVE) return -1;
     if (x === ABOVE || y === BELOW) return 1;
     const order = compareValues(x, y);
