@@ -65,9 +65,9 @@ export interface Subscription {
 export interface SubscribeOptions {
   after?: number;
   /**
-   * Deliver only the events of streams whose names start with one of these. The store filters
-   * (SQLite in its query, EventStoreDB on the server), so a reader that needs a third of the
-   * events does not pay to read and parse the rest.
+   * Deliver only the events of streams whose names start with one of these (none or an empty
+   * list: all). SQLite filters in its query, so a reader that needs a third of the events does
+   * not pay to read and parse the rest; the other stores filter as they read.
    */
   streamPrefixes?: readonly string[];
   /** Called with a position the subscription has read up to when what it skipped there is all there was: a filtered reader's progress. */

@@ -3,7 +3,6 @@ import {
   END,
   EventStoreDBClient,
   excludeSystemEvents,
-  streamNameFilter,
   FORWARDS,
   jsonEvent,
   NO_STREAM,
@@ -114,16 +113,14 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     const after = options.after ?? 0;
-    const prefixes = options.streamPrefixes;
-    const checkpoints = {
-      checkpointInterval: 1,
-      checkpointReached: (_: unknown, position: Position) => options.onPosition?.(Number(position.commit)),
-    };
-    // A stream-name filter runs on the server; its checkpoints report progress past what it skipped.
-    const filter = prefixes && prefixes.length > 0 ? streamNameFilter({ prefixes: [...prefixes], ...checkpoints }) : excludeSystemEvents(checkpoints);
+    const prefixes = options.streamPrefixes?.length ? options.streamPrefixes : undefined;
+    // Stream prefixes are applied here, not with a server-side stream filter: the server reports
+    // progress past what it filtered only through checkpoints, which arrive ahead of events still
+    // buffered and not at all after a quiet tail, so a reader waiting on a position it does not
+    // read could be told too early or never. Skipped events report progress in order instead.
     const subscription: StreamSubscription = this.client.subscribeToAll({
       fromPosition: after > 0 ? positionOf(after) : START,
-      filter,
+      filter: excludeSystemEvents(),
     });
     const done = (async () => {
       try {
@@ -131,7 +128,8 @@ export class EventStoreDbEventStore implements EventStore {
           if (!resolved.event) continue;
           const recorded = toRecorded(resolved);
           if (recorded.globalPosition <= after) continue;
-          await handler(recorded);
+          if (prefixes && !prefixes.some((prefix) => recorded.streamId.startsWith(prefix))) options.onPosition?.(recorded.globalPosition);
+          else await handler(recorded);
         }
       } catch (error) {
         options.onError?.(error);

@@ -116,7 +116,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
-    const prefixes = options.streamPrefixes;
+    // An empty prefix takes every stream: no filter at all.
+    const prefixes = options.streamPrefixes?.some((prefix) => prefix === '') ? undefined : options.streamPrefixes;
     const subscription = new PollingSubscription(
       async (after, limit) => (prefixes && prefixes.length > 0 ? this.readFiltered(after, limit, prefixes) : pageOf(await this.readAll({ after, limit }), after)),
       handler,

@@ -41,18 +41,6 @@ export class Bitmap {
     return result;
   }
 
-  /** A new bitmap of the slots set in all of `bitmaps`. */
-  static intersection(bitmaps: Bitmap[]): Bitmap {
-    const length = Math.min(...bitmaps.map((b) => b.words.length));
-    const result = new Bitmap(length * 32);
-    for (let w = 0; w < length; w++) {
-      let word = bitmaps[0].words[w];
-      for (let b = 1; b < bitmaps.length; b++) word &= bitmaps[b].words[w];
-      result.words[w] = word;
-    }
-    return result;
-  }
-
   private grow(minWords: number): void {
     const words = new Uint32Array(Math.max(minWords, this.words.length * 2));
     words.set(this.words);

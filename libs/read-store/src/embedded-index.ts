@@ -22,7 +22,7 @@ type Primitive = string | number | boolean;
  */
 export class FieldIndex {
   private readonly exact = new Map<Primitive, Set<string>>();
-  /** Bitmaps of the values a count asked for, kept up to date from then on. */
+  /** Bitmaps of the large values a count asked for, kept up to date from then on. */
   private readonly bitmaps = new Map<Primitive, Bitmap>();
   private prefixes: Map<string, Set<string>> | undefined;
   private readonly keys: string[];
@@ -100,8 +100,10 @@ export class FieldIndex {
     }
     if (Array.isArray(operators.$all) && operators.$all.length > 0 && operators.$all.every(isScalar)) {
       const values = operators.$all;
-      if (values.length === 1) return this.valueLookup(values[0], only);
-      return { ids: intersection(values.map((v) => this.idsOf(v))), exact: only, bitmap: () => Bitmap.intersection(values.map((v) => this.bitmapOf(v))) };
+      // Narrowing only: on a field holding a scalar, MongoDB matches `$all: [x]` when it is x and
+      // the query engine (mingo) does not; the engine decides, so counts agree with finds.
+      if (values.length === 1) return { ids: this.idsOf(values[0]), exact: false };
+      return { ids: intersection(values.map((v) => this.idsOf(v))), exact: false };
     }
     if (typeof operators.$regex === 'string') return this.prefixLookup(operators.$regex, operators.$options, Object.keys(operators).length);
     return undefined;
@@ -123,8 +125,9 @@ export class FieldIndex {
         const slot = this.slotOf(id);
         if (slot !== undefined) bitmap.add(slot);
       }
-      // Only values that have documents are kept up to date (and kept at all).
-      if (this.exact.has(value)) this.bitmaps.set(value, bitmap);
+      // Kept (and kept up to date) only for values on many documents: at most one per 1,024
+      // documents on this path. Smaller ones are rebuilt when asked for, which is cheap.
+      if (this.idsOf(value).size >= CACHED_BITMAP_MIN) this.bitmaps.set(value, bitmap);
     }
     return bitmap;
   }
@@ -136,6 +139,8 @@ export class FieldIndex {
    * narrows. A non-ASCII literal gets no help: its case variants would be in other buckets.
    */
   private prefixLookup(pattern: string, options: unknown, operatorCount: number): IndexLookup | undefined {
+    // Only `i` and `s` leave `^` meaning the start of the value (`m` lets it match after any newline).
+    if (options !== undefined && (typeof options !== 'string' || !/^[is]*$/.test(options))) return undefined;
     const parsed = literalPrefix(pattern);
     if (!parsed || !isAscii(parsed.literal)) return undefined;
     const ids = this.prefixIndex().get(asciiLower(parsed.literal.slice(0, MAX_PREFIX))) ?? EMPTY;
@@ -172,6 +177,7 @@ export function requiredConditions(filter: Filter): { conditions: [string, unkno
 }
 
 const EMPTY: Set<string> = new Set();
+const CACHED_BITMAP_MIN = 1_024;
 const MAX_PREFIX = 3;
 
 function isScalar(value: unknown): value is Primitive {

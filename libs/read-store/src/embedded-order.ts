@@ -20,39 +20,50 @@ export class OrderIndex {
   private readonly keyPaths: string[][];
   /** Documents whose values this index cannot order (an array on the way, or on two paths): it serves no walk while any exist. */
   private readonly unordered = new Set<string>();
+  /** Per path, how many documents hold an array there: a walk must pin such a path, or it would meet those documents once per element. */
+  private readonly arraysAt: number[];
 
   constructor(readonly paths: string[]) {
     this.keyPaths = paths.map((path) => path.split('.'));
+    this.arraysAt = paths.map(() => 0);
   }
 
   /** Places a document, in place of `previous` (the version stored before, whose keys are computed again rather than kept). */
   set(id: string, doc: unknown, previous: unknown): void {
-    const keys = this.keysOf(id, doc);
+    const entries = this.entriesOf(id, doc);
     if (previous !== undefined) {
-      const before = this.keysOf(id, previous);
-      if (before && keys && before.length === keys.length && before.every((key, i) => compareKeys(key, keys[i]) === 0)) return;
+      const before = this.entriesOf(id, previous);
+      if (before && entries && before.multi === entries.multi && sameKeys(before.keys, entries.keys)) return;
       this.remove(id, previous);
     }
-    if (!keys) {
+    if (!entries) {
       this.unordered.add(id);
       return;
     }
-    for (const key of keys) this.tree.set(key, id);
+    if (entries.multi >= 0) this.arraysAt[entries.multi]++;
+    for (const key of entries.keys) this.tree.set(key, id);
   }
 
   /** Takes out a document as it was stored. */
   remove(id: string, doc: unknown): void {
-    this.unordered.delete(id);
-    for (const key of this.keysOf(id, doc) ?? []) this.tree.delete(key);
+    if (this.unordered.delete(id)) return;
+    const entries = this.entriesOf(id, doc);
+    if (!entries) return;
+    if (entries.multi >= 0) this.arraysAt[entries.multi]--;
+    for (const key of entries.keys) this.tree.delete(key);
   }
 
   clear(): void {
     this.tree.clear();
     this.unordered.clear();
+    this.arraysAt.fill(0);
   }
 
-  /** The document's entries, sorted; undefined when its values cannot be ordered. */
-  private keysOf(id: string, doc: unknown): Key[] | undefined {
+  /**
+   * The document's entries, sorted, and which path holds an array (-1: none); undefined when its
+   * values cannot be ordered.
+   */
+  private entriesOf(id: string, doc: unknown): { keys: Key[]; multi: number } | undefined {
     const values: unknown[] = [];
     let multi = -1;
     for (let i = 0; i < this.keyPaths.length; i++) {
@@ -64,14 +75,14 @@ export class OrderIndex {
       }
       values.push(value);
     }
-    if (multi < 0) return [[...values, id]];
+    if (multi < 0) return { keys: [[...values, id]], multi };
     const elements = [...new Set(values[multi] as unknown[])];
     const keys = (elements.length > 0 ? elements : [undefined]).map((element) => {
       const key = [...values, id];
       key[multi] = element;
       return key;
     });
-    return keys.sort(compareKeys);
+    return { keys: keys.sort(compareKeys), multi };
   }
 
   /**
@@ -83,6 +94,7 @@ export class OrderIndex {
     if (this.unordered.size > 0) return undefined;
     let pinned = 0;
     while (pinned < this.paths.length && equalities.has(this.paths[pinned])) pinned++;
+    if (this.arraysAt.some((count, i) => count > 0 && i >= pinned)) return undefined;
     const sortPaths = Object.keys(sort);
     const rest = this.paths.slice(pinned);
     if (sortPaths.length === 0 || sortPaths.length > rest.length || sortPaths.some((path, i) => rest[i] !== path)) return undefined;
@@ -138,6 +150,10 @@ function compareKeys(a: Key, b: Key): number {
     if (order !== 0) return order;
   }
   return a.length - b.length;
+}
+
+function sameKeys(a: Key[], b: Key[]): boolean {
+  return a.length === b.length && a.every((key, i) => compareKeys(key, b[i]) === 0);
 }
 
 function startsWith(key: Key, prefix: Key): boolean {

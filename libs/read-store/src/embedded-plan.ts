@@ -48,9 +48,8 @@ export class FilterPlan {
 
   /**
    * The number of matches from the index bitmaps alone, when the index sets decide the filter
-   * and even the narrowest holds at least 1/32 of the `collectionSize` documents. Below that,
-   * walking the set is cheap, and it keeps bitmaps (collectionSize / 8 bytes each, kept up to
-   * date once built) to at most 32 values per index path.
+   * and even the narrowest holds at least 1/32 of the `collectionSize` documents: below that,
+   * walking the set is cheaper than ANDing bitmaps of collectionSize / 8 bytes each.
    */
   countFromIndexes(collectionSize: number): number | undefined {
     const narrowest = this.narrowest;

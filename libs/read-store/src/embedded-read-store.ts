@@ -128,7 +128,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       const walker = index.walker(plan.equalities, options.sort);
       if (walker && (!best || walker.pinned > best.pinned)) best = walker;
     }
-    if (!best) return undefined;
+    if (!best || options.limit <= 0) return undefined;
     // In documents looked at: an even spread of the matches puts the page about wanted × size /
     // total into the walk; sorting the matches costs about total × (1 + log2(total) / 2) of those.
     const sortCost = total * (1 + Math.log2(total + 1) / 2);
@@ -264,7 +264,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       return doc ? [doc] : [];
     }
     const ids = (id as { $in?: unknown } | undefined)?.$in;
-    if (Array.isArray(ids)) return ids.map((value) => this.docs.get(String(value))).filter((doc): doc is T => doc !== undefined);
+    if (Array.isArray(ids)) return [...new Set(ids.map(String))].map((value) => this.docs.get(value)).filter((doc): doc is T => doc !== undefined);
     const narrowest = plan?.narrowest;
     if (!narrowest) return this.docs.values();
     return this.docsOf(narrowest);

@@ -181,6 +181,7 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       await rows.createIndexes([
         { keys: { site: 1, deleted: 1, created: -1, seq: -1 }, name: 'site_created', sortOnly: true },
         { keys: { site: 1, deleted: 1, tags: 1, created: -1, seq: -1 }, name: 'site_tag_created', sortOnly: true },
+        { keys: { site: 1, created: 1, seq: 1, tags: 1 }, name: 'site_created_tags', sortOnly: true },
         { keys: { site: 1, deleted: 1, tags: 1 }, name: 'site_live_tags' },
         { keys: { site: 1, name: 1 }, name: 'site_name' },
       ]);
@@ -212,6 +213,8 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
         [{ site: 's1', deleted: false, name: 'Édith' }, (r) => live(r) && r.name === 'Édith'],
         [{ site: 's2', deleted: false, $or: [{ tags: 'd' }, { name: 'Ken' }] }, (r) => r.site === 's2' && !r.deleted && (r.tags.includes('d') || r.name === 'Ken')],
         [{ site: 's1', deleted: true }, (r) => r.site === 's1' && r.deleted],
+        // an array (tags) on a path of an ordering index that the filter does not pin
+        [{ site: 's1', tags: 'd' }, (r) => r.site === 's1' && r.tags.includes('d')],
       ];
       const sorts: SortSpec[] = [{ created: -1, seq: -1 }, { created: 1, seq: 1 }, { name: 1, seq: -1 }];
       for (const [filter, predicate] of cases) {
@@ -232,6 +235,26 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       }
       await rows.drop();
     }, 120_000);
+
+    it('keeps MongoDB semantics where an index could be tempted to shortcut them', async () => {
+      await people.createIndexes([
+        { keys: { siteId: 1, 'name.first': 1 }, name: 'site_first' },
+        { keys: { siteId: 1, createdDate: 1, tags: 1 }, name: 'site_created_tags', sortOnly: true },
+      ]);
+      await people.insertOne({ _id: 'p5', siteId: 's1', name: { first: 'x\nAda' }, tags: ['vip', 'math', 'x'], createdDate: '2025-12-31T00:00:00.000Z' });
+      const sorted = { sort: { _id: 1 as const } };
+      // with `m`, ^ also matches after a newline: the first characters do not decide
+      expect(ids(await people.find({ 'name.first': { $regex: '^Ada', $options: 'm' } }, sorted))).toEqual(['p1', 'p4', 'p5']);
+      expect(await people.countDocuments({ 'name.first': { $regex: '^ada', $options: 'im' } })).toBe(3);
+      // a document with an array on a path the filter does not pin comes back once
+      const page = await people.findPage({ siteId: 's1', tags: 'vip' }, { sort: { createdDate: 1 }, skip: 0, limit: 10 });
+      expect(ids(page.docs)).toEqual(['p5', 'p1']);
+      expect(page.total).toBe(2);
+      // counts agree with finds
+      for (const filter of [{ tags: { $all: ['vip'] } }, { siteId: { $all: ['s1'] } }, { _id: { $in: ['p1', 'p1', 'p2'] } }]) {
+        expect(await people.countDocuments(filter)).toBe((await people.find(filter)).length);
+      }
+    });
 
     it('renames a collection over another, which then holds the renamed documents', async () => {
       const target = `people_${randomUUID().replace(/-/g, '')}`;
