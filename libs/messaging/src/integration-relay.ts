@@ -29,10 +29,13 @@ export type IntegrationMapper = (event: RecordedEvent) => IntegrationEvent[];
 
 /**
  * Relays a service's committed events to its topic, at least once: publish, then checkpoint.
- * A crash between the two republishes, which consumers absorb (they are idempotent).
+ * A crash between the two republishes, which consumers absorb (they are idempotent). A publish
+ * that fails (the broker is away longer than the client's own retries) is tried again with
+ * backoff until it goes through or the relay stops: the relay never gives up on an event.
  */
 export class IntegrationEventRelay {
   private readonly runner: CheckpointedProjection;
+  private stopping = false;
 
   /** `streamPrefixes`: the streams `map` turns into integration events (the store leaves out the rest). */
   constructor(
@@ -50,7 +53,7 @@ export class IntegrationEventRelay {
       events,
       readStore,
       async (event) => {
-        for (const integration of map(event)) await publisher.publish(topic, integration);
+        for (const integration of map(event)) await this.publishUntilDone(() => publisher.publish(topic, integration), logger, name);
       },
       logger,
       streamPrefixes,
@@ -62,10 +65,27 @@ export class IntegrationEventRelay {
   }
 
   stop(): Promise<void> {
+    this.stopping = true;
     return this.runner.stop();
+  }
+
+  private async publishUntilDone(publish: () => Promise<void>, logger: ProjectionLogger, name: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await publish();
+      } catch (error) {
+        if (this.stopping) throw error;
+        const delayMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+        logger.warn(`relay:${name}: publishing failed (attempt ${attempt}), trying again in ${delayMs} ms: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   get ready(): boolean {
     return this.runner.ready;
   }
 }
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5_000;
