@@ -1,5 +1,6 @@
 import { Bitmap } from './embedded-bitmap';
 import { Document, Filter } from './read-store.port';
+import { ARRAY_ON_PATH, valueAlong } from './embedded-values';
 
 /** The ids an index gives for a condition; `exact` when every one of them meets it (no query test needed). */
 export interface IndexLookup {
@@ -254,13 +255,8 @@ function literalPrefix(pattern: string): { literal: string; whole: boolean } | u
 /** The distinct scalar values at a path, through arrays (as MongoDB's dotted paths reach into them). */
 function scalarsAt(doc: unknown, keys: readonly string[]): { values: Primitive[]; nested: boolean } {
   // Most paths hold one value and no array on the way: no lists to build.
-  let value = doc;
-  for (let i = 0; i < keys.length; i++) {
-    if (Array.isArray(value)) return scalarsThroughArrays(doc, keys);
-    if (typeof value !== 'object' || value === null) return NO_VALUES;
-    value = (value as Record<string, unknown>)[keys[i]];
-  }
-  if (Array.isArray(value)) return scalarsThroughArrays(doc, keys);
+  const value = valueAlong(doc, keys);
+  if (value === ARRAY_ON_PATH || Array.isArray(value)) return scalarsThroughArrays(doc, keys);
   return isScalar(value) ? { values: [value], nested: false } : NO_VALUES;
 }
 

@@ -1,6 +1,6 @@
 import BTree from 'sorted-btree';
 import { SortSpec } from './read-store.port';
-import { compareValues } from './embedded-values';
+import { ARRAY_ON_PATH, compareValues, valueAlong } from './embedded-values';
 
 type Key = unknown[];
 
@@ -67,8 +67,8 @@ export class OrderIndex {
     const values: unknown[] = [];
     let multi = -1;
     for (let i = 0; i < this.keyPaths.length; i++) {
-      const value = plainValueAt(doc, this.keyPaths[i]);
-      if (value === UNORDERABLE) return undefined;
+      const value = valueAlong(doc, this.keyPaths[i]);
+      if (value === ARRAY_ON_PATH) return undefined;
       if (Array.isArray(value)) {
         if (multi >= 0 || value.some(Array.isArray)) return undefined;
         multi = i;
@@ -117,19 +117,6 @@ export class OrderIndex {
       yield id;
     }
   }
-}
-
-const UNORDERABLE = Symbol('unorderable');
-
-/** The value at a path; UNORDERABLE when an array is on the way (MongoDB would reach into it). */
-function plainValueAt(doc: unknown, keys: readonly string[]): unknown {
-  let value = doc;
-  for (const key of keys) {
-    if (Array.isArray(value)) return UNORDERABLE;
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 /** Bounds that sort before and after every value, to start a walk at the edge of a prefix. */

@@ -2,6 +2,7 @@ import { Query } from 'mingo';
 import { Bitmap } from './embedded-bitmap';
 import { FieldIndex, IndexLookup, requiredConditions } from './embedded-index';
 import { Document, Filter } from './read-store.port';
+import { ARRAY_ON_PATH, valueAlong } from './embedded-values';
 
 type Scalar = string | number | boolean;
 
@@ -94,14 +95,8 @@ function equalityValue(condition: unknown): Scalar | undefined {
  * MongoDB's equality reaches into the elements and the query engine must decide.
  */
 function scalarEquals(doc: unknown, path: string[], value: Scalar): boolean | undefined {
-  let current = doc;
-  for (const key of path) {
-    if (Array.isArray(current)) return undefined;
-    if (typeof current !== 'object' || current === null) return false;
-    current = (current as Record<string, unknown>)[key];
-  }
-  if (Array.isArray(current)) return undefined;
-  return current === value;
+  const found = valueAlong(doc, path);
+  return found === ARRAY_ON_PATH || Array.isArray(found) ? undefined : found === value;
 }
 
 function isScalar(value: unknown): value is Scalar {

@@ -96,10 +96,10 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   /**
-   * One pass over the candidates counts the matches. The page then comes from walking an
-   * ordering index in sort order, stopping after it, when that index fits the filter and sort
-   * and the walk is expected to be short; otherwise the matches are sorted (a plain comparator
-   * on the sort keys, MongoDB's order for missing values).
+   * The total from the index bitmaps when they decide the filter, otherwise from one pass over
+   * the candidates. The page from walking an ordering index in sort order (see pageInOrder), or
+   * else from sorting the matches (a plain comparator on the sort keys, MongoDB's order for
+   * missing values).
    */
   async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
     const plan = this.plan(filter);

@@ -37,3 +37,21 @@ export function valueAt(doc: unknown, path: string): unknown {
   if (!path.includes('.')) return (doc as Record<string, unknown> | undefined)?.[path];
   return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], doc);
 }
+
+/** What `valueAlong` gives when an array stands before the path's last key. */
+export const ARRAY_ON_PATH = Symbol('array on path');
+
+/**
+ * The value at a split path, or ARRAY_ON_PATH when an array stands on the way: MongoDB's dotted
+ * paths reach into arrays there, so a plain walk cannot answer and the caller takes the long way.
+ * A value at the end is returned as it is, arrays included.
+ */
+export function valueAlong(doc: unknown, keys: readonly string[]): unknown {
+  let value = doc;
+  for (const key of keys) {
+    if (Array.isArray(value)) return ARRAY_ON_PATH;
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
