@@ -30,6 +30,18 @@ function withJsonBody(request, headers) {
 
 const randomOf = (list) => list[Math.floor(Math.random() * list.length)];
 
+/** Query Contacts with a fresh filter per request, newest first, one page of 50. */
+function newestFirstQuery(filter) {
+  return {
+    method: 'POST',
+    path: `${CONTACTS}/query`,
+    setupRequest: (request) => ({
+      ...request,
+      body: JSON.stringify({ query: { filter: filter(), sort: [{ fieldName: 'createdDate', order: 'DESC' }], paging: { limit: 50 } } }),
+    }),
+  };
+}
+
 /** The request of a phase; setupRequest varies it per request (unique emails, random ids). */
 function requestFor(job) {
   switch (job.phase) {
@@ -47,35 +59,9 @@ function requestFor(job) {
     case 'get':
       return { method: 'GET', path: CONTACTS, setupRequest: (request) => ({ ...request, path: `${CONTACTS}/${randomOf(job.ids)}` }) };
     case 'query': // info.labelKeys $hasSome one label, newest first, one page of 50
-      return {
-        method: 'POST',
-        path: `${CONTACTS}/query`,
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({
-            query: {
-              filter: { 'info.labelKeys': { $hasSome: [randomOf(job.labelKeys)] } },
-              sort: [{ fieldName: 'createdDate', order: 'DESC' }],
-              paging: { limit: 50 },
-            },
-          }),
-        }),
-      };
+      return newestFirstQuery(() => ({ 'info.labelKeys': { $hasSome: [randomOf(job.labelKeys)] } }));
     case 'query_prefix': // info.name.first $startsWith two letters, newest first, one page of 50
-      return {
-        method: 'POST',
-        path: `${CONTACTS}/query`,
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({
-            query: {
-              filter: { 'info.name.first': { $startsWith: randomOf(FIRST_NAMES).slice(0, 2) } },
-              sort: [{ fieldName: 'createdDate', order: 'DESC' }],
-              paging: { limit: 50 },
-            },
-          }),
-        }),
-      };
+      return newestFirstQuery(() => ({ 'info.name.first': { $startsWith: randomOf(FIRST_NAMES).slice(0, 2) } }));
     case 'label':
       return {
         method: 'POST',
