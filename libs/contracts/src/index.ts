@@ -5,3 +5,4 @@ export * from './contacts.dto';
 export * from './integration-events';
 export * from './catalog.messages';
 export * from './catalog.dto';
+export * from './ids';

@@ -1,6 +1,6 @@
 import { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { IntegrationEvent } from '@cp/contracts';
+import { IntegrationEvent, siteDocumentId } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
@@ -15,7 +15,7 @@ export class ClientProxyPublisher implements EventPublisher {
 
   async publish(topic: string, event: IntegrationEvent): Promise<void> {
     // Kafka keys the message by entity, so per-entity order holds across partitions.
-    await lastValueFrom(this.client.emit(topic, { key: `${event.siteId}:${event.entityId}`, value: event }), { defaultValue: undefined });
+    await lastValueFrom(this.client.emit(topic, { key: siteDocumentId(event.siteId, event.entityId), value: event }), { defaultValue: undefined });
   }
 }
 

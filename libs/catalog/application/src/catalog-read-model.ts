@@ -1,4 +1,5 @@
 import { Dated, Definition } from '@cp/catalog-domain';
+import { siteDocumentId } from '@cp/contracts';
 import { Document } from '@cp/read-store';
 
 /** One document per definition of a site; deleted ones stay as tombstones for idempotency. */
@@ -11,5 +12,5 @@ export type CatalogDocument<D extends Definition> = Document & {
 };
 
 export function catalogDocumentId(siteId: string, key: string): string {
-  return `${siteId}:${key}`;
+  return siteDocumentId(siteId, key);
 }

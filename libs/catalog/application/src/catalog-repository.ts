@@ -1,5 +1,5 @@
 import { Catalog, CatalogEventRecord, Definition, emptyCatalog } from '@cp/catalog-domain';
-import { RequestContext } from '@cp/contracts';
+import { RequestContext, siteStream } from '@cp/contracts';
 import { AppendResult, EventStore, ExpectedRevision, isWrongExpectedRevision } from '@cp/event-store';
 import { CatalogSpec } from './catalog-spec';
 
@@ -27,7 +27,7 @@ export class CatalogRepository<D extends Definition> {
   ) {}
 
   stream(siteId: string): string {
-    return `${this.spec.streamPrefix}${siteId}`;
+    return siteStream(this.spec.streamPrefix, siteId);
   }
 
   async load(siteId: string): Promise<LoadedCatalog<D>> {

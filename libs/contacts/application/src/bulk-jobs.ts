@@ -7,7 +7,7 @@ import {
   evolveBulkJob,
   normalizeInfoPatch,
 } from '@cp/contacts-domain';
-import { RequestContext } from '@cp/contracts';
+import { RequestContext, siteDocumentId, siteStream, streamEntityId } from '@cp/contracts';
 import { AppError, isAppError } from '@cp/errors';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
@@ -205,8 +205,8 @@ export class BulkJobs {
 
   private async project(event: RecordedEvent): Promise<void> {
     if (!event.streamId.startsWith(BULK_JOB_STREAM_PREFIX)) return;
-    const jobId = event.streamId.slice(event.streamId.lastIndexOf('.') + 1);
-    const _id = `${event.siteId}:${jobId}`;
+    const jobId = streamEntityId(event.streamId);
+    const _id = siteDocumentId(event.siteId, jobId);
     const existing = await this.jobs.findOne({ _id });
     if (existing && existing.revision >= event.revision) return;
     // Fold from the stream: the read model keeps the job's view, not its list of contacts.
@@ -216,7 +216,7 @@ export class BulkJobs {
   }
 
   private stream(siteId: string, jobId: string): string {
-    return `${BULK_JOB_STREAM_PREFIX}${siteId}.${jobId}`;
+    return siteStream(BULK_JOB_STREAM_PREFIX, siteId, jobId);
   }
 
   private metadata(context: RequestContext) {

@@ -1,4 +1,5 @@
 import { ContactState, ContactView, ExtendedFieldValue, toContactView } from '@cp/contacts-domain';
+import { siteDocumentId } from '@cp/contracts';
 import { Document, IndexSpec } from '@cp/read-store';
 import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
 
@@ -23,7 +24,7 @@ export interface ContactDocument extends Document {
 export const CONTACTS_COLLECTION = 'contacts';
 
 export function contactDocumentId(siteId: string, contactId: string): string {
-  return `${siteId}:${contactId}`;
+  return siteDocumentId(siteId, contactId);
 }
 
 /**

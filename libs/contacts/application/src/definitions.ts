@@ -1,4 +1,4 @@
-import { IntegrationEvent, RequestContext } from '@cp/contracts';
+import { IntegrationEvent, RequestContext, siteDocumentId } from '@cp/contracts';
 import { Document, ReadCollection, ReadStore } from '@cp/read-store';
 
 /** What the contacts service needs to know of an extended field to check values. */
@@ -71,7 +71,7 @@ export class Definitions {
   async unknownLabels(context: RequestContext, keys: readonly string[]): Promise<string[]> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return [];
-    const known = await this.labels.find({ _id: { $in: unique.map((key) => `${context.siteId}:${key}`) } });
+    const known = await this.labels.find({ _id: { $in: unique.map((key) => siteDocumentId(context.siteId, key)) } });
     const missing: string[] = [];
     for (const key of unique) {
       const doc = known.find((d) => d.key === key);
@@ -82,13 +82,13 @@ export class Definitions {
   }
 
   async field(context: RequestContext, key: string): Promise<FieldInfo | undefined> {
-    const doc = await this.fields.findOne({ _id: `${context.siteId}:${key}` });
+    const doc = await this.fields.findOne({ _id: siteDocumentId(context.siteId, key) });
     if (doc) return doc.deleted ? undefined : doc.field;
     return this.owners.field(context, key);
   }
 
   private async apply(collection: ReadCollection<DefinitionDocument>, event: IntegrationEvent, deleted: boolean, field: FieldInfo | undefined): Promise<void> {
-    const _id = `${event.siteId}:${event.entityId}`;
+    const _id = siteDocumentId(event.siteId, event.entityId);
     const existing = await collection.findOne({ _id });
     if (existing && existing.sequence >= event.sequence) return;
     await collection.replaceOne(

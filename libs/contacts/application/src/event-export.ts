@@ -1,3 +1,4 @@
+import { contactIdOf, contactStream, isContactStream } from './streams';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 
 export interface ExportFilter {
@@ -19,12 +20,12 @@ export async function* exportEvents(store: EventStore, filter: ExportFilter, pag
   if (Number.isNaN(from) || Number.isNaN(to)) throw new Error('--from and --to must be ISO-8601 times');
   const matches = (event: RecordedEvent) => {
     if (filter.siteId && event.siteId !== filter.siteId) return false;
-    if (filter.contactId && !event.streamId.endsWith(`.${filter.contactId}`)) return false;
+    if (filter.contactId && (!isContactStream(event.streamId) || contactIdOf(event.streamId) !== filter.contactId)) return false;
     const time = Date.parse(event.occurredAt);
     return time >= from && time <= to;
   };
   if (filter.contactId && filter.siteId) {
-    for (const event of await store.readStream(`contact-${filter.siteId}.${filter.contactId}`)) if (matches(event)) yield event;
+    for (const event of await store.readStream(contactStream(filter.siteId, filter.contactId))) if (matches(event)) yield event;
     return;
   }
   let after = 0;
