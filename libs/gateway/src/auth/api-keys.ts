@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isSiteId, SITE_ID_RULE } from '@cp/contracts';
 
 /** An API key grants a set of sites and scopes; `*` means all. Provisioned from `API_KEYS`. */
 export interface ApiKey {
@@ -27,6 +28,8 @@ export function parseApiKeys(json: string): ApiKey[] {
       throw new ApiKeyConfigError(`API_KEYS[${i}].key must be a string of at least 16 characters`);
     }
     if (!isStrings(candidate.sites)) throw new ApiKeyConfigError(`API_KEYS[${i}].sites must be a non-empty array of site ids or "*"`);
+    const badSite = candidate.sites.find((site) => site !== '*' && !isSiteId(site));
+    if (badSite !== undefined) throw new ApiKeyConfigError(`API_KEYS[${i}].sites: "${badSite}" is not a site id (${SITE_ID_RULE})`);
     if (!isStrings(candidate.scopes)) throw new ApiKeyConfigError(`API_KEYS[${i}].scopes must be a non-empty array of scopes or "*"`);
     return { key: candidate.key, sites: candidate.sites, scopes: candidate.scopes, name: candidate.name ?? `key-${i + 1}` };
   });

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { RequestContext } from '@cp/contracts';
+import { isSiteId, RequestContext, SITE_ID_RULE } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { ApiKeyRegistry, grantsSite } from './api-keys';
 import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from './decorators';
@@ -41,6 +41,7 @@ export class AuthGuard implements CanActivate {
 
     const siteId = header(request, 'wix-site-id')?.trim();
     if (!siteId) throw AppError.invalidField('wix-site-id', 'the wix-site-id header is required', 'REQUIRED');
+    if (!isSiteId(siteId)) throw AppError.invalidField('wix-site-id', `must be a site id: ${SITE_ID_RULE}`, 'FORMAT');
     if (!grantsSite(key, siteId)) throw new AppError('PERMISSION_DENIED', 'SITE_NOT_ALLOWED', 'The API key does not grant access to this site');
     if (!allows(key.scopes, permission)) {
       throw new AppError('PERMISSION_DENIED', 'MISSING_SCOPE', `The API key lacks a scope that grants ${permission}`, { permission });
