@@ -11,6 +11,13 @@ describe('API keys', () => {
     expect(() => parseApiKeys(`[{"key":"${'k'.repeat(20)}","sites":[],"scopes":["*"]}]`)).toThrow(/sites/);
   });
 
+  it('refuses site ids that are not in the documented form', () => {
+    for (const site of ['a.x', 'a:x', 'a/x', '%2E', '', ' a', 'x'.repeat(65)]) {
+      expect(() => parseApiKeys(JSON.stringify([{ key: 'k'.repeat(20), sites: ['ok', site], scopes: ['*'] }]))).toThrow(/API_KEYS\[0\]\.sites/);
+    }
+    expect(parseApiKeys(JSON.stringify([{ key: 'k'.repeat(20), sites: ['*', 'site-1', 'A_b'], scopes: ['*'] }]))[0].sites).toEqual(['*', 'site-1', 'A_b']);
+  });
+
   it('finds keys and checks sites and scopes', () => {
     const registry = new ApiKeyRegistry(keys);
     const key = registry.find('k'.repeat(20))!;
