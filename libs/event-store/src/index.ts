@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './in-memory-event-store';
 export * from './sqlite-event-store';
 export * from './eventstoredb-event-store';
+export * from './time-slice';

@@ -1,4 +1,5 @@
 import { EventHandler, RecordedEvent, SubscribeOptions, Subscription } from './event-store.port';
+import { TimeSlice } from './time-slice';
 
 /** A page of events after a position, and the position the read covered (past any events it filtered out). */
 export type ReadPage = (after: number, limit: number) => Promise<{ events: RecordedEvent[]; readTo: number }>;
@@ -42,6 +43,8 @@ export class PollingSubscription implements Subscription {
 
   private async run(): Promise<void> {
     let position = this.options.after ?? 0;
+    // A backlog (a bulk job's events, a rebuild at start) is handled in slices between requests.
+    const slice = new TimeSlice();
     try {
       while (!this.closed) {
         const woken = new Promise<void>((resolve) => (this.wake = resolve));
@@ -50,6 +53,7 @@ export class PollingSubscription implements Subscription {
           if (this.closed) return;
           await this.handler(event);
           position = event.globalPosition;
+          await slice.pause();
         }
         if (readTo > position) {
           position = readTo;
@@ -58,6 +62,7 @@ export class PollingSubscription implements Subscription {
         // A short page read everything there was when it started; `woken` was set up before the
         // read, so an append since then has resolved it already and nothing is missed.
         if (events.length < PAGE_SIZE) await woken;
+        else await slice.pause();
       }
     } catch (error) {
       this.unregister(this);
