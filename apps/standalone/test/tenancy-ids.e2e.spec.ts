@@ -53,8 +53,8 @@ describe('no id of one site names an entity of another', () => {
     }
     attackerContactId = (await app.call('POST', '/contacts/v4/contacts', { ...asAttacker, body: { info: { name: { first: 'Attacker' } } } })).body.contact.id;
 
-    const openapi = await fetch(`${app.url}/openapi.json`).then((response) => response.json());
-    routes = Object.entries(openapi.paths as Record<string, Record<string, unknown>>)
+    const openapi = (await fetch(`${app.url}/openapi.json`).then((response) => response.json())) as { paths: Record<string, Record<string, unknown>> };
+    routes = Object.entries(openapi.paths)
       .filter(([template]) => /\{(id|key)\}/.test(template))
       .flatMap(([template, operations]) => Object.keys(operations).map((method) => ({ method: method.toUpperCase(), template })));
   });
