@@ -22,13 +22,19 @@ export type FieldKind = 'string' | 'date' | 'number' | 'array' | 'boolean';
 export interface FieldRule {
   /** Path of the field in the read-model document. */
   path: string;
+  /**
+   * For a field compared case-insensitively (emails, as the duplicate check compares them): where
+   * the read model keeps its values lowercased. `$eq $ne $in $nin $startsWith` compare there with
+   * the values lowercased, which an index serves; sorting and `$exists` keep `path`.
+   */
+  lowercasedPath?: string;
   kind: FieldKind;
   operators: readonly Operator[];
   sortable?: boolean;
 }
 
 export interface FieldTable {
-  /** Exact API field names. */
+  /** Exact API field names (looked up as own properties only). */
   fields: Record<string, FieldRule>;
   /** Rules for API fields under a prefix, e.g. `info.extendedFields.` (resolved per key). */
   resolveDynamic?: (field: string) => FieldRule | undefined;

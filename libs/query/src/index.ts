@@ -1,3 +1,5 @@
 export * from './field-table';
 export * from './translate';
 export * from './projection';
+export * from './filter-limits';
+export { ownValue } from './own';

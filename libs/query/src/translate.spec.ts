@@ -78,3 +78,27 @@ describe('projection', () => {
     expect(() => resolveProjection(rules, ['NOPE'], undefined)).toThrow(/NOPE/);
   });
 });
+
+describe('fields compared on a lowercased copy', () => {
+  const emails: FieldTable = {
+    fields: {
+      email: { path: 'state.emails', lowercasedPath: 'lowercased.emails', kind: 'string', operators: STRING_OPS, sortable: true },
+    },
+  };
+
+  it('compares $eq, $ne, $in and $nin there, with the values lowercased', () => {
+    expect(translateFilter({ email: 'Ada@X.com' }, emails)).toEqual({ 'lowercased.emails': { $eq: 'ada@x.com' } });
+    expect(translateFilter({ email: { $ne: 'Ada@X.com' } }, emails)).toEqual({ 'lowercased.emails': { $ne: 'ada@x.com' } });
+    expect(translateFilter({ email: { $in: ['A@X.com', null] } }, emails)).toEqual({ 'lowercased.emails': { $in: ['a@x.com', null] } });
+    expect(translateFilter({ email: { $nin: ['B@X.com'] } }, emails)).toEqual({ 'lowercased.emails': { $nin: ['b@x.com'] } });
+  });
+
+  it('turns $startsWith into an anchored, case-sensitive prefix of the lowercased copy (which an index serves)', () => {
+    expect(translateFilter({ email: { $startsWith: 'Ada.' } }, emails)).toEqual({ 'lowercased.emails': { $regex: '^ada\\.' } });
+  });
+
+  it('keeps the original path for $exists and sorting', () => {
+    expect(translateFilter({ email: { $exists: true } }, emails)).toEqual({ 'state.emails': { $exists: true, $nin: [null, []] } });
+    expect(translateSort([{ fieldName: 'email', order: 'ASC' }], emails, {}, '_id')).toEqual({ 'state.emails': 1, _id: 1 });
+  });
+});

@@ -1,5 +1,8 @@
 import { AppError } from '@cp/errors';
 import { FieldRule, FieldTable, Operator } from './field-table';
+import { checkFilterLimits } from './filter-limits';
+import { isOperatorObject, isPlainObject } from './shapes';
+import { ownValue } from './own';
 
 export type MongoFilter = Record<string, unknown>;
 export type MongoSort = Record<string, 1 | -1>;
@@ -11,8 +14,16 @@ export interface SortInput {
 
 const LOGICAL = new Set(['$and', '$or', '$not']);
 
-/** Translates a filter in the Wix API Query Language into a MongoDB filter, refusing what the table does not allow. */
+/**
+ * Translates a filter in the Wix API Query Language into a MongoDB filter, refusing what the
+ * table does not allow and, before anything else, a filter beyond the limits of filter-limits.ts.
+ */
 export function translateFilter(filter: unknown, table: FieldTable, at = 'filter'): MongoFilter {
+  checkFilterLimits(filter, at);
+  return translate(filter, table, at);
+}
+
+function translate(filter: unknown, table: FieldTable, at: string): MongoFilter {
   if (filter === undefined || filter === null) return {};
   if (!isPlainObject(filter)) throw AppError.invalidField(at, 'must be an object');
   const clauses: MongoFilter[] = [];
@@ -26,19 +37,20 @@ export function translateFilter(filter: unknown, table: FieldTable, at = 'filter
 }
 
 function translateLogical(operator: string, value: unknown, table: FieldTable, at: string): MongoFilter {
-  if (operator === '$not') return { $nor: [translateFilter(value, table, at)] };
+  if (operator === '$not') return { $nor: [translate(value, table, at)] };
   if (!Array.isArray(value) || value.length === 0) throw AppError.invalidField(at, `${operator} takes a non-empty array of filters`);
-  return { [operator]: value.map((item, i) => translateFilter(item, table, `${at}[${i}]`)) };
+  return { [operator]: value.map((item, i) => translate(item, table, `${at}[${i}]`)) };
 }
 
+/** The rule of an API field: the table's own entries only, never a property every object has (`constructor`). */
 export function resolveField(field: string, table: FieldTable): FieldRule | undefined {
-  return table.fields[field] ?? table.resolveDynamic?.(field);
+  return ownValue(table.fields, field) ?? table.resolveDynamic?.(field);
 }
 
 function translateField(field: string, condition: unknown, table: FieldTable, at: string): MongoFilter {
   const rule = resolveField(field, table);
   if (!rule) throw AppError.invalidField(`${at}.${field}`, `field ${field} cannot be filtered on`, 'UNSUPPORTED_FIELD');
-  const operators: Record<string, unknown> = isOperatorObject(condition) ? (condition as Record<string, unknown>) : { $eq: condition };
+  const operators: Record<string, unknown> = isOperatorObject(condition) ? condition : { $eq: condition };
   const translated: MongoFilter[] = [];
   for (const [operator, value] of Object.entries(operators)) {
     if (!rule.operators.includes(operator as Operator)) {
@@ -50,26 +62,36 @@ function translateField(field: string, condition: unknown, table: FieldTable, at
 }
 
 function translateOperator(rule: FieldRule, operator: Operator, value: unknown, at: string): MongoFilter {
-  const path = rule.path;
+  const lowercased = rule.lowercasedPath !== undefined && CASE_INSENSITIVE.has(operator);
+  const path = lowercased ? rule.lowercasedPath! : rule.path;
+  const compared = (item: unknown, itemAt: string) => lowercase(scalar(rule, item, itemAt), lowercased);
   switch (operator) {
     case '$exists':
       if (typeof value !== 'boolean') throw AppError.invalidField(at, 'must be true or false');
       return value ? { [path]: { $exists: true, $nin: [null, []] } } : { $or: [{ [path]: { $exists: false } }, { [path]: { $in: [null, []] } }] };
     case '$startsWith':
       if (typeof value !== 'string') throw AppError.invalidField(at, 'must be a string');
-      return { [path]: { $regex: `^${escapeRegex(value)}`, $options: 'i' } };
+      // On a lowercased copy a case-sensitive prefix is the case-insensitive one, and an index can serve it.
+      return lowercased ? { [path]: { $regex: `^${escapeRegex(value.toLowerCase())}` } } : { [path]: { $regex: `^${escapeRegex(value)}`, $options: 'i' } };
     case '$in':
     case '$nin':
     case '$hasSome':
     case '$hasAll': {
       if (!Array.isArray(value)) throw AppError.invalidField(at, 'must be an array');
-      const values = value.map((item, i) => scalar(rule, item, `${at}[${i}]`));
+      const values = value.map((item, i) => compared(item, `${at}[${i}]`));
       const mongoOperator = operator === '$hasSome' ? '$in' : operator === '$hasAll' ? '$all' : operator;
       return { [path]: { [mongoOperator]: values } };
     }
     default:
-      return { [path]: { [operator]: scalar(rule, value, at) } };
+      return { [path]: { [operator]: compared(value, at) } };
   }
+}
+
+/** The operators that compare on a rule's lowercased copy, when it has one. */
+const CASE_INSENSITIVE: ReadonlySet<Operator> = new Set(['$eq', '$ne', '$in', '$nin', '$startsWith']);
+
+function lowercase(value: unknown, lowercased: boolean): unknown {
+  return lowercased && typeof value === 'string' ? value.toLowerCase() : value;
 }
 
 /** Checks and normalizes one comparison value for the field's kind. */
@@ -99,8 +121,10 @@ export function translateSort(sort: SortInput[] | SortInput | undefined, table: 
   if (list.length > 1) throw AppError.invalidField('sort', 'at most one sort field is supported', 'MAX_SIZE');
   if (list.length === 0 || !list[0]?.fieldName) return { ...fallback, [tieBreaker]: Object.values(fallback)[0] ?? 1 };
   const { fieldName, order } = list[0];
+  if (typeof fieldName !== 'string') throw AppError.invalidField('sort.fieldName', 'must be a string');
   const rule = resolveField(fieldName, table);
   if (!rule?.sortable) throw AppError.invalidField('sort.fieldName', `cannot sort by ${fieldName}`, 'UNSUPPORTED_FIELD');
+  if (order !== undefined && typeof order !== 'string') throw AppError.invalidField('sort.order', 'must be ASC or DESC');
   const normalizedOrder = (order ?? 'ASC').toUpperCase();
   if (normalizedOrder !== 'ASC' && normalizedOrder !== 'DESC') throw AppError.invalidField('sort.order', 'must be ASC or DESC');
   const direction = normalizedOrder === 'ASC' ? 1 : -1;
@@ -120,14 +144,6 @@ export function resolvePaging(paging: PagingInput | undefined, defaults: { limit
   }
   if (!Number.isInteger(offset) || offset < 0) throw AppError.invalidField('paging.offset', 'must be a non-negative integer', 'OUT_OF_RANGE');
   return { limit, offset };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isOperatorObject(value: unknown): boolean {
-  return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));
 }
 
 export function escapeRegex(text: string): string {
