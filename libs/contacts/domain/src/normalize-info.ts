@@ -12,6 +12,7 @@ import {
   PHONE_TAGS,
 } from './contact-info';
 import { MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES, MAX_TEXT_LENGTH } from './limits';
+import { hasControlInIdentifier, hasControlInText, unknownKeys, WIRE_KEYS, WireKeys, wrappedList } from './wire-shape';
 
 /** Generates ids for new email, phone and address items. Injected so the domain stays deterministic. */
 export type IdGenerator = () => string;
@@ -23,7 +24,9 @@ const COUNTRY_PATTERN = /^[A-Z]{2}$/;
 /**
  * Validates and normalizes the `info` keys a request carries: trims text, assigns item ids
  * (keeping the ids of items the contact already has), makes exactly one email and one phone
- * primary, and derives E.164 phone numbers. Throws one INVALID_ARGUMENT listing every violation.
+ * primary, and derives E.164 phone numbers. Throws one INVALID_ARGUMENT listing every violation:
+ * a value of the wrong shape, a key the wire types do not have (see wire-shape.ts) or a control
+ * character is refused, never dropped.
  *
  * Only the keys present in `input` are returned; keys explicitly set to null or an empty value
  * come back as `undefined` so that an update clears them.
@@ -96,13 +99,16 @@ function wrap<T>(list: T[] | undefined): { items: T[] } | undefined {
 }
 
 function items(value: unknown, field: string, violate: Violate): unknown[] {
-  const list = Array.isArray(value) ? value : (value as { items?: unknown })?.items;
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) {
-    violate(`${field}.items`, 'must be an array');
-    return [];
-  }
-  return list;
+  if (isObject(value)) refuseUnknownKeys(value, WIRE_KEYS.wrapper, field, violate);
+  const list = wrappedList(value);
+  if (list !== undefined) return list;
+  if (isObject(value)) violate(`${field}.items`, 'must be an array');
+  else violate(field, 'must be an object { items: [...] }');
+  return [];
+}
+
+function refuseUnknownKeys(value: Record<string, unknown>, keys: WireKeys, field: string, violate: Violate): void {
+  for (const key of unknownKeys(value, keys)) violate(`${field}.${key}`, 'is not a field of this object');
 }
 
 function text(value: unknown, field: string, violate: Violate): string | undefined {
@@ -110,9 +116,21 @@ function text(value: unknown, field: string, violate: Violate): string | undefin
     violate(field, 'must be a string');
     return undefined;
   }
+  if (hasControlInText(value)) violate(field, 'must not contain control characters', 'FORMAT');
   const trimmed = value.trim();
   if (trimmed.length > MAX_TEXT_LENGTH) violate(field, `must be at most ${MAX_TEXT_LENGTH} characters`, 'MAX_LENGTH');
   return trimmed === '' ? undefined : trimmed;
+}
+
+/** `primary` is a boolean (or null, meaning false); anything else is a mistake worth naming. */
+function primaryFlag(value: unknown, field: string, violate: Violate): boolean {
+  if (value !== undefined && value !== null && typeof value !== 'boolean') violate(field, 'must be a boolean');
+  return value === true;
+}
+
+/** An item id is a string the server issued (or null); a number or object is a mistake. */
+function checkItemId(value: unknown, field: string, violate: Violate): void {
+  if (value !== undefined && value !== null && typeof value !== 'string') violate(field, 'must be a string');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -124,6 +142,7 @@ function normalizeName(value: unknown, violate: Violate) {
     violate('name', 'must be an object with first and last');
     return undefined;
   }
+  refuseUnknownKeys(value, WIRE_KEYS.name, 'name', violate);
   const first = value.first == null ? undefined : text(value.first, 'name.first', violate);
   const last = value.last == null ? undefined : text(value.last, 'name.last', violate);
   if (first === undefined && last === undefined) return undefined;
@@ -158,12 +177,17 @@ function normalizeEmails(raw: unknown[], previous: ContactEmail[], newId: IdGene
   raw.forEach((item, i) => {
     const field = `emails.items[${i}]`;
     if (!isObject(item)) return violate(field, 'must be an object');
+    refuseUnknownKeys(item, WIRE_KEYS.email, field, violate);
+    checkItemId(item.id, `${field}.id`, violate);
     const email = typeof item.email === 'string' ? item.email.trim() : '';
-    if (!EMAIL_PATTERN.test(email) || email.length > 254) return violate(`${field}.email`, 'must be a valid email address', 'FORMAT');
+    if (!EMAIL_PATTERN.test(email) || email.length > 254 || hasControlInIdentifier(email)) {
+      return violate(`${field}.email`, 'must be a valid email address', 'FORMAT');
+    }
     const tag = pickTag(item.tag, EMAIL_TAGS, `${field}.tag`, violate);
+    const primary = primaryFlag(item.primary, `${field}.primary`, violate);
     if (seen.has(email.toLowerCase())) return; // the same address twice is one address
     seen.add(email.toLowerCase());
-    result.push({ id: itemId(item.id, previousIds, newId), tag, email, primary: item.primary === true });
+    result.push({ id: itemId(item.id, previousIds, newId), tag, email, primary });
   });
   return assignPrimary(result);
 }
@@ -175,20 +199,18 @@ function normalizePhones(raw: unknown[], previous: ContactPhone[], newId: IdGene
   raw.forEach((item, i) => {
     const field = `phones.items[${i}]`;
     if (!isObject(item)) return violate(field, 'must be an object');
+    refuseUnknownKeys(item, WIRE_KEYS.phone, field, violate);
+    checkItemId(item.id, `${field}.id`, violate);
     const phone = typeof item.phone === 'string' ? item.phone.trim() : '';
-    if (!/\d/.test(phone) || phone.length > 50) return violate(`${field}.phone`, 'must be a phone number', 'FORMAT');
+    if (!/\d/.test(phone) || phone.length > 50 || hasControlInIdentifier(phone)) return violate(`${field}.phone`, 'must be a phone number', 'FORMAT');
     let countryCode: string | undefined;
     if (item.countryCode !== undefined && item.countryCode !== null && item.countryCode !== '') {
       countryCode = String(item.countryCode).toUpperCase();
       if (!COUNTRY_PATTERN.test(countryCode)) return violate(`${field}.countryCode`, 'must be an ISO-3166 alpha-2 code', 'FORMAT');
     }
     const tag = pickTag(item.tag, PHONE_TAGS, `${field}.tag`, violate);
-    result.push({
-      id: itemId(item.id, previousIds, newId),
-      tag,
-      ...normalizePhoneNumber(phone, countryCode),
-      primary: item.primary === true,
-    });
+    const primary = primaryFlag(item.primary, `${field}.primary`, violate);
+    result.push({ id: itemId(item.id, previousIds, newId), tag, ...normalizePhoneNumber(phone, countryCode), primary });
   });
   return assignPrimary(result);
 }
@@ -211,8 +233,12 @@ function normalizeAddresses(raw: unknown[], previous: ContactAddress[], newId: I
   const result: ContactAddress[] = [];
   raw.forEach((item, i) => {
     const field = `addresses.items[${i}]`;
-    if (!isObject(item) || !isObject(item.address)) return violate(`${field}.address`, 'must be an object');
+    if (!isObject(item)) return violate(field, 'must be an object');
+    refuseUnknownKeys(item, WIRE_KEYS.addressItem, field, violate);
+    checkItemId(item.id, `${field}.id`, violate);
+    if (!isObject(item.address)) return violate(`${field}.address`, 'must be an object');
     const source = item.address;
+    refuseUnknownKeys(source, WIRE_KEYS.address, `${field}.address`, violate);
     const address: Record<string, unknown> = {};
     // `addressLine` is the wire name (the SDK sends it for its `addressLine1`); REST docs say `addressLine1`.
     const line = source.addressLine ?? source.addressLine1;
@@ -225,7 +251,9 @@ function normalizeAddresses(raw: unknown[], previous: ContactAddress[], newId: I
       const value = text(source[key], `${field}.address.${key}`, violate);
       if (value !== undefined) address[key] = value;
     }
+    if (source.streetAddress != null && !isObject(source.streetAddress)) violate(`${field}.address.streetAddress`, 'must be an object');
     if (isObject(source.streetAddress)) {
+      refuseUnknownKeys(source.streetAddress, WIRE_KEYS.streetAddress, `${field}.address.streetAddress`, violate);
       const street: Record<string, string> = {};
       for (const key of ['number', 'name', 'apt'] as const) {
         const value = source.streetAddress[key];
@@ -235,7 +263,9 @@ function normalizeAddresses(raw: unknown[], previous: ContactAddress[], newId: I
       }
       if (Object.keys(street).length > 0) address.streetAddress = street;
     }
+    if (source.geocode != null && !isObject(source.geocode)) violate(`${field}.address.geocode`, 'must be an object');
     if (isObject(source.geocode)) {
+      refuseUnknownKeys(source.geocode, WIRE_KEYS.geocode, `${field}.address.geocode`, violate);
       const { latitude, longitude } = source.geocode;
       if (typeof latitude !== 'number' || typeof longitude !== 'number' || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
         violate(`${field}.address.geocode`, 'must hold a latitude and a longitude in degrees');
@@ -271,14 +301,21 @@ function normalizeBirthdate(value: unknown, violate: Violate): string | undefine
 function uniqueStrings(raw: unknown[], field: string, violate: Violate): string[] {
   const result: string[] = [];
   raw.forEach((value, i) => {
-    if (typeof value !== 'string' || value.trim() === '') return violate(`${field}.items[${i}]`, 'must be a non-empty string');
+    if (typeof value !== 'string' || value.trim() === '' || hasControlInIdentifier(value)) {
+      return violate(`${field}.items[${i}]`, 'must be a non-empty string without control characters');
+    }
     if (!result.includes(value)) result.push(value);
   });
   return result;
 }
 
 function normalizeExtendedFields(value: unknown, violate: Violate) {
-  const map = isObject(value) ? (value.items ?? {}) : undefined;
+  if (!isObject(value)) {
+    violate('extendedFields', 'must be an object { items: { key: value } }');
+    return undefined;
+  }
+  refuseUnknownKeys(value, WIRE_KEYS.wrapper, 'extendedFields', violate);
+  const map = value.items ?? {};
   if (!isObject(map)) {
     violate('extendedFields.items', 'must be an object of key to value');
     return undefined;
@@ -288,6 +325,10 @@ function normalizeExtendedFields(value: unknown, violate: Violate) {
     if (fieldValue === null || fieldValue === undefined || fieldValue === '') continue; // empty values are not kept
     if (!['string', 'number', 'boolean'].includes(typeof fieldValue)) {
       violate(`extendedFields.items.${key}`, 'must be a string, number or boolean');
+      continue;
+    }
+    if (typeof fieldValue === 'string' && hasControlInText(fieldValue)) {
+      violate(`extendedFields.items.${key}`, 'must not contain control characters', 'FORMAT');
       continue;
     }
     result[key] = fieldValue as string | number | boolean;
@@ -300,9 +341,12 @@ function normalizePicture(value: unknown, violate: Violate) {
     violate('picture', 'must be an object with image');
     return undefined;
   }
-  // The image is a URL string in REST docs and an image object ({ id, url, ... }) from the SDK.
-  if (isObject(value.image)) return { image: value.image, ...(typeof value.imageProvider === 'string' && { imageProvider: value.imageProvider }) };
+  refuseUnknownKeys(value, WIRE_KEYS.picture, 'picture', violate);
+  const provider = value.imageProvider == null ? undefined : text(value.imageProvider, 'picture.imageProvider', violate);
+  const withProvider = provider !== undefined ? { imageProvider: provider } : {};
+  // The image is a URL string in REST docs and an image object ({ id, url, ... }) from the SDK, kept as sent.
+  if (isObject(value.image)) return { image: value.image, ...withProvider };
   const image = value.image == null ? undefined : text(value.image, 'picture.image', violate);
   if (image === undefined) return undefined;
-  return { image, ...(typeof value.imageProvider === 'string' && { imageProvider: value.imageProvider }) };
+  return { image, ...withProvider };
 }
