@@ -49,7 +49,7 @@ export class AuthGuard implements CanActivate {
     request.callerContext = {
       siteId,
       actor: { type: 'API_KEY', id: key.name ?? 'api-key' },
-      correlationId: header(request, 'x-request-id') ?? request.id ?? randomUUID(),
+      correlationId: request.id ?? randomUUID(),
       permissions: permissionsOf(key.scopes),
     };
     return true;

@@ -1,5 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { AppError, ErrorKind, isAppError, toErrorPayload } from '@cp/errors';
+import { AppError, ErrorKind, isAppError } from '@cp/errors';
+import { errorResponse } from './error-response';
+import { refusalForStatus } from './http-refusals';
+import { REQUEST_ID_HEADER } from './request-id';
 
 const KIND_OF_STATUS: Record<number, ErrorKind> = {
   400: 'INVALID_ARGUMENT',
@@ -7,8 +10,6 @@ const KIND_OF_STATUS: Record<number, ErrorKind> = {
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   409: 'ALREADY_EXISTS',
-  413: 'INVALID_ARGUMENT',
-  415: 'INVALID_ARGUMENT',
   428: 'FAILED_PRECONDITION',
   429: 'RESOURCE_EXHAUSTED',
   503: 'UNAVAILABLE',
@@ -22,22 +23,25 @@ interface Reply {
 
 /**
  * Every error leaves the gateway in the API's envelope:
- * `{ message, details: { applicationError | validationError } }`. Framework errors (unknown
- * route, malformed JSON, body too large) are mapped to their 4xx; anything unexpected is a
- * logged 500 that reveals nothing.
+ * `{ message, details: { applicationError | validationError }, requestId }`, with the request id
+ * also in the `x-request-id` header. Framework errors (unknown route, malformed JSON, body too
+ * large, wrong media type) are mapped to their 4xx; anything unexpected is a logged 500 that
+ * reveals nothing.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Gateway');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<Reply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<Reply>();
+    const requestId = http.getRequest<{ id: string }>().id;
     const appError = this.toAppError(error);
-    const payload = toErrorPayload(appError);
+    const { status, body } = errorResponse(appError, requestId);
     if (appError.kind === 'RESOURCE_EXHAUSTED' && typeof appError.data.retryAfterSeconds === 'number') {
       reply.header('Retry-After', String(appError.data.retryAfterSeconds));
     }
-    reply.status(payload.status).send({ message: payload.message, details: payload.details });
+    reply.header(REQUEST_ID_HEADER, requestId).status(status).send(body);
   }
 
   private toAppError(error: unknown): AppError {
@@ -45,17 +49,14 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (error.kind === 'INTERNAL') this.logger.error(`internal error: ${error.message}`);
       return error;
     }
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
+    // Nest hands Fastify's own errors (malformed JSON, body too large, media type) on as HttpExceptions with Fastify's status.
+    const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown } | undefined)?.statusCode;
+    if (typeof status === 'number') {
+      const message = error instanceof HttpException ? httpMessage(error) : String((error as { message?: unknown }).message ?? '');
       const kind = KIND_OF_STATUS[status];
-      if (kind) {
-        const code = status === 404 ? 'ROUTE_NOT_FOUND' : kind;
-        return new AppError(kind, code, httpMessage(error));
-      }
-    }
-    const fastifyStatus = (error as { statusCode?: number })?.statusCode;
-    if (typeof fastifyStatus === 'number' && KIND_OF_STATUS[fastifyStatus]) {
-      return new AppError(KIND_OF_STATUS[fastifyStatus], KIND_OF_STATUS[fastifyStatus], (error as Error).message);
+      if (kind) return new AppError(kind, status === 404 ? 'ROUTE_NOT_FOUND' : kind, message);
+      const refusal = refusalForStatus(status, message);
+      if (refusal) return refusal;
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return new AppError('INTERNAL', 'INTERNAL', 'Internal error');
