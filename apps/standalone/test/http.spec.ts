@@ -111,8 +111,9 @@ describe('standalone over HTTP', () => {
       const missingInfo = await app.call('POST', '/contacts/v4/contacts', { body: {} });
       expect(missingInfo.status).toBe(400);
       expect(missingInfo.body.details.validationError.fieldViolations[0].field).toBe('info');
-      const noRevision = await app.call('PATCH', '/contacts/v4/contacts/whatever', { body: { info: {} } });
+      const noRevision = await app.call('PATCH', '/contacts/v4/contacts/00000000-0000-4000-8000-000000000000', { body: { info: {} } });
       expect(noRevision.status).toBe(400);
+      expect(noRevision.body.details.validationError.fieldViolations.map((v: { field: string }) => v.field)).toContain('revision');
       const badFilter = await app.call('POST', '/contacts/v4/contacts/query', { body: { query: { filter: { 'info.password': 'x' } } } });
       expect(badFilter.status).toBe(400);
       expect(badFilter.body.message).toContain('info.password');

@@ -91,7 +91,8 @@ describe('merge, members, facets and bulk jobs over HTTP', () => {
     expect(list.body.jobs.map((j: { id: string }) => j.id)).toEqual([remove.body.jobId, labels.body.jobId, update.body.jobId]);
     expect((await app.call('POST', '/contacts/v4/bulk/contacts/delete', { ...site, body: {} })).status).toBe(400);
     expect((await app.call('POST', '/contacts/v4/bulk/contacts/add-remove-labels', { ...site, body: { filter: {}, labelKeysToAdd: ['custom.ghost'] } })).status).toBe(404);
-    expect((await app.call('GET', '/contacts/v4/bulk/jobs/nope', site)).status).toBe(404);
+    expect((await app.call('GET', '/contacts/v4/bulk/jobs/nope', site)).status).toBe(400);
+    expect((await app.call('GET', '/contacts/v4/bulk/jobs/00000000-0000-4000-8000-000000000000', site)).status).toBe(404);
   });
 });
 

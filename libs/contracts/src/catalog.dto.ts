@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { QueryDto } from './contacts.dto';
+import { IsArray, IsIn, IsObject, IsString, ValidateNested } from 'class-validator';
+import { DEFINITION_KEY_SCHEMA, IsDefinitionKey, Optional, QueryDto } from './contacts.dto';
 
 export class FindOrCreateLabelBody {
   @ApiProperty({ maxLength: 180 })
@@ -9,7 +9,7 @@ export class FindOrCreateLabelBody {
   displayName!: string;
 
   @ApiPropertyOptional({ description: 'ISO-639-1 language of the display name' })
-  @IsOptional()
+  @Optional()
   @IsString()
   language?: string;
 }
@@ -20,7 +20,7 @@ export class FindOrCreateExtendedFieldBody {
   displayName!: string;
 
   @ApiPropertyOptional({ enum: ['TEXT', 'NUMBER', 'DATE', 'URL'], description: 'Required to create; ignored when a field with this name exists' })
-  @IsOptional()
+  @Optional()
   @IsIn(['TEXT', 'NUMBER', 'DATE', 'URL'])
   dataType?: string;
 }
@@ -31,13 +31,14 @@ class DisplayNameDto {
   displayName!: string;
 
   @ApiPropertyOptional({ description: 'Repeats the path key (the SDK sends it); ignored' })
-  @IsOptional()
+  @Optional()
   @IsString()
   key?: string;
 }
 
 export class RenameLabelBody {
   @ApiProperty({ type: DisplayNameDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DisplayNameDto)
   label!: DisplayNameDto;
@@ -45,6 +46,7 @@ export class RenameLabelBody {
 
 export class RenameExtendedFieldBody {
   @ApiProperty({ type: DisplayNameDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DisplayNameDto)
   field!: DisplayNameDto;
@@ -54,21 +56,21 @@ export class CatalogQueryDto extends QueryDto {}
 
 export class CatalogQueryBody extends CatalogQueryDto {
   @ApiPropertyOptional({ type: CatalogQueryDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => CatalogQueryDto)
   query?: CatalogQueryDto;
 }
 
 export class LabelKeysBody {
-  @ApiPropertyOptional({ type: [String], description: 'Label keys; they must exist (Find Or Create Label)' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'array', items: DEFINITION_KEY_SCHEMA, description: 'Label keys; they must exist (Find Or Create Label)' })
+  @Optional()
   @IsArray()
-  @IsString({ each: true })
+  @IsDefinitionKey({ each: true })
   labelKeys?: string[];
 
   @ApiPropertyOptional({ description: 'Repeats the path id (the SDK sends it); ignored' })
-  @IsOptional()
+  @Optional()
   @IsString()
   contactId?: string;
 }

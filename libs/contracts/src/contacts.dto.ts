@@ -1,11 +1,42 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, buildMessage, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { DEFINITION_KEY_MAX_LENGTH, DEFINITION_KEY_PATTERN, GUID_PATTERN, isDefinitionKey, isGuid } from './ids';
 
 /**
  * HTTP request bodies of the Contacts v4 API, validated at the gateway with class-validator.
  * `info` is checked in depth by the contacts domain, which names every invalid field.
+ *
+ * One rule for `null`: an optional field sent as `null` is absent (as in the protobuf JSON
+ * mapping Wix's API follows); a required field sent as `null` is missing, a 400. Inside `info`
+ * the contacts domain gives `null` its own meaning (clear the value).
  */
+
+export const GUID_RULE = 'a GUID: 8-4-4-4-12 hexadecimal digits';
+export const DEFINITION_KEY_RULE = `a key: "<namespace>.<name>" of letters, digits, "-" and "_" parts joined by ".", at most ${DEFINITION_KEY_MAX_LENGTH} characters`;
+
+/** Optional; `null` counts as absent. */
+export function Optional(): PropertyDecorator {
+  return (target, property) => {
+    IsOptional()(target, property);
+    Transform(({ value }) => (value === null ? undefined : value))(target, property);
+  };
+}
+
+/** A contact id (or bulk job id): a GUID, as the server issues them. */
+export function IsGuid(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'format', validator: { validate: isGuid, defaultMessage: buildMessage((each) => `${each}$property must be ${GUID_RULE}`, options) } }, options);
+}
+
+/** A label or extended-field key in its documented form. */
+export function IsDefinitionKey(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'format', validator: { validate: isDefinitionKey, defaultMessage: buildMessage((each) => `${each}$property must be ${DEFINITION_KEY_RULE}`, options) } }, options);
+}
+
+/** OpenAPI shapes of the two id forms, so that generated clients and fuzzers know them. */
+export const GUID_SCHEMA = { type: 'string', format: 'uuid', pattern: GUID_PATTERN.source } as const;
+export const DEFINITION_KEY_SCHEMA = { type: 'string', pattern: DEFINITION_KEY_PATTERN.source, maxLength: DEFINITION_KEY_MAX_LENGTH } as const;
+
 const INFO_DESCRIPTION =
   'ContactInfo: name {first,last}, emails {items[]}, phones {items[]}, addresses {items[]}, company, jobTitle, ' +
   'birthdate (YYYY-MM-DD), locale, labelKeys {items[]}, extendedFields {items{}}, picture, locations {items[]}';
@@ -18,7 +49,7 @@ export class CreateContactBody {
   info!: Record<string, unknown>;
 
   @ApiPropertyOptional({ default: false, description: 'Create even when another contact has the same email (or phone, with no email).' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   allowDuplicates?: boolean;
 }
@@ -35,12 +66,12 @@ export class UpdateContactBody {
   info!: Record<string, unknown>;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   allowDuplicates?: boolean;
 
   @ApiPropertyOptional({ description: 'Repeats the path id (the SDK sends it); ignored.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   contactId?: string;
 }
@@ -51,20 +82,20 @@ export class SortingDto {
   fieldName!: string;
 
   @ApiPropertyOptional({ enum: ['ASC', 'DESC'], default: 'ASC' })
-  @IsOptional()
+  @Optional()
   @IsIn(['ASC', 'DESC', 'asc', 'desc'])
   order?: string;
 }
 
 export class PagingDto {
   @ApiPropertyOptional({ default: 50, maximum: 1000 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   limit?: number;
 
   @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   offset?: number;
@@ -73,19 +104,19 @@ export class PagingDto {
 /** `{ filter, sort, paging }`, the query shape every Query endpoint takes. */
 export class QueryDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Filter in the Wix API Query Language' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   filter?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [SortingDto], description: 'At most one sort field' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => SortingDto)
   sort?: SortingDto[];
 
   @ApiPropertyOptional({ type: PagingDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => PagingDto)
   paging?: PagingDto;
@@ -93,13 +124,13 @@ export class QueryDto {
 
 export class ContactsQueryDto extends QueryDto {
   @ApiPropertyOptional({ enum: FIELDSETS, isArray: true })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @IsIn(FIELDSETS, { each: true })
   fieldsets?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @IsString({ each: true })
   fields?: string[];
@@ -108,28 +139,28 @@ export class ContactsQueryDto extends QueryDto {
 /** Accepts `{ query: { filter, sort, paging } }` and the same keys at the top level. */
 export class QueryContactsBody extends ContactsQueryDto {
   @ApiPropertyOptional({ type: ContactsQueryDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => ContactsQueryDto)
   query?: ContactsQueryDto;
 
   @ApiPropertyOptional({ maxLength: 100, description: 'Free text over names, emails and phones, ANDed with the filter' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   search?: string;
 }
 
 export class PreviewMergeBody {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 5, description: 'The first listed has the highest precedence' })
+  @ApiProperty({ type: 'array', items: GUID_SCHEMA, minItems: 1, maxItems: 5, description: 'Contact ids (GUIDs); the first listed has the highest precedence' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
-  @IsString({ each: true })
+  @IsGuid({ each: true })
   sourceContactIds!: string[];
 
   @ApiPropertyOptional({ description: 'Repeats the path id (the SDK sends it); ignored' })
-  @IsOptional()
+  @Optional()
   @IsString()
   targetContactId?: string;
 }
@@ -142,37 +173,45 @@ export class MergeContactsBody extends PreviewMergeBody {
   targetContactRevision!: number;
 }
 
+class FacetsFilterDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @Optional()
+  @IsObject()
+  filter?: Record<string, unknown>;
+}
+
 export class FacetsQueryBody {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only emailSubscriptions filters (API.md §3.10)' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   filter?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: PagingDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => PagingDto)
   paging?: PagingDto;
 
-  @ApiPropertyOptional({ description: 'Accepted as { query: { filter } } too' })
-  @IsOptional()
-  @IsObject()
-  query?: { filter?: Record<string, unknown> };
+  @ApiPropertyOptional({ type: FacetsFilterDto, description: 'Accepted as { query: { filter } } too' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => FacetsFilterDto)
+  query?: FacetsFilterDto;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   language?: string;
 }
 
 export class BulkByFilterBody {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Query Contacts filter; give a filter, a search or both' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   filter?: Record<string, unknown>;
 
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   search?: string;
@@ -185,15 +224,15 @@ export class BulkUpdateBody extends BulkByFilterBody {
 }
 
 export class BulkLabelsBody extends BulkByFilterBody {
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'array', items: DEFINITION_KEY_SCHEMA })
+  @Optional()
   @IsArray()
-  @IsString({ each: true })
+  @IsDefinitionKey({ each: true })
   labelKeysToAdd?: string[];
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'array', items: DEFINITION_KEY_SCHEMA })
+  @Optional()
   @IsArray()
-  @IsString({ each: true })
+  @IsDefinitionKey({ each: true })
   labelKeysToRemove?: string[];
 }

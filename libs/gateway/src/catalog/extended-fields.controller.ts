@@ -3,6 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@n
 import { CatalogQueryBody, ExtendedFieldsPatterns, FindOrCreateExtendedFieldBody, RenameExtendedFieldBody, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
+import { ApiKeyPath, DefinitionKeyParam } from '../http/id-params';
 import { QueryParams } from '../http/query-params';
 import { EXTENDED_FIELDS_CLIENT } from '../service-clients';
 import { catalogListPayload, catalogQueryPayload } from './catalog-params';
@@ -43,24 +44,27 @@ export class ExtendedFieldsController {
   @Get(':key')
   @RequirePermission('CONTACTS_SCHEMA.VIEW')
   @ApiOperation({ summary: 'Get Extended Field' })
+  @ApiKeyPath('key', 'The extended field key')
   @ApiOkResponse({ description: '{ field }' })
-  get(@Caller() context: RequestContext, @Param('key') key: string) {
+  get(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.fields.forward(ExtendedFieldsPatterns.get, { context, payload: { key } });
   }
 
   @Patch(':key')
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
   @ApiOperation({ summary: 'Rename Extended Field', description: 'System fields cannot be renamed (428).' })
+  @ApiKeyPath('key', 'The extended field key')
   @ApiOkResponse({ description: '{ field }' })
-  rename(@Caller() context: RequestContext, @Param('key') key: string, @Body() body: RenameExtendedFieldBody) {
+  rename(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string, @Body() body: RenameExtendedFieldBody) {
     return this.fields.forward(ExtendedFieldsPatterns.rename, { context, payload: { key, displayName: body.field.displayName } });
   }
 
   @Delete(':key')
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
   @ApiOperation({ summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
+  @ApiKeyPath('key', 'The extended field key')
   @ApiOkResponse({ description: '{}' })
-  delete(@Caller() context: RequestContext, @Param('key') key: string) {
+  delete(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.fields.forward(ExtendedFieldsPatterns.delete, { context, payload: { key } });
   }
 }

@@ -3,6 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@n
 import { CatalogQueryBody, FindOrCreateLabelBody, LabelsPatterns, RenameLabelBody, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
+import { ApiKeyPath, DefinitionKeyParam } from '../http/id-params';
 import { QueryParams } from '../http/query-params';
 import { LABELS_CLIENT } from '../service-clients';
 import { catalogListPayload, catalogQueryPayload } from './catalog-params';
@@ -43,24 +44,27 @@ export class LabelsController {
   @Get(':key')
   @RequirePermission('CONTACTS_LABELS.VIEW')
   @ApiOperation({ summary: 'Get Label' })
+  @ApiKeyPath('key', 'The label key')
   @ApiOkResponse({ description: '{ label }' })
-  get(@Caller() context: RequestContext, @Param('key') key: string) {
+  get(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.labels.forward(LabelsPatterns.get, { context, payload: { key } });
   }
 
   @Patch(':key')
   @RequirePermission('CONTACTS_LABELS.MODIFY')
   @ApiOperation({ summary: 'Rename Label', description: 'The key never changes. System labels cannot be renamed (428).' })
+  @ApiKeyPath('key', 'The label key')
   @ApiOkResponse({ description: '{ label }' })
-  rename(@Caller() context: RequestContext, @Param('key') key: string, @Body() body: RenameLabelBody) {
+  rename(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string, @Body() body: RenameLabelBody) {
     return this.labels.forward(LabelsPatterns.rename, { context, payload: { key, displayName: body.label.displayName } });
   }
 
   @Delete(':key')
   @RequirePermission('CONTACTS_LABELS.MODIFY')
   @ApiOperation({ summary: 'Delete Label', description: 'Also removes the label from every contact of the site. System labels cannot be deleted (428).' })
+  @ApiKeyPath('key', 'The label key')
   @ApiOkResponse({ description: '{}' })
-  delete(@Caller() context: RequestContext, @Param('key') key: string) {
+  delete(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.labels.forward(LabelsPatterns.delete, { context, payload: { key } });
   }
 }

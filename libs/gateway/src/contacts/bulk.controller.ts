@@ -3,6 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@n
 import { BulkByFilterBody, BulkLabelsBody, BulkUpdateBody, ContactsPatterns, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
+import { ApiGuidPath, GuidParam } from '../http/id-params';
 import { QueryParams, single } from '../http/query-params';
 import { CONTACTS_CLIENT } from '../service-clients';
 
@@ -47,8 +48,9 @@ export class BulkController {
   @Get('jobs/:id')
   @RequirePermission('CONTACTS.MODIFY')
   @ApiOperation({ summary: 'Get Bulk Job' })
+  @ApiGuidPath('id', 'The bulk job id')
   @ApiOkResponse({ description: '{ job }' })
-  get(@Caller() context: RequestContext, @Param('id') jobId: string) {
+  get(@Caller() context: RequestContext, @Param('id', GuidParam) jobId: string) {
     return this.contacts.forward(ContactsPatterns.bulkGet, { context, payload: { jobId } });
   }
 

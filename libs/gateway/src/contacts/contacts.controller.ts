@@ -3,14 +3,11 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@n
 import { ContactsPatterns, CreateContactBody, FacetsQueryBody, LabelKeysBody, MergeContactsBody, PreviewMergeBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
+import { ApiGuidPath, GuidParam, requireLabelKeys } from '../http/id-params';
 import { listParam, QueryParams, single } from '../http/query-params';
 import { CONTACTS_CLIENT } from '../service-clients';
-import { AppError } from '@cp/errors';
 
-function requireLabelKeys(keys: string[] | undefined): string[] {
-  if (!keys || keys.length === 0) throw AppError.invalidField('labelKeys', 'give at least one label key', 'REQUIRED');
-  return keys;
-}
+const ContactIdPath = () => ApiGuidPath('id', 'The contact id');
 
 /** Contacts v4, under `/contacts/v4` and the `/_api/contacts/v4` prefix Wix's SDK uses off wixapis.com. */
 @ApiTags('Contacts')
@@ -80,16 +77,18 @@ export class ContactsController {
   @Get(':id/history')
   @RequirePermission('CONTACTS.VIEW')
   @ApiOperation({ summary: 'Contact history', description: "The contact's events, oldest first: revision, type, time, actor and changed fields. paging.limit (default 50, max 1000), paging.offset." })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ events, pagingMetadata }' })
-  history(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams) {
+  history(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams) {
     return this.send(ContactsPatterns.history, context, { contactId, paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } });
   }
 
   @Get(':id')
   @RequirePermission('CONTACTS.VIEW')
   @ApiOperation({ summary: 'Get Contact', description: 'With `asOf=<ISO time>`, the contact as it was at that time.' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ contact, responseType }' })
-  get(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams) {
+  get(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams) {
     const projection = { fieldsets: listParam(params, 'fieldsets'), fields: listParam(params, 'fields') };
     const asOf = single(params, 'asOf');
     if (asOf !== undefined) return this.send(ContactsPatterns.asOf, context, { contactId, asOf, ...projection });
@@ -99,8 +98,9 @@ export class ContactsController {
   @Patch(':id')
   @RequirePermission('CONTACTS.MODIFY')
   @ApiOperation({ summary: 'Update Contact', description: 'Each top-level info key present replaces the stored one. 409 REVISION_MISMATCH on a stale revision.' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ contact }' })
-  update(@Caller() context: RequestContext, @Param('id') contactId: string, @Body() body: UpdateContactBody) {
+  update(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Body() body: UpdateContactBody) {
     return this.send(ContactsPatterns.update, context, {
       contactId,
       revision: body.revision,
@@ -113,8 +113,9 @@ export class ContactsController {
   @HttpCode(200)
   @RequirePermission('CONTACTS.MERGE')
   @ApiOperation({ summary: 'Merge Contacts', description: 'Up to 5 sources into the target (its revision checked); the target keeps its data, sources are deleted. Irreversible.' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ contact }' })
-  merge(@Caller() context: RequestContext, @Param('id') targetContactId: string, @Body() body: MergeContactsBody) {
+  merge(@Caller() context: RequestContext, @Param('id', GuidParam) targetContactId: string, @Body() body: MergeContactsBody) {
     return this.send(ContactsPatterns.merge, context, { targetContactId, targetContactRevision: body.targetContactRevision, sourceContactIds: body.sourceContactIds });
   }
 
@@ -122,8 +123,9 @@ export class ContactsController {
   @HttpCode(200)
   @RequirePermission('CONTACTS.VIEW')
   @ApiOperation({ summary: 'Preview Merge Contacts', description: 'The target as a merge would leave it; nothing is stored.' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ contact }' })
-  previewMerge(@Caller() context: RequestContext, @Param('id') targetContactId: string, @Body() body: PreviewMergeBody) {
+  previewMerge(@Caller() context: RequestContext, @Param('id', GuidParam) targetContactId: string, @Body() body: PreviewMergeBody) {
     return this.send(ContactsPatterns.previewMerge, context, { targetContactId, sourceContactIds: body.sourceContactIds });
   }
 
@@ -131,24 +133,27 @@ export class ContactsController {
   @HttpCode(200)
   @RequirePermission('CONTACTS.MODIFY')
   @ApiOperation({ summary: 'Label Contact', description: 'Labels must exist; unknown keys are a 404 naming them, and nothing is applied.' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ contact }' })
-  label(@Caller() context: RequestContext, @Param('id') contactId: string, @Body() body: LabelKeysBody) {
+  label(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Body() body: LabelKeysBody) {
     return this.send(ContactsPatterns.label, context, { contactId, labelKeys: requireLabelKeys(body.labelKeys) });
   }
 
   @Delete(':id/labels')
   @RequirePermission('CONTACTS.MODIFY')
   @ApiOperation({ summary: 'Unlabel Contact', description: 'Label keys as repeated `labelKeys` query parameters (as the SDK sends them) or in a JSON body.' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{ contact }' })
-  unlabel(@Caller() context: RequestContext, @Param('id') contactId: string, @Query() params: QueryParams, @Body() body: LabelKeysBody | undefined) {
+  unlabel(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams, @Body() body: LabelKeysBody | undefined) {
     return this.send(ContactsPatterns.unlabel, context, { contactId, labelKeys: requireLabelKeys(listParam(params, 'labelKeys') ?? body?.labelKeys) });
   }
 
   @Delete(':id')
   @RequirePermission('CONTACTS.DELETE')
   @ApiOperation({ summary: 'Delete Contact' })
+  @ContactIdPath()
   @ApiOkResponse({ description: '{}' })
-  delete(@Caller() context: RequestContext, @Param('id') contactId: string) {
+  delete(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string) {
     return this.send(ContactsPatterns.delete, context, { contactId });
   }
 
