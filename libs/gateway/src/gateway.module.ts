@@ -9,11 +9,15 @@ import { ContactsController } from './contacts/contacts.controller';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { createValidationPipe } from './http/validation';
+import { RATE_LIMITER, RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { CONTACTS_CLIENT, EXTENDED_FIELDS_CLIENT, GATEWAY_SERVICES, GatewayServices, LABELS_CLIENT } from './service-clients';
 
 export interface GatewayOptions {
   services: GatewayServices;
   apiKeys: readonly ApiKey[];
+  /** Token buckets per API key and site (RATE_LIMITS); absent: no limits. */
+  rateLimiter?: RateLimiter;
 }
 
 /** The public REST API. It holds no domain logic: it authenticates, validates and forwards. */
@@ -29,7 +33,10 @@ export class GatewayModule {
         { provide: CONTACTS_CLIENT, useValue: options.services.contacts },
         { provide: LABELS_CLIENT, useValue: options.services.labels },
         { provide: EXTENDED_FIELDS_CLIENT, useValue: options.services.extendedFields },
+        // Guards run in this order: the rate limit keys on the caller the AuthGuard authenticated.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: RATE_LIMITER, useValue: options.rateLimiter ?? null },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

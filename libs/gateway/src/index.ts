@@ -5,3 +5,4 @@ export * from './openapi';
 export * from './service-clients';
 export * from './http/http-error.filter';
 export * from './http/http-adapter';
+export * from './rate-limit';
