@@ -3,7 +3,21 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns } from '@cp/contracts';
-import { ApiKeyConfigError, GatewayModule, gatewayHttpAdapter, parseApiKeys, setupOpenApi } from '@cp/gateway';
+import {
+  ApiKeyConfigError,
+  checkRateLimitKeyNames,
+  GatewayModule,
+  gatewayHttpAdapter,
+  parseApiKeys,
+  parseRateLimits,
+  RATE_LIMITS_OFF,
+  RateLimitConfig,
+  RateLimitConfigError,
+  RateLimiter,
+  rateLimitsEnabled,
+  RedisRateLimitStore,
+  setupOpenApi,
+} from '@cp/gateway';
 import { ConfigError, envReader, ensureTopics, kafkaServiceClient, readKafkaConfig, runMain } from '@cp/runtime';
 
 /** The public API as its own process, reaching the services over Kafka. */
@@ -13,13 +27,20 @@ runMain(async () => {
   const port = env.port('PORT', 3000);
   const host = env.optional('HOST') ?? '0.0.0.0';
   const keysJson = env.required('API_KEYS', 'a JSON array of {"key","sites","scopes"} (see README)');
+  const rateLimits = env.parsed('RATE_LIMITS', parseRateLimits, RATE_LIMITS_OFF);
+  // Replicas share their buckets through Redis; without it each would allow the whole limit.
+  const redisUrl = rateLimitsEnabled(rateLimits)
+    ? env.parsed('REDIS_URL', requiredRedisUrl, '')
+    : env.optional('REDIS_URL');
   env.done();
   let apiKeys;
   try {
     apiKeys = parseApiKeys(keysJson);
+    checkRateLimitKeyNames(rateLimits, apiKeys.map((key) => key.name ?? ''));
   } catch (error) {
-    throw error instanceof ApiKeyConfigError ? new ConfigError(`Configuration error:\n  - ${error.message}`) : error;
+    throw error instanceof ApiKeyConfigError || error instanceof RateLimitConfigError ? new ConfigError(`Configuration error:\n  - ${error.message}`) : error;
   }
+  const rateLimiter = redisUrl && rateLimitsEnabled(rateLimits) ? await redisRateLimiter(rateLimits, redisUrl) : undefined;
 
   await ensureTopics(kafka);
   const [contacts, labels, extendedFields] = await Promise.all([
@@ -28,7 +49,7 @@ runMain(async () => {
     kafkaServiceClient('gateway', 'extended-fields', Object.values(ExtendedFieldsPatterns), kafka),
   ]);
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client }, apiKeys }),
+    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client }, apiKeys, rateLimiter }),
     gatewayHttpAdapter(),
   );
   setupOpenApi(app as INestApplication);
@@ -36,3 +57,18 @@ runMain(async () => {
   await app.listen(port, host);
   console.log(`gateway listening on http://${host}:${port}`);
 });
+
+function requiredRedisUrl(raw: string | undefined): string {
+  if (!raw) throw new Error('REDIS_URL is required while RATE_LIMITS is not "off": the gateway replicas share their rate limits through Redis, e.g. redis://redis:6379');
+  if (!/^rediss?:\/\/./.test(raw)) throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got "${raw}"`);
+  return raw;
+}
+
+/** A Redis that does not answer at boot does not stop the gateway: it serves unlimited, loudly, until Redis is back. */
+async function redisRateLimiter(config: RateLimitConfig, url: string): Promise<RateLimiter> {
+  const store = new RedisRateLimitStore(url);
+  if (!(await store.connect(5000))) {
+    console.warn('WARNING: Redis (REDIS_URL) did not answer within 5 s: requests are NOT rate limited until it does (the gateway keeps trying)');
+  }
+  return new RateLimiter(config, store);
+}

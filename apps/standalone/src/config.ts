@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ApiKey, ApiKeyConfigError, parseApiKeys } from '@cp/gateway';
+import { ApiKey, ApiKeyConfigError, checkRateLimitKeyNames, parseApiKeys, parseRateLimits, RateLimitConfig, RateLimitConfigError } from '@cp/gateway';
 import { DEFAULT_LABEL_QUOTA } from '@cp/labels-service';
 
 export interface StandaloneConfig {
@@ -10,6 +10,8 @@ export interface StandaloneConfig {
   labelQuota: number;
   /** Keys from API_KEYS; absent means "generate a key for the default site". */
   apiKeys?: ApiKey[];
+  /** Token buckets per API key and site (RATE_LIMITS); absent: no limits. */
+  rateLimits?: RateLimitConfig;
 }
 
 export class ConfigError extends Error {}
@@ -29,11 +31,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
       throw error;
     }
   }
+  let rateLimits: RateLimitConfig;
+  try {
+    rateLimits = parseRateLimits(env.RATE_LIMITS);
+    if (apiKeys) checkRateLimitKeyNames(rateLimits, apiKeys.map((key) => key.name ?? ''));
+  } catch (error) {
+    if (error instanceof RateLimitConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     host: env.HOST || '127.0.0.1',
     port,
     dataDir: resolve(env.DATA_DIR || './data'),
     labelQuota,
     apiKeys,
+    rateLimits,
   };
 }

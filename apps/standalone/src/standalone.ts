@@ -6,7 +6,7 @@ import { ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
 import { LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
-import { GatewayModule, gatewayHttpAdapter, setupOpenApi } from '@cp/gateway';
+import { GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, setupOpenApi } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
@@ -58,7 +58,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   }
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client() }, apiKeys }),
+    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client() }, apiKeys, rateLimiter: memoryRateLimiter(config) }),
     gatewayHttpAdapter(),
     { logger },
   );
@@ -75,6 +75,11 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       for (const service of services) await service.close();
     },
   };
+}
+
+/** One process: the buckets can live in its memory. */
+function memoryRateLimiter(config: StandaloneConfig): RateLimiter | undefined {
+  return config.rateLimits && rateLimitsEnabled(config.rateLimits) ? new RateLimiter(config.rateLimits, new MemoryRateLimitStore()) : undefined;
 }
 
 function defaultKey(config: StandaloneConfig, announce: StartOptions['announce']) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKey } from '@cp/gateway';
+import { ApiKey, RateLimitConfig } from '@cp/gateway';
 import { RunningStandalone, startStandalone } from '../src/standalone';
 import testKeys from './test-keys.json';
 
@@ -52,11 +52,14 @@ export interface Harness {
 }
 
 /** Starts the standalone app on a free port with its own data directory. */
-export async function startHarness(options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number; /** absent: not limited */ rateLimits?: RateLimitConfig } = {},
+): Promise<Harness> {
   if (GATEWAY_URL) return remoteHarness(GATEWAY_URL);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'contacts-e2e-'));
   const apiKeys = options.apiKeys === null ? undefined : (options.apiKeys ?? TEST_KEYS);
-  const start = () => startStandalone({ host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000 }, { logger: false });
+  const start = () =>
+    startStandalone({ host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000, rateLimits: options.rateLimits }, { logger: false });
   const harness: Harness = {
     running: await start(),
     dataDir,

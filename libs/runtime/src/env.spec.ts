@@ -26,3 +26,23 @@ describe('configuration', () => {
     expect(kafka.brokers).toEqual(['a:1', 'b:2']);
   });
 });
+
+describe('parsed variables', () => {
+  it('reports what the parser throws, named after the variable, with the other problems', () => {
+    const env = envReader({ RATE_LIMITS: 'fast', PORT: 'x' });
+    const parse = (raw: string | undefined) => {
+      if (raw !== 'ok') throw new Error(`must be "ok", got "${raw}"`);
+      return raw;
+    };
+    expect(env.parsed('RATE_LIMITS', parse, 'fallback')).toBe('fallback');
+    env.port('PORT', 1);
+    expect(() => env.done()).toThrow(/RATE_LIMITS: must be "ok", got "fast"[\s\S]*PORT must be a port number/);
+  });
+
+  it('gives the parser undefined when the variable is unset and returns what it parsed', () => {
+    const env = envReader({ GOOD: ' ok ' });
+    expect(env.parsed('GOOD', (raw) => raw, 'fallback')).toBe('ok');
+    expect(env.parsed('UNSET', (raw) => raw ?? 'default', 'fallback')).toBe('default');
+    env.done();
+  });
+});

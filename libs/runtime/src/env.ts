@@ -9,6 +9,8 @@ export interface EnvReader {
   optional(name: string): string | undefined;
   port(name: string, fallback: number): number;
   positiveInt(name: string, fallback: number): number;
+  /** The variable through `parse` (given undefined when unset); what `parse` throws is reported as a problem. */
+  parsed<T>(name: string, parse: (raw: string | undefined) => T, fallback: T): T;
   done(): void;
 }
 
@@ -34,6 +36,15 @@ export function envReader(env: NodeJS.ProcessEnv = process.env): EnvReader {
     optional: value,
     port: (name, fallback) => integer(name, fallback, 0, 65535, 'a port number'),
     positiveInt: (name, fallback) => integer(name, fallback, 1, Number.MAX_SAFE_INTEGER, 'a positive integer'),
+    parsed(name, parse, fallback) {
+      try {
+        return parse(value(name));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        problems.push(message.includes(name) ? message : `${name}: ${message}`);
+        return fallback;
+      }
+    },
     done() {
       if (problems.length > 0) throw new ConfigError(`Configuration error:\n  - ${problems.join('\n  - ')}`);
     },
