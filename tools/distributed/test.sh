@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm run test:distributed`: every app as its own process on a real Kafka broker and a
-# MongoDB-wire server (tools/infra), the end-to-end suites against the gateway, the MongoDB
-# adapter suites against the server, then everything stopped again.
+# `npm run test:distributed`: every app as its own process on a real Kafka broker, a
+# MongoDB-wire server and Redis (tools/infra), two gateway replicas sharing their rate limits,
+# the end-to-end suites against the gateways, the MongoDB and Redis adapter suites against the
+# servers, then everything stopped again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -9,6 +10,7 @@ root=$(pwd)
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 run_dir=$(mktemp -d)
 gateway_port=${DISTRIBUTED_GATEWAY_PORT:-3960}
+replica_port=${DISTRIBUTED_GATEWAY_REPLICA_PORT:-3964}
 pids=()
 
 stop_all() {
@@ -21,8 +23,23 @@ trap stop_all EXIT
 echo "== build"
 npm run build >/dev/null
 
-echo "== infrastructure (Kafka, FerretDB)"
-eval "$(bash tools/infra/up.sh | grep -E '^(KAFKA_BROKERS|MONGODB_URL)=' | sed 's/^/export /')"
+echo "== gateway configuration checks"
+# A bad RATE_LIMITS, or rate limits without the Redis the replicas share them through, stops the boot.
+boot_check() { # expected-message VAR=value ...
+  local expected=$1 out rc=0
+  shift
+  out=$(env -u REDIS_URL "$@" KAFKA_BROKERS=127.0.0.1:1 API_KEYS="$(cat apps/standalone/test/test-keys.json)" timeout 60 node dist/apps/gateway/src/main.js 2>&1) || rc=$?
+  if [ "$rc" != 2 ] || ! grep -qF -- "$expected" <<<"$out"; then
+    echo "the gateway with $* should stop with exit code 2 naming $expected; it exited $rc:"
+    echo "$out" | tail -n 20
+    exit 1
+  fi
+}
+boot_check RATE_LIMITS RATE_LIMITS=fast REDIS_URL=redis://127.0.0.1:1
+boot_check REDIS_URL RATE_LIMITS=wix
+
+echo "== infrastructure (Kafka, FerretDB, Redis)"
+eval "$(bash tools/infra/up.sh | grep -E '^(KAFKA_BROKERS|MONGODB_URL|REDIS_URL)=' | sed 's/^/export /')"
 
 start() { # name script [VAR=value ...]
   local name=$1 script=$2
@@ -35,11 +52,16 @@ echo "== apps, one process each"
 start contacts contacts-service HEALTH_PORT=3961
 start labels labels-service HEALTH_PORT=3962 LABEL_QUOTA=5
 start extended-fields extended-fields-service HEALTH_PORT=3963
-start gateway gateway PORT="$gateway_port" REQUEST_TIMEOUT_MS=3000 API_KEYS="$(cat apps/standalone/test/test-keys.json)"
+# Two gateway replicas, one Redis: the suites' keys and the rate-limited key of rate-limits.json.
+api_keys=$(node -p 'JSON.stringify([...require("./apps/standalone/test/test-keys.json"), ...require("./apps/standalone/test/rate-limits.json").keys])')
+rate_limits=$(node -p 'JSON.stringify(require("./apps/standalone/test/rate-limits.json").RATE_LIMITS)')
+for replica in gateway:"$gateway_port" gateway-replica:"$replica_port"; do
+  start "${replica%%:*}" gateway PORT="${replica##*:}" REQUEST_TIMEOUT_MS=3000 API_KEYS="$api_keys" RATE_LIMITS="$rate_limits" REDIS_URL="$REDIS_URL"
+done
 
 ready=""
 for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$gateway_port/health" >/dev/null 2>&1; then ready=yes; break; fi
+  if curl -fs "http://127.0.0.1:$gateway_port/health" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$replica_port/health" >/dev/null 2>&1; then ready=yes; break; fi
   sleep 1
 done
 if [ -z "$ready" ]; then
@@ -51,10 +73,12 @@ for port in 3961 3962 3963; do curl -fs "http://127.0.0.1:$port/health" >/dev/nu
 
 status=0
 echo "== end-to-end suites against the gateway"
-E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" npx jest -c apps/standalone/jest.config.js --runInBand || status=1
-echo "== MongoDB adapter suites against the MongoDB-wire server"
+E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" E2E_GATEWAY_URLS="http://127.0.0.1:$gateway_port,http://127.0.0.1:$replica_port" \
+  npx jest -c apps/standalone/jest.config.js --runInBand || status=1
+echo "== MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis"
 npx jest -c libs/testing/jest.config.js read-store-adapters || status=1
 npx jest -c libs/contacts/application/jest.config.js contact-queries || status=1
+npx jest -c libs/gateway/jest.config.js redis-rate-limit-store || status=1
 
 if [ "$status" = 0 ]; then
   echo "== replay tool against the live system"
