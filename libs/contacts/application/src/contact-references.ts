@@ -1,4 +1,4 @@
-import { ContactInfo, MEMBERSHIP_FIELD, MEMBERSHIP_STATUSES } from '@cp/contacts-domain';
+import { ContactInfo, MEMBERSHIP_FIELD, MEMBERSHIP_STATUSES, wrappedList } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
 import { AppError, FieldViolation } from '@cp/errors';
 import { checkFieldValue, SYSTEM_FIELDS } from '@cp/extended-fields-domain';
@@ -35,8 +35,9 @@ export class ContactReferences {
 
   async check(context: RequestContext, info: Record<string, unknown>): Promise<Record<string, unknown>> {
     const violations: FieldViolation[] = [];
-    const labelKeys = (info.labelKeys as ContactInfo['labelKeys'])?.items;
-    if (Array.isArray(labelKeys)) {
+    // Both forms the normalizer reads ({ items } and a bare list); a malformed value is its to refuse.
+    const labelKeys = 'labelKeys' in info ? wrappedList(info.labelKeys) : undefined;
+    if (labelKeys) {
       const unknown = await this.definitions.unknownLabels(context, labelKeys.filter((key): key is string => typeof key === 'string'));
       if (unknown.length > 0) {
         violations.push({
@@ -48,7 +49,7 @@ export class ContactReferences {
       }
     }
     const values = (info.extendedFields as { items?: Record<string, unknown> } | undefined)?.items;
-    if (!values || typeof values !== 'object') {
+    if (!values || typeof values !== 'object' || Array.isArray(values)) {
       if (violations.length > 0) throw AppError.invalid(violations);
       return info;
     }
@@ -77,20 +78,27 @@ export class ContactReferences {
       else violations.push({ field, description: `${outcome.reason} (${key} is ${definition.dataType})`, violatedRule: 'INVALID_VALUE' });
     }
     if (violations.length > 0) throw AppError.invalid(violations);
-    return { ...info, extendedFields: { items: checked } };
+    // Other keys beside `items` stay for the normalizer to refuse.
+    return { ...info, extendedFields: { ...(info.extendedFields as object), items: checked } };
   }
 
   /**
-   * An update replaces the whole extended-field map, but a caller cannot touch what it may not
-   * write: the stored values of read-only system fields (and membership, without the members
-   * permission) are carried over.
+   * An update replaces the whole extended-field map — `null`, `{}` and `{ items: {} }` clear it —
+   * but a caller cannot touch what it may not write: the stored values of read-only system
+   * fields (and membership, without the members permission) are carried over into whatever it
+   * sends. A value of the wrong shape is left as sent, for the normalizer to refuse.
    */
   keepProtectedValues(context: RequestContext, current: ContactInfo | undefined, info: Record<string, unknown>): Record<string, unknown> {
-    const sent = (info.extendedFields as { items?: Record<string, unknown> } | undefined)?.items;
-    const stored = current?.extendedFields?.items;
-    if (!sent || !stored) return info;
-    const kept = Object.entries(stored).filter(([key]) => PROTECTED_FIELDS.has(key) && (key !== MEMBERSHIP_FIELD || !context.permissions?.includes(MEMBERS_PERMISSION)));
-    return kept.length > 0 ? { ...info, extendedFields: { items: { ...sent, ...Object.fromEntries(kept) } } } : info;
+    if (!('extendedFields' in info)) return info;
+    const kept = Object.entries(current?.extendedFields?.items ?? {}).filter(
+      ([key]) => PROTECTED_FIELDS.has(key) && (key !== MEMBERSHIP_FIELD || !context.permissions?.includes(MEMBERS_PERMISSION)),
+    );
+    if (kept.length === 0) return info;
+    const wrapper = info.extendedFields ?? {};
+    if (!isPlainObject(wrapper)) return info;
+    const sent = wrapper.items ?? {};
+    if (!isPlainObject(sent)) return info;
+    return { ...info, extendedFields: { ...wrapper, items: { ...sent, ...Object.fromEntries(kept) } } };
   }
 
   async requireLabels(context: RequestContext, labelKeys: readonly string[]): Promise<void> {
@@ -99,4 +107,8 @@ export class ContactReferences {
       throw AppError.notFound('LABEL_NOT_FOUND', `Unknown label keys: ${unknown.join(', ')}`, { unknownLabelKeys: unknown });
     }
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,3 +7,4 @@ export * from './normalize-info';
 export * from './view';
 export * from './merge';
 export * from './bulk-job';
+export * from './wire-shape';
