@@ -1,15 +1,17 @@
 import {
   BulkJobError,
   BulkJobEventRecord,
+  BulkJobProgress,
   BulkJobSpec,
   BulkJobState,
   createBulkJob,
   evolveBulkJob,
+  evolveBulkJobProgress,
   normalizeInfoPatch,
 } from '@cp/contacts-domain';
 import { RequestContext, siteDocumentId, siteStream, streamEntityId } from '@cp/contracts';
 import { AppError, isAppError } from '@cp/errors';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, RecordedEvent, TimeSlice } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { resolvePaging } from '@cp/query';
 import { Document, ReadCollection, ReadStore } from '@cp/read-store';
@@ -17,6 +19,7 @@ import { IdSource } from './clock';
 import { ContactCommands } from './contact-commands';
 import { ContactQueries } from './contact-queries';
 import { ContactReferences } from './contact-references';
+import { recordOf } from './stream-decisions';
 
 export const BULK_JOB_STREAM_PREFIX = 'contactbulkjob-';
 const BULK_JOBS_COLLECTION = 'bulk_jobs';
@@ -39,17 +42,19 @@ interface BulkJobDocument extends Document {
   siteId: string;
   revision: number;
   job: BulkJobView;
+  /** What the next event is folded onto (absent in documents of older versions). */
+  progress?: BulkJobProgress;
 }
 
-function toView(state: BulkJobState): BulkJobView {
+function toView(state: BulkJobProgress): BulkJobView {
   return {
     id: state.id,
-    type: state.spec.type,
+    type: state.type,
     status: state.status,
     createdDate: state.createdDate,
     ...(state.startedDate && { startedDate: state.startedDate }),
     ...(state.finishedDate && { finishedDate: state.finishedDate }),
-    totalItems: state.contactIds.length,
+    totalItems: state.totalItems,
     successTotal: state.successTotal,
     failedTotal: state.failedTotal,
     errors: state.errors,
@@ -151,12 +156,14 @@ export class BulkJobs {
     // Contacts after the last recorded progress may have been done already: every action is
     // idempotent, and a delete that finds its contact gone in that window counts as done.
     const redoUntil = Math.min(state.processed + BATCH, state.contactIds.length);
+    const slice = new TimeSlice();
     for (let start = state.processed; start < state.contactIds.length; start += BATCH) {
       if (this.stopping) return;
       const batch = state.contactIds.slice(start, start + BATCH);
       let succeeded = 0;
       const errors: BulkJobError[] = [];
       for (const [offset, contactId] of batch.entries()) {
+        await slice.pause(); // other requests run between the contacts of a job
         const error = await this.apply(context, state.spec, contactId, start + offset < redoUntil);
         if (error) errors.push(error);
         else succeeded++;
@@ -185,14 +192,13 @@ export class BulkJobs {
     } catch (error) {
       if (!isAppError(error)) throw error;
       if (mayBeDone && spec.type === 'DELETE' && error.code === 'CONTACT_NOT_FOUND') return undefined;
-      return { contactId, code: error.code, description: error.message };
+      return { contactId, code: error.code, description: error.message, ...(Object.keys(error.data ?? {}).length > 0 && { data: error.data }) };
     }
   }
 
   private async load(siteId: string, jobId: string) {
     const events = await this.store.readStream(this.stream(siteId, jobId));
-    const records = events.map((e) => ({ type: e.type, data: e.data, occurredAt: e.occurredAt }) as BulkJobEventRecord);
-    const state = records.reduce<BulkJobState | undefined>(evolveBulkJob, undefined);
+    const state = events.map((e) => recordOf<BulkJobEventRecord>(e)).reduce<BulkJobState | undefined>(evolveBulkJob, undefined);
     const created = events[0];
     const context: RequestContext | undefined = created && {
       siteId,
@@ -203,16 +209,28 @@ export class BulkJobs {
     return { state, context, revision: events.length === 0 ? ('no_stream' as const) : events[events.length - 1].revision };
   }
 
+  /**
+   * Folds each event onto the job's progress in its document; only a gap (or a document of an
+   * older version) folds the stream, whose first event holds every contact id of the job.
+   */
   private async project(event: RecordedEvent): Promise<void> {
     if (!event.streamId.startsWith(BULK_JOB_STREAM_PREFIX)) return;
     const jobId = streamEntityId(event.streamId);
     const _id = siteDocumentId(event.siteId, jobId);
-    const existing = await this.jobs.findOne({ _id });
+    const existing = await this.jobs.findOne({ _id }, { readOnly: true });
     if (existing && existing.revision >= event.revision) return;
-    // Fold from the stream: the read model keeps the job's view, not its list of contacts.
-    const { state } = await this.load(event.siteId, jobId);
-    if (!state) return;
-    await this.jobs.replaceOne({ _id }, { _id, siteId: event.siteId, revision: event.revision, job: toView(state) }, { upsert: true });
+    const record = recordOf<BulkJobEventRecord>(event);
+    let progress: BulkJobProgress | undefined;
+    let revision = event.revision;
+    if (record.type === 'BulkJobCreated') progress = evolveBulkJobProgress(undefined, record);
+    else if (existing?.progress && existing.revision === event.revision - 1) progress = evolveBulkJobProgress(existing.progress, record);
+    else {
+      const loaded = await this.load(event.siteId, jobId);
+      if (!loaded.state || loaded.revision === 'no_stream') return;
+      const { spec: _spec, contactIds: _ids, ...rest } = loaded.state;
+      [progress, revision] = [rest, loaded.revision];
+    }
+    await this.jobs.replaceOne({ _id }, { _id, siteId: event.siteId, revision, job: toView(progress), progress }, { upsert: true });
   }
 
   private stream(siteId: string, jobId: string): string {

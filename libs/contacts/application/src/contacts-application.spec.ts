@@ -362,7 +362,7 @@ describe('contacts application', () => {
       const { jobId } = await app.bulkJobs.create(siteA, { type: 'DELETE', filter: { 'info.name.first': 'Even' }, search: 'even' });
       const job = await finished(jobId);
       expect(job).toMatchObject({ type: 'DELETE', status: 'COMPLETED', totalItems: 60, successTotal: 59, failedTotal: 1 });
-      expect(job.errors).toEqual([{ contactId: ids[0], code: 'CONTACT_IS_MEMBER', description: expect.any(String) }]);
+      expect(job.errors).toEqual([{ contactId: ids[0], code: 'CONTACT_IS_MEMBER', description: expect.any(String), data: { contactId: ids[0] } }]);
       expect(job.finishedDate).toEqual(expect.any(String));
       await app.projection.waitFor(await events.headPosition());
       expect((await app.queries.query(siteA, { filter: { 'info.name.first': 'Even' } })).pagingMetadata.total).toBe(1);

@@ -1,5 +1,6 @@
 import { IntegrationEvent, RequestContext } from '@cp/contracts';
 import { ReadCollection, ReadStore } from '@cp/read-store';
+import { TimeSlice } from '@cp/event-store';
 import { ContactCommands } from './contact-commands';
 import { CONTACTS_COLLECTION, ContactDocument, extendedFieldPath } from './contact-read-model';
 import { ContactsProjection } from './contacts-projection';
@@ -46,10 +47,12 @@ export class DefinitionEvents {
       correlationId: event.correlationId ?? event.id,
     };
     const skipped = new Set<string>();
+    const slice = new TimeSlice();
     for (;;) {
       const batch = await this.contacts.find({ siteId: event.siteId, deleted: false, ...holds, ...(skipped.size > 0 && { _id: { $nin: [...skipped] } }) }, { limit: BATCH });
       if (batch.length === 0) return;
       for (const doc of batch) {
+        await slice.pause(); // a label on every contact of a site must not stall the other requests
         if (!(await this.commands.removeDefinition(context, doc.state.id, removal))) skipped.add(doc._id);
       }
     }

@@ -13,6 +13,8 @@ export interface BulkJobError {
   contactId: string;
   code: string;
   description: string;
+  /** The error's data, as a single call would answer it (e.g. `duplicateContactId`). */
+  data?: Record<string, unknown>;
 }
 
 export interface BulkJobSpec {
@@ -34,18 +36,24 @@ export type BulkJobEvent =
 
 export type BulkJobEventRecord = BulkJobEvent & { occurredAt: string };
 
-export interface BulkJobState {
+/** What a job's events after its creation change: everything but its spec and its contacts. */
+export interface BulkJobProgress {
   id: string;
-  spec: BulkJobSpec;
-  contactIds: string[];
+  type: BulkJobType;
   status: BulkJobStatus;
   createdDate: string;
   startedDate?: string;
   finishedDate?: string;
+  totalItems: number;
   processed: number;
   successTotal: number;
   failedTotal: number;
   errors: BulkJobError[];
+}
+
+export interface BulkJobState extends BulkJobProgress {
+  spec: BulkJobSpec;
+  contactIds: string[];
 }
 
 /** At most this many errors are kept on a job; the counts stay exact. */
@@ -53,32 +61,41 @@ export const MAX_JOB_ERRORS = 100;
 
 export function evolveBulkJob(state: BulkJobState | undefined, event: BulkJobEventRecord): BulkJobState {
   if (event.type === 'BulkJobCreated') {
+    return { ...evolveBulkJobProgress(undefined, event), spec: event.data.spec, contactIds: event.data.contactIds };
+  }
+  if (!state) throw new Error(`${event.type} before BulkJobCreated`);
+  return { ...state, ...evolveBulkJobProgress(state, event) };
+}
+
+/** Folds a job's progress alone, so a read model can follow a job without its list of contacts. */
+export function evolveBulkJobProgress(progress: BulkJobProgress | undefined, event: BulkJobEventRecord): BulkJobProgress {
+  if (event.type === 'BulkJobCreated') {
     return {
       id: event.data.jobId,
-      spec: event.data.spec,
-      contactIds: event.data.contactIds,
+      type: event.data.spec.type,
       status: 'NEW',
       createdDate: event.occurredAt,
+      totalItems: event.data.contactIds.length,
       processed: 0,
       successTotal: 0,
       failedTotal: 0,
       errors: [],
     };
   }
-  if (!state) throw new Error(`${event.type} before BulkJobCreated`);
+  if (!progress) throw new Error(`${event.type} before BulkJobCreated`);
   switch (event.type) {
     case 'BulkJobStarted':
-      return { ...state, status: 'RUNNING', startedDate: state.startedDate ?? event.occurredAt };
+      return { ...progress, status: 'RUNNING', startedDate: progress.startedDate ?? event.occurredAt };
     case 'BulkJobProgressed':
       return {
-        ...state,
+        ...progress,
         processed: event.data.processed,
-        successTotal: state.successTotal + event.data.succeeded,
-        failedTotal: state.failedTotal + event.data.failed,
-        errors: [...state.errors, ...event.data.errors].slice(0, MAX_JOB_ERRORS),
+        successTotal: progress.successTotal + event.data.succeeded,
+        failedTotal: progress.failedTotal + event.data.failed,
+        errors: [...progress.errors, ...event.data.errors].slice(0, MAX_JOB_ERRORS),
       };
     case 'BulkJobCompleted':
-      return { ...state, status: 'COMPLETED', finishedDate: event.occurredAt };
+      return { ...progress, status: 'COMPLETED', finishedDate: event.occurredAt };
   }
 }
 
