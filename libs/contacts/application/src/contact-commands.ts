@@ -5,9 +5,9 @@ import {
   createContact,
   deleteContact,
   evolve,
-  deleteMergedSource,
   existing,
   labelContact,
+  markMergedInto,
   mergeContacts,
   removeExtendedFieldValues,
   toContactView,
@@ -19,12 +19,19 @@ import { isAppError } from '@cp/errors';
 import { ContactReferences } from './contact-references';
 import { Clock, IdSource } from './clock';
 import { ContactRepository, LoadedContact } from './contact-repository';
-import { claimsFor, identitiesDropped, IdentityClaims } from './identity-claims';
+import { CHECK_DUPLICATES, claimsFor, DuplicateRule, identitiesDropped, IdentityClaims } from './identity-claims';
+import { MergeReservations } from './merge-reservations';
 
 export interface CommitOptions {
   /** Bulk jobs do not wait for each contact to be projected. */
   waitForProjection?: boolean;
 }
+
+const NO_WAIT: CommitOptions = { waitForProjection: false };
+/** Identities do not change (labels, extended fields, deletes): the rule has nothing to check. */
+const SAME_IDENTITIES: DuplicateRule = { allowDuplicates: true };
+/** How often a change on the latest revision reads again after losing to a concurrent writer. */
+const MAX_RETRIES = 5;
 
 export interface MergePayload {
   targetContactId: string;
@@ -36,6 +43,12 @@ export interface MergePayload {
 export interface LabelsPayload {
   contactId: string;
   labelKeys: string[];
+}
+
+/** A source a completed merge could not mark, and why (it was merged into another contact). */
+export interface UnmarkedSource {
+  contactId: string;
+  code: string;
 }
 
 /** Read-your-writes: a command returns once its events are visible to queries (bounded wait). */
@@ -52,6 +65,7 @@ export class ContactCommands {
     private readonly projection: ProjectionProgress,
     private readonly clock: Clock,
     private readonly newId: IdSource,
+    private readonly reservations: MergeReservations,
   ) {}
 
   async create(context: RequestContext, payload: CreateContactPayload): Promise<ContactView> {
@@ -59,7 +73,7 @@ export class ContactCommands {
     const loaded: LoadedContact = { state: undefined, streamRevision: 'no_stream' };
     const info = await this.references.check(context, payload.info ?? {});
     const events = createContact(undefined, { contactId, info }, this.newId);
-    return this.commit(context, contactId, loaded, events, payload.allowDuplicates ?? false);
+    return this.commit(context, contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false });
   }
 
   async update(context: RequestContext, payload: UpdateContactPayload): Promise<ContactView> {
@@ -68,7 +82,7 @@ export class ContactCommands {
     const checked = await this.references.check(context, payload.info ?? {});
     const info = this.references.keepProtectedValues(context, loaded.state?.info, checked);
     const events = updateContact(loaded.state, { revision: payload.revision, info }, this.newId);
-    return this.commit(context, payload.contactId, loaded, events, payload.allowDuplicates ?? false);
+    return this.commit(context, payload.contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false });
   }
 
   /** Adds labels that exist (404 naming the unknown ones, nothing applied). */
@@ -76,37 +90,56 @@ export class ContactCommands {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
     existing(loaded.state);
     await this.references.requireLabels(context, payload.labelKeys);
-    return this.commit(context, payload.contactId, loaded, labelContact(loaded.state, payload.labelKeys), true);
+    return this.commit(context, payload.contactId, loaded, labelContact(loaded.state, payload.labelKeys), SAME_IDENTITIES);
   }
 
   async unlabel(context: RequestContext, payload: LabelsPayload): Promise<ContactView> {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
     existing(loaded.state);
     await this.references.requireLabels(context, payload.labelKeys);
-    return this.commit(context, payload.contactId, loaded, unlabelContact(loaded.state, payload.labelKeys), true);
+    return this.commit(context, payload.contactId, loaded, unlabelContact(loaded.state, payload.labelKeys), SAME_IDENTITIES);
   }
 
   /**
-   * Merges sources into the target (revision checked), then deletes each source, recording
-   * which contact it went into. A source changed in between is deleted all the same: its data
-   * as read is what the target received.
+   * Merges sources into the target, all or nothing (docs/architecture.md, "Merge"): it reserves
+   * every contact of the merge, appends the target's `ContactsMerged` — the commit point — and
+   * then marks each source merged into the target. A failure before the commit point changes
+   * nothing; after it, the merge completes, here or (after a crash) in the MergeCompleter.
    */
   async merge(context: RequestContext, payload: MergePayload): Promise<ContactView> {
-    const { target, sources, events } = await this.planMerge(context, payload);
-    const view = await this.commit(context, payload.targetContactId, target, events, true);
-    for (const [index, sourceId] of payload.sourceContactIds.entries()) {
-      let loaded = sources[index];
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.commit(context, sourceId, loaded, deleteMergedSource(loaded.state, payload.targetContactId), true);
-          break;
-        } catch (error) {
-          if (!(isAppError(error) && error.code === 'REVISION_MISMATCH') || attempt >= 5) throw error;
-          loaded = await this.contacts.load(context.siteId, sourceId);
-        }
+    const mergeId = this.newId();
+    const { target, events } = await this.planMerge(context, payload, mergeId);
+    const contactIds = [payload.targetContactId, ...payload.sourceContactIds];
+    await this.reservations.reserve(context, contactIds, mergeId, payload.targetContactId);
+    let view: ContactView;
+    try {
+      // Identities move from the sources to the target: no new duplicate, yet no new one slips in.
+      view = await this.commit(context, payload.targetContactId, target, events, { allowDuplicates: false, movedFrom: payload.sourceContactIds }, NO_WAIT);
+    } catch (error) {
+      await this.reservations.release(context, contactIds, mergeId);
+      throw error;
+    }
+    await this.completeMerge(context, payload.targetContactId, payload.sourceContactIds);
+    await this.reservations.release(context, contactIds, mergeId);
+    await this.projection.waitFor(await this.contacts.headPosition());
+    return view;
+  }
+
+  /**
+   * Marks every source of a committed merge merged into its target, whatever happened to it
+   * since; redoing it changes nothing. Returns the sources it could not mark.
+   */
+  async completeMerge(context: RequestContext, targetId: string, sourceIds: readonly string[]): Promise<UnmarkedSource[]> {
+    const unmarked: UnmarkedSource[] = [];
+    for (const sourceId of sourceIds) {
+      try {
+        await this.changeLatest(context, sourceId, (state) => markMergedInto(state, targetId), SAME_IDENTITIES, NO_WAIT);
+      } catch (error) {
+        if (!isAppError(error) || error.code === 'REVISION_MISMATCH' || error.kind === 'UNAVAILABLE') throw error;
+        unmarked.push({ contactId: sourceId, code: error.code });
       }
     }
-    return view;
+    return unmarked;
   }
 
   /** What a merge would make of the target; nothing is stored. */
@@ -116,15 +149,15 @@ export class ContactCommands {
     return toContactView(events.reduce((state, event) => evolve(state, { ...event, occurredAt }), target.state)!);
   }
 
-  private async planMerge(context: RequestContext, payload: MergePayload) {
+  private async planMerge(context: RequestContext, payload: MergePayload, mergeId?: string) {
     const target = await this.contacts.load(context.siteId, payload.targetContactId);
     const sources = await Promise.all(payload.sourceContactIds.map((id) => this.contacts.load(context.siteId, id)));
     const events = mergeContacts(
       target.state,
       sources.map((source) => source.state),
-      { sourceContactIds: payload.sourceContactIds, targetRevision: payload.targetContactRevision },
+      { sourceContactIds: payload.sourceContactIds, targetRevision: payload.targetContactRevision, mergeId },
     );
-    return { target, sources, events };
+    return { target, events };
   }
 
   /**
@@ -132,56 +165,63 @@ export class ContactCommands {
    * Returns false when the contact no longer exists or holds nothing to remove.
    */
   async removeDefinition(context: RequestContext, contactId: string, removal: { labelKey?: string; fieldKey?: string }): Promise<boolean> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const loaded = await this.contacts.load(context.siteId, contactId);
-      if (!loaded.state || loaded.state.deleted) return false;
-      const events = removal.labelKey ? unlabelContact(loaded.state, [removal.labelKey]) : removeExtendedFieldValues(loaded.state, [removal.fieldKey!]);
-      if (events.length === 0) return false;
-      try {
-        await this.commit(context, contactId, loaded, events, true);
-        return true;
-      } catch (error) {
-        if (!(isAppError(error) && error.code === 'REVISION_MISMATCH')) throw error;
-      }
+    const decide = (state: ContactState | undefined) => {
+      if (!state || state.deleted) return [];
+      return removal.labelKey ? unlabelContact(state, [removal.labelKey]) : removeExtendedFieldValues(state, [removal.fieldKey!]);
+    };
+    try {
+      return (await this.changeLatest(context, contactId, decide, SAME_IDENTITIES)) !== undefined;
+    } catch (error) {
+      if (isAppError(error) && error.code === 'REVISION_MISMATCH') return false;
+      throw error;
     }
-    return false;
   }
 
   async delete(context: RequestContext, payload: DeleteContactPayload, options: CommitOptions = {}): Promise<void> {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
-    await this.commit(context, payload.contactId, loaded, deleteContact(loaded.state), true, options);
+    await this.commit(context, payload.contactId, loaded, deleteContact(loaded.state), SAME_IDENTITIES, options);
   }
 
   /**
    * Sets already-checked info on the contact's latest revision (bulk update: no revision from
-   * the caller); a concurrent change makes it re-read and apply again.
+   * the caller), with the duplicate rule of an update.
    */
   async updateLatest(context: RequestContext, contactId: string, info: Record<string, unknown>, options: CommitOptions = {}): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const loaded = await this.contacts.load(context.siteId, contactId);
-      const protectedInfo = this.references.keepProtectedValues(context, loaded.state?.info, info);
-      const events = updateContact(loaded.state, { revision: loaded.state?.revision ?? 0, info: protectedInfo }, this.newId);
-      try {
-        await this.commit(context, contactId, loaded, events, true, options);
-        return;
-      } catch (error) {
-        if (!(isAppError(error) && error.code === 'REVISION_MISMATCH') || attempt >= 5) throw error;
-      }
-    }
+    const decide = (state: ContactState | undefined) =>
+      updateContact(state, { revision: state?.revision ?? 0, info: this.references.keepProtectedValues(context, state?.info, info) }, this.newId);
+    await this.changeLatest(context, contactId, decide, CHECK_DUPLICATES, options);
   }
 
   /** Adds and removes labels already checked to exist (bulk labelling). */
   async relabel(context: RequestContext, contactId: string, add: readonly string[], remove: readonly string[], options: CommitOptions = {}): Promise<void> {
+    const decide = (state: ContactState | undefined) => {
+      const labeled = labelContact(state, add);
+      const afterAdd = labeled.reduce<ContactState | undefined>((next, event) => evolve(next, { ...event, occurredAt: '' }), state);
+      return [...labeled, ...unlabelContact(afterAdd, remove)];
+    };
+    await this.changeLatest(context, contactId, decide, SAME_IDENTITIES, options);
+  }
+
+  /**
+   * Load, decide and commit on the contact's latest revision, for changes that carry no revision
+   * from the caller: losing to a concurrent writer makes it read again and decide anew.
+   * Resolves to undefined when there is nothing to change.
+   */
+  private async changeLatest(
+    context: RequestContext,
+    contactId: string,
+    decide: (state: ContactState | undefined) => ContactEvent[],
+    rule: DuplicateRule,
+    options: CommitOptions = {},
+  ): Promise<ContactView | undefined> {
     for (let attempt = 0; ; attempt++) {
       const loaded = await this.contacts.load(context.siteId, contactId);
-      const labeled = labelContact(loaded.state, add);
-      const afterAdd = labeled.reduce<ContactState | undefined>((state, event) => evolve(state, { ...event, occurredAt: '' }), loaded.state);
-      const events = [...labeled, ...unlabelContact(afterAdd, remove)];
+      const events = decide(loaded.state);
+      if (events.length === 0) return undefined;
       try {
-        await this.commit(context, contactId, loaded, events, true, options);
-        return;
+        return await this.commit(context, contactId, loaded, events, rule, options);
       } catch (error) {
-        if (!(isAppError(error) && error.code === 'REVISION_MISMATCH') || attempt >= 5) throw error;
+        if (!(isAppError(error) && error.code === 'REVISION_MISMATCH') || attempt >= MAX_RETRIES) throw error;
       }
     }
   }
@@ -195,7 +235,7 @@ export class ContactCommands {
     contactId: string,
     loaded: LoadedContact,
     events: ContactEvent[],
-    allowDuplicates: boolean,
+    rule: DuplicateRule,
     options: CommitOptions = {},
   ): Promise<ContactView> {
     const before = loaded.state;
@@ -203,7 +243,7 @@ export class ContactCommands {
     const occurredAt = this.clock.now();
     const after = events.reduce<ContactState | undefined>((state, event) => evolve(state, { ...event, occurredAt }), before)!;
     const liveAfter = after.deleted ? undefined : after.info;
-    const claimed = liveAfter ? await this.claims.claim(context, contactId, claimsFor(before?.info, liveAfter, allowDuplicates)) : [];
+    const claimed = liveAfter ? await this.claims.claim(context, contactId, claimsFor(before?.info, liveAfter, rule)) : [];
     let position: number;
     try {
       position = (await this.contacts.append(context, contactId, loaded, events, occurredAt)).position;

@@ -21,6 +21,11 @@ export class ContactRepository {
     return { state: fold(records), streamRevision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
   }
 
+  /** The newest global position of the store: what a caller waits for to see every change so far. */
+  headPosition(): Promise<number> {
+    return this.store.headPosition();
+  }
+
   /** Appends; a concurrent writer in between is a 409 REVISION_MISMATCH, never a lost update. */
   async append(
     context: RequestContext,

@@ -13,6 +13,8 @@ import { ContactsProjection } from './contacts-projection';
 import { DefinitionEvents } from './definition-cleanup';
 import { DefinitionOwners, Definitions } from './definitions';
 import { IdentityClaims } from './identity-claims';
+import { MergeCompleter } from './merge-completer';
+import { MergeReservations } from './merge-reservations';
 
 export interface ContactsApplication {
   commands: ContactCommands;
@@ -22,6 +24,8 @@ export interface ContactsApplication {
   facets: ContactFacets;
   bulkJobs: BulkJobs;
   history: ContactHistory;
+  /** Finishes merges a crash interrupted after their commit point; start it with the projection. */
+  mergeCompleter: MergeCompleter;
 }
 
 /** Wires the contacts application from its ports; apps and tests both build it this way. */
@@ -40,7 +44,8 @@ export function createContactsApplication(options: {
   const definitions = new Definitions(options.readStore, options.owners);
   const references = new ContactReferences(definitions);
   const newId = options.newId ?? uuidSource;
-  const commands = new ContactCommands(repository, claims, references, projection, clock, newId);
+  const reservations = new MergeReservations(options.eventStore, clock);
+  const commands = new ContactCommands(repository, claims, references, projection, clock, newId, reservations);
   const queries = new ContactQueries(options.readStore, repository, definitions);
   return {
     commands,
@@ -50,5 +55,6 @@ export function createContactsApplication(options: {
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),
     history: new ContactHistory(options.eventStore),
+    mergeCompleter: new MergeCompleter(options.eventStore, options.readStore, commands, options.logger),
   };
 }

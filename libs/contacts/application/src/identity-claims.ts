@@ -11,34 +11,49 @@ import {
   sameIdentity,
 } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
-import { AppError } from '@cp/errors';
-import { EventStore, isWrongExpectedRevision } from '@cp/event-store';
+import { EventStore, RecordedEvent } from '@cp/event-store';
 import { Clock } from './clock';
 import { ContactRepository } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
+import { decideOnStream, recordOf } from './stream-decisions';
 import { identityStream } from './streams';
+
+/** How a change's new identities meet the duplicate rule. */
+export interface DuplicateRule {
+  allowDuplicates: boolean;
+  /**
+   * A merge's sources: an identity one of them still holds moves to the target rather than
+   * being added, so it is no new duplicate even where another contact shares it already.
+   */
+  movedFrom?: readonly string[];
+}
+
+export const CHECK_DUPLICATES: DuplicateRule = { allowDuplicates: false };
 
 export interface ClaimRequest {
   identity: Identity;
   /** Refuse when another live contact holds it (the duplicate check). */
   exclusive: boolean;
+  movedFrom?: readonly string[];
 }
 
 /** The identities a change adds to a contact, and which of them the duplicate check covers. */
-export function claimsFor(before: ContactInfo | undefined, after: ContactInfo, allowDuplicates: boolean): ClaimRequest[] {
+export function claimsFor(before: ContactInfo | undefined, after: ContactInfo, rule: DuplicateRule): ClaimRequest[] {
   const held = before ? identitiesOf(before) : [];
   const checked = identitiesToCheck(after);
   return identitiesOf(after)
     .filter((identity) => !held.some((h) => sameIdentity(h, identity)))
-    .map((identity) => ({ identity, exclusive: !allowDuplicates && checked.some((c) => sameIdentity(c, identity)) }));
+    .map((identity) => ({
+      identity,
+      exclusive: !rule.allowDuplicates && checked.some((c) => sameIdentity(c, identity)),
+      ...(rule.movedFrom && { movedFrom: rule.movedFrom }),
+    }));
 }
 
 export function identitiesDropped(before: ContactInfo, after: ContactInfo | undefined): Identity[] {
   const kept = after ? identitiesOf(after) : [];
   return identitiesOf(before).filter((identity) => !kept.some((k) => sameIdentity(k, identity)));
 }
-
-const MAX_ATTEMPTS = 10;
 
 /**
  * Keeps "one contact per email (or phone) per site" true under concurrency. Each identity has a
@@ -79,27 +94,20 @@ export class IdentityClaims {
   }
 
   private async claimOne(context: RequestContext, contactId: string, request: ClaimRequest): Promise<void> {
-    const stream = identityStream(context.siteId, request.identity);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { holders, revision } = await this.readClaims(stream);
-      if (holders.some((holder) => holder.contactId === contactId)) return;
+    const { kind, value } = request.identity;
+    const decide = async (events: RecordedEvent[]) => {
+      const holders = claimHolders(events.map((e) => recordOf<IdentityClaimEventRecord>(e)));
+      if (holders.some((holder) => holder.contactId === contactId)) return [];
       const others = await this.liveHolders(context.siteId, holders, request.identity);
-      const events = claimIdentity(request.identity, contactId, others, !request.exclusive);
-      try {
-        await this.store.append(stream, toNewEvents(events, metadataFor(context, this.clock.now())), revision);
-        return;
-      } catch (error) {
-        if (!isWrongExpectedRevision(error)) throw error;
-        // Someone claimed or released in between: look again with what they wrote.
-      }
-    }
-    throw new AppError('UNAVAILABLE', 'CONTENDED', `Too many concurrent changes to ${request.identity.kind} ${request.identity.value}; retry`);
+      const moved = request.movedFrom?.some((source) => others.includes(source)) ?? false;
+      return claimIdentity(request.identity, contactId, others, !request.exclusive || moved);
+    };
+    await decideOnStream(this.store, identityStream(context.siteId, request.identity), decide, () => metadataFor(context, this.clock.now()), `${kind} ${value}`);
   }
 
-  private async readClaims(stream: string): Promise<{ holders: ClaimHolder[]; revision: number | 'no_stream' }> {
+  private async readClaims(stream: string): Promise<{ holders: ClaimHolder[] }> {
     const events = await this.store.readStream(stream);
-    const records = events.map((e) => ({ type: e.type, data: e.data, occurredAt: e.occurredAt }) as IdentityClaimEventRecord);
-    return { holders: claimHolders(records), revision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
+    return { holders: claimHolders(events.map((e) => recordOf<IdentityClaimEventRecord>(e))) };
   }
 
   /** Holders whose contact exists, is not deleted and still carries the identity (or is being created now). */

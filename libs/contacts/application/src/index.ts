@@ -16,3 +16,5 @@ export * from './contact-history';
 export * from './rebuild';
 export * from './event-export';
 export * from './contact-integration';
+export * from './merge-reservations';
+export * from './merge-completer';

@@ -13,7 +13,7 @@ export type ContactEvent =
   | { type: 'ContactCreated'; data: { contactId: string; info: ContactInfo; source: ContactSource } }
   | { type: 'ContactUpdated'; data: { info: Partial<Record<keyof ContactInfo, unknown>> } }
   | { type: 'ContactDeleted'; data: { contactId: string; mergedInto?: string } }
-  | { type: 'ContactsMerged'; data: { sourceContactIds: string[]; info: ContactInfo } }
+  | { type: 'ContactsMerged'; data: { sourceContactIds: string[]; info: ContactInfo; mergeId?: string } }
   | { type: 'ContactExtendedFieldsSet'; data: { values: Record<string, ExtendedFieldValue> } }
   | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } }
   | { type: 'ContactLabeled'; data: { labelKeys: string[] } }

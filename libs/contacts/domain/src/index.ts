@@ -8,3 +8,4 @@ export * from './view';
 export * from './merge';
 export * from './bulk-job';
 export * from './wire-shape';
+export * from './merge-reservation';

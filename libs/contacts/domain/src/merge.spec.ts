@@ -1,4 +1,4 @@
-import { ContactEvent, ContactState, createContact, deleteContact, deleteMergedSource, fold, mergeContacts, mergedInfo, updateContact } from './index';
+import { ContactEvent, ContactState, createContact, currentReservation, deleteContact, fold, markMergedInto, mergeContacts, mergedInfo, releaseMergeReservation, reserveForMerge, updateContact } from './index';
 
 let n = 0;
 const newId = () => `id-${++n}`;
@@ -28,7 +28,22 @@ describe('merge', () => {
     const merged = fold([...[...createContact(undefined, { contactId: 't', info: target.info as Record<string, unknown> }, newId), ...events].map((e) => ({ ...e, occurredAt: '2026-02-01T00:00:00.000Z' }))])!;
     expect(merged.revision).toBe(2);
     expect(merged.lastActivity).toEqual({ activityDate: '2026-02-01T00:00:00.000Z', activityType: 'CONTACT_MERGED' });
-    expect(deleteMergedSource(s1, 't')).toEqual([{ type: 'ContactDeleted', data: { contactId: 's1', mergedInto: 't' } }]);
+  });
+
+  it('names the merge on its event when given an id', () => {
+    const [event] = mergeContacts(target, [s1], { sourceContactIds: ['s1'], targetRevision: 1, mergeId: 'm-1' });
+    expect(event).toMatchObject({ type: 'ContactsMerged', data: { sourceContactIds: ['s1'], mergeId: 'm-1' } });
+  });
+
+  it('marks a source merged whatever happened to it since, once', () => {
+    const marked: ContactEvent[] = [{ type: 'ContactDeleted', data: { contactId: 's1', mergedInto: 't' } }];
+    expect(markMergedInto(s1, 't')).toEqual(marked);
+    // Deleted concurrently after the merge read it: it still went into the target.
+    const deleted = contact('s1', { name: { first: 'A' } }, deleteContact(contact('s1', { name: { first: 'A' } })));
+    expect(markMergedInto(deleted, 't')).toEqual(marked);
+    const done = contact('s1', { name: { first: 'A' } }, marked);
+    expect(markMergedInto(done, 't')).toEqual([]);
+    expect(() => markMergedInto(done, 'other')).toThrow(expect.objectContaining({ code: 'CONTACT_ALREADY_MERGED' }));
   });
 
   it('refuses bad merges', () => {
@@ -55,5 +70,21 @@ describe('members and no-op updates', () => {
     expect(updateContact(state, { revision: 1, info: { name: { first: 'Ada' }, company: 'New' } }, newId)).toEqual([
       { type: 'ContactUpdated', data: { info: { company: 'New' } } },
     ]);
+  });
+});
+
+describe('merge reservations', () => {
+  const at = (events: ContactEvent[] | ReturnType<typeof reserveForMerge>) => events.map((e) => ({ ...e, occurredAt: '2026-01-01T00:00:00.000Z' })) as Parameters<typeof currentReservation>[0];
+
+  it('lets one merge hold a contact until it releases it; a merge it no longer counts for can take over', () => {
+    const first = reserveForMerge('c', undefined, false, 'm1', 't1');
+    const held = currentReservation(at(first));
+    expect(held).toMatchObject({ mergeId: 'm1', targetContactId: 't1' });
+    expect(reserveForMerge('c', held, false, 'm1', 't1')).toEqual([]);
+    expect(() => reserveForMerge('c', held, true, 'm2', 't2')).toThrow(expect.objectContaining({ code: 'MERGE_IN_PROGRESS', data: { contactId: 'c' } }));
+    expect(reserveForMerge('c', held, false, 'm2', 't2')).toHaveLength(1);
+    expect(releaseMergeReservation(held, 'm2')).toEqual([]);
+    const released = at([...first, ...releaseMergeReservation(held, 'm1')]);
+    expect(currentReservation(released)).toBeUndefined();
   });
 });

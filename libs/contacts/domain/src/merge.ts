@@ -61,6 +61,8 @@ export interface MergeCommand {
   sourceContactIds: readonly string[];
   /** Required for a merge, absent for a preview. */
   targetRevision?: number;
+  /** Names this merge in its reservations (see merge-reservation.ts); absent for a preview. */
+  mergeId?: string;
 }
 
 /** Checks a merge and decides the target's event; `sources` are in the order of `sourceContactIds`. */
@@ -79,10 +81,21 @@ export function mergeContacts(target: ContactState | undefined, sources: readonl
   if (members.length > 0) {
     throw AppError.precondition('SOURCE_IS_MEMBER', 'A site member can be the target of a merge but not a source', { memberContactIds: members });
   }
-  return [{ type: 'ContactsMerged', data: { sourceContactIds: [...ids], info: mergedInfo(current.info, sources.map((s) => s!.info)) } }];
+  const info = mergedInfo(current.info, sources.map((s) => s!.info));
+  return [{ type: 'ContactsMerged', data: { sourceContactIds: [...ids], info, ...(command.mergeId && { mergeId: command.mergeId }) } }];
 }
 
-export function deleteMergedSource(source: ContactState | undefined, targetId: string): ContactEvent[] {
-  const current = existing(source);
-  return [{ type: 'ContactDeleted', data: { contactId: current.id, mergedInto: targetId } }];
+/**
+ * Marks a source as merged into the target. The target's `ContactsMerged` is the commit point
+ * of a merge; after it, whatever happened to a source since the merge read it (a change, even
+ * a delete) the source is part of the target now, so it is marked all the same. Marking it
+ * again changes nothing: the step can be redone after a crash or a redelivery.
+ */
+export function markMergedInto(source: ContactState | undefined, targetId: string): ContactEvent[] {
+  if (!source) throw AppError.notFound('CONTACT_NOT_FOUND', 'Source contact not found');
+  if (source.mergedInto === targetId) return [];
+  if (source.mergedInto) {
+    throw AppError.conflict('CONTACT_ALREADY_MERGED', `Contact ${source.id} was merged into ${source.mergedInto}`, { contactId: source.id, mergedInto: source.mergedInto });
+  }
+  return [{ type: 'ContactDeleted', data: { contactId: source.id, mergedInto: targetId } }];
 }

@@ -49,6 +49,7 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     await this.app.projection.start();
     await this.app.bulkJobs.projection.start();
+    await this.app.mergeCompleter.start();
     void this.app.bulkJobs.resumeUnfinished();
     if (this.relay) {
       await this.ports.bus!.connect();
@@ -60,6 +61,7 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.relay?.stop();
     await this.ports.bus?.close();
     await this.app.bulkJobs.stop();
+    await this.app.mergeCompleter.stop();
     await this.app.projection.stop();
     await this.ports.eventStore.close();
     await this.ports.readStore.close();

@@ -126,6 +126,7 @@ export class ContactsMessageController {
       readStore: () => this.ports.readStore.ping(),
       projection: () => this.app.projection.ready || `catching up (at position ${this.app.projection.processedPosition})`,
       bulkJobs: () => this.app.bulkJobs.projection.ready || 'catching up',
+      mergeCompleter: () => this.app.mergeCompleter.projection.ready || 'catching up',
     });
   }
 }

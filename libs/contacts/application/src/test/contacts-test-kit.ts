@@ -1,0 +1,50 @@
+import { RequestContext } from '@cp/contracts';
+import { AppError } from '@cp/errors';
+import { EventStore } from '@cp/event-store';
+import { ReadStore } from '@cp/read-store';
+import { Clock, ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from '../index';
+
+/** Shared by the application's integration suites: a site, a members admin, definitions, a running module. */
+export const siteA: RequestContext = { siteId: 'site-a', actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' };
+/** A key with a members scope (the gateway maps it to MEMBERS.MODIFY). */
+export const membersAdmin: RequestContext = { ...siteA, permissions: ['MEMBERS.MODIFY'] };
+
+export const quietLogger = { error: jest.fn(), warn: jest.fn() };
+
+/** Stands in for the labels and extended-fields services. */
+export const owners: DefinitionOwners = {
+  labelExists: async (_context, key) => ['custom.vip', 'custom.gold', 'contacts.customers'].includes(key),
+  labels: async () => ['custom.vip', 'custom.gold'].map((key) => ({ key, displayName: key.slice(7), namespace: 'custom', namespaceDisplayName: 'Custom' })),
+  field: async (_context, key): Promise<FieldInfo | undefined> =>
+    (({
+      'custom.score': { key, dataType: 'NUMBER', fieldType: 'USER_DEFINED' },
+      'ecom.numOfPurchases': { key, dataType: 'NUMBER', fieldType: 'SYSTEM', writable: false },
+      'members.membershipStatus': { key, dataType: 'TEXT', fieldType: 'SYSTEM', writable: false },
+    }) as Record<string, FieldInfo>)[key],
+};
+
+/** The module as the service runs it: projection, bulk jobs and merge completer started. */
+export async function startContacts(eventStore: EventStore, readStore: ReadStore, options: { clock?: Clock } = {}): Promise<ContactsApplication> {
+  const app = createContactsApplication({ eventStore, readStore, owners, logger: quietLogger, ...options });
+  await app.projection.start();
+  await app.bulkJobs.projection.start();
+  await app.mergeCompleter.start();
+  return app;
+}
+
+export async function stopContacts(app: ContactsApplication): Promise<void> {
+  await app.bulkJobs.stop();
+  await app.mergeCompleter.stop();
+  await app.projection.stop();
+}
+
+export async function expectError(promise: Promise<unknown>, code: string): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe(code);
+    return error as AppError;
+  }
+  throw new Error(`expected ${code}`);
+}
