@@ -104,7 +104,8 @@ export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, apiKeys
   const apps = [];
   for (const { role, app } of APPS) {
     const port = await freePort();
-    const own = app === 'gateway' ? { PORT: String(port), API_KEYS: JSON.stringify(apiKeys) } : { HEALTH_PORT: String(port) };
+    // RATE_LIMITS off: the bench measures the server, not the rate limiter (issue 10's default would refuse its load)
+    const own = app === 'gateway' ? { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off' } : { HEALTH_PORT: String(port) };
     const proc = startNode([...nodeArgs, join(root, `dist/apps/${app}/src/main.js`)], {
       env: { DATA_DIR: dataDir, HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...own },
       logFile: logFile(role),

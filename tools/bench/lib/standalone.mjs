@@ -4,12 +4,14 @@ import { freePort, startNode, waitForHttp200 } from './processes.mjs';
 
 /**
  * Starts dist/apps/standalone as `npm start` does (with `nodeFlags` in front, e.g.
- * --optimize-for-size) and waits for GET /health; `onStart(role, proc)` as it is spawned.
+ * --optimize-for-size) and waits for GET /health; `onStart(role, proc)` as it is spawned. `env`
+ * adds to its environment (the bench's event-loop monitor).
  */
-export async function startStandalone({ root, dataDir, apiKeys, logFile, nodeArgs = [], nodeFlags = [], onStart }) {
+export async function startStandalone({ root, dataDir, apiKeys, logFile, nodeArgs = [], nodeFlags = [], env = {}, onStart }) {
   const port = await freePort();
   const proc = startNode([...nodeFlags, ...nodeArgs, join(root, 'dist/apps/standalone/src/main.js')], {
-    env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify(apiKeys) },
+    // RATE_LIMITS off: the bench measures the server, not the rate limiter (its default would refuse the load phases)
+    env: { ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off' },
     logFile: logFile('server'),
     cwd: root,
   });
