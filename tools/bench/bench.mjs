@@ -16,9 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { ApiClient, pool } from './lib/client.mjs';
 import { contactInfo, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
 import { APPS, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
+import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
+import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
 import { freePort, run, startNode, stopApps, stopProcess, waitForHttp200 } from './lib/processes.mjs';
 import { RssSampler } from './lib/rss.mjs';
 import { startStandalone } from './lib/standalone.mjs';
+import { percentile, round2 } from './lib/stats.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +35,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         load phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,label)
+  --phases <list>         phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,label,abusive,bulk;
+                          abusive and bulk run in standalone only)
   --profile               run the server with --cpu-prof (profiles in bench/results/profiles/)
   --node-flags "<flags>"  Node flags for the standalone app, e.g. "--optimize-for-size" (default none,
                           as npm start runs it)
@@ -46,7 +50,7 @@ const USAGE = `usage: npm run bench -- [options]
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
                           and the four apps, each its own process; --profile and --require apply to each app`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'label'];
+const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'label', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -115,6 +119,8 @@ const started = new Set();
 /** Forked helpers (load generator, replay), stopped on an early exit too. */
 const forked = new Set();
 let cleanupDataDir;
+/** Reads the app's event-loop delay (standalone), through the preload tools/bench/event-loop-monitor.cjs. */
+let eventLoop;
 /** Stops the infrastructure if this run started it (distributed mode). */
 let stopInfrastructure;
 
@@ -174,6 +180,8 @@ async function main() {
   const profileDir = join(resultsDir, 'profiles');
   if (options.profile) mkdirSync(profileDir, { recursive: true });
   const nodeArgs = [...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...options.preload.flatMap((file) => ['--require', file])];
+  // Standalone: the event-loop monitor is preloaded always; it costs nothing until a phase asks.
+  if (!options.distributed) eventLoop = new EventLoopMonitor();
   let serverStartedAt; // when the (first) app process was spawned: its CPU profile's time zero
   const onStart = (role, proc) => {
     serverStartedAt ??= performance.now();
@@ -187,7 +195,8 @@ async function main() {
   const bootStart = performance.now();
   const sut = options.distributed
     ? await startDistributed({ ...common, log, onInfraStarting: (stop) => (stopInfrastructure = stop) })
-    : await startStandalone(common);
+    : await startStandalone({ ...common, nodeArgs: [...nodeArgs, '--require', EVENT_LOOP_PRELOAD], env: eventLoop.env() });
+  eventLoop?.watch(sut.apps.map((a) => a.proc.pid));
   const { baseUrl } = sut;
   // Kafka and FerretDB: measured, reported apart, not counted in rss_mb (they are not the bench's processes).
   for (const [role, pid] of Object.entries(sut.infra?.pids() ?? {})) {
@@ -212,7 +221,7 @@ async function main() {
   rss.setPhase('seed');
   const client = new ApiClient(baseUrl, { ...apiHeaders(), 'content-type': 'application/json' }, options.seedConcurrency + 4);
   const seeding = await timed('seed', () => seed(client, options));
-  const { ids, labelKeys, fieldKeys } = seeding;
+  const { ids, labelKeys, fieldKeys, createdDates } = seeding;
 
   // ---- load phases, from a separate load-generator process
   let querySerial = null;
@@ -237,6 +246,28 @@ async function main() {
   // ---- read-your-writes lag: create, then query by its email until it shows
   rss.setPhase('lag');
   const lag = await timed('lag', () => measureLag(client, options.lagSamples, runId));
+
+  // ---- abusive requests and a bulk job, with the app's event-loop delay and a bystander's query latency
+  let isolation = { abusive: null, bulk_job: null };
+  const isolationPhases = options.phases.filter((p) => ISOLATION_PHASES.includes(p));
+  if (isolationPhases.length > 0 && sut.infra) log(`\n== ${isolationPhases.join(' and ')}: standalone only, not run against the distributed stack`);
+  else if (isolationPhases.length > 0) {
+    isolation = await runIsolationPhases({
+      phases: isolationPhases,
+      baseUrl,
+      headers: apiHeaders,
+      throwawaySite: BENCH_KEY.sites[1],
+      labelKeys,
+      createdDates,
+      eventLoop,
+      benchDir: here,
+      forked,
+      rss,
+      timed,
+      log,
+      idleSeconds: options.duration,
+    });
+  }
 
   const finalCount = await client.ok('POST', '/contacts/v4/contacts/query', { query: { paging: { limit: 1 }, fieldsets: ['BASIC'] } });
   const contactsAtEnd = finalCount.pagingMetadata.total;
@@ -284,6 +315,15 @@ async function main() {
     label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
     replay_events_per_s: replay?.events_per_s ?? null,
+    // issue 10: abusive requests refused quickly, and queries unhurt by a bulk job
+    abusive_refused: isolation.abusive?.refused ?? null,
+    abusive_shapes: isolation.abusive?.shapes ?? null,
+    abusive_max_event_loop_ms: isolation.abusive?.max_event_loop_ms ?? null,
+    bulk_query_p99_idle_ms: isolation.bulk_job?.query_idle?.p99_ms ?? null,
+    bulk_query_p99_during_job_ms: isolation.bulk_job?.query_during_job?.p99_ms ?? null,
+    bulk_query_p99_ratio: isolation.bulk_job?.query_p99_ratio ?? null,
+    bulk_job_contacts_per_s: isolation.bulk_job?.contacts_per_s ?? null,
+    bulk_job_max_event_loop_ms: isolation.bulk_job?.event_loop_during_job?.max_ms ?? null,
     rss_mb: Math.round(rss.peakTotalMb),
     rss_server_mb: Math.round(rss.groupPeaks.apps ?? 0),
     // distributed: the infrastructure's own peaks, apart from rss_mb (not the bench's processes)
@@ -306,12 +346,15 @@ async function main() {
       profile: options.profile,
       preload: options.preload.map((file) => relative(root, file)),
       node_flags: nodeFlags,
+      event_loop_monitor: eventLoop ? relative(root, EVENT_LOOP_PRELOAD) : null,
     },
     ...(sut.info && { distributed: sut.info }),
-    seeding: { ...seeding, ids: undefined, labelKeys: undefined, fieldKeys: undefined, labels: labelKeys.length, extended_fields: Object.values(fieldKeys) },
+    seeding: { ...seeding, ids: undefined, createdDates: undefined, labelKeys: undefined, fieldKeys: undefined, labels: labelKeys.length, extended_fields: Object.values(fieldKeys) },
     phases,
     lag,
     query_serial: querySerial,
+    abusive: isolation.abusive,
+    bulk_job: isolation.bulk_job,
     replay: replay ?? null,
     timeline,
     rss: {
@@ -344,8 +387,9 @@ async function main() {
   if (options.strict && results.targets.some((t) => t.status === 'MISS')) process.exitCode = 1;
 }
 
-const BENCH_KEY = { key: 'bench-key-0123456789abcdef', sites: ['bench-site'], scopes: ['*'], name: 'bench' };
-const apiHeaders = () => ({ authorization: BENCH_KEY.key, 'wix-site-id': BENCH_KEY.sites[0] });
+// The second site is the abusive phase's throwaway site (a bulk delete is sent to it).
+const BENCH_KEY = { key: 'bench-key-0123456789abcdef', sites: ['bench-site', 'bench-throwaway'], scopes: ['*'], name: 'bench' };
+const apiHeaders = (site = BENCH_KEY.sites[0]) => ({ authorization: BENCH_KEY.key, 'wix-site-id': site });
 
 /** Labels and extended fields first, then the contacts, with bounded concurrency. */
 async function seed(client, options) {
@@ -359,6 +403,7 @@ async function seed(client, options) {
   log(`created ${labelKeys.length} labels and ${Object.keys(fieldKeys).length} extended fields (${Object.values(fieldKeys).join(', ')})`);
 
   const ids = new Array(options.size);
+  const createdDates = new Array(options.size); // the bulk phase picks its 10,000 contacts by date
   const failures = [];
   const t = performance.now();
   let lastReport = t;
@@ -368,7 +413,7 @@ async function seed(client, options) {
     options.seedConcurrency,
     async (i) => {
       const response = await client.request('POST', '/contacts/v4/contacts', { info: contactInfo(i, labelKeys, fieldKeys) });
-      if (response.status === 200 || response.status === 201) ids[i] = response.body.contact.id;
+      if (response.status === 200 || response.status === 201) [ids[i], createdDates[i]] = [response.body.contact.id, response.body.contact.createdDate];
       else if (failures.length < 1000) failures.push({ index: i, status: response.status, body: JSON.stringify(response.body).slice(0, 300) });
     },
     (done) => {
@@ -389,7 +434,7 @@ async function seed(client, options) {
   const seededIds = ids.filter(Boolean);
   const perSecond = Math.round(seededIds.length / elapsed);
   log(`seeded ${seededIds.length.toLocaleString('en')} contacts in ${Math.round(elapsed * 10) / 10} s: ${perSecond} contacts/s`);
-  return { contacts: seededIds.length, seconds: Math.round(elapsed * 100) / 100, per_s: perSecond, failed: failures.length, concurrency: options.seedConcurrency, ids: seededIds, labelKeys, fieldKeys };
+  return { contacts: seededIds.length, seconds: Math.round(elapsed * 100) / 100, per_s: perSecond, failed: failures.length, concurrency: options.seedConcurrency, ids: seededIds, createdDates: createdDates.filter(Boolean), labelKeys, fieldKeys };
 }
 
 /** One autocannon phase in a forked load-generator process; returns its summary. */
@@ -533,6 +578,10 @@ function printReport(r) {
     ['query_prefix_p99_ms', r.query_prefix_p99_ms, 'ms', ''],
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
+    ['abusive_refused', r.abusive_refused, `of ${r.abusive_shapes ?? '—'}`, r.abusive ? (r.abusive.not_refused.length ? `not refused: ${r.abusive.not_refused.join('; ')}` : 'abusive shapes answered 4xx') : ''],
+    ['abusive_max_event_loop_ms', r.abusive_max_event_loop_ms, 'ms', r.abusive ? `worst: ${r.abusive.worst_event_loop}; over 50 ms: ${r.abusive.over_limit.join(', ') || 'none'}` : ''],
+    ['bulk_query_p99_ratio', r.bulk_query_p99_ratio, '×', r.bulk_job ? `query p99 ${r.bulk_query_p99_during_job_ms} ms during the job / ${r.bulk_query_p99_idle_ms} ms idle (one at a time, every 10 ms)` : ''],
+    ['bulk_job_contacts_per_s', r.bulk_job_contacts_per_s, 'contacts/s', r.bulk_job ? `${r.bulk_job.job.successTotal ?? 0} labelled in ${r.bulk_job.server_s ?? '—'} s; event loop max ${r.bulk_job_max_event_loop_ms ?? '—'} ms (idle ${r.bulk_job.event_loop_idle?.max_ms ?? '—'} ms)` : ''],
     ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s; ${r.replay.contact_events} on contact streams (${r.replay.contact_events_per_s}/s), the claims skipped inside SQLite` : ''],
     ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (4 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
     ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_ferretdb_mb', r.rss_ferretdb_mb, 'MB', 'peak, FerretDB: not in rss_mb']] : []),
@@ -542,7 +591,7 @@ function printReport(r) {
   const stalled = (metric) => r.phases[metric.replace(/_(rps|p99_ms)$/, '')]?.requests_total === 0;
   const note = (m, v, n) => (stalled(m) && (v === null || v === 0) ? `no request completed within the phase${n ? `; ${n}` : ''}` : n);
   log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, note(m, v, n)])));
-  log(`\n== targets (issue 6, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
+  log(`\n== targets (issues 6 and 10, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
   log(table(['target', 'measured', 'needed', 'result'], r.targets.map((t) => [t.target, t.measured, t.needed, t.status + (t.note ? ` (${t.note})` : '')])));
 }
 
@@ -552,13 +601,6 @@ function table(header, rows) {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return round2(sorted[index]);
-}
-
-const round2 = (x) => Math.round(x * 100) / 100;
 const roundOrNull = (x) => (x === undefined ? null : Math.round(x));
 const roundAll = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
 
@@ -604,6 +646,8 @@ async function cleanup() {
   stopInfrastructure = undefined;
   await stop?.().catch((error) => console.error(`stopping the infrastructure failed: ${error.message}`));
   if (cleanupDataDir) rmSync(cleanupDataDir, { recursive: true, force: true });
+  eventLoop?.close();
+  eventLoop = undefined;
   cleanupDataDir = undefined;
 }
 

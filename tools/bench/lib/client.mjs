@@ -1,6 +1,9 @@
 // A small JSON client for the public API over keep-alive connections (seeding, lag samples).
 import http from 'node:http';
 
+/** The server did not answer within the request's timeout. */
+export class ClientTimeout extends Error {}
+
 export class ApiClient {
   constructor(baseUrl, headers, maxSockets = 32) {
     this.url = new URL(baseUrl);
@@ -8,9 +11,13 @@ export class ApiClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  /** Resolves { status, body } for any status; rejects only on a network error. */
-  request(method, path, body) {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  /** Resolves { status, body } for any status; rejects only on a network error or after `timeoutMs`. */
+  request(method, path, body, options) {
+    return this.requestRaw(method, path, body === undefined ? undefined : JSON.stringify(body), options);
+  }
+
+  /** `request` with the body already serialized (so that timing it leaves out the client's JSON work). */
+  requestRaw(method, path, payload, { timeoutMs = 30_000 } = {}) {
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -38,7 +45,7 @@ export class ApiClient {
         },
       );
       req.on('error', reject);
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.setTimeout(timeoutMs, () => req.destroy(new ClientTimeout(`${method} ${path}: no answer in ${timeoutMs / 1000} s`)));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
