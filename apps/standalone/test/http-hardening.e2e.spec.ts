@@ -14,6 +14,7 @@ interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses of every shape; the assertions check them
   body: any;
 }
 
@@ -153,9 +154,12 @@ describe('HTTP hardening', () => {
       expect((await raw('DELETE', `/contacts/v4/contacts/${contact.id}`, { headers: { ...jsonType, 'content-length': '0' } })).status).toBe(200);
     });
 
-    it('answers malformed JSON with 400 in the envelope', async () => {
-      const response = await raw('POST', '/contacts/v4/contacts', { headers: { 'content-type': 'application/json' }, body: '{oops' });
-      expectEnvelope(response, 400);
+    it('answers malformed JSON and prototype keys with 400 INVALID_JSON in the envelope', async () => {
+      for (const body of ['{oops', '{"info":{"__proto__":{"admin":true}}}']) {
+        const response = await raw('POST', '/contacts/v4/contacts', { headers: { 'content-type': 'application/json' }, body });
+        expectEnvelope(response, 400);
+        expect(code(response)).toBe('INVALID_JSON');
+      }
     });
   });
 

@@ -43,8 +43,10 @@ const INFO_DESCRIPTION =
 
 export const FIELDSETS = ['BASIC', 'COMMUNICATION_DETAILS', 'EXTENDED', 'FULL'] as const;
 
+const INFO_EXAMPLE = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ email: 'ada@example.com' }] }, company: 'Analytical Engines' };
+
 export class CreateContactBody {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: INFO_DESCRIPTION })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: INFO_DESCRIPTION, example: INFO_EXAMPLE })
   @IsObject()
   info!: Record<string, unknown>;
 
@@ -61,7 +63,7 @@ export class UpdateContactBody {
   @Min(0)
   revision!: number;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: `Each top-level key present replaces the stored one; absent keys keep theirs. ${INFO_DESCRIPTION}` })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: `Each top-level key present replaces the stored one; absent keys keep theirs. ${INFO_DESCRIPTION}`, example: { company: 'Analytical Engines' } })
   @IsObject()
   info!: Record<string, unknown>;
 

@@ -21,9 +21,11 @@ export function useJsonBodiesOnly(adapter: FastifyAdapter): void {
   adapter.useBodyParser('application/json', false, { bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
     const bytes = body as Buffer;
     if (bytes.length === 0) return done(null, undefined);
-    if (jsonNestsDeeperThan(bytes, MAX_BODY_DEPTH)) {
-      return done(new AppError('INVALID_ARGUMENT', 'BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`, { maxDepth: MAX_BODY_DEPTH }), undefined);
-    }
-    parse(request, bytes.toString('utf8'), done);
+    if (jsonNestsDeeperThan(bytes, MAX_BODY_DEPTH)) return done(tooDeep(), undefined);
+    parse(request, bytes.toString('utf8'), (error, parsed) => (error ? done(invalidJson(), undefined) : done(null, parsed)));
   });
 }
+
+const tooDeep = () =>
+  new AppError('INVALID_ARGUMENT', 'BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`, { maxDepth: MAX_BODY_DEPTH });
+const invalidJson = () => new AppError('INVALID_ARGUMENT', 'INVALID_JSON', 'The request body is not valid JSON (or holds a __proto__ or constructor.prototype key)');

@@ -32,9 +32,10 @@ describe('useJsonBodiesOnly', () => {
     expect((await send('', 'application/json', 'DELETE')).json()).toEqual({ body: null });
   });
 
-  it('refuses other media types with 415 and prototype keys with 400', async () => {
+  it('refuses other media types with 415, and malformed JSON or prototype keys with INVALID_JSON', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded']) expect((await send('a=1', type)).statusCode).toBe(415);
-    const poisoned = await send('{"__proto__":{"admin":true}}');
-    expect(poisoned.statusCode).toBe(400);
+    expect((await send('{"__proto__":{"admin":true}}')).json()).toEqual({ code: 'INVALID_JSON' });
+    expect((await send('{"a":{"constructor":{"prototype":{}}}}')).json()).toEqual({ code: 'INVALID_JSON' });
+    expect((await send('{oops')).json()).toEqual({ code: 'INVALID_JSON' });
   });
 });
