@@ -151,6 +151,7 @@ describe('HTTP hardening', () => {
       const contact = await newContact('Bodyless');
       const jsonType = { 'content-type': 'application/json' };
       expect((await raw('GET', `/contacts/v4/contacts/${contact.id}`, { headers: jsonType })).status).toBe(200);
+      expect((await raw('DELETE', `/contacts/v4/contacts/${contact.id}/labels?labelKeys=contacts.customers`, { headers: jsonType })).status).toBe(200);
       expect((await raw('DELETE', `/contacts/v4/contacts/${contact.id}`, { headers: { ...jsonType, 'content-length': '0' } })).status).toBe(200);
     });
 
