@@ -622,7 +622,8 @@ function machineInfo() {
 function codeInfo() {
   const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    const changed = git('status', '--porcelain', '--', 'libs', 'apps');
+    // not trimmed: each porcelain line starts with its two status columns, a space included
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'libs', 'apps'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
     return { commit: git('rev-parse', '--short', 'HEAD'), uncommitted_in_libs_apps: changed ? changed.split('\n').map((line) => line.slice(3)) : [] };
   } catch {
     return { commit: 'unknown (not a git checkout)', uncommitted_in_libs_apps: [] };
