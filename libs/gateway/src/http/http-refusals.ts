@@ -11,8 +11,8 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 
 /**
  * A refusal at the HTTP level, before any route runs, with a status of its own that no
- * ErrorKind names (413, 414, 415, 431). Its messages never repeat the request's path or
- * headers: they may be huge, or made to be reflected.
+ * ErrorKind names (413, 414, 415, 431). The messages made here never repeat the request's path
+ * or headers: they may be huge, or made to be reflected.
  */
 export class HttpRefusal extends AppError {
   constructor(
@@ -26,11 +26,6 @@ export class HttpRefusal extends AppError {
 }
 
 export const uriTooLong = () => new HttpRefusal(414, 'URI_TOO_LONG', `The URL is longer than ${MAX_URL_LENGTH} characters, or a path segment longer than ${MAX_PATH_SEGMENT_LENGTH}`);
-
-interface FrameworkError {
-  code?: unknown;
-  statusCode?: unknown;
-}
 
 /**
  * A 4xx that Fastify raised (body, media type, URL), in the API's terms; undefined for anything
@@ -53,8 +48,8 @@ export function refusalForStatus(status: number, message: string): HttpRefusal |
 }
 
 /** What Fastify's router refused before any hook ran (frameworkErrors): its messages quote the URL, so they are not kept. */
-export function routerRefusal(error: unknown): HttpRefusal | undefined {
-  const { code, statusCode } = (error ?? {}) as FrameworkError;
+export function routerRefusal(error: { code?: unknown; statusCode?: unknown }): HttpRefusal | undefined {
+  const { code, statusCode } = error;
   if (code === 'FST_ERR_BAD_URL') return new HttpRefusal(400, 'INVALID_URL', 'The URL is not valid (a path segment is not valid percent-encoding)');
   return typeof statusCode === 'number' ? refusalForStatus(statusCode, STATUS_CODES[statusCode] ?? '') : undefined;
 }
