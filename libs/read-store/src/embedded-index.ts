@@ -1,6 +1,6 @@
 import { Bitmap } from './embedded-bitmap';
 import { Document, Filter } from './read-store.port';
-import { ARRAY_ON_PATH, valueAlong } from './embedded-values';
+import { ARRAY_ON_PATH, fieldOf, valueAlong } from './embedded-values';
 
 /** The ids an index gives for a condition; `exact` when every one of them meets it (no query test needed). */
 export interface IndexLookup {
@@ -160,21 +160,27 @@ export class FieldIndex {
   }
 }
 
-/** The top-level conditions of a filter that every match must meet ($and flattened), and whether that is all of it. */
-export function requiredConditions(filter: Filter): { conditions: [string, unknown][]; complete: boolean } {
+/**
+ * The top-level conditions of a filter that every match must meet, by field path ($and
+ * flattened), and the other parts every match must meet too (`$or`, `$nor`, ...).
+ */
+export function requiredConditions(filter: Filter): { conditions: [string, unknown][]; others: Filter[] } {
   const conditions: [string, unknown][] = [];
-  let complete = true;
-  for (const [key, value] of Object.entries(filter)) {
-    if (key === '$and' && Array.isArray(value)) {
-      for (const part of value) {
-        const inner = requiredConditions(part as Filter);
-        conditions.push(...inner.conditions);
-        complete &&= inner.complete;
-      }
-    } else if (key.startsWith('$')) complete = false;
-    else conditions.push([key, value]);
+  const others: Filter[] = [];
+  const pending: unknown[] = [filter];
+  while (pending.length > 0) {
+    const part = pending.pop();
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+      others.push(part as Filter); // not a filter: the query engine says so
+      continue;
+    }
+    for (const [key, value] of Object.entries(part)) {
+      if (key === '$and' && Array.isArray(value) && value.length > 0) pending.push(...[...value].reverse());
+      else if (key.startsWith('$')) others.push({ [key]: value });
+      else conditions.push([key, value]);
+    }
   }
-  return { conditions, complete };
+  return { conditions, others };
 }
 
 const EMPTY: Set<string> = new Set();
@@ -268,12 +274,12 @@ function scalarsThroughArrays(doc: unknown, keys: readonly string[]): { values: 
   for (const key of keys) {
     const next: unknown[] = [];
     for (const value of current) {
-      const child = (value as Record<string, unknown> | null | undefined)?.[key];
+      const child = fieldOf(value, key);
       if (Array.isArray(child)) {
         next.push(...child);
         nested ||= child.some(Array.isArray);
       } else if (child !== undefined) next.push(child);
-      if (Array.isArray(value)) for (const item of value) next.push((item as Record<string, unknown> | null)?.[key]);
+      if (Array.isArray(value)) for (const item of value) next.push(fieldOf(item, key));
     }
     current = next.filter((v) => v !== undefined);
   }

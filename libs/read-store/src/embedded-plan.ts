@@ -1,16 +1,17 @@
-import { Query } from 'mingo';
 import { Bitmap } from './embedded-bitmap';
 import { FieldIndex, IndexLookup, requiredConditions } from './embedded-index';
+import { OwnFieldQuery } from './embedded-own-fields';
+import { allOf, compileCondition, compileFilter, Predicate } from './embedded-predicate';
 import { Document, Filter } from './read-store.port';
-import { ARRAY_ON_PATH, valueAlong } from './embedded-values';
 
 type Scalar = string | number | boolean;
 
 /**
- * How the embedded store answers one filter: which index sets narrow it, which plain equalities
- * can be checked on the document directly, and whether those decide a match alone. Each set and
- * each equality is a condition every match must meet, so anything failing one is out; only when
- * they do not cover the whole filter does the query engine (mingo) test what passes them.
+ * How the embedded store answers one filter: which index sets narrow it, and what is left to
+ * test on the documents in them. The sets each hold every match of a condition, so anything
+ * outside one is out; a condition an index decides exactly is not tested again. What is left is
+ * compiled to a plain predicate (embedded-predicate.ts), and only the documents it cannot decide
+ * (arrays on a path, operators it does not cover) go to the query engine (mingo).
  */
 export class FilterPlan {
   /** Index sets every match is in, smallest first. */
@@ -18,16 +19,16 @@ export class FilterPlan {
   private readonly lookups: IndexLookup[] = [];
   /** Scalar equalities on top-level conditions (`siteId: 's1'`, `deleted: false`), by path. */
   readonly equalities = new Map<string, Scalar>();
-  private readonly checks: { path: string[]; value: Scalar }[] = [];
-  private exact: boolean;
-  private query: Query | undefined;
+  /** The conditions no index decides, or undefined when the index sets decide the filter alone. */
+  private readonly rest: Predicate | undefined;
+  private query: OwnFieldQuery | undefined;
 
   constructor(
     private readonly filter: Filter,
     indexes: ReadonlyMap<string, FieldIndex>,
   ) {
-    const { conditions, complete } = requiredConditions(filter);
-    this.exact = complete;
+    const { conditions, others } = requiredConditions(filter);
+    const rest: Predicate[] = [];
     for (const [path, condition] of conditions) {
       const value = equalityValue(condition);
       if (value !== undefined && !this.equalities.has(path)) this.equalities.set(path, value);
@@ -35,10 +36,11 @@ export class FilterPlan {
       if (lookup) {
         this.lookups.push(lookup);
         this.sets.push(lookup.ids);
-        this.exact &&= lookup.exact;
-      } else if (value !== undefined) this.checks.push({ path: path.split('.'), value });
-      else this.exact = false;
+      }
+      if (!lookup?.exact) rest.push(compileCondition(path, condition));
     }
+    for (const other of others) rest.push(compileFilter(other));
+    this.rest = rest.length === 0 ? undefined : allOf(rest);
     this.sets.sort((a, b) => a.size - b.size);
   }
 
@@ -54,21 +56,17 @@ export class FilterPlan {
    */
   countFromIndexes(collectionSize: number): number | undefined {
     const narrowest = this.narrowest;
-    if (!this.exact || this.checks.length > 0 || !narrowest || narrowest.size < Math.max(BITMAP_COUNT_MIN, collectionSize / 32)) return undefined;
+    if (this.rest || !narrowest || narrowest.size < Math.max(BITMAP_COUNT_MIN, collectionSize / 32)) return undefined;
     if (this.lookups.some((lookup) => !lookup.bitmap)) return undefined;
     return Bitmap.countAll(this.lookups.map((lookup) => lookup.bitmap!()));
   }
 
   matches(doc: Document): boolean {
     for (const set of this.sets) if (!set.has(doc._id)) return false;
-    let undecided = !this.exact;
-    for (const check of this.checks) {
-      const equal = scalarEquals(doc, check.path, check.value);
-      if (equal === false) return false;
-      if (equal === undefined) undecided = true;
-    }
-    if (!undecided) return true;
-    this.query ??= new Query(this.filter);
+    if (!this.rest) return true;
+    const decision = this.rest(doc);
+    if (decision !== undefined) return decision;
+    this.query ??= new OwnFieldQuery(this.filter);
     return this.query.test(doc);
   }
 }
@@ -88,15 +86,6 @@ function equalityValue(condition: unknown): Scalar | undefined {
   if (keys[0] === '$eq') return isScalar(value) ? value : undefined;
   if ((keys[0] === '$in' || keys[0] === '$all') && Array.isArray(value) && value.length === 1 && isScalar(value[0])) return value[0];
   return undefined;
-}
-
-/**
- * Whether the value at `path` equals `value`; undefined when an array is on the way, where
- * MongoDB's equality reaches into the elements and the query engine must decide.
- */
-function scalarEquals(doc: unknown, path: string[], value: Scalar): boolean | undefined {
-  const found = valueAlong(doc, path);
-  return found === ARRAY_ON_PATH || Array.isArray(found) ? undefined : found === value;
 }
 
 function isScalar(value: unknown): value is Scalar {

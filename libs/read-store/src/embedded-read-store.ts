@@ -1,4 +1,3 @@
-import { find as mingoFind, update as mingoUpdate } from 'mingo';
 import {
   Document,
   DuplicateKeyError,
@@ -16,11 +15,13 @@ import {
 import { FieldIndex } from './embedded-index';
 import { OrderIndex } from './embedded-order';
 import { FilterPlan } from './embedded-plan';
+import { findOwnFields, updateOwnFields } from './embedded-own-fields';
 import { compareValues, valueAt } from './embedded-values';
 
 /**
  * The embedded read store: documents in memory, MongoDB query and update semantics from mingo.
  * Read models are rebuilt from the event store at start, so nothing here needs to be durable.
+ * Paths reach a document's own fields only, as in MongoDB (see embedded-own-fields.ts).
  */
 export class EmbeddedReadStore implements ReadStore {
   private readonly collections = new Map<string, EmbeddedCollection<Document>>();
@@ -88,11 +89,8 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let cursor = mingoFind(this.candidates(filter, this.plan(filter)), filter, options.projection);
-    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    return structuredClone(cursor.all() as T[]);
+    // The plan picks the matches; the query engine only sorts and projects them.
+    return structuredClone(findOwnFields(this.matches(filter, this.plan(filter)), {}, options));
   }
 
   /**
@@ -290,8 +288,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     let changed = false;
     for (const [operator, fields] of Object.entries(update)) {
       if (operator === '$setOnInsert' || fields === undefined) continue;
-      const paths = mingoUpdate(draft, { [operator]: structuredClone(fields) } as never);
-      if (paths.length > 0) changed = true;
+      if (updateOwnFields(draft, operator, fields)) changed = true;
     }
     if (changed || !previous) this.store(draft, previous);
     return changed;
@@ -360,7 +357,8 @@ function equalityFields(filter: Filter): Record<string, unknown> {
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$') || key.includes('.')) continue;
     const isOperatorObject = typeof value === 'object' && value !== null && Object.keys(value).some((k) => k.startsWith('$'));
-    if (!isOperatorObject) seed[key] = structuredClone(value);
+    // Defined, not assigned: `seed.__proto__ = x` would set the seed's prototype.
+    if (!isOperatorObject) Object.defineProperty(seed, key, { value: structuredClone(value), enumerable: true, writable: true, configurable: true });
   }
   return seed;
 }

@@ -32,10 +32,22 @@ function rank(value: unknown): number {
   }
 }
 
+/**
+ * The field `key` of a value as MongoDB sees it: an own property of an object (never one of
+ * Object.prototype's, such as `constructor`), or an element of an array by its position.
+ */
+export function fieldOf(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) return POSITION.test(key) ? value[Number(key)] : undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+const POSITION = /^\d+$/;
+
 /** The value at a dotted path, not reaching into arrays (what sorting and ordering keys use). */
 export function valueAt(doc: unknown, path: string): unknown {
-  if (!path.includes('.')) return (doc as Record<string, unknown> | undefined)?.[path];
-  return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], doc);
+  if (!path.includes('.')) return fieldOf(doc, path);
+  return path.split('.').reduce<unknown>(fieldOf, doc);
 }
 
 /** What `valueAlong` gives when an array stands before the path's last key. */
@@ -51,7 +63,7 @@ export function valueAlong(doc: unknown, keys: readonly string[]): unknown {
   for (const key of keys) {
     if (Array.isArray(value)) return ARRAY_ON_PATH;
     if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   }
   return value;
 }

@@ -256,6 +256,110 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       }
     });
 
+    it('evaluates long lists and many conditions as the query language says, arrays, nulls and missing fields included', async () => {
+      await people.createIndexes([{ keys: { siteId: 1, 'name.first': 1 }, name: 'site_first' }]);
+      await people.insertOne({ _id: 'p5', siteId: 's1', name: { first: 'Nil', last: null } as unknown as Person['name'], age: '36' as unknown as number, tags: ['x'], createdDate: '2026-01-05T00:00:00.000Z' });
+      const sorted = { sort: { _id: 1 as const } };
+      const many = Array.from({ length: 1_000 }, (_, i) => 100 + i);
+      const cases: [Record<string, unknown>, string[]][] = [
+        [{ age: { $in: [...many, 36] } }, ['p1']],
+        [{ age: { $in: [...many, null] } }, ['p3']],
+        [{ age: { $nin: [...many, 36, null] } }, ['p2', 'p4', 'p5']],
+        [{ 'name.last': { $in: ['Hopper', null] } }, ['p2', 'p3', 'p4', 'p5']],
+        [{ 'name.last': { $nin: [null] } }, ['p1', 'p3']],
+        [{ tags: { $in: ['x', 'nope'] } }, ['p5']],
+        [{ tags: { $nin: ['math'] } }, ['p3', 'p4', 'p5']],
+        [{ siteId: 's1', 'name.first': { $in: ['Ada', 'grace', 'Nil'] }, age: { $nin: ['36'] } }, ['p1', 'p3']],
+        [{ $or: [...many.map((age) => ({ age })), { 'name.first': 'Alan' }, { tags: 'x' }] }, ['p2', 'p5']],
+        [{ $or: [{ age: { $gte: 40 } }, { age: { $lt: 30 } }, { 'name.last': null }] }, ['p2', 'p4', 'p5']],
+        [{ $nor: [{ age: { $gt: 30 } }, { tags: 'vip' }] }, ['p3', 'p5']],
+        [{ $and: [{ siteId: 's1' }, { $or: [{ age: { $exists: false } }, { createdDate: { $lte: '2026-01-01T00:00:00.000Z' } }] }] }, ['p1', 'p3']],
+        [{ age: { $ne: 36 }, 'name.last': { $exists: true } }, ['p3', 'p5']],
+        [{ age: { $gt: '3' } }, ['p5']],
+        [{ name: { first: 'Alan' } }, ['p2']],
+        [{ 'name.first': { $ne: null }, tags: { $exists: true, $ne: [] } }, ['p1', 'p2', 'p4', 'p5']],
+        [{ $or: [{ 'name.first': { $regex: '^gr', $options: 'i' } }, { 'name.first': { $regex: '^AL', $options: 'i' } }, { 'name.first': { $regex: '^Ni' } }] }, ['p2', 'p3', 'p5']],
+        [{ $and: [{ age: { $ne: 36 } }, { age: { $ne: 41 } }, { age: { $nin: [20] } }] }, ['p3', 'p5']],
+        [{ tags: { $regex: '^ma' } }, ['p1', 'p2']],
+        [{ tags: { $gte: 'v' } }, ['p1', 'p4', 'p5']],
+        [{ tags: { $all: ['vip'] }, $nor: [{ 'name.first': 'Ada', siteId: 's2' }] }, ['p1']],
+      ];
+      for (const [filter, expected] of cases) {
+        expect({ filter, found: ids(await people.find(filter, sorted)) }).toEqual({ filter, found: expected });
+        expect({ filter, count: await people.countDocuments(filter) }).toEqual({ filter, count: expected.length });
+        const page = await people.findPage(filter, { sort: { _id: 1 }, skip: 0, limit: 10 });
+        expect({ filter, page: ids(page.docs), total: page.total }).toEqual({ filter, page: expected, total: expected.length });
+      }
+    });
+
+    describe('names of Object.prototype members are fields like any other, missing unless a document has them', () => {
+      const all = ['p1', 'p2', 'p3', 'p4'];
+      const sorted = { sort: { _id: 1 as const } };
+      // As a request body would carry it: JSON.parse makes `__proto__` an own key.
+      const protoFilter = (condition: string) => JSON.parse(`{"__proto__": ${condition}}`);
+
+      const expectMissingFieldSemantics = async () => {
+        for (const filter of [{ constructor: 'nobody' }, { toString: 'x' }, { hasOwnProperty: 'x' }, { valueOf: { $in: ['x', 'y'] } }, protoFilter('{"x": 1}')]) {
+          expect(ids(await people.find(filter))).toEqual([]);
+          expect(await people.countDocuments(filter)).toBe(0);
+          expect(await people.findPage(filter, { sort: { _id: 1 }, skip: 0, limit: 10 })).toEqual({ docs: [], total: 0 });
+          expect(ids(await people.find({ siteId: 's1', ...filter }))).toEqual([]);
+        }
+        for (const filter of [{ constructor: { $exists: true } }, { 'name.toString': { $exists: true } }, { 'tags.length': 1 }, protoFilter('{"$exists": true}')]) {
+          expect(ids(await people.find(filter))).toEqual([]);
+          expect(await people.countDocuments(filter)).toBe(0);
+        }
+        for (const filter of [{ constructor: { $exists: false } }, { $nor: [{ constructor: 'x' }] }, { toString: { $ne: 'x' } }, { constructor: null }, protoFilter('{"$exists": false}')]) {
+          expect(ids(await people.find(filter, sorted))).toEqual(all);
+          expect(await people.countDocuments(filter)).toBe(4);
+        }
+        // sorting on a missing field leaves the order to the next key
+        expect(ids(await people.find({}, { sort: { constructor: 1 as const, _id: -1 } }))).toEqual([...all].reverse());
+        expect(ids((await people.findPage({ siteId: 's1' }, { sort: { toString: -1 as const, _id: 1 }, skip: 0, limit: 10 })).docs)).toEqual(['p1', 'p2', 'p3']);
+        expect(await people.find({ _id: 'p1' }, { projection: { constructor: 1 as const, 'name.first': 1 } })).toEqual([{ _id: 'p1', name: { first: 'Ada' } }]);
+        expect((await people.deleteMany({ constructor: 'nobody' })).deletedCount).toBe(0);
+        expect((await people.updateMany({ toString: { $ne: null } }, { $set: { age: 1 } })).matchedCount).toBe(0);
+        expect(await people.countDocuments({})).toBe(4);
+      };
+
+      it('in filters, sorts and projections', expectMissingFieldSemantics);
+
+      it('with lookup and ordering indexes on the paths', async () => {
+        await people.createIndexes([
+          { keys: { siteId: 1, constructor: 1 as const }, name: 'site_constructor' },
+          { keys: { siteId: 1, 'name.toString': 1 }, name: 'site_name_to_string' },
+          { keys: { siteId: 1, constructor: 1 as const, _id: 1 }, name: 'site_constructor_order', sortOnly: true },
+        ]);
+        await expectMissingFieldSemantics();
+        expect(ids(await people.find({ siteId: 's1', constructor: { $in: [null] } }, sorted))).toEqual(['p1', 'p2', 'p3']);
+      });
+
+      it("and a document's own fields of those names are found, set and projected", async () => {
+        await people.insertOne({ _id: 'p5', siteId: 's1', name: { first: 'Own', constructor: 'mine' } as Person['name'], tags: [], createdDate: '2026-01-05T00:00:00.000Z', toString: 'text' } as Person);
+        await people.updateOne({ _id: 'p2' }, { $set: { 'name.constructor': 'set', 'valueOf.deep': 1 } });
+        expect(ids(await people.find({ 'name.constructor': { $exists: true } }, sorted))).toEqual(['p2', 'p5']);
+        expect(ids(await people.find({ 'name.constructor': 'mine' }))).toEqual(['p5']);
+        expect(ids(await people.find({ toString: { $in: ['text'] } }))).toEqual(['p5']);
+        expect(await people.countDocuments({ 'valueOf.deep': 1 })).toBe(1);
+        expect(await people.findOne({ _id: 'p2' })).toMatchObject({ valueOf: { deep: 1 } });
+        expect(await people.find({ _id: 'p5' }, { projection: { toString: 1 as const } })).toEqual([{ _id: 'p5', toString: 'text' }]);
+        expect(ids(await people.find({ siteId: 's1' }, { sort: { toString: -1 as const, _id: 1 } }))).toEqual(['p5', 'p1', 'p2', 'p3']);
+      });
+
+      it('and a `__proto__` field is data, never a prototype', async () => {
+        await people.insertOne(JSON.parse('{"_id": "p5", "siteId": "s1", "name": {"first": "Proto"}, "tags": [], "createdDate": "x", "__proto__": {"polluted": true}}'));
+        expect(ids(await people.find(protoFilter('{"polluted": true}')))).toEqual(['p5']);
+        expect(ids(await people.find({ '__proto__.polluted': true }))).toEqual(['p5']);
+        expect(ids(await people.find({ polluted: true }))).toEqual([]);
+        const found = (await people.findOne({ _id: 'p5' })) as unknown as Record<string, unknown>;
+        expect(found.polluted).toBeUndefined(); // it would come through a prototype
+        expect(Object.hasOwn(found, '__proto__')).toBe(true);
+        await people.updateOne({ _id: 'p1' }, { $set: { '__proto__.polluted': 'set' } });
+        expect(ids(await people.find({ '__proto__.polluted': { $exists: true } }, sorted))).toEqual(['p1', 'p5']);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      });
+    });
+
     it('renames a collection over another, which then holds the renamed documents', async () => {
       const target = `people_${randomUUID().replace(/-/g, '')}`;
       await store.collection<Person>(target).insertOne({ _id: 'old', siteId: 's9', name: { first: 'Old' }, tags: [], createdDate: 'x' });
