@@ -52,8 +52,9 @@ curl -fs "$base/health" >/dev/null || { cat "$log"; echo "the app did not become
 seed=${SCHEMATHESIS_SEED:-$RANDOM$RANDOM}
 echo "== schemathesis against $base/openapi.json (seed $seed)"
 # The /_api/... copies of every route run the same handlers: fuzzing one prefix is enough.
+# Run from the throwaway directory: schemathesis keeps a crash cache in its working directory.
 status=0
-timeout 420 "$venv/bin/schemathesis" run "$base/openapi.json" \
+(cd "$data_dir" && timeout 420 "$venv/bin/schemathesis" run "$base/openapi.json" \
   --checks not_a_server_error \
   --phases examples,coverage,fuzzing \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-75}" \
@@ -67,7 +68,7 @@ timeout 420 "$venv/bin/schemathesis" run "$base/openapi.json" \
   --generation-database none \
   --suppress-health-check all \
   --warnings off \
-  --no-color || status=$?
+  --no-color) || status=$?
 
 if grep -q "ERROR" "$log"; then
   echo "== errors the app logged (first 80 lines):"
