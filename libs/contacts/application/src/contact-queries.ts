@@ -1,7 +1,20 @@
 import { ContactState, ContactView, toContactView } from '@cp/contacts-domain';
 import { GetContactPayload, ListContactsPayload, PagingMetadata, QueryContactsPayload, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { COMPARISON, escapeRegex, FieldRule, FieldTable, MongoFilter, project, resolvePaging, resolveProjection, STRING_OPS, translateFilter, translateSort } from '@cp/query';
+import {
+  checkFilterLimits,
+  COMPARISON,
+  escapeRegex,
+  FieldRule,
+  FieldTable,
+  MongoFilter,
+  project,
+  resolvePaging,
+  resolveProjection,
+  STRING_OPS,
+  translateFilter,
+  translateSort,
+} from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { ContactRepository } from './contact-repository';
 import {
@@ -72,16 +85,23 @@ export class ContactQueries {
   /**
    * The contact field table plus the extended fields the query names, each with the operators
    * of its data type; a key that is not a field of the site is refused like any unknown field.
+   * The filter's size is checked first: each key may cost a look-up at the extended-fields service.
    */
   private async fieldTable(context: RequestContext, filter: unknown, sort: QueryContactsPayload['sort']): Promise<FieldTable> {
+    checkFilterLimits(filter);
     const keys = new Set<string>();
     collectExtendedKeys(filter, keys);
-    for (const item of sort ?? []) if (item?.fieldName?.startsWith(EXTENDED_PREFIX)) keys.add(item.fieldName.slice(EXTENDED_PREFIX.length));
+    for (const item of Array.isArray(sort) ? sort : []) {
+      const name = item?.fieldName;
+      if (typeof name === 'string' && name.startsWith(EXTENDED_PREFIX)) keys.add(name.slice(EXTENDED_PREFIX.length));
+    }
     if (keys.size === 0) return CONTACT_FIELDS;
     const rules = new Map<string, FieldRule>();
     for (const key of keys) {
       const definition = await this.definitions.field(context, key);
-      if (definition) rules.set(`${EXTENDED_PREFIX}${key}`, extendedFieldRule(key, definition.dataType));
+      // In the order the translator meets them: it refuses this unknown key before any later one, so those need no look-up.
+      if (!definition) break;
+      rules.set(`${EXTENDED_PREFIX}${key}`, extendedFieldRule(key, definition.dataType));
     }
     return { fields: CONTACT_FIELDS.fields, resolveDynamic: (name) => rules.get(name) };
   }

@@ -1,4 +1,4 @@
-import { ContactState, ContactView, ExtendedFieldValue, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, emailIdentities, ExtendedFieldValue, toContactView } from '@cp/contacts-domain';
 import { siteDocumentId } from '@cp/contracts';
 import { Document, IndexSpec } from '@cp/read-store';
 import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
@@ -19,6 +19,8 @@ export interface ContactDocument extends Document {
   state: StoredContactState;
   top: Pick<ContactView, 'primaryInfo' | 'primaryEmail' | 'primaryPhone' | 'lastActivity'>;
   ext: Record<string, Record<string, unknown>>;
+  /** Emails lowercased as the duplicate check compares them: what email filters compare on (through an index). */
+  lowercased: { emails?: string[]; primaryEmail?: string };
 }
 
 export const CONTACTS_COLLECTION = 'contacts';
@@ -49,6 +51,7 @@ export function stateOf(doc: Pick<ContactDocument, 'state'>): ContactState {
 
 export function toContactDocument(siteId: string, state: ContactState, seq: number): ContactDocument {
   const view = toContactView(state);
+  const emails = emailIdentities(state.info).map((identity) => identity.value);
   return {
     _id: contactDocumentId(siteId, state.id),
     siteId,
@@ -63,6 +66,10 @@ export function toContactDocument(siteId: string, state: ContactState, seq: numb
       ...(view.primaryPhone && { primaryPhone: view.primaryPhone }),
     },
     ext: nestExtendedFields(view.info.extendedFields?.items ?? {}),
+    lowercased: {
+      ...(emails.length > 0 && { emails }),
+      ...(view.primaryEmail && { primaryEmail: view.primaryEmail.email.toLowerCase() }),
+    },
   };
 }
 
@@ -102,6 +109,9 @@ const field = (path: string, kind: FieldRule['kind'], operators: FieldRule['oper
   sortable,
 });
 
+/** An email field: compared case-insensitively, like the duplicate check, on the document's lowercased copy. */
+const emailField = (path: string, lowercasedPath: string, sortable = false): FieldRule => ({ ...field(path, 'string', STRING_OPS, sortable), lowercasedPath });
+
 /**
  * API.md §6.2, with both tables' operators for `id` and `primaryInfo.*`. Extended fields
  * (`info.extendedFields.<key>`) are added per query with the operators of their data type.
@@ -112,9 +122,10 @@ export const CONTACT_FIELDS: FieldTable = {
     createdDate: field('state.createdDate', 'date', COMPARISON, true),
     updatedDate: field('state.updatedDate', 'date', COMPARISON),
     'lastActivity.activityDate': field('top.lastActivity.activityDate', 'date', COMPARISON, true),
-    'primaryInfo.email': field('top.primaryInfo.email', 'string', STRING_OPS, true),
+    // primaryEmail.email is always primaryInfo.email: one path sorts both, through one ordering index.
+    'primaryInfo.email': emailField('top.primaryInfo.email', 'lowercased.primaryEmail', true),
     'primaryInfo.phone': field('top.primaryInfo.phone', 'string', STRING_OPS),
-    'primaryEmail.email': field('top.primaryEmail.email', 'string', STRING_OPS, true),
+    'primaryEmail.email': emailField('top.primaryInfo.email', 'lowercased.primaryEmail', true),
     'primaryEmail.subscriptionStatus': field('top.primaryEmail.subscriptionStatus', 'string', ENUM_OPS),
     'primaryEmail.deliverabilityStatus': field('top.primaryEmail.deliverabilityStatus', 'string', ENUM_OPS),
     'primaryPhone.phone': field('top.primaryPhone.phone', 'string', STRING_OPS),
@@ -124,7 +135,7 @@ export const CONTACT_FIELDS: FieldTable = {
     'primaryPhone.subscriptionStatus': field('top.primaryPhone.subscriptionStatus', 'string', ENUM_OPS),
     'info.name.first': field('state.info.name.first', 'string', STRING_OPS, true),
     'info.name.last': field('state.info.name.last', 'string', STRING_OPS, true),
-    'info.emails.email': field('state.info.emails.items.email', 'string', STRING_OPS),
+    'info.emails.email': emailField('state.info.emails.items.email', 'lowercased.emails'),
     'info.phones.phone': field('state.info.phones.items.phone', 'string', STRING_OPS),
     'info.phones.e164Phone': field('state.info.phones.items.e164Phone', 'string', STRING_OPS),
     'info.addresses.street': field('state.info.addresses.items.address.addressLine', 'string', STRING_OPS),
@@ -184,17 +195,19 @@ export const CONTACT_PROJECTION: ProjectionRules = {
 
 /**
  * Indexes for the site-scoped lookups and the sortable fields. Every query pins `siteId` and
- * `deleted: false`; on the embedded store, `site_created` and `site_label_created` are the
- * orders queries page in, and the `deleted` key of `site_live_labels` lets it count live
- * contacts from its index bitmaps.
+ * `deleted: false`; on the embedded store, `site_created`, `site_label_created` and
+ * `site_primary_email_order` are the orders queries page in, and the `deleted` key of
+ * `site_live_labels` lets it count live contacts from its index bitmaps. Email filters look up
+ * the lowercased copies (`$startsWith` as an anchored prefix of them).
  */
 export const CONTACT_INDEXES: IndexSpec[] = [
   { keys: { siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }, name: 'site_created', sortOnly: true },
-  { keys: { siteId: 1, 'state.info.emails.items.email': 1 }, name: 'site_email' },
+  { keys: { siteId: 1, 'lowercased.emails': 1 }, name: 'site_email_lowercased' },
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1 }, name: 'site_live_labels' },
   // One label's contacts newest first: the page of a label filter without looking at other contacts.
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1, 'state.createdDate': -1, seq: -1 }, name: 'site_label_created', sortOnly: true },
   { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name' },
   { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name' },
-  { keys: { siteId: 1, 'top.primaryInfo.email': 1 }, name: 'site_primary_email' },
+  { keys: { siteId: 1, 'lowercased.primaryEmail': 1 }, name: 'site_primary_email_lowercased' },
+  { keys: { siteId: 1, deleted: 1, 'top.primaryInfo.email': 1, seq: 1 }, name: 'site_primary_email_order', sortOnly: true },
 ];
