@@ -131,10 +131,20 @@ describe('HTTP hardening', () => {
       expect(shallow.status).toBe(200);
     });
 
-    it('answers a body over 5 MiB with 413, from its declared length', async () => {
-      const response = await raw('POST', '/contacts/v4/contacts', { headers: { 'content-type': 'application/json' }, declaredLength: 5 * 1024 * 1024 + 1 });
-      expectEnvelope(response, 413);
-      expect(code(response)).toBe('PAYLOAD_TOO_LARGE');
+    it('answers a body over its route\'s limit with 413, from its declared length: 1 MiB with contact info, 128 KiB otherwise', async () => {
+      const contact = await raw('POST', '/contacts/v4/contacts', { headers: { 'content-type': 'application/json' }, declaredLength: 1024 * 1024 + 1 });
+      expectEnvelope(contact, 413);
+      expect(code(contact)).toBe('PAYLOAD_TOO_LARGE');
+      expect(contact.body.details.applicationError.data).toEqual({ maxBytes: 1024 * 1024 });
+      for (const path of ['/contacts/v4/contacts/query', '/_api/contacts/v4/bulk/contacts/delete', '/contacts/v4/labels/query']) {
+        const query = await raw('POST', path, { headers: { 'content-type': 'application/json' }, declaredLength: 128 * 1024 + 1 });
+        expectEnvelope(query, 413);
+        expect(query.body.details.applicationError.data).toEqual({ maxBytes: 128 * 1024 });
+      }
+      // The largest contacts are far over 128 KiB and still welcome.
+      const address = (i: number) => ({ address: { addressLine: `${i} ${'a'.repeat(990)}`, addressLine2: 'b'.repeat(1000), city: 'c'.repeat(1000) } });
+      const big = await json('POST', '/contacts/v4/contacts', { info: { name: { first: 'Big' }, addresses: { items: Array.from({ length: 50 }, (_, i) => address(i)) } } });
+      expect(big.status).toBe(200);
     });
 
     it('answers bodies that are not JSON with 415', async () => {
@@ -326,6 +336,28 @@ describe('HTTP hardening', () => {
       const generated = await historyOf(overlong.body.contact.id);
       expect(generated).toMatch(UUID);
       expect(generated).toBe(overlong.headers['x-request-id']);
+    });
+  });
+  describe('filters are data, never property lookups', () => {
+    it('refuses prototype names as filter keys, and a bulk delete with one deletes nothing', async () => {
+      const kept = await newContact('Kept');
+      for (const filter of [{ constructor: 'nobody' }, { prototype: 'x' }, { toString: 'x' }, { hasOwnProperty: 'x' }, { $and: [{ constructor: { $eq: 'x' } }] }]) {
+        const query = await json('POST', '/contacts/v4/contacts/query', { query: { filter } });
+        expectEnvelope(query, 400);
+        expect(violatedFields(query)[0]).toMatch(/constructor|prototype|toString|hasOwnProperty/);
+        const bulk = await json('POST', '/contacts/v4/bulk/contacts/delete', { filter });
+        expectEnvelope(bulk, 400);
+      }
+      expect((await json('GET', `/contacts/v4/contacts/${kept.id}`)).status).toBe(200);
+      const sorted = await json('POST', '/contacts/v4/contacts/query', { query: { sort: [{ fieldName: 'constructor' }] } });
+      expectEnvelope(sorted, 400);
+    });
+
+    it('keeps keys named like Object.prototype members in a contact, so they are refused, not dropped', async () => {
+      for (const info of [{ name: { first: 'A' }, toString: 'x' }, { name: { first: 'A', valueOf: 'x' } }, { name: { first: 'A' }, extendedFields: { items: { hasOwnProperty: 'x' } } }]) {
+        const created = await json('POST', '/contacts/v4/contacts', { info });
+        expectEnvelope(created, 400);
+      }
     });
   });
 });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, buildMessage, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { RawJson } from './raw-json';
 import { DEFINITION_KEY_MAX_LENGTH, DEFINITION_KEY_PATTERN, GUID_PATTERN, isDefinitionKey, isGuid } from './ids';
 
 /**
@@ -48,6 +49,7 @@ const INFO_EXAMPLE = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items
 export class CreateContactBody {
   @ApiProperty({ type: 'object', additionalProperties: true, description: INFO_DESCRIPTION, example: INFO_EXAMPLE })
   @IsObject()
+  @RawJson()
   info!: Record<string, unknown>;
 
   @ApiPropertyOptional({ default: false, description: 'Create even when another contact has the same email (or phone, with no email).' })
@@ -65,6 +67,7 @@ export class UpdateContactBody {
 
   @ApiProperty({ type: 'object', additionalProperties: true, description: `Each top-level key present replaces the stored one; absent keys keep theirs. ${INFO_DESCRIPTION}`, example: { company: 'Analytical Engines' } })
   @IsObject()
+  @RawJson()
   info!: Record<string, unknown>;
 
   @ApiPropertyOptional({ default: false })
@@ -108,6 +111,7 @@ export class QueryDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Filter in the Wix API Query Language' })
   @Optional()
   @IsObject()
+  @RawJson()
   filter?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [SortingDto], description: 'At most one sort field' })
@@ -179,6 +183,7 @@ class FacetsFilterDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @Optional()
   @IsObject()
+  @RawJson()
   filter?: Record<string, unknown>;
 }
 
@@ -186,6 +191,7 @@ export class FacetsQueryBody {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only emailSubscriptions filters (API.md §3.10)' })
   @Optional()
   @IsObject()
+  @RawJson()
   filter?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: PagingDto })
@@ -210,6 +216,7 @@ export class BulkByFilterBody {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Query Contacts filter; give a filter, a search or both' })
   @Optional()
   @IsObject()
+  @RawJson()
   filter?: Record<string, unknown>;
 
   @ApiPropertyOptional({ maxLength: 100 })
@@ -222,6 +229,7 @@ export class BulkByFilterBody {
 export class BulkUpdateBody extends BulkByFilterBody {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Each top-level key replaces the stored one on every matching contact' })
   @IsObject()
+  @RawJson()
   info!: Record<string, unknown>;
 }
 

@@ -35,8 +35,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<Reply>();
-    const requestId = http.getRequest<{ id: string }>().id;
-    const appError = this.toAppError(error);
+    const request = http.getRequest<{ id: string; routeOptions?: { bodyLimit?: number } }>();
+    const requestId = request.id;
+    const appError = this.toAppError(error, request.routeOptions?.bodyLimit);
     const { status, body } = errorResponse(appError, requestId);
     if (appError.kind === 'RESOURCE_EXHAUSTED' && typeof appError.data.retryAfterSeconds === 'number') {
       reply.header('Retry-After', String(appError.data.retryAfterSeconds));
@@ -44,7 +45,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     reply.header(REQUEST_ID_HEADER, requestId).status(status).send(body);
   }
 
-  private toAppError(error: unknown): AppError {
+  private toAppError(error: unknown, bodyLimit: number | undefined): AppError {
     if (isAppError(error)) {
       if (error.kind === 'INTERNAL') this.logger.error(`internal error: ${error.message}`);
       return error;
@@ -55,7 +56,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = error instanceof HttpException ? httpMessage(error) : String((error as { message?: unknown }).message ?? '');
       const kind = KIND_OF_STATUS[status];
       if (kind) return new AppError(kind, status === 404 ? 'ROUTE_NOT_FOUND' : kind, message);
-      const refusal = refusalForStatus(status, message);
+      const refusal = refusalForStatus(status, message, bodyLimit);
       if (refusal) return refusal;
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { AppError } from '@cp/errors';
-import { MAX_BODY_BYTES } from './json-body';
+import { MAX_BODY_BYTES, MAX_QUERY_BODY_BYTES } from './json-body';
 
 /** Longest URL (path and query string) the gateway reads; longer ones are a 414. */
 export const MAX_URL_LENGTH = 8 * 1024;
@@ -32,11 +32,11 @@ export const uriTooLong = () => new HttpRefusal(414, 'URI_TOO_LONG', `The URL is
  * else. Nest hands Fastify's errors on as HttpExceptions with the same status, so the status
  * decides, not Fastify's error code.
  */
-export function refusalForStatus(status: number, message: string): HttpRefusal | undefined {
+export function refusalForStatus(status: number, message: string, bodyLimit?: number): HttpRefusal | undefined {
   if (status < 400 || status > 499) return undefined;
   switch (status) {
     case 413:
-      return new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`, { maxBytes: MAX_BODY_BYTES });
+      return bodyTooLarge(bodyLimit);
     case 414:
       return uriTooLong();
     case 415:
@@ -53,6 +53,17 @@ export function routerRefusal(error: { code?: unknown; statusCode?: unknown }): 
   if (code === 'FST_ERR_BAD_URL') return new HttpRefusal(400, 'INVALID_URL', 'The URL is not valid (a path segment is not valid percent-encoding)');
   return typeof statusCode === 'number' ? refusalForStatus(statusCode, STATUS_CODES[statusCode] ?? '') : undefined;
 }
+
+/** `maxBytes` is the route's own limit when known (see bodyLimitOf). */
+const bodyTooLarge = (maxBytes?: number) =>
+  new HttpRefusal(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    maxBytes
+      ? `The request body is larger than the ${maxBytes} bytes this route accepts`
+      : `The request body is too large (${MAX_BODY_BYTES} bytes for contact bodies, ${MAX_QUERY_BODY_BYTES} for the others)`,
+    maxBytes ? { maxBytes } : {},
+  );
 
 const headersTooLarge = () => new HttpRefusal(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', `The request line and headers are larger than ${MAX_HEADER_BYTES} bytes`);
 

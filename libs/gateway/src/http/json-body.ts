@@ -2,8 +2,28 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppError } from '@cp/errors';
 import { jsonNestsDeeperThan } from './json-depth';
 
-/** Request bodies larger than this are refused with 413. */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/**
+ * Request bodies larger than these are refused with 413, from their declared length before a
+ * byte is read. A request's cost (parse, validation, transport) grows with its body, so the
+ * limits bound how long one request can hold the event loop (about 40 ms for 1 MiB here):
+ * bodies that carry a contact's info (the largest valid contact is well under 1 MiB) get
+ * MAX_BODY_BYTES, every other body (filters are at most 64 KiB) MAX_QUERY_BODY_BYTES.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_QUERY_BODY_BYTES = 128 * 1024;
+
+/** Routes whose bodies carry contact info: create, update, bulk update (with or without the `/_api` prefix). */
+const CONTACT_BODY_ROUTES: { method: string; url: RegExp }[] = [
+  { method: 'POST', url: /^(\/_api)?\/contacts\/v4\/contacts$/ },
+  { method: 'PATCH', url: /^(\/_api)?\/contacts\/v4\/contacts\/:id$/ },
+  { method: 'POST', url: /^(\/_api)?\/contacts\/v4\/bulk\/contacts\/update$/ },
+];
+
+/** The body limit of a route, by its method and URL pattern. */
+export function bodyLimitOf(method: string | string[], url: string): number {
+  const methods = Array.isArray(method) ? method : [method];
+  return CONTACT_BODY_ROUTES.some((route) => methods.includes(route.method) && route.url.test(url)) ? MAX_BODY_BYTES : MAX_QUERY_BODY_BYTES;
+}
 /** Objects and arrays nested deeper than this are refused with 400 before anything walks the body. */
 export const MAX_BODY_DEPTH = 32;
 
@@ -16,6 +36,9 @@ export const MAX_BODY_DEPTH = 32;
  */
 export function useJsonBodiesOnly(adapter: FastifyAdapter): void {
   const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => {
+    route.bodyLimit ??= bodyLimitOf(route.method, route.url);
+  });
   fastify.removeAllContentTypeParsers();
   const parse = fastify.getDefaultJsonParser('error', 'error');
   adapter.useBodyParser('application/json', false, { bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {

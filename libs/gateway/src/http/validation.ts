@@ -1,9 +1,17 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldViolation } from '@cp/errors';
+import { refuseReservedKeys } from './reserved-keys';
+
+/** Refuses prototype-machinery keys where Nest's pipe would silently delete them (see reserved-keys.ts). */
+class RefusingValidationPipe extends ValidationPipe {
+  protected override stripProtoKeys(value: unknown): void {
+    refuseReservedKeys(value);
+  }
+}
 
 /** class-validator errors become one INVALID_ARGUMENT with a field violation per failed rule. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RefusingValidationPipe({
     whitelist: true,
     transform: true,
     exceptionFactory: (errors) => AppError.invalid(toViolations(errors)),
