@@ -58,6 +58,11 @@ export interface PageOptions extends ReadOnly {
   sort: SortSpec;
   skip: number;
   limit: number;
+  /**
+   * The fields the caller reads. MongoDB returns only those; the embedded store, whose read-only
+   * documents cost nothing to hand out, may return whole documents.
+   */
+  projection?: Projection;
 }
 
 export interface ReadCollection<T extends Document = Document> {

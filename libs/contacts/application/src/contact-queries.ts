@@ -106,11 +106,17 @@ export class ContactQueries {
     return { fields: CONTACT_FIELDS.fields, resolveDynamic: (name) => rules.get(name) };
   }
 
-  /** Ids of the contacts a filter and search match, in creation order (what a bulk job acts on). */
+  /** Ids of the contacts a filter and search match, newest first (what a bulk job acts on). */
   async matchingIds(context: RequestContext, filter: Record<string, unknown> | undefined, search: string | undefined): Promise<string[]> {
     const clauses: MongoFilter[] = [{ siteId: context.siteId, deleted: false }, translateFilter(filter, await this.fieldTable(context, filter, undefined))];
     if (search !== undefined && search.trim() !== '') clauses.push(searchFilter(search));
-    const docs = await this.contacts.find({ $and: clauses }, { sort: { seq: 1 }, projection: { 'state.id': 1 } });
+    // In the order List Contacts pages in (newest first), which the stores' ordering index serves:
+    // read-only documents, one walk, no copies — a find sorted by `seq` held the event loop for
+    // 1.5 s at 100k contacts.
+    const matching = { $and: clauses };
+    const total = await this.contacts.countDocuments(matching);
+    if (total === 0) return [];
+    const { docs } = await this.contacts.findPage(matching, { sort: { ...DEFAULT_SORT, seq: -1 }, skip: 0, limit: total, readOnly: true, projection: { 'state.id': 1 } });
     return docs.map((doc) => doc.state.id);
   }
 

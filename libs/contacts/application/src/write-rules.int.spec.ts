@@ -94,9 +94,11 @@ describe('write rules', () => {
       await app.projection.waitFor(await events.headPosition());
       const holders = (await app.queries.query(siteA, { filter: { 'info.emails.email': 'shared@example.com' } })).contacts.map((c) => c.id);
       expect(holders).toHaveLength(1);
-      expect(job.errors).toEqual(
+      const byContact = (a: { contactId: string }, b: { contactId: string }) => a.contactId.localeCompare(b.contactId);
+      expect([...job.errors].sort(byContact)).toEqual(
         ids
           .filter((id) => id !== holders[0])
+          .sort()
           .map((contactId) => ({
             contactId,
             code: 'DUPLICATE_CONTACT_EXISTS',
