@@ -3,6 +3,7 @@ import { AppError } from '@cp/errors';
 import { InMemoryEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, createContactsApplication, ContactsProjection, CONTACTS_COLLECTION, DefinitionOwners, exportEvents, FieldInfo, rebuildContactsReadModel } from './index';
+import { expectError } from './test/contacts-test-kit';
 
 const siteA: RequestContext = { siteId: 'site-a', actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' };
 const siteB: RequestContext = { ...siteA, siteId: 'site-b' };
@@ -22,16 +23,6 @@ const owners: DefinitionOwners = {
     }) as Record<string, FieldInfo>)[key],
 };
 
-async function expectError(promise: Promise<unknown>, code: string): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe(code);
-    return error as AppError;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 describe('contacts application', () => {
   let events: InMemoryEventStore;
