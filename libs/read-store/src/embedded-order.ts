@@ -90,7 +90,7 @@ export class OrderIndex {
    * `equalities`, the sort on the paths that follow, every one ascending or every one
    * descending. Undefined when it cannot; `pinned` says how many paths narrow the walk.
    */
-  walker(equalities: ReadonlyMap<string, unknown>, sort: SortSpec): { pinned: number; walk: () => Iterable<string> } | undefined {
+  walker(equalities: ReadonlyMap<string, unknown>, sort: SortSpec): OrderWalker | undefined {
     if (this.unordered.size > 0) return undefined;
     let pinned = 0;
     while (pinned < this.paths.length && equalities.has(this.paths[pinned])) pinned++;
@@ -101,22 +101,32 @@ export class OrderIndex {
     const directions = new Set(Object.values(sort));
     if (directions.size !== 1) return undefined;
     const prefix = this.paths.slice(0, pinned).map((path) => equalities.get(path));
-    return { pinned, walk: () => (directions.has(1) ? this.ascending(prefix) : this.descending(prefix)) };
+    return { pinned, walk: (after) => (directions.has(1) ? this.ascending(prefix, after) : this.descending(prefix, after)) };
   }
 
-  private *ascending(prefix: Key): Iterable<string> {
-    for (const [key, id] of this.tree.entries([...prefix, BELOW])) {
-      if (!startsWith(key, prefix)) return;
-      yield id;
+  private *ascending(prefix: Key, after: Key | undefined): Iterable<[Key, string]> {
+    for (const entry of this.tree.entries(after ?? [...prefix, BELOW])) {
+      if (after && compareKeys(entry[0], after) === 0) continue;
+      if (!startsWith(entry[0], prefix)) return;
+      yield entry;
     }
   }
 
-  private *descending(prefix: Key): Iterable<string> {
-    for (const [key, id] of this.tree.entriesReversed([...prefix, ABOVE])) {
-      if (!startsWith(key, prefix)) return;
-      yield id;
+  private *descending(prefix: Key, after: Key | undefined): Iterable<[Key, string]> {
+    for (const entry of this.tree.entriesReversed(after ?? [...prefix, ABOVE], undefined, after !== undefined)) {
+      if (!startsWith(entry[0], prefix)) return;
+      yield entry;
     }
   }
+}
+
+/**
+ * A walk of an ordering index in sort order: entries (key, id), from the start or from just after
+ * `after` — a key it gave before, so a long walk can stop, let writes happen, and go on.
+ */
+export interface OrderWalker {
+  pinned: number;
+  walk(after?: unknown[]): Iterable<[unknown[], string]>;
 }
 
 /** Bounds that sort before and after every value, to start a walk at the edge of a prefix. */

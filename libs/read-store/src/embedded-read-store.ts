@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   Document,
   DuplicateKeyError,
@@ -9,11 +10,13 @@ import {
   ReadOnly,
   ReplaceOptions,
   ReadStore,
+  ScanOptions,
+  SortSpec,
   UpdateResult,
   UpdateSpec,
 } from './read-store.port';
 import { FieldIndex } from './embedded-index';
-import { OrderIndex } from './embedded-order';
+import { OrderIndex, OrderWalker } from './embedded-order';
 import { FilterPlan } from './embedded-plan';
 import { findOwnFields, updateOwnFields } from './embedded-own-fields';
 import { compareValues, valueAt } from './embedded-values';
@@ -121,11 +124,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
    * end (recent documents that do not match, all at the front) make it slower than expected.
    */
   private pageInOrder(plan: FilterPlan, options: PageOptions, total: number): T[] | undefined {
-    let best: { pinned: number; walk: () => Iterable<string> } | undefined;
-    for (const index of this.orderIndexes) {
-      const walker = index.walker(plan.equalities, options.sort);
-      if (walker && (!best || walker.pinned > best.pinned)) best = walker;
-    }
+    const best = this.walkerFor(plan, options.sort);
     if (!best || options.limit <= 0) return undefined;
     // In documents looked at: an even spread of the matches puts the page about wanted × size /
     // total into the walk; sorting the matches costs about total × (1 + log2(total) / 2) of those.
@@ -135,7 +134,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     const page: T[] = [];
     let skipped = 0;
     let looked = 0;
-    for (const id of best.walk()) {
+    for (const [, id] of best.walk()) {
       if (++looked > budget) return undefined;
       const doc = this.docs.get(id);
       if (!doc || !plan.matches(doc)) continue;
@@ -143,6 +142,45 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       else if (page.push(doc) >= options.limit) break;
     }
     return page;
+  }
+
+  /** The ordering index that pins most of the filter and gives `sort`'s order, if any. */
+  private walkerFor(plan: FilterPlan, sort: SortSpec): OrderWalker | undefined {
+    let best: OrderWalker | undefined;
+    for (const index of this.orderIndexes) {
+      const walker = index.walker(plan.equalities, sort);
+      if (walker && (!best || walker.pinned > best.pinned)) best = walker;
+    }
+    return best;
+  }
+
+  /**
+   * Walks an ordering index in sort order, `batchSize` entries a turn, and goes on from the last
+   * key after each pause, so writes in between are safe. Without a fitting index, the matches
+   * are sorted in one turn (no query of ours scans that way).
+   */
+  async *scan(filter: Filter, options: ScanOptions): AsyncIterable<T[]> {
+    const plan = this.plan(filter);
+    const walker = this.walkerFor(plan, options.sort);
+    if (!walker) {
+      const sorted = sortPage(this.matches(filter, plan), { sort: options.sort, skip: 0, limit: Number.MAX_SAFE_INTEGER });
+      for (let start = 0; start < sorted.length; start += options.batchSize) yield sorted.slice(start, start + options.batchSize);
+      return;
+    }
+    let after: unknown[] | undefined;
+    for (;;) {
+      const batch: T[] = [];
+      let looked = 0;
+      for (const [key, id] of walker.walk(after)) {
+        after = key;
+        const doc = this.docs.get(id);
+        if (doc && plan.matches(doc)) batch.push(doc);
+        if (++looked >= options.batchSize) break;
+      }
+      if (batch.length > 0) yield batch;
+      if (looked < options.batchSize) return;
+      await nextTurn();
+    }
   }
 
   async countDocuments(filter: Filter): Promise<number> {

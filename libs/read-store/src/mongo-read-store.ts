@@ -9,6 +9,7 @@ import {
   ReadCollection,
   ReplaceOptions,
   ReadStore,
+  ScanOptions,
   UpdateResult,
   UpdateSpec,
 } from './read-store.port';
@@ -64,6 +65,19 @@ class MongoCollection<T extends Document> implements ReadCollection<T> {
   async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
     const [docs, total] = await Promise.all([this.find(filter, options), this.countDocuments(filter)]);
     return { docs, total };
+  }
+
+  async *scan(filter: Filter, options: ScanOptions): AsyncIterable<T[]> {
+    const cursor = this.collection.find(filter as never, { projection: options.projection }).sort(options.sort).batchSize(options.batchSize);
+    let batch: T[] = [];
+    for await (const doc of cursor) {
+      batch.push(doc as T);
+      if (batch.length >= options.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   async countDocuments(filter: Filter): Promise<number> {

@@ -65,12 +65,26 @@ export interface PageOptions extends ReadOnly {
   projection?: Projection;
 }
 
+export interface ScanOptions {
+  sort: SortSpec;
+  /** At most this many documents are looked at between two batches. */
+  batchSize: number;
+  /** As in PageOptions: MongoDB returns only these fields, the embedded store may return more. */
+  projection?: Projection;
+}
+
 export interface ReadCollection<T extends Document = Document> {
   findOne(filter: Filter, options?: Pick<FindOptions, 'projection'> & ReadOnly): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   countDocuments(filter: Filter): Promise<number>;
   /** One page of matches and the number of all matches (what a paged query answers). */
   findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }>;
+  /**
+   * Every match in sort order, in batches, giving other work its turn between them: for reads
+   * too long for one turn (the contacts of a bulk job). Documents are read-only. Writes made
+   * while a scan runs may or may not be seen by it; none is seen twice.
+   */
+  scan(filter: Filter, options: ScanOptions): AsyncIterable<T[]>;
   insertOne(doc: T): Promise<void>;
   replaceOne(filter: Filter, doc: T, options?: ReplaceOptions): Promise<UpdateResult>;
   updateOne(filter: Filter, update: UpdateSpec, options?: { upsert?: boolean }): Promise<UpdateResult>;

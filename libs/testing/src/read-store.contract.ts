@@ -102,6 +102,31 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       expect(ids(await people.find({ _id: { $in: ['p2', 'p9', 'p4'] } }, { sort: { _id: 1 } }))).toEqual(['p2', 'p4']);
     });
 
+    it('scans every match in sort order, in batches, and writes between batches repeat nothing', async () => {
+      const unindexed: string[] = [];
+      for await (const batch of people.scan({ siteId: 's1' }, { sort: { createdDate: -1 }, batchSize: 2 })) unindexed.push(...ids(batch));
+      expect(unindexed).toEqual(ids(await people.find({ siteId: 's1' }, { sort: { createdDate: -1 } })));
+
+      const rows = store.collection<{ _id: string; siteId: string; n: number; even: boolean }>(`scan_${randomUUID().replace(/-/g, '')}`);
+      await rows.createIndexes([{ keys: { siteId: 1, n: -1 }, name: 'site_n', sortOnly: true }]);
+      for (let n = 0; n < 25; n++) await rows.insertOne({ _id: `r${n}`, siteId: 's1', n, even: n % 2 === 0 });
+      await rows.insertOne({ _id: 'other-site', siteId: 's2', n: 8, even: true });
+      const seen: string[] = [];
+      let batches = 0;
+      for await (const batch of rows.scan({ siteId: 's1', even: true }, { sort: { n: -1 }, batchSize: 4 })) {
+        expect(batch.length).toBeLessThanOrEqual(4);
+        seen.push(...ids(batch));
+        if (++batches === 1) {
+          await rows.insertOne({ _id: 'late', siteId: 's1', n: 30, even: true });
+          await rows.insertOne({ _id: 'late-behind', siteId: 's1', n: 1.5, even: true });
+        }
+      }
+      expect(batches).toBeGreaterThan(1);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => !id.startsWith('late'))).toEqual([24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0].map((n) => `r${n}`));
+      await rows.drop();
+    });
+
     it('projects fields', async () => {
       const [doc] = await people.find({ _id: 'p1' }, { projection: { 'name.first': 1 } });
       expect(doc).toEqual({ _id: 'p1', name: { first: 'Ada' } });

@@ -36,6 +36,8 @@ export interface ContactPage {
 
 const PAGING = { limit: 50, max: 1000 };
 const DEFAULT_SORT = { 'state.createdDate': -1 as const };
+/** Contacts a bulk job's selection looks at per turn of the event loop. */
+const SCAN_BATCH = 2_000;
 const MAX_SEARCH_LENGTH = 100;
 
 /** The read side of contacts: everything is scoped to the caller's site. */
@@ -110,14 +112,12 @@ export class ContactQueries {
   async matchingIds(context: RequestContext, filter: Record<string, unknown> | undefined, search: string | undefined): Promise<string[]> {
     const clauses: MongoFilter[] = [{ siteId: context.siteId, deleted: false }, translateFilter(filter, await this.fieldTable(context, filter, undefined))];
     if (search !== undefined && search.trim() !== '') clauses.push(searchFilter(search));
-    // In the order List Contacts pages in (newest first), which the stores' ordering index serves:
-    // read-only documents, one walk, no copies — a find sorted by `seq` held the event loop for
-    // 1.5 s at 100k contacts.
-    const matching = { $and: clauses };
-    const total = await this.contacts.countDocuments(matching);
-    if (total === 0) return [];
-    const { docs } = await this.contacts.findPage(matching, { sort: { ...DEFAULT_SORT, seq: -1 }, skip: 0, limit: total, readOnly: true, projection: { 'state.id': 1 } });
-    return docs.map((doc) => doc.state.id);
+    // Newest first, the order List Contacts pages in, which an ordering index serves: a scan in
+    // batches lets other requests run (one read of 100k contacts held the event loop 0.5–1.5 s).
+    const ids: string[] = [];
+    const scan = this.contacts.scan({ $and: clauses }, { sort: { ...DEFAULT_SORT, seq: -1 }, batchSize: SCAN_BATCH, projection: { 'state.id': 1 } });
+    for await (const batch of scan) for (const doc of batch) ids.push(doc.state.id);
+    return ids;
   }
 
   private async page(
