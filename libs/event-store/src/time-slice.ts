@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-/** How long a loop may hold the event loop before it lets waiting requests run. */
-export const DEFAULT_SLICE_MS = 8;
+/** How long a loop may hold the event loop before it lets waiting requests run (see docs/architecture.md, "Long work yields"). */
+export const DEFAULT_SLICE_MS = 2;
 
 /**
  * For long loops over synchronous work (the SQLite store answers inside the same turn, so a
