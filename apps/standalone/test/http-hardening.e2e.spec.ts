@@ -353,6 +353,16 @@ describe('HTTP hardening', () => {
       expectEnvelope(sorted, 400);
     });
 
+    it('holds a filter to its limits as soon as the body is parsed, on a bulk update too', async () => {
+      const ids = Array.from({ length: 50_000 }, (_, i) => `x${i}`);
+      const update = await json('POST', '/contacts/v4/bulk/contacts/update', { filter: { id: { $in: ids } }, info: { company: 'x' } });
+      expectEnvelope(update, 400);
+      expect(update.body.details.validationError.fieldViolations[0]).toMatchObject({ field: 'filter.id.$in', violatedRule: 'MAX_SIZE' });
+      const nested = await json('POST', '/contacts/v4/contacts/query', { query: { filter: { $or: Array.from({ length: 300 }, (_, i) => ({ 'info.company': `c${i}` })) } } });
+      expectEnvelope(nested, 400);
+      expect(violatedFields(nested)[0]).toBe('query.filter');
+    });
+
     it('keeps keys named like Object.prototype members in a contact, so they are refused, not dropped', async () => {
       for (const info of [{ name: { first: 'A' }, toString: 'x' }, { name: { first: 'A', valueOf: 'x' } }, { name: { first: 'A' }, extendedFields: { items: { hasOwnProperty: 'x' } } }]) {
         const created = await json('POST', '/contacts/v4/contacts', { info });

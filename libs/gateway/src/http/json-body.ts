@@ -1,5 +1,6 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppError } from '@cp/errors';
+import { checkFilterLimits } from '@cp/query';
 import { jsonNestsDeeperThan } from './json-depth';
 
 /**
@@ -45,8 +46,29 @@ export function useJsonBodiesOnly(adapter: FastifyAdapter): void {
     const bytes = body as Buffer;
     if (bytes.length === 0) return done(null, undefined);
     if (jsonNestsDeeperThan(bytes, MAX_BODY_DEPTH)) return done(tooDeep(), undefined);
-    parse(request, bytes.toString('utf8'), (error, parsed) => (error ? done(invalidJson(), undefined) : done(null, parsed)));
+    parse(request, bytes.toString('utf8'), (error, parsed) => {
+      if (error) return done(invalidJson(), undefined);
+      try {
+        refuseFiltersPastLimits(parsed);
+      } catch (refusal) {
+        return done(refusal as Error, undefined);
+      }
+      done(null, parsed);
+    });
   });
+}
+
+/**
+ * A body's filter (`filter` or `query.filter`, as every route that takes one has it) is held to
+ * the filter limits as soon as it is parsed: validation, transformation and the hop to the
+ * service each walk the whole body, which for a 1 MiB `$in` cost ~150 ms before the service
+ * could refuse it. The services check again, for messages that did not come through here.
+ */
+function refuseFiltersPastLimits(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const { filter, query } = body as { filter?: unknown; query?: { filter?: unknown } };
+  if (filter !== undefined) checkFilterLimits(filter, 'filter');
+  if (typeof query === 'object' && query !== null && query.filter !== undefined) checkFilterLimits(query.filter, 'query.filter');
 }
 
 const tooDeep = () =>
