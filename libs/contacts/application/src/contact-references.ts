@@ -1,4 +1,4 @@
-import { ContactInfo, MEMBERSHIP_FIELD, MEMBERSHIP_STATUSES, wrappedList } from '@cp/contacts-domain';
+import { ContactInfo, isObject, MEMBERSHIP_FIELD, MEMBERSHIP_STATUSES, wrappedList } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
 import { AppError, FieldViolation } from '@cp/errors';
 import { checkFieldValue, SYSTEM_FIELDS } from '@cp/extended-fields-domain';
@@ -95,9 +95,9 @@ export class ContactReferences {
     );
     if (kept.length === 0) return info;
     const wrapper = info.extendedFields ?? {};
-    if (!isPlainObject(wrapper)) return info;
+    if (!isObject(wrapper)) return info;
     const sent = wrapper.items ?? {};
-    if (!isPlainObject(sent)) return info;
+    if (!isObject(sent)) return info;
     return { ...info, extendedFields: { ...wrapper, items: { ...sent, ...Object.fromEntries(kept) } } };
   }
 
@@ -107,8 +107,4 @@ export class ContactReferences {
       throw AppError.notFound('LABEL_NOT_FOUND', `Unknown label keys: ${unknown.join(', ')}`, { unknownLabelKeys: unknown });
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

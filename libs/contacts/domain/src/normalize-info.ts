@@ -12,7 +12,7 @@ import {
   PHONE_TAGS,
 } from './contact-info';
 import { MAX_ADDRESSES, MAX_EMAILS, MAX_PHONES, MAX_TEXT_LENGTH } from './limits';
-import { hasControlInIdentifier, hasControlInText, unknownKeys, WIRE_KEYS, WireKeys, wrappedList } from './wire-shape';
+import { hasControlInIdentifier, hasControlInText, isObject, unknownKeys, WIRE_KEYS, WireKeys, wrappedList } from './wire-shape';
 
 /** Generates ids for new email, phone and address items. Injected so the domain stays deterministic. */
 export type IdGenerator = () => string;
@@ -131,10 +131,6 @@ function primaryFlag(value: unknown, field: string, violate: Violate): boolean {
 /** An item id is a string the server issued (or null); a number or object is a mistake. */
 function checkItemId(value: unknown, field: string, violate: Violate): void {
   if (value !== undefined && value !== null && typeof value !== 'string') violate(field, 'must be a string');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function normalizeName(value: unknown, violate: Violate) {

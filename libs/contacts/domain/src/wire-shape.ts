@@ -52,6 +52,11 @@ export function hasControlInIdentifier(value: string): boolean {
   return CONTROL_IN_IDENTIFIER.test(value);
 }
 
+/** A JSON object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /**
  * The list a repeated collection carries: `{ items: [...] }` as the wire has it, or a bare list.
  * `undefined` when it is neither (the normalizer refuses it; reference checks skip it).

@@ -87,14 +87,14 @@ function limitSpec(spec: unknown, where: string): RateLimit | null {
 }
 
 function preset(name: string, where: string): RateLimit | null {
-  if (Object.prototype.hasOwnProperty.call(PRESETS, name)) return PRESETS[name];
+  if (Object.hasOwn(PRESETS, name)) return PRESETS[name];
   throw new RateLimitConfigError(`${where} must be "default", "wix", "off" or a JSON object, got "${name}"`);
 }
 
 function parseRate(rate: string, where: string): { count: number; perSecond: number } {
   const match = RATE_FORM.exec(rate.trim());
   const unit = match?.[2].toLowerCase() ?? '';
-  const seconds = Object.prototype.hasOwnProperty.call(UNITS, unit) ? UNITS[unit] : undefined;
+  const seconds = Object.hasOwn(UNITS, unit) ? UNITS[unit] : undefined;
   const count = match ? Number(match[1]) : NaN;
   if (!match || seconds === undefined || !(count > 0)) {
     throw new RateLimitConfigError(`${where} must be "<n>/second", "<n>/minute" or "<n>/hour" with n > 0, got "${rate}"`);
