@@ -79,6 +79,21 @@ infra_fail_start() {
   exit 1
 }
 
+# infra_wait_ready NAME LOGFILE PIDFILE MARKER TIMEOUT INTERVAL CHECK... -> returns once CHECK
+# (a command) succeeds; fails the start (infra_fail_start) if the process exits first or TIMEOUT
+# seconds pass.
+infra_wait_ready() {
+  local name="$1" logfile="$2" pidfile="$3" marker="$4" timeout="$5" interval="$6"
+  shift 6
+  local deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    infra_pid_alive "$pidfile" "$marker" || infra_fail_start "$name" "$logfile" "$pidfile" "$marker" "exited during start-up"
+    "$@" && return 0
+    sleep "$interval"
+  done
+  infra_fail_start "$name" "$logfile" "$pidfile" "$marker" "was not ready within ${timeout}s"
+}
+
 # infra_node SCRIPT TARGET -> runs a Node script from the repo root, so that require()
 # resolves packages from the repo's node_modules; TARGET is in process.env.INFRA_TARGET.
 infra_node() {

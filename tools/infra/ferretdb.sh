@@ -92,16 +92,10 @@ start() {
     --state-dir=- \
     --debug-addr=- \
     --telemetry=disable
-  local deadline=$((SECONDS + READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    infra_pid_alive "$PIDFILE" "$MARKER" || infra_fail_start ferretdb "$LOGFILE" "$PIDFILE" "$MARKER" "exited during start-up"
-    if infra_port_open "$MONGODB_PORT" && ready; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  infra_fail_start ferretdb "$LOGFILE" "$PIDFILE" "$MARKER" "was not ready within ${READY_TIMEOUT}s"
+  infra_wait_ready ferretdb "$LOGFILE" "$PIDFILE" "$MARKER" "$READY_TIMEOUT" 0.5 listening_and_ready
 }
+
+listening_and_ready() { infra_port_open "$MONGODB_PORT" && ready; }
 
 stop() { infra_stop ferretdb "$PIDFILE" "$MARKER" 30; }
 

@@ -140,16 +140,10 @@ start() {
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$RUN_DIR/log4j.properties" \
     -cp "$cp" kafka.Kafka "$RUN_DIR/server.properties"
-  local deadline=$((SECONDS + READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    infra_pid_alive "$PIDFILE" "$MARKER" || infra_fail_start kafka "$LOGFILE" "$PIDFILE" "$MARKER" "exited during start-up"
-    if infra_port_open "$KAFKA_PORT" && ready; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  infra_fail_start kafka "$LOGFILE" "$PIDFILE" "$MARKER" "was not ready within ${READY_TIMEOUT}s"
+  infra_wait_ready kafka "$LOGFILE" "$PIDFILE" "$MARKER" "$READY_TIMEOUT" 0.5 listening_and_ready
 }
+
+listening_and_ready() { infra_port_open "$KAFKA_PORT" && ready; }
 
 stop() { infra_stop kafka "$PIDFILE" "$MARKER" 60; }
 

@@ -60,13 +60,7 @@ start() {
   mkdir -p "$RUN_DIR"
   write_config
   infra_spawn "$PIDFILE" "$LOGFILE" redis-server "$CONF"
-  local deadline=$((SECONDS + READY_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    infra_pid_alive "$PIDFILE" "$MARKER" || infra_fail_start redis "$LOGFILE" "$PIDFILE" "$MARKER" "exited during start-up"
-    ready && return 0
-    sleep 0.2
-  done
-  infra_fail_start redis "$LOGFILE" "$PIDFILE" "$MARKER" "was not ready within ${READY_TIMEOUT}s"
+  infra_wait_ready redis "$LOGFILE" "$PIDFILE" "$MARKER" "$READY_TIMEOUT" 0.2 ready
 }
 
 stop() { infra_stop redis "$PIDFILE" "$MARKER" 10; }
