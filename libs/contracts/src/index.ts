@@ -6,3 +6,4 @@ export * from './integration-events';
 export * from './catalog.messages';
 export * from './catalog.dto';
 export * from './ids';
+export * from './public-events';
