@@ -41,6 +41,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       readStore: new EmbeddedReadStore(),
       labels: client(),
       extendedFields: client(),
+      bus: new InProcessClient(broker),
     }),
     LabelsServiceModule.register({
       eventStore: store('labels'),
