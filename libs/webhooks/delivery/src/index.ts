@@ -1,1 +1,1 @@
-export {};
+export { loadSigningKeys, SIGNING_KEY_FILE, type SigningKeys } from './signing-keys';
