@@ -53,7 +53,10 @@ export interface AppendResult {
 export interface ReadAllOptions {
   /** Read events strictly after this global position (0 or absent: from the start). */
   after?: number;
+  /** The most events to return (after filtering by `streamPrefixes`). */
   limit?: number;
+  /** Only the events of streams whose names start with one of these (none or an empty list: all), as in `SubscribeOptions`. */
+  streamPrefixes?: readonly string[];
 }
 
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;

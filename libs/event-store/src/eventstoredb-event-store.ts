@@ -100,11 +100,17 @@ export class EventStoreDbEventStore implements EventStore {
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     const events: RecordedEvent[] = [];
     const fromPosition = after > 0 ? positionOf(after) : START;
+    const prefixes = options.streamPrefixes?.length ? options.streamPrefixes : undefined;
+    // Client 6's readAll takes no server-side filter (it always sends "no filter"; only
+    // subscribeToAll has one), so prefixes are matched here and the read goes on, as far as it
+    // must, until `limit` events matched. Breaking out of the loop cancels the server's stream.
+    const maxCount = prefixes ? undefined : limit + 1;
     // The server's read is inclusive of fromPosition and also returns system events: skip both.
-    for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition, maxCount: limit + 1 })) {
+    for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition, maxCount })) {
       if (!resolved.event || resolved.event.type.startsWith('$')) continue;
       const recorded = toRecorded(resolved);
       if (recorded.globalPosition <= after) continue;
+      if (prefixes && !prefixes.some((prefix) => recorded.streamId.startsWith(prefix))) continue;
       events.push(recorded);
       if (events.length >= limit) break;
     }

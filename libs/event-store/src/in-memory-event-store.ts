@@ -52,27 +52,33 @@ export class InMemoryEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const start = options.after ?? 0;
-    return structuredClone(this.log.slice(start, start + (options.limit ?? this.log.length)));
+    const limit = options.limit ?? this.log.length;
+    const prefixes = options.streamPrefixes;
+    if (prefixes && prefixes.length > 0) return this.readFiltered(start, limit, prefixes).events;
+    return structuredClone(this.log.slice(start, start + limit));
   }
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     const prefixes = options.streamPrefixes;
     const subscription = new PollingSubscription(
-      async (after, limit) => {
-        if (!prefixes || prefixes.length === 0) return pageOf(await this.readAll({ after, limit }), after);
-        const head = this.log.length;
-        const events: RecordedEvent[] = [];
-        for (let i = after; i < head && events.length < limit; i++) {
-          if (prefixes.some((prefix) => this.log[i].streamId.startsWith(prefix))) events.push(structuredClone(this.log[i]));
-        }
-        return { events, readTo: events.length === limit ? events[events.length - 1].globalPosition : head };
-      },
+      async (after, limit) =>
+        prefixes && prefixes.length > 0 ? this.readFiltered(after, limit, prefixes) : pageOf(await this.readAll({ after, limit }), after),
       handler,
       options,
       (s) => this.subscriptions.delete(s),
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Positions are 1-based indexes into the log, so `after` is where to start. */
+  private readFiltered(after: number, limit: number, prefixes: readonly string[]): { events: RecordedEvent[]; readTo: number } {
+    const head = this.log.length;
+    const events: RecordedEvent[] = [];
+    for (let i = after; i < head && events.length < limit; i++) {
+      if (prefixes.some((prefix) => this.log[i].streamId.startsWith(prefix))) events.push(structuredClone(this.log[i]));
+    }
+    return { events, readTo: events.length === limit ? events[events.length - 1].globalPosition : head };
   }
 
   async headPosition(): Promise<number> {

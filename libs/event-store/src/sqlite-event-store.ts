@@ -112,14 +112,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.statements.all.all(options.after ?? 0, options.limit ?? -1).map(toRecorded);
+    const after = options.after ?? 0;
+    const limit = options.limit ?? -1; // SQLite: LIMIT -1 is no limit
+    const prefixes = filterPrefixes(options.streamPrefixes);
+    if (prefixes) return this.readFiltered(after, limit, prefixes).events;
+    return this.statements.all.all(after, limit).map(toRecorded);
   }
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
-    // An empty prefix takes every stream: no filter at all.
-    const prefixes = options.streamPrefixes?.some((prefix) => prefix === '') ? undefined : options.streamPrefixes;
+    const prefixes = filterPrefixes(options.streamPrefixes);
     const subscription = new PollingSubscription(
-      async (after, limit) => (prefixes && prefixes.length > 0 ? this.readFiltered(after, limit, prefixes) : pageOf(await this.readAll({ after, limit }), after)),
+      async (after, limit) => (prefixes ? this.readFiltered(after, limit, prefixes) : pageOf(await this.readAll({ after, limit }), after)),
       handler,
       options,
       (s) => this.subscriptions.delete(s),
@@ -167,6 +170,11 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     if (this.db.open) this.db.close();
   }
+}
+
+/** The prefixes to filter on, or undefined for all streams (none given, or an empty prefix, which takes every stream). */
+function filterPrefixes(prefixes: readonly string[] | undefined): readonly string[] | undefined {
+  return prefixes && prefixes.length > 0 && !prefixes.includes('') ? prefixes : undefined;
 }
 
 /** The smallest string above every string that starts with `prefix` (SQLite compares text bytewise). */

@@ -104,6 +104,63 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect(await store.headPosition()).toBe(all[2].globalPosition);
     });
 
+    describe('readAll by stream prefix', () => {
+      // Site keys of this run: `a` is a prefix of `ab`, as one site's key can be of another's.
+      let feed: (site: string) => string;
+      let a: string, ab: string, b: string;
+      let head: number;
+      const types = (events: RecordedEvent[]) => events.map((e) => e.type);
+
+      beforeEach(async () => {
+        const run = randomUUID().replace(/-/g, '');
+        feed = (site) => `feed-${run}${site}.`;
+        [a, ab, b] = [`${feed('a')}1`, `${feed('ab')}1`, `${feed('b')}1`];
+        head = await store.headPosition();
+        // Other streams between the wanted events, so a limit applied before the filter shows.
+        await store.append(ab, [event('AB1')], 'no_stream');
+        await store.append(a, [event('A1')], 'no_stream');
+        await store.append(b, [event('B1'), event('B2')], 'no_stream');
+        await store.append(ab, [event('AB2')], 0);
+        await store.append(a, [event('A2'), event('A3')], 0);
+      });
+
+      it('reads only the events of streams with one of the prefixes, in global order', async () => {
+        expect(types(await store.readAll({ after: head, streamPrefixes: [feed('a')] }))).toEqual(['A1', 'A2', 'A3']);
+        expect(types(await store.readAll({ after: head, streamPrefixes: [feed('b'), feed('a')] }))).toEqual(['A1', 'B1', 'B2', 'A2', 'A3']);
+        expect(await store.readAll({ after: head, streamPrefixes: [feed('none')] })).toEqual([]);
+      });
+
+      it('does not leak a site whose key the prefix begins when the prefix ends with the separator', async () => {
+        expect(types(await store.readAll({ after: head, streamPrefixes: [feed('ab')] }))).toEqual(['AB1', 'AB2']);
+        expect((await store.readAll({ after: head, streamPrefixes: [feed('a')] })).every((e) => e.streamId === a)).toBe(true);
+      });
+
+      it('counts the events returned against the limit', async () => {
+        expect(types(await store.readAll({ after: head, limit: 2, streamPrefixes: [feed('a')] }))).toEqual(['A1', 'A2']);
+        expect(types(await store.readAll({ after: head, limit: 1, streamPrefixes: [feed('a'), feed('b')] }))).toEqual(['A1']);
+      });
+
+      it('reads strictly after a position, so a cursor pages through one site in order', async () => {
+        const [first] = await store.readAll({ after: head, limit: 1, streamPrefixes: [feed('a')] });
+        expect(types(await store.readAll({ after: first.globalPosition, streamPrefixes: [feed('a')] }))).toEqual(['A2', 'A3']);
+        const paged: RecordedEvent[] = [];
+        for (let cursor = head; ; ) {
+          const page = await store.readAll({ after: cursor, limit: 2, streamPrefixes: [feed('ab'), feed('b')] });
+          if (page.length === 0) break;
+          paged.push(...page);
+          cursor = page[page.length - 1].globalPosition;
+        }
+        expect(types(paged)).toEqual(['AB1', 'B1', 'B2', 'AB2']);
+      });
+
+      it('reads every stream with no prefixes or an empty list', async () => {
+        const mine = (events: RecordedEvent[]) => types(events.filter((e) => [a, ab, b].includes(e.streamId)));
+        const all = ['AB1', 'A1', 'B1', 'B2', 'AB2', 'A2', 'A3'];
+        expect(mine(await store.readAll({ after: head, streamPrefixes: [] }))).toEqual(all);
+        expect(mine(await store.readAll({ after: head }))).toEqual(all);
+      });
+    });
+
     it('subscribes: catches up from a position, then delivers live appends in order', async () => {
       const id = stream('sub');
       await store.append(id, [event('Before1')], 'no_stream');
