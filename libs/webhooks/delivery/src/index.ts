@@ -1,1 +1,2 @@
 export { loadSigningKeys, SIGNING_KEY_FILE, type SigningKeys } from './signing-keys';
+export { signWixWebhook, WIX_WEBHOOK_CONTENT_TYPE, WIX_WEBHOOK_TTL_SECONDS, wixWebhookPayload, type WixWebhookPayload } from './wix-jwt';
