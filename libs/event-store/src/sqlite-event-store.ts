@@ -30,20 +30,30 @@ interface EventRow {
   data: string;
 }
 
+/** How long a writer waits for another process's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+/** How often subscriptions look for commits by other connections (other processes on the file). */
+const OTHER_WRITERS_POLL_MS = 50;
+
 /**
  * An embedded event store in one SQLite file (WAL mode), the zero-setup default. The revision
  * check and the insert run in one transaction, and UNIQUE(stream_id, stream_revision) backs it up,
- * so two appends with the same expected revision can never both land.
+ * so two appends with the same expected revision can never both land. Several processes on one
+ * host may share the file (docs/architecture.md, "Modes").
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly statements;
   private readonly appendTransaction;
+  private poller: NodeJS.Timeout | undefined;
+  private dataVersion = 0;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    // The busy timeout (set on open, before the pragmas and schema that may also need a lock)
+    // makes a second process wait for the writer instead of failing.
+    this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
@@ -102,7 +112,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const result = this.appendTransaction(streamId, events, expected);
+    // IMMEDIATE takes the write lock before the revision is read: a deferred transaction reads
+    // first, and when another process writes meanwhile it cannot upgrade its snapshot to a
+    // write and fails with SQLITE_BUSY at once, whatever the busy timeout.
+    const result = this.appendTransaction.immediate(streamId, events, expected);
     this.subscriptions.forEach((subscription) => subscription.notify());
     return result;
   }
@@ -121,14 +134,43 @@ export class SqliteEventStore implements EventStore {
 
   subscribeAll(handler: EventHandler, options: SubscribeOptions = {}): Subscription {
     const prefixes = filterPrefixes(options.streamPrefixes);
+    this.watchOtherWriters();
     const subscription = new PollingSubscription(
       async (after, limit) => (prefixes ? this.readFiltered(after, limit, prefixes) : pageOf(await this.readAll({ after, limit }), after)),
       handler,
       options,
-      (s) => this.subscriptions.delete(s),
+      (s) => this.unwatch(s),
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Appends through this instance wake the subscriptions at once; those of other connections
+   * (other processes) show as a change of `PRAGMA data_version`, checked on a light timer while
+   * there are subscriptions. Started before the subscription's first read, so a commit between
+   * that read and the timer's first look is not missed.
+   */
+  private watchOtherWriters(): void {
+    if (this.poller) return;
+    this.dataVersion = this.readDataVersion();
+    this.poller = setInterval(() => {
+      const version = this.readDataVersion();
+      if (version === this.dataVersion) return;
+      this.dataVersion = version;
+      this.subscriptions.forEach((subscription) => subscription.notify());
+    }, OTHER_WRITERS_POLL_MS).unref();
+  }
+
+  private unwatch(subscription: PollingSubscription): void {
+    this.subscriptions.delete(subscription);
+    if (this.subscriptions.size > 0) return;
+    clearInterval(this.poller);
+    this.poller = undefined;
+  }
+
+  private readDataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   /**
@@ -168,6 +210,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
+    clearInterval(this.poller);
+    this.poller = undefined;
     if (this.db.open) this.db.close();
   }
 }
