@@ -1,66 +1,77 @@
 import { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { IntegrationEvent, siteDocumentId } from '@cp/contracts';
+import { IntegrationEvent, PublishedPublicEvent, siteDocumentId } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 
-/** Where integration events go: the in-process bus or Kafka, both through a Nest ClientProxy. */
+/** Where relayed messages go: the in-process bus or Kafka, both through a Nest ClientProxy. */
 export interface EventPublisher {
-  publish(topic: string, event: IntegrationEvent): Promise<void>;
+  publish(topic: string, key: string, value: unknown): Promise<void>;
 }
 
 export class ClientProxyPublisher implements EventPublisher {
   constructor(private readonly client: Pick<ClientProxy, 'emit'>) {}
 
-  async publish(topic: string, event: IntegrationEvent): Promise<void> {
+  async publish(topic: string, key: string, value: unknown): Promise<void> {
     // Kafka keys the message by entity, so per-entity order holds across partitions.
-    await lastValueFrom(this.client.emit(topic, { key: siteDocumentId(event.siteId, event.entityId), value: event }), { defaultValue: undefined });
+    await lastValueFrom(this.client.emit(topic, { key, value }), { defaultValue: undefined });
   }
 }
 
 /** Unwraps what ClientProxyPublisher sends, whichever transport carried it. */
-export function integrationEventOf(message: unknown): IntegrationEvent {
-  const candidate = message as { value?: IntegrationEvent } & IntegrationEvent;
+export function relayedMessageOf<M extends object>(message: unknown): M {
+  const candidate = message as { value?: M } & M;
   return candidate.value && typeof candidate.value === 'object' ? candidate.value : candidate;
 }
 
-export type IntegrationMapper = (event: RecordedEvent) => IntegrationEvent[];
+export const integrationEventOf = (message: unknown): IntegrationEvent => relayedMessageOf<IntegrationEvent>(message);
+export const publishedPublicEventOf = (message: unknown): PublishedPublicEvent => relayedMessageOf<PublishedPublicEvent>(message);
+
+/** The message key: `<siteKey>:<entityId>`, which keeps one entity's messages in order. */
+export const integrationEventKey = (event: IntegrationEvent): string => siteDocumentId(event.siteId, event.entityId);
+export const publicEventKey = (published: PublishedPublicEvent): string => siteDocumentId(published.event.instanceId, published.event.entityId);
+
+export interface EventRelayOptions<M> {
+  /** The checkpoint's name, distinct per relay: `relay:<service>` (integration events), `public:<service>` (public events). */
+  checkpoint: string;
+  topic: string;
+  events: EventStore;
+  readStore: ReadStore;
+  /** The messages one stored event gives, in order (none for events the relay does not announce). */
+  map: (event: RecordedEvent) => M[] | Promise<M[]>;
+  key: (message: M) => string;
+  publisher: EventPublisher;
+  logger: ProjectionLogger;
+  /** The streams `map` acts on (the store leaves out the rest). */
+  streamPrefixes?: readonly string[];
+}
 
 /**
- * Relays a service's committed events to its topic, at least once: publish, then checkpoint.
+ * Relays a service's committed events to a topic, at least once: publish, then checkpoint.
  * A crash between the two republishes, which consumers absorb (they are idempotent). A publish
  * that fails (the broker is away longer than the client's own retries) is tried again with
  * backoff until it goes through or the relay stops: the relay never gives up on an event.
  */
-export class IntegrationEventRelay {
+export class EventRelay<M> {
   private readonly runner: CheckpointedProjection;
   private stopping = false;
 
-  /** `streamPrefixes`: the streams `map` turns into integration events (the store leaves out the rest). */
-  constructor(
-    name: string,
-    topic: string,
-    events: EventStore,
-    readStore: ReadStore,
-    map: IntegrationMapper,
-    publisher: EventPublisher,
-    logger: ProjectionLogger,
-    streamPrefixes?: readonly string[],
-  ) {
+  constructor(private readonly options: EventRelayOptions<M>) {
     this.runner = new CheckpointedProjection(
-      `relay:${name}`,
-      events,
-      readStore,
+      options.checkpoint,
+      options.events,
+      options.readStore,
       async (event) => {
-        for (const integration of map(event)) await this.publishUntilDone(() => publisher.publish(topic, integration), logger, name);
+        for (const message of await options.map(event)) await this.publishUntilDone(message);
       },
-      logger,
-      streamPrefixes,
+      options.logger,
+      options.streamPrefixes,
     );
   }
 
   start(): Promise<void> {
+    this.stopping = false;
     return this.runner.start();
   }
 
@@ -69,21 +80,22 @@ export class IntegrationEventRelay {
     return this.runner.stop();
   }
 
-  private async publishUntilDone(publish: () => Promise<void>, logger: ProjectionLogger, name: string): Promise<void> {
+  get ready(): boolean {
+    return this.runner.ready;
+  }
+
+  private async publishUntilDone(message: M): Promise<void> {
+    const { topic, key, publisher, logger, checkpoint } = this.options;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await publish();
+        return await publisher.publish(topic, key(message), message);
       } catch (error) {
         if (this.stopping) throw error;
         const delayMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
-        logger.warn(`relay:${name}: publishing failed (attempt ${attempt}), trying again in ${delayMs} ms: ${String(error)}`);
+        logger.warn(`${checkpoint}: publishing failed (attempt ${attempt}), trying again in ${delayMs} ms: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
-  }
-
-  get ready(): boolean {
-    return this.runner.ready;
   }
 }
 

@@ -1,7 +1,7 @@
 import { ClientKafka, KafkaOptions, Transport } from '@nestjs/microservices';
 import { Kafka, logLevel } from 'kafkajs';
 import { hostname } from 'node:os';
-import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, Topics } from '@cp/contracts';
+import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, PublicEventTopics, Topics } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { EnvReader } from './env';
 
@@ -21,10 +21,10 @@ export function readKafkaConfig(env: EnvReader): KafkaConfig {
   };
 }
 
-/** Every request topic, its reply topic, and the integration-event topics. */
+/** Every request topic, its reply topic, the integration-event topics and the public-event topics. */
 export function allTopics(): string[] {
   const requests = [...Object.values(ContactsPatterns), ...Object.values(LabelsPatterns), ...Object.values(ExtendedFieldsPatterns)];
-  return [...requests, ...requests.map((pattern) => `${pattern}.reply`), ...Object.values(Topics)];
+  return [...requests, ...requests.map((pattern) => `${pattern}.reply`), ...Object.values(Topics), ...Object.values(PublicEventTopics)];
 }
 
 /**
@@ -71,7 +71,7 @@ export async function kafkaServiceClient(owner: string, target: string, patterns
   return { client: new ServiceClient(proxy, config.requestTimeoutMs), proxy };
 }
 
-/** A producer-only client for publishing integration events. */
+/** A producer-only client for publishing integration and public events. */
 export function kafkaPublisher(owner: string, config: KafkaConfig): ClientKafka {
   return new ClientKafka({
     client: { clientId: `${owner}-events`, brokers: config.brokers, logLevel: logLevel.WARN },

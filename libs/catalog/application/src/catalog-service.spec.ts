@@ -1,29 +1,11 @@
-import { AppError } from '@cp/errors';
 import { InMemoryEventStore } from '@cp/event-store';
-import { evolveLabelCatalog, findOrCreateLabel, LabelCatalogEventRecord, LabelDefinition, openLabelCatalog, renameLabel, deleteLabel } from '@cp/labels-domain';
-import { COMPARISON } from '@cp/query';
+import { deleteLabel, findOrCreateLabel, LabelDefinition, renameLabel } from '@cp/labels-domain';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { RequestContext } from '@cp/contracts';
-import { catalogIntegrationEvents, CatalogService, CatalogSpec } from './index';
+import { catalogIntegrationEvents, CatalogService } from './index';
+import { testLabelSpec } from './test/test-label-spec';
 
-const spec: CatalogSpec<LabelDefinition> = {
-  name: 'labels',
-  streamPrefix: 'labels-',
-  eventTypes: { opened: 'LabelCatalogOpened', created: 'LabelCreated', renamed: 'LabelRenamed', deleted: 'LabelDeleted' },
-  evolve: (state, event) => evolveLabelCatalog(state, event as LabelCatalogEventRecord),
-  open: openLabelCatalog,
-  notFound: (key) => AppError.notFound('LABEL_NOT_FOUND', key),
-  collection: 'labels',
-  fields: {
-    fields: {
-      displayName: { path: 'definition.displayName', kind: 'string', operators: ['$eq', '$startsWith'], sortable: true },
-      createdDate: { path: 'definition.createdDate', kind: 'date', operators: COMPARISON, sortable: true },
-      labelType: { path: 'definition.labelType', kind: 'string', operators: ['$eq'] },
-    },
-  },
-  typeProperty: 'labelType',
-  paging: { limit: 1000, max: 2000 },
-};
+const spec = testLabelSpec;
 
 const site = (siteId: string): RequestContext => ({ siteId, actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' });
 const logger = { error: jest.fn(), warn: jest.fn() };

@@ -1,4 +1,5 @@
-import { Catalog, CatalogEventRecord, CatalogEventTypes, Definition } from '@cp/catalog-domain';
+import { Catalog, CatalogEventRecord, CatalogEventTypes, Dated, Definition } from '@cp/catalog-domain';
+import { PublicEventType } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { COMPARISON, FieldRule, FieldTable } from '@cp/query';
 
@@ -18,6 +19,14 @@ export interface CatalogSpec<D extends Definition> {
   /** The definition property List filters by type on (`labelType`, `fieldType`). */
   typeProperty: string;
   paging: { limit: number; max: number };
+  /** A definition as the REST API shows it (Get, List, Query, and the public events' entity). */
+  toApi(definition: Dated<D>): unknown;
+  /** Its public events (docs/events.md, "Public events"). */
+  publicEvents: {
+    topic: string;
+    entityFqdn: string;
+    eventTypes: { created: PublicEventType; updated: PublicEventType; deleted: PublicEventType };
+  };
 }
 
 /** A query-table rule for a definition property (documents keep the definition under `definition`). */

@@ -3,4 +3,5 @@ export * from './catalog-repository';
 export * from './catalog-read-model';
 export * from './catalog-projection';
 export * from './catalog-integration';
+export * from './catalog-public-events';
 export * from './catalog-service';

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ClientProxy } from '@nestjs/microservices';
-import { catalogIntegrationEvents, CatalogService, CatalogSpec } from '@cp/catalog-application';
+import { catalogIntegrationEvents, catalogPublicEventRelay, CatalogService, CatalogSpec } from '@cp/catalog-application';
 import { Definition } from '@cp/catalog-domain';
-import { HealthReport } from '@cp/contracts';
+import { HealthReport, IntegrationEvent, PublishedPublicEvent } from '@cp/contracts';
 import { EventStore } from '@cp/event-store';
-import { ClientProxyPublisher, healthReport, IntegrationEventRelay, RpcErrorFilter } from '@cp/messaging';
+import { ClientProxyPublisher, EventRelay, healthReport, integrationEventKey, RpcErrorFilter } from '@cp/messaging';
 import { ReadStore } from '@cp/read-store';
-
 
 export interface CatalogServiceOptions {
   eventStore: EventStore;
@@ -18,7 +17,8 @@ export interface CatalogServiceOptions {
 
 export interface CatalogServiceParts<D extends Definition> {
   catalog: CatalogService<D>;
-  relay: IntegrationEventRelay;
+  relay: EventRelay<IntegrationEvent>;
+  publicRelay: EventRelay<PublishedPublicEvent>;
   health(): Promise<HealthReport>;
 }
 
@@ -31,24 +31,29 @@ export function catalogServiceProviders<D extends Definition>(
 ): Provider[] {
   const logger = new Logger(`${spec.name}-service`);
   const catalog = new CatalogService(spec, options.eventStore, options.readStore, logger);
-  const relay = new IntegrationEventRelay(
-    spec.name,
+  const publisher = new ClientProxyPublisher(options.bus);
+  const relay = new EventRelay({
+    checkpoint: `relay:${spec.name}`,
     topic,
-    options.eventStore,
-    options.readStore,
-    (event) => catalogIntegrationEvents(spec, event),
-    new ClientProxyPublisher(options.bus),
+    events: options.eventStore,
+    readStore: options.readStore,
+    map: (event) => catalogIntegrationEvents(spec, event),
+    key: integrationEventKey,
+    publisher,
     logger,
-  );
+  });
+  const publicRelay = catalogPublicEventRelay(spec, { eventStore: options.eventStore, readStore: options.readStore, publisher, logger });
   const parts: CatalogServiceParts<D> = {
     catalog,
     relay,
+    publicRelay,
     health: () =>
       healthReport(spec.name, {
         eventStore: () => options.eventStore.ping(),
         readStore: () => options.readStore.ping(),
         projection: () => catalog.projection.runner.ready || 'catching up',
         relay: () => relay.ready || 'catching up',
+        publicRelay: () => publicRelay.ready || 'catching up',
       }),
   };
 
@@ -60,9 +65,11 @@ export function catalogServiceProviders<D extends Definition>(
       await options.bus.connect();
       await this.running.catalog.projection.start();
       await this.running.relay.start();
+      await this.running.publicRelay.start();
     }
 
     async onApplicationShutdown(): Promise<void> {
+      await this.running.publicRelay.stop();
       await this.running.relay.stop();
       await this.running.catalog.projection.stop();
       await options.bus.close();

@@ -15,6 +15,6 @@ export * from './bulk-jobs';
 export * from './contact-history';
 export * from './rebuild';
 export * from './event-export';
-export * from './contact-integration';
+export * from './contact-public-events';
 export * from './merge-reservations';
 export * from './merge-completer';

@@ -1,10 +1,10 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CONTACT_STREAM_PREFIX, contactIntegrationEvents, ContactsApplication, createContactsApplication } from '@cp/contacts-application';
+import { contactPublicEventRelay, ContactsApplication, createContactsApplication } from '@cp/contacts-application';
 import { EventStore } from '@cp/event-store';
 import { ClientProxy } from '@nestjs/microservices';
-import { Topics } from '@cp/contracts';
-import { ClientProxyPublisher, IntegrationEventRelay, RpcErrorFilter, ServiceClient } from '@cp/messaging';
+import { PublishedPublicEvent } from '@cp/contracts';
+import { ClientProxyPublisher, EventRelay, RpcErrorFilter, ServiceClient } from '@cp/messaging';
 import { ReadStore } from '@cp/read-store';
 import { ContactsMessageController } from './contacts.message-controller';
 import { ServiceDefinitionOwners } from './definition-owners';
@@ -16,34 +16,25 @@ export interface ContactsServiceOptions {
   /** The owners of label and field definitions, asked when the local copy misses a key. */
   labels: ServiceClient;
   extendedFields: ServiceClient;
-  /**
-   * Where contact integration events go (`contacts.events`). Distributed mode passes Kafka;
-   * standalone has no consumer for them and passes none.
-   */
-  bus?: Pick<ClientProxy, 'emit' | 'connect' | 'close'>;
+  /** Where the contacts' public events go (`contacts.public-events`): the in-process bus or Kafka. */
+  bus: Pick<ClientProxy, 'emit' | 'connect' | 'close'>;
 }
 
 /** Starts the projection with the service and stops it (and the stores) on shutdown. */
 @Injectable()
 class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly relay: IntegrationEventRelay | undefined;
+  private readonly relay: EventRelay<PublishedPublicEvent>;
 
   constructor(
     @Inject(CONTACTS_APPLICATION) private readonly app: ContactsApplication,
     @Inject(CONTACTS_PORTS) private readonly ports: ContactsServiceOptions,
   ) {
-    this.relay =
-      ports.bus &&
-      new IntegrationEventRelay(
-        'contacts',
-        Topics.contacts,
-        ports.eventStore,
-        ports.readStore,
-        contactIntegrationEvents,
-        new ClientProxyPublisher(ports.bus),
-        new Logger('ContactsRelay'),
-        [CONTACT_STREAM_PREFIX],
-      );
+    this.relay = contactPublicEventRelay({
+      eventStore: ports.eventStore,
+      readStore: ports.readStore,
+      publisher: new ClientProxyPublisher(ports.bus),
+      logger: new Logger('ContactsPublicEvents'),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -51,15 +42,13 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.app.bulkJobs.projection.start();
     await this.app.mergeCompleter.start();
     void this.app.bulkJobs.resumeUnfinished();
-    if (this.relay) {
-      await this.ports.bus!.connect();
-      await this.relay.start();
-    }
+    await this.ports.bus.connect();
+    await this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay?.stop();
-    await this.ports.bus?.close();
+    await this.relay.stop();
+    await this.ports.bus.close();
     await this.app.bulkJobs.stop();
     await this.app.mergeCompleter.stop();
     await this.app.projection.stop();

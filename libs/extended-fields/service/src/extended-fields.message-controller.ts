@@ -3,14 +3,10 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CatalogServiceParts } from '@cp/catalog-service';
 import { CatalogListPayload, CatalogQueryPayload, Envelope, ExtendedFieldsPatterns, FindOrCreatePayload, HealthReport, KeyPayload, RenamePayload } from '@cp/contracts';
 import { deleteField, ExtendedField, FieldDefinition, findOrCreateField, renameField } from '@cp/extended-fields-domain';
+import { fieldToApi } from './extended-fields-spec';
 import { EXTENDED_FIELDS_CATALOG } from './tokens';
 
-/** The API shows a field without our internal `writable` flag. */
-function toApi(field: ExtendedField | undefined) {
-  if (!field) return field;
-  const { writable: _writable, ...shown } = field;
-  return shown;
-}
+const toApi = (field: ExtendedField | undefined) => field && fieldToApi(field);
 
 @Controller()
 export class ExtendedFieldsMessageController {

@@ -1,4 +1,5 @@
 import { CatalogSpec, COMMON_DEFINITION_FIELDS, definitionField } from '@cp/catalog-application';
+import { PublicEntityFqdns, PublicEventTopics } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { evolveLabelCatalog, LabelCatalogEventRecord, LabelDefinition, openLabelCatalog } from '@cp/labels-domain';
 import { FieldTable } from '@cp/query';
@@ -22,4 +23,10 @@ export const LABELS_SPEC: CatalogSpec<LabelDefinition> = {
   fields: LABEL_FIELDS,
   typeProperty: 'labelType',
   paging: { limit: 1000, max: 2000 },
+  toApi: (label) => label,
+  publicEvents: {
+    topic: PublicEventTopics.labels,
+    entityFqdn: PublicEntityFqdns.label,
+    eventTypes: { created: 'wix.contacts.v4.label_created', updated: 'wix.contacts.v4.label_updated', deleted: 'wix.contacts.v4.label_deleted' },
+  },
 };

@@ -1,0 +1,91 @@
+import { ContactEventRecord, ContactState, evolve, toContactView } from '@cp/contacts-domain';
+import { derivedUuid, PublicEntityFqdns, PublicEvent, PublicEventTopics, PublicEventType, publicIdentity, PublishedPublicEvent } from '@cp/contracts';
+import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
+import { ProjectionLogger } from '@cp/projection';
+import { ReadStore } from '@cp/read-store';
+import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
+
+type Body = Pick<PublicEvent, 'createdEvent' | 'updatedEvent' | 'deletedEvent' | 'actionEvent' | 'originatedFrom'>;
+
+const UPDATES = new Set(['ContactUpdated', 'ContactLabeled', 'ContactUnlabeled', 'ContactExtendedFieldsSet', 'ContactExtendedFieldsRemoved']);
+
+/**
+ * Stored contact events as public events (docs/events.md, "Public events"). The entity is the
+ * contact as Get Contact shows it, at its state right after the event (for a delete: right
+ * before); a merge gives `contact_merged`, then the target's `contact_updated`. Events on a
+ * contact already deleted (a merge's second marking of a source) give nothing.
+ */
+export class ContactPublicEvents {
+  private readonly states: StreamStateCache<ContactState | undefined>;
+
+  constructor(store: EventStore, cacheSize?: number) {
+    this.states = new StreamStateCache<ContactState | undefined>(store, (state, event) => evolve(state, toRecord(event)), undefined, cacheSize);
+  }
+
+  async map(event: RecordedEvent): Promise<PublishedPublicEvent[]> {
+    if (!isContactStream(event.streamId)) return [];
+    const { before, after } = await this.states.step(event);
+    if (before?.deleted) return [];
+    const published = (ordinal: number, eventType: PublicEventType, slug: string, body: Body) => publicEvent(event, ordinal, eventType, slug, body);
+    if (event.type === 'ContactCreated') {
+      return [published(0, 'wix.contacts.v4.contact_created', 'created', { createdEvent: { entity: toContactView(after!) } })];
+    }
+    if (UPDATES.has(event.type)) {
+      return [published(0, 'wix.contacts.v4.contact_updated', 'updated', { updatedEvent: { currentEntity: toContactView(after!) } })];
+    }
+    if (event.type === 'ContactsMerged') {
+      const targetContact = toContactView(after!);
+      const { sourceContactIds } = event.data as { sourceContactIds: string[] };
+      return [
+        published(0, 'wix.contacts.v4.contact_merged', 'merged', { actionEvent: { body: { targetContactId: contactIdOf(event.streamId), sourceContactIds, targetContact } } }),
+        published(1, 'wix.contacts.v4.contact_updated', 'updated', { updatedEvent: { currentEntity: targetContact }, originatedFrom: 'merge' }),
+      ];
+    }
+    if (event.type === 'ContactDeleted' && before) {
+      const { mergedInto } = event.data as { mergedInto?: string };
+      return [published(0, 'wix.contacts.v4.contact_deleted', 'deleted', { deletedEvent: { deletedEntity: toContactView(before) }, ...(mergedInto && { originatedFrom: 'merge' }) })];
+    }
+    return [];
+  }
+}
+
+/** The contacts service's relay of its public events to `contacts.public-events`. */
+export function contactPublicEventRelay(options: { eventStore: EventStore; readStore: ReadStore; publisher: EventPublisher; logger: ProjectionLogger }): EventRelay<PublishedPublicEvent> {
+  const publicEvents = new ContactPublicEvents(options.eventStore);
+  return new EventRelay({
+    checkpoint: 'public:contacts',
+    topic: PublicEventTopics.contacts,
+    events: options.eventStore,
+    readStore: options.readStore,
+    map: (event) => publicEvents.map(event),
+    key: publicEventKey,
+    publisher: options.publisher,
+    logger: options.logger,
+    streamPrefixes: [CONTACT_STREAM_PREFIX],
+  });
+}
+
+function publicEvent(event: RecordedEvent, ordinal: number, eventType: PublicEventType, slug: string, body: Body): PublishedPublicEvent {
+  return {
+    event: {
+      id: derivedUuid(event.id, ordinal),
+      eventType,
+      instanceId: event.siteId,
+      entityFqdn: PublicEntityFqdns.contact,
+      slug,
+      entityId: contactIdOf(event.streamId),
+      eventTime: event.occurredAt,
+      triggeredByAnonymizeRequest: false,
+      entityEventSequence: 0,
+      identity: publicIdentity(event.actor),
+      ...body,
+    },
+    sourcePosition: [event.revision, ordinal],
+    ...(event.correlationId && { correlationId: event.correlationId }),
+  };
+}
+
+function toRecord(event: RecordedEvent): ContactEventRecord {
+  return { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
+}
