@@ -10,3 +10,11 @@ export {
   resolveHost,
   WebhookTargetRefused,
 } from './outbound-guard';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type DeliveryResult,
+  HttpWebhookSender,
+  type HttpWebhookSenderOptions,
+  type WebhookRequest,
+} from './http-sender';
