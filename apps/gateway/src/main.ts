@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns } from '@cp/contracts';
+import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, WebhooksPatterns } from '@cp/contracts';
 import {
   ApiKeyConfigError,
   checkRateLimitKeyNames,
+  FEED_WAIT_LIMIT_MS,
   GatewayModule,
   gatewayHttpAdapter,
   parseApiKeys,
@@ -43,13 +44,15 @@ runMain(async () => {
   const rateLimiter = redisUrl && rateLimitsEnabled(rateLimits) ? await redisRateLimiter(rateLimits, redisUrl) : undefined;
 
   await ensureTopics(kafka);
-  const [contacts, labels, extendedFields] = await Promise.all([
+  const [contacts, labels, extendedFields, webhooks] = await Promise.all([
     kafkaServiceClient('gateway', 'contacts', Object.values(ContactsPatterns), kafka),
     kafkaServiceClient('gateway', 'labels', Object.values(LabelsPatterns), kafka),
     kafkaServiceClient('gateway', 'extended-fields', Object.values(ExtendedFieldsPatterns), kafka),
+    // The feed's long poll answers within FEED_WAIT_LIMIT_MS: this client waits longer than that.
+    kafkaServiceClient('gateway', 'webhooks', Object.values(WebhooksPatterns), { ...kafka, requestTimeoutMs: Math.max(kafka.requestTimeoutMs, FEED_WAIT_LIMIT_MS + 5_000) }),
   ]);
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client }, apiKeys, rateLimiter }),
+    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client, webhooks: webhooks.client }, apiKeys, rateLimiter }),
     gatewayHttpAdapter(),
   );
   setupOpenApi(app as INestApplication);

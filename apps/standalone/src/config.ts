@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ApiKey, ApiKeyConfigError, checkRateLimitKeyNames, parseApiKeys, parseRateLimits, RateLimitConfig, RateLimitConfigError } from '@cp/gateway';
 import { DEFAULT_LABEL_QUOTA } from '@cp/labels-service';
+import { readWebhooksConfig, WebhooksConfig } from '@cp/webhooks-service';
 
 export interface StandaloneConfig {
   host: string;
@@ -12,6 +13,8 @@ export interface StandaloneConfig {
   apiKeys?: ApiKey[];
   /** Token buckets per API key and site (RATE_LIMITS); absent: no limits. */
   rateLimits?: RateLimitConfig;
+  /** WEBHOOK_* settings. */
+  webhooks: WebhooksConfig;
 }
 
 export class ConfigError extends Error {}
@@ -39,7 +42,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     if (error instanceof RateLimitConfigError) throw new ConfigError(error.message);
     throw error;
   }
+  const webhooks = readWebhooksConfig(env);
+  if (webhooks.problems.length > 0) throw new ConfigError(webhooks.problems.join('; '));
   return {
+    webhooks: webhooks.config,
     host: env.HOST || '127.0.0.1',
     port,
     dataDir: resolve(env.DATA_DIR || './data'),

@@ -6,9 +6,10 @@ import { ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
 import { LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
-import { GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, setupOpenApi } from '@cp/gateway';
+import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, setupOpenApi } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { EmbeddedReadStore } from '@cp/read-store';
+import { loadSigningKeys, WebhooksServiceModule } from '@cp/webhooks-service';
 import { StandaloneConfig } from './config';
 import { loadOrCreateDefaultKey } from './default-key';
 
@@ -36,6 +37,15 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const client = () => new ServiceClient(new InProcessClient(broker));
   const store = (service: string) => new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
   const serviceModules = [
+    // First, so that it listens before the other services' relays publish their public events.
+    WebhooksServiceModule.register({
+      eventStore: store('webhooks'),
+      readStore: new EmbeddedReadStore(),
+      signingKeys: loadSigningKeys({ privateKeyPem: config.webhooks.privateKeyPem, dataDir: config.dataDir }),
+      config: config.webhooks,
+      // One process owns DATA_DIR: a restart may take over the leases of the process before it at once.
+      workerId: 'standalone',
+    }),
     ContactsServiceModule.register({
       eventStore: store('contacts'),
       readStore: new EmbeddedReadStore(),
@@ -59,7 +69,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   }
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client() }, apiKeys, rateLimiter: memoryRateLimiter(config) }),
+    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client(), webhooks: new ServiceClient(new InProcessClient(broker), FEED_WAIT_LIMIT_MS + 5_000) }, apiKeys, rateLimiter: memoryRateLimiter(config) }),
     gatewayHttpAdapter(),
     { logger },
   );

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKey, RateLimitConfig } from '@cp/gateway';
+import { WebhooksConfig } from '@cp/webhooks-service';
 import { RunningStandalone, startStandalone } from '../src/standalone';
 import testKeys from './test-keys.json';
 
@@ -13,6 +14,19 @@ export const KEYS = {
   siteB: TEST_KEYS[1].key,
   readOnlyA: TEST_KEYS[2].key,
   everything: TEST_KEYS[3].key,
+  syncApp: TEST_KEYS[4].key,
+};
+
+/**
+ * Webhooks in the suites: receivers on loopback are allowed and retries come in seconds, not
+ * hours (tools/distributed/test.sh sets the same through WEBHOOK_* variables).
+ */
+export const TEST_WEBHOOKS: WebhooksConfig = {
+  timeoutMs: 1250,
+  retryScheduleMs: [300, 600, 900],
+  allowPrivateTargets: true,
+  concurrencyPerSubscription: 4,
+  sweepIntervalMs: 500,
 };
 
 /**
@@ -53,13 +67,16 @@ export interface Harness {
 
 /** Starts the standalone app on a free port with its own data directory. */
 export async function startHarness(
-  options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number; /** absent: not limited */ rateLimits?: RateLimitConfig } = {},
+  options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number; /** absent: not limited */ rateLimits?: RateLimitConfig; webhooks?: Partial<WebhooksConfig> } = {},
 ): Promise<Harness> {
   if (GATEWAY_URL) return remoteHarness(GATEWAY_URL);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'contacts-e2e-'));
   const apiKeys = options.apiKeys === null ? undefined : (options.apiKeys ?? TEST_KEYS);
   const start = () =>
-    startStandalone({ host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000, rateLimits: options.rateLimits }, { logger: false });
+    startStandalone(
+      { host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000, rateLimits: options.rateLimits, webhooks: { ...TEST_WEBHOOKS, ...options.webhooks } },
+      { logger: false },
+    );
   const harness: Harness = {
     running: await start(),
     dataDir,

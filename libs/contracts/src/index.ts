@@ -7,3 +7,5 @@ export * from './catalog.messages';
 export * from './catalog.dto';
 export * from './ids';
 export * from './public-events';
+export * from './webhooks.messages';
+export * from './webhooks.dto';

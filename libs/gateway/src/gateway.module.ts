@@ -11,7 +11,9 @@ import { HttpErrorFilter } from './http/http-error.filter';
 import { createValidationPipe } from './http/validation';
 import { RATE_LIMITER, RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiter } from './rate-limit/rate-limiter';
-import { CONTACTS_CLIENT, EXTENDED_FIELDS_CLIENT, GATEWAY_SERVICES, GatewayServices, LABELS_CLIENT } from './service-clients';
+import { CONTACTS_CLIENT, EXTENDED_FIELDS_CLIENT, GATEWAY_SERVICES, GatewayServices, LABELS_CLIENT, WEBHOOKS_CLIENT } from './service-clients';
+import { EventsController } from './webhooks/events.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -26,13 +28,14 @@ export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController],
+      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController, WebhooksController, EventsController],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
         { provide: GATEWAY_SERVICES, useValue: options.services },
         { provide: CONTACTS_CLIENT, useValue: options.services.contacts },
         { provide: LABELS_CLIENT, useValue: options.services.labels },
         { provide: EXTENDED_FIELDS_CLIENT, useValue: options.services.extendedFields },
+        { provide: WEBHOOKS_CLIENT, useValue: options.services.webhooks },
         // Guards run in this order: the rate limit keys on the caller the AuthGuard authenticated.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: RATE_LIMITER, useValue: options.rateLimiter ?? null },

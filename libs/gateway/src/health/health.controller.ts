@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ContactsPatterns, ExtendedFieldsPatterns, HealthReport, LabelsPatterns } from '@cp/contracts';
+import { ContactsPatterns, ExtendedFieldsPatterns, HealthReport, LabelsPatterns, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Public } from '../auth/decorators';
 import { GATEWAY_SERVICES, GatewayServices } from '../service-clients';
@@ -24,6 +24,7 @@ export class HealthController {
       this.ask(this.services.contacts, ContactsPatterns.health, 'contacts'),
       this.ask(this.services.labels, LabelsPatterns.health, 'labels'),
       this.ask(this.services.extendedFields, ExtendedFieldsPatterns.health, 'extended-fields'),
+      this.ask(this.services.webhooks, WebhooksPatterns.health, 'webhooks'),
     ]);
     const ready = reports.every((report) => report.ready);
     reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ready ? 'ok' : 'unavailable', services: reports });

@@ -1,1 +1,3 @@
-export {};
+export * from './subscription';
+export * from './delivery';
+export * from './retry-schedule';

@@ -1,1 +1,4 @@
-export {};
+export * from './webhooks-service.module';
+export * from './webhooks.message-controller';
+export * from './webhooks-config';
+export { loadSigningKeys } from '@cp/webhooks-delivery';

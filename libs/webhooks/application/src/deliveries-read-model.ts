@@ -1,0 +1,111 @@
+import { siteDocumentId, streamEntityId } from '@cp/contracts';
+import { AppError } from '@cp/errors';
+import { EventStore, RecordedEvent } from '@cp/event-store';
+import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
+import { Document, ReadCollection, ReadStore } from '@cp/read-store';
+import { DELIVERY_STATUSES, DeliveryEventRecord, DeliveryState, DeliveryStatus, evolveDelivery } from '@cp/webhooks-domain';
+import { recordOf } from './stream-decisions';
+import { DELIVERY_PREFIX } from './streams';
+
+export type DeliveryDocument = Document & DeliveryState & { siteId: string; revision: number };
+
+/** A delivery as the API shows it. */
+export interface DeliveryView {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  entityId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode?: number;
+  lastError?: string;
+  lastAttemptDate?: string;
+  nextAttemptDate?: string;
+  deliveredDate?: string;
+  replayId?: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export function toDeliveryView(doc: DeliveryState): DeliveryView {
+  return {
+    id: doc.deliveryId,
+    subscriptionId: doc.subscriptionId,
+    eventId: doc.eventId,
+    eventType: doc.eventType,
+    entityId: doc.entityId,
+    status: doc.status,
+    attempts: doc.attempts,
+    ...(doc.lastStatusCode !== undefined && { lastStatusCode: doc.lastStatusCode }),
+    ...(doc.lastError !== undefined && { lastError: doc.lastError }),
+    ...(doc.lastAttemptDate && { lastAttemptDate: doc.lastAttemptDate }),
+    ...(doc.status === 'PENDING' && doc.nextAttemptDate && { nextAttemptDate: doc.nextAttemptDate }),
+    ...(doc.deliveredDate && { deliveredDate: doc.deliveredDate }),
+    ...(doc.replayId && { replayId: doc.replayId }),
+    createdDate: doc.createdDate,
+    updatedDate: doc.updatedDate,
+  };
+}
+
+export const DELIVERY_PAGING = { defaultLimit: 50, maxLimit: 1000 } as const;
+
+/** One document per delivery: the deliveries log of the API and the pending work the sweep finds. */
+export class DeliveriesReadModel {
+  readonly collection: ReadCollection<DeliveryDocument>;
+  readonly runner: CheckpointedProjection;
+
+  constructor(events: EventStore, readStore: ReadStore, logger: ProjectionLogger) {
+    this.collection = readStore.collection<DeliveryDocument>('webhook_deliveries');
+    this.runner = new CheckpointedProjection('webhook-deliveries', events, readStore, (event) => this.apply(event), logger, [DELIVERY_PREFIX]);
+  }
+
+  async start(): Promise<void> {
+    await this.collection.createIndexes([
+      { keys: { siteId: 1, subscriptionId: 1, feedPosition: -1 }, name: 'site_subscription_position' },
+      { keys: { status: 1, feedPosition: 1 }, name: 'status_position' },
+    ]);
+    await this.runner.start();
+  }
+
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  async list(siteId: string, subscriptionId: string, options: { status?: unknown; limit?: unknown; offset?: unknown }) {
+    if (options.status !== undefined && !DELIVERY_STATUSES.includes(options.status as DeliveryStatus)) {
+      throw AppError.invalidField('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`, 'VALUE');
+    }
+    const limit = boundedInt(options.limit, 'paging.limit', DELIVERY_PAGING.defaultLimit, 1, DELIVERY_PAGING.maxLimit);
+    const offset = boundedInt(options.offset, 'paging.offset', 0, 0, 1_000_000);
+    const filter = { siteId, subscriptionId, ...(options.status !== undefined && { status: options.status }) };
+    const { docs, total } = await this.collection.findPage(filter, { sort: { feedPosition: -1, createdDate: -1 }, skip: offset, limit, readOnly: true });
+    return { deliveries: docs.map(toDeliveryView), pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false } };
+  }
+
+  get(siteId: string, deliveryId: string): Promise<DeliveryDocument | null> {
+    return this.collection.findOne({ _id: siteDocumentId(siteId, deliveryId) });
+  }
+
+  /** Pending deliveries in feed order, from a position on: what the sweep hands to the worker. */
+  pendingAfter(feedPosition: number, limit: number): Promise<DeliveryDocument[]> {
+    return this.collection.find({ status: 'PENDING', feedPosition: { $gt: feedPosition } }, { sort: { feedPosition: 1 }, limit });
+  }
+
+  private async apply(event: RecordedEvent): Promise<void> {
+    const _id = siteDocumentId(event.siteId, streamEntityId(event.streamId));
+    const existing = await this.collection.findOne({ _id });
+    if (existing && existing.revision >= event.revision) return;
+    const { _id: _ignored, siteId: _site, revision: _revision, ...state } = existing ?? ({} as DeliveryDocument);
+    const next = evolveDelivery(existing ? (state as DeliveryState) : undefined, recordOf<DeliveryEventRecord>(event));
+    if (!next) return;
+    await this.collection.replaceOne({ _id }, { ...next, _id, siteId: event.siteId, revision: event.revision }, { upsert: true });
+  }
+}
+
+function boundedInt(value: unknown, field: string, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw AppError.invalidField(field, `must be an integer from ${min} to ${max}`, 'VALUE');
+  return parsed;
+}

@@ -1,0 +1,262 @@
+import { PublicEvent, siteDocumentId } from '@cp/contracts';
+import { EventStore, isWrongExpectedRevision } from '@cp/event-store';
+import { canAttempt, decideAttemptOutcome, DeliveryEvent, DeliveryEventRecord, DeliveryState, evolveDelivery, foldDelivery } from '@cp/webhooks-domain';
+import { DeliveriesReadModel } from './deliveries-read-model';
+import { deliveryRequest } from './delivery-requests';
+import { EventFeed } from './feed';
+import { WebhookSigner, WebhooksLogger, WebhooksSettings, WebhookTransport } from './ports';
+import { recordOf } from './stream-decisions';
+import { deliveryStream } from './streams';
+import { SubscriptionDirectory } from './subscription-directory';
+
+/** A delivery this process works on: its last known state and stream revision. */
+export interface DeliveryTask {
+  siteId: string;
+  state: DeliveryState;
+  revision: number;
+  /** The event, when the dispatcher had it in hand (otherwise read from the feed). */
+  event?: PublicEvent;
+}
+
+type LaneState = 'waiting' | 'ready' | 'busy';
+
+/**
+ * Sends deliveries, at least once, in order per entity and subscription, with bounded
+ * concurrency per subscription.
+ *
+ * Each (subscription, entity) has a lane: its pending deliveries in feed order, only the head
+ * being attempted; while the head waits for a retry the rest of the lane waits too, other lanes
+ * go on. A subscription has at most `concurrencyPerSubscription` attempts in flight, so one slow
+ * or dead receiver holds only its own work. Every attempt is recorded in the delivery's stream
+ * (a lease before it, the outcome after), so a crash re-sends at most what was in flight, and
+ * the sweep picks up, from storage, pending work this process does not hold.
+ */
+export class DeliveryWorker {
+  private readonly lanes = new Map<string, DeliveryTask[]>();
+  private readonly laneStates = new Map<string, LaneState>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly readyBySubscription = new Map<string, string[]>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly held = new Set<string>();
+  private readonly attempts = new Set<Promise<void>>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly feed: EventFeed,
+    private readonly directory: SubscriptionDirectory,
+    private readonly deliveries: DeliveriesReadModel,
+    private readonly signer: WebhookSigner,
+    private readonly transport: WebhookTransport,
+    private readonly settings: WebhooksSettings,
+    private readonly logger: WebhooksLogger,
+  ) {}
+
+  /** Starts the periodic sweep (the first one at once). */
+  start(): void {
+    this.stopped = false;
+    const loop = () => {
+      this.sweepTimer = setTimeout(() => void this.sweep().finally(() => !this.stopped && loop()), this.settings.sweepIntervalMs);
+      this.sweepTimer.unref();
+    };
+    void this.sweep().finally(() => !this.stopped && loop());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.sweepTimer);
+    this.timers.forEach((timer) => clearTimeout(timer));
+    this.timers.clear();
+    await Promise.allSettled([...this.attempts]);
+  }
+
+  /** Takes a pending delivery on, in its lane's feed order; one it holds already is left as it is. */
+  offer(task: DeliveryTask): void {
+    const id = taskId(task);
+    if (this.stopped || this.held.has(id) || task.state.status !== 'PENDING') return;
+    this.held.add(id);
+    const lane = laneOf(task);
+    const queue = this.lanes.get(lane) ?? [];
+    const at = queue.findIndex((other) => other.state.feedPosition > task.state.feedPosition);
+    // The head of a busy lane is being attempted: nothing goes before it.
+    const index = at === -1 ? queue.length : this.laneStates.get(lane) === 'busy' ? Math.max(at, 1) : at;
+    queue.splice(index, 0, task);
+    this.lanes.set(lane, queue);
+    if (index === 0 && this.laneStates.get(lane) !== 'busy') this.scheduleHead(lane);
+  }
+
+  /** How many deliveries this process holds (for health and tests). */
+  get holding(): number {
+    return this.held.size;
+  }
+
+  /** Pending deliveries in storage that no live worker holds: retries, a restart's leftovers, a dead replica's work. */
+  async sweep(): Promise<void> {
+    const now = Date.now();
+    let after = -1;
+    for (;;) {
+      const docs = await this.deliveries.pendingAfter(after, SWEEP_BATCH);
+      const last = docs[docs.length - 1]?.feedPosition ?? after;
+      for (const doc of docs) {
+        const heldElsewhere = doc.lease && doc.lease.worker !== this.settings.workerId && Date.parse(doc.lease.until) > now;
+        if (heldElsewhere) continue;
+        const { _id, siteId, revision, ...state } = doc;
+        this.offer({ siteId, state: state as DeliveryState, revision });
+      }
+      if (docs.length < SWEEP_BATCH || last === after || this.stopped) return;
+      after = last - 1;
+    }
+  }
+
+  private scheduleHead(lane: string): void {
+    const head = this.lanes.get(lane)?.[0];
+    clearTimeout(this.timers.get(lane));
+    this.timers.delete(lane);
+    if (!head) {
+      this.lanes.delete(lane);
+      this.laneStates.delete(lane);
+      return;
+    }
+    const dueAt = Math.max(Date.parse(head.state.nextAttemptDate ?? '') || 0, leaseOfOthers(head.state, this.settings.workerId));
+    const delay = dueAt - Date.now();
+    if (delay > 0) {
+      this.laneStates.set(lane, 'waiting');
+      const timer = setTimeout(() => {
+        this.timers.delete(lane);
+        this.markReady(lane);
+      }, Math.min(delay, MAX_TIMER_MS));
+      timer.unref();
+      this.timers.set(lane, timer);
+      return;
+    }
+    this.markReady(lane);
+  }
+
+  private markReady(lane: string): void {
+    if (this.stopped || this.laneStates.get(lane) === 'ready' || this.laneStates.get(lane) === 'busy') return;
+    this.laneStates.set(lane, 'ready');
+    const subscription = subscriptionOfLane(lane);
+    this.readyBySubscription.set(subscription, [...(this.readyBySubscription.get(subscription) ?? []), lane]);
+    this.pump(subscription);
+  }
+
+  private pump(subscription: string): void {
+    const ready = this.readyBySubscription.get(subscription) ?? [];
+    while (!this.stopped && ready.length > 0 && (this.inFlight.get(subscription) ?? 0) < this.settings.concurrencyPerSubscription) {
+      const lane = ready.shift()!;
+      const head = this.lanes.get(lane)?.[0];
+      if (!head) {
+        this.laneStates.delete(lane);
+        continue;
+      }
+      this.laneStates.set(lane, 'busy');
+      this.inFlight.set(subscription, (this.inFlight.get(subscription) ?? 0) + 1);
+      const attempt = this.attempt(head)
+        .then((finished) => {
+          if (finished) this.release(lane, head);
+        })
+        .catch((error: unknown) => this.logger.warn(`webhook delivery ${head.state.deliveryId}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          this.attempts.delete(attempt);
+          this.inFlight.set(subscription, (this.inFlight.get(subscription) ?? 1) - 1);
+          this.laneStates.delete(lane);
+          this.scheduleHead(lane);
+          this.pump(subscription);
+        });
+      this.attempts.add(attempt);
+    }
+    if (ready.length === 0) this.readyBySubscription.delete(subscription);
+  }
+
+  /** The head is done with here (delivered, failed, or someone else's): the lane moves on. */
+  private release(lane: string, task: DeliveryTask): void {
+    const queue = this.lanes.get(lane);
+    if (queue?.[0] === task) queue.shift();
+    this.held.delete(taskId(task));
+  }
+
+  /** One attempt of the head; true when the task leaves this worker. A retry keeps it (false). */
+  private async attempt(task: DeliveryTask): Promise<boolean> {
+    const subscription = this.directory.get(task.siteId, task.state.subscriptionId);
+    if (!subscription) return this.record(task, { delivered: false, error: 'subscription deleted', durationMs: 0 }, true);
+    if (subscription.status === 'PAUSED') {
+      task.state = { ...task.state, nextAttemptDate: new Date(Date.now() + this.settings.sweepIntervalMs).toISOString() };
+      return false;
+    }
+    if (!(await this.takeLease(task))) return true;
+    const event = task.event ?? (await this.feed.at(task.state.feedPosition));
+    if (!event) return this.record(task, { delivered: false, error: 'event no longer in the feed', durationMs: 0 }, true);
+    const now = new Date();
+    const result = await this.transport.send(await deliveryRequest(this.signer, subscription, event, now));
+    return this.record(task, result, false);
+  }
+
+  /** Appends the lease at the revision this worker knows; if another got in first, looks again. */
+  private async takeLease(task: DeliveryTask): Promise<boolean> {
+    for (let tries = 0; tries < 3; tries++) {
+      const now = new Date();
+      if (!canAttempt(task.state, this.settings.workerId, now)) return false;
+      const leaseUntil = new Date(now.getTime() + this.settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
+      const event: DeliveryEvent = { type: 'WebhookDeliveryAttemptStarted', data: { attempt: task.state.attempts + 1, worker: this.settings.workerId, leaseUntil } };
+      try {
+        await this.append(task, event, task.revision);
+        return true;
+      } catch (error) {
+        if (!isWrongExpectedRevision(error)) throw error;
+        await this.reload(task);
+      }
+    }
+    return false;
+  }
+
+  /** Records an attempt's outcome; true when the delivery is finished (delivered or failed). */
+  private async record(task: DeliveryTask, result: { delivered: boolean; statusCode?: number; error?: string; durationMs: number }, final: boolean): Promise<boolean> {
+    const outcome = decideAttemptOutcome(task.state, result, final ? [] : this.settings.retryScheduleMs, this.settings.workerId, new Date(), LEASE_MARGIN_MS + this.settings.sweepIntervalMs);
+    // The outcome happened whatever else was written meanwhile (a redelivery request): no revision check.
+    await this.append(task, outcome, 'any');
+    if (outcome.data.outcome === 'RETRYING') return false;
+    if (outcome.data.outcome === 'FAILED') this.logger.warn(`webhook delivery ${task.state.deliveryId} to subscription ${task.state.subscriptionId} failed after ${outcome.data.attempt} attempts: ${result.error ?? `HTTP ${result.statusCode}`}`);
+    return true;
+  }
+
+  private async append(task: DeliveryTask, event: DeliveryEvent, expected: number | 'any'): Promise<void> {
+    const occurredAt = new Date().toISOString();
+    const appended = await this.store.append(
+      deliveryStream(task.siteId, task.state.deliveryId),
+      [{ type: event.type, data: event.data, metadata: { siteId: task.siteId, occurredAt, actor: { type: 'SYSTEM', id: 'webhooks' } } }],
+      expected,
+    );
+    task.state = evolveDelivery(task.state, { type: event.type, data: event.data, occurredAt })!;
+    task.revision = appended.revision;
+  }
+
+  private async reload(task: DeliveryTask): Promise<void> {
+    const stored = await this.store.readStream(deliveryStream(task.siteId, task.state.deliveryId));
+    const state = foldDelivery(stored.map((e) => recordOf<DeliveryEventRecord>(e)));
+    if (state) task.state = state;
+    task.revision = stored[stored.length - 1]?.revision ?? task.revision;
+  }
+}
+
+const SWEEP_BATCH = 500;
+/** How long past its timeout an attempt's lease holds: a worker that died mid-attempt frees it then. */
+const LEASE_MARGIN_MS = 2_000;
+/** setTimeout's ceiling is ~24.8 days; a longer wait is re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function taskId(task: DeliveryTask): string {
+  return siteDocumentId(task.siteId, task.state.deliveryId);
+}
+
+function laneOf(task: DeliveryTask): string {
+  return `${siteDocumentId(task.siteId, task.state.subscriptionId)}|${task.state.entityKey}`;
+}
+
+function subscriptionOfLane(lane: string): string {
+  return lane.slice(0, lane.indexOf('|'));
+}
+
+function leaseOfOthers(state: DeliveryState, worker: string): number {
+  return state.lease && state.lease.worker !== worker ? Date.parse(state.lease.until) : 0;
+}

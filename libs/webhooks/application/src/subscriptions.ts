@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { isGuid, PUBLIC_EVENT_TYPES, RequestContext } from '@cp/contracts';
+import { AppError } from '@cp/errors';
+import { EventStore } from '@cp/event-store';
+import {
+  decideCreate,
+  decideDelete,
+  decideReplay,
+  decideUpdate,
+  foldSubscription,
+  SubscriptionEvent,
+  SubscriptionEventRecord,
+  SubscriptionFields,
+  SubscriptionState,
+} from '@cp/webhooks-domain';
+import { WebhookSigner, WebhookTransport } from './ports';
+import { SubscriptionDirectory } from './subscription-directory';
+import { decideOnStream, recordOf } from './stream-decisions';
+import { subscriptionStream } from './streams';
+
+/** The subscription as the API shows it: never its secret, except once in the answer to Create. */
+export interface SubscriptionView {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  format: string;
+  excludeOwnChanges: boolean;
+  status: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export function toSubscriptionView(state: SubscriptionState): SubscriptionView {
+  const { id, url, eventTypes, format, excludeOwnChanges, status, createdDate, updatedDate } = state;
+  return { id, url, eventTypes, format, excludeOwnChanges, status, createdDate, updatedDate };
+}
+
+export const MAX_SUBSCRIPTIONS_PER_SITE = 100;
+
+/** Subscription commands and reads. Writes wait (bounded) for the dispatcher, so a List right after sees them. */
+export class Subscriptions {
+  constructor(
+    private readonly store: EventStore,
+    private readonly directory: SubscriptionDirectory,
+    private readonly signer: WebhookSigner,
+    private readonly transport: WebhookTransport,
+    private readonly dispatched: (position: number) => Promise<void>,
+  ) {}
+
+  async create(context: RequestContext, fields: SubscriptionFields): Promise<{ subscription: SubscriptionView & { secret?: string } }> {
+    if (this.directory.ofSite(context.siteId).length >= MAX_SUBSCRIPTIONS_PER_SITE) {
+      throw AppError.precondition('SUBSCRIPTION_QUOTA_REACHED', `A site may have at most ${MAX_SUBSCRIPTIONS_PER_SITE} webhook subscriptions`);
+    }
+    const id = randomUUID();
+    const events = decideCreate({ id, owner: context.actor.id, fields, knownEventTypes: PUBLIC_EVENT_TYPES, newSecret: () => this.signer.newSecret() });
+    await this.checkTarget(fields.url as string);
+    const state = await this.commit(context, id, () => events);
+    return { subscription: { ...toSubscriptionView(state), ...(state.secret && { secret: state.secret }) } };
+  }
+
+  async get(context: RequestContext, id: string): Promise<{ subscription: SubscriptionView }> {
+    return { subscription: toSubscriptionView(await this.load(context, id)) };
+  }
+
+  list(context: RequestContext): { subscriptions: SubscriptionView[] } {
+    return { subscriptions: this.directory.ofSite(context.siteId).map(toSubscriptionView) };
+  }
+
+  async update(context: RequestContext, id: string, fields: SubscriptionFields): Promise<{ subscription: SubscriptionView }> {
+    checkId(id);
+    if (fields.url !== undefined) {
+      decideUpdate(await this.load(context, id), fields, PUBLIC_EVENT_TYPES);
+      await this.checkTarget(fields.url as string);
+    }
+    return { subscription: toSubscriptionView(await this.commit(context, id, (state) => decideUpdate(state, fields, PUBLIC_EVENT_TYPES))) };
+  }
+
+  async delete(context: RequestContext, id: string): Promise<Record<string, never>> {
+    checkId(id);
+    await this.commit(context, id, decideDelete);
+    return {};
+  }
+
+  async replay(context: RequestContext, id: string, fromDate: unknown): Promise<{ replayId: string; fromDate: string }> {
+    checkId(id);
+    const replayId = randomUUID();
+    let requested = '';
+    await this.commit(context, id, (state) => {
+      const events = decideReplay(state, replayId, fromDate, new Date());
+      requested = (events[0].data as { fromDate: string }).fromDate;
+      return events;
+    });
+    return { replayId, fromDate: requested };
+  }
+
+  /** The subscription straight from its stream: always current, whatever the dispatcher has read. */
+  async load(context: RequestContext, id: string): Promise<SubscriptionState> {
+    checkId(id);
+    const state = foldSubscription((await this.store.readStream(subscriptionStream(context.siteId, id))).map((e) => recordOf<SubscriptionEventRecord>(e)));
+    if (!state || state.deleted) throw AppError.notFound('SUBSCRIPTION_NOT_FOUND', `No webhook subscription with id ${id}`);
+    return state;
+  }
+
+  private async commit(context: RequestContext, id: string, decide: (state: SubscriptionState | undefined) => SubscriptionEvent[]): Promise<SubscriptionState> {
+    let after: SubscriptionState | undefined;
+    const now = new Date().toISOString();
+    const { position } = await decideOnStream(
+      this.store,
+      subscriptionStream(context.siteId, id),
+      (stored) => {
+        const records = stored.map((e) => recordOf<SubscriptionEventRecord>(e));
+        const decided = decide(foldSubscription(records));
+        after = foldSubscription([...records, ...decided.map((event) => ({ ...event, occurredAt: now }))]);
+        return { events: decided, result: undefined };
+      },
+      { siteId: context.siteId, occurredAt: now, correlationId: context.correlationId, actor: context.actor },
+    );
+    if (position !== undefined) await this.dispatched(position);
+    return after!;
+  }
+
+  private async checkTarget(url: string): Promise<void> {
+    try {
+      await this.transport.checkTarget(url);
+    } catch (error) {
+      throw AppError.invalid([{ field: 'subscription.url', description: `is not a target webhooks may be sent to: ${error instanceof Error ? error.message : String(error)}`, violatedRule: 'TARGET_NOT_ALLOWED' }]);
+    }
+  }
+}
+
+function checkId(id: string): void {
+  if (!isGuid(id)) throw AppError.invalidField('subscriptionId', 'must be a GUID', 'FORMAT');
+}

@@ -1,0 +1,65 @@
+import { EventStore } from '@cp/event-store';
+import { ReadStore } from '@cp/read-store';
+import { DeliveriesReadModel } from './deliveries-read-model';
+import { Deliveries } from './deliveries';
+import { DeliveryScheduler } from './delivery-scheduler';
+import { DeliveryWorker } from './delivery-worker';
+import { Dispatcher } from './dispatcher';
+import { EventFeed } from './feed';
+import { WebhookSigner, WebhooksLogger, WebhooksSettings, WebhookTransport } from './ports';
+import { Replays } from './replays';
+import { SubscriptionDirectory } from './subscription-directory';
+import { Subscriptions } from './subscriptions';
+
+export interface WebhooksPorts {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  signer: WebhookSigner;
+  transport: WebhookTransport;
+  settings: WebhooksSettings;
+  logger: WebhooksLogger;
+}
+
+export type WebhooksApplication = ReturnType<typeof createWebhooksApplication>;
+
+/** The webhooks context wired on its ports: the feed, subscriptions, dispatch, delivery and replays. */
+export function createWebhooksApplication(ports: WebhooksPorts) {
+  const { eventStore, readStore, signer, transport, settings, logger } = ports;
+  const feed = new EventFeed(eventStore);
+  const directory = new SubscriptionDirectory();
+  const deliveriesReadModel = new DeliveriesReadModel(eventStore, readStore, logger);
+  const worker = new DeliveryWorker(eventStore, feed, directory, deliveriesReadModel, signer, transport, settings, logger);
+  const scheduler = new DeliveryScheduler(eventStore, worker);
+  const dispatcher = new Dispatcher(eventStore, readStore, directory, scheduler, logger);
+  const replays = new Replays(eventStore, readStore, scheduler, logger);
+  const subscriptions = new Subscriptions(eventStore, directory, signer, transport, (position) => dispatcher.runner.waitFor(position));
+  const deliveries = new Deliveries(eventStore, deliveriesReadModel, subscriptions, worker);
+
+  return {
+    feed,
+    subscriptions,
+    deliveries,
+    worker,
+    publicKey: () => ({ publicKey: signer.publicKeyPem }),
+    /** The read model first, so the worker's first sweep finds what was pending before the restart. */
+    async start(): Promise<void> {
+      await deliveriesReadModel.start();
+      await deliveriesReadModel.runner.waitUntilCaughtUp();
+      await dispatcher.start();
+      await replays.start();
+      worker.start();
+    },
+    async stop(): Promise<void> {
+      await worker.stop();
+      await replays.stop();
+      await dispatcher.stop();
+      await deliveriesReadModel.stop();
+    },
+    /** Health probes: a string is why a part is not ready yet. */
+    probes: {
+      deliveries: () => deliveriesReadModel.runner.ready || 'catching up',
+      dispatcher: () => dispatcher.runner.ready || 'catching up',
+      replays: () => replays.runner.ready || 'catching up',
+    },
+  };
+}

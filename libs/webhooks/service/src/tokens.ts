@@ -1,0 +1,2 @@
+export const WEBHOOKS_APPLICATION = Symbol('WEBHOOKS_APPLICATION');
+export const WEBHOOKS_PORTS = Symbol('WEBHOOKS_PORTS');
