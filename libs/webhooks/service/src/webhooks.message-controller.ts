@@ -17,10 +17,19 @@ export class WebhooksMessageController {
     @Inject(WEBHOOKS_PORTS) private readonly ports: WebhooksServiceOptions,
   ) {}
 
+  // One handler per topic: Nest registers one pattern per handler.
   @EventPattern(PublicEventTopics.contacts)
+  async recordContactEvent(@Payload() message: unknown): Promise<void> {
+    await this.app.feed.record(publishedPublicEventOf(message));
+  }
+
   @EventPattern(PublicEventTopics.labels)
+  async recordLabelEvent(@Payload() message: unknown): Promise<void> {
+    await this.app.feed.record(publishedPublicEventOf(message));
+  }
+
   @EventPattern(PublicEventTopics.extendedFields)
-  async record(@Payload() message: unknown): Promise<void> {
+  async recordExtendedFieldEvent(@Payload() message: unknown): Promise<void> {
     await this.app.feed.record(publishedPublicEventOf(message));
   }
 
