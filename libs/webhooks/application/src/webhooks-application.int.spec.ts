@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { derivedUuid, PublishedPublicEvent, RequestContext } from '@cp/contracts';
+import { SqliteEventStore } from '@cp/event-store';
+import { EmbeddedReadStore } from '@cp/read-store';
+import { generateWebhookSecret, HttpWebhookSender, loadSigningKeys, signWixWebhook, standardWebhookHeaders, wixWebhookPayload } from '@cp/webhooks-delivery';
+import { createWebhooksApplication, WebhooksApplication } from './webhooks-application';
+import { WebhookSigner, WebhookTransport } from './ports';
+
+/**
+ * The webhooks application on real stores and a real HTTP receiver: the feed stores each event
+ * once, and two instances sharing one event store (two replicas) deliver every event exactly
+ * once between them while both are alive.
+ */
+const site: RequestContext = { siteId: 'site-w', actor: { type: 'API_KEY', id: 'admin' }, correlationId: 'c' };
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const keys = loadSigningKeys({ dataDir: mkdtempSync(join(tmpdir(), 'webhook-keys-')) });
+const signer: WebhookSigner = {
+  publicKeyPem: keys.publicKeyPem,
+  signWixJwt: (event) => signWixWebhook(keys, wixWebhookPayload(event)),
+  standardWebhookHeaders: (secret, id, timestamp, body) => ({ ...standardWebhookHeaders(secret, id, timestamp, body) }),
+  newSecret: generateWebhookSecret,
+};
+
+function transport(): WebhookTransport {
+  const sender = new HttpWebhookSender({ timeoutMs: 1250, allowPrivateTargets: true });
+  return { checkTarget: async () => undefined, send: (request) => sender.send(request) };
+}
+
+function published(entityId: string, revision: number, ordinal = 0): PublishedPublicEvent {
+  return {
+    event: {
+      id: derivedUuid(entityId, revision, ordinal),
+      eventType: 'wix.contacts.v4.contact_created',
+      instanceId: site.siteId,
+      entityFqdn: 'wix.contacts.v4.contact',
+      slug: 'created',
+      entityId,
+      eventTime: new Date().toISOString(),
+      triggeredByAnonymizeRequest: false,
+      entityEventSequence: 0,
+      createdEvent: { entity: { id: entityId } },
+      identity: { identityType: 'APP', appId: 'admin' },
+    },
+    sourcePosition: [revision, ordinal],
+  };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('webhooks application', () => {
+  let dir: string;
+  let receiver: Server;
+  let url: string;
+  const bodies: string[] = [];
+  const apps: WebhooksApplication[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(async () => {
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'webhooks-app-'));
+    bodies.length = 0;
+  });
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(workerId: string): Promise<{ app: WebhooksApplication; store: SqliteEventStore }> {
+    const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
+    const app = createWebhooksApplication({
+      eventStore: store,
+      readStore: new EmbeddedReadStore(),
+      signer,
+      transport: transport(),
+      settings: { retryScheduleMs: [100], timeoutMs: 1250, concurrencyPerSubscription: 4, workerId, sweepIntervalMs: 200 },
+      logger: quiet,
+    });
+    await app.start();
+    apps.push(app);
+    return { app, store };
+  }
+
+  it('stores an event once however often it is published, and numbers each entity’s events', async () => {
+    const { app } = await start('w1');
+    expect(await app.feed.record(published('c-1', 0))).toBe(true);
+    expect(await app.feed.record(published('c-1', 0))).toBe(false);
+    expect(await app.feed.record(published('c-2', 0))).toBe(true);
+    expect(await app.feed.record(published('c-1', 1))).toBe(true);
+    expect(await app.feed.record(published('c-1', 1, 1))).toBe(true);
+    // An older one arriving late (a relay replaying from an earlier checkpoint) is a repeat.
+    expect(await app.feed.record(published('c-1', 1))).toBe(false);
+    const page = await app.feed.page(site.siteId, { limit: 100 });
+    expect(page.events.map((e) => [e.entityId, e.entityEventSequence])).toEqual([
+      ['c-1', 1],
+      ['c-2', 1],
+      ['c-1', 2],
+      ['c-1', 3],
+    ]);
+    expect((await app.feed.page('another-site', {})).events).toEqual([]);
+  });
+
+  it('shares delivery between two instances on one store and sends every event exactly once', async () => {
+    const one = await start('w1');
+    const two = await start('w2');
+    const { subscription } = await one.app.subscriptions.create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
+    // The second instance learns of the subscription from the shared store.
+    await until(() => two.app.subscriptions.list(site).subscriptions.length === 1);
+    const count = 120;
+    await Promise.all(Array.from({ length: count }, (_, i) => (i % 2 === 0 ? one : two).app.feed.record(published(`c-${i}`, 0))));
+    await until(() => bodies.length >= count);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Standard Webhooks bodies carry the event as JSON: the receiver counts them by id.
+    const ids = bodies.map((body) => (JSON.parse(body) as { data: { id: string } }).data.id);
+    expect(new Set(ids).size).toBe(count);
+    expect(ids).toHaveLength(count);
+
+    // Both workers did part of it.
+    const attempts = (await one.store.readAll({ streamPrefixes: ['webhookdelivery-'] })).filter((e) => e.type === 'WebhookDeliveryAttempted');
+    const byWorker = new Set(attempts.map((e) => (e.data as { worker: string }).worker));
+    expect(byWorker).toEqual(new Set(['w1', 'w2']));
+    const deliveries = await one.app.deliveries.list(site, subscription.id, { status: 'DELIVERED', limit: 1000 });
+    expect(deliveries.pagingMetadata.total).toBe(count);
+  });
+});
