@@ -22,6 +22,8 @@ export class WixWebhookReceiver {
   readonly rawBodies: string[] = [];
   readonly headers: IncomingMessage['headers'][] = [];
   respond: (request: { body: string; index: number }) => number = () => 200;
+  /** Awaited before answering: a slow receiver. */
+  delay: () => Promise<void> = async () => undefined;
   private server: Server | undefined;
 
   constructor(private readonly publicKey: string) {}
@@ -45,7 +47,8 @@ export class WixWebhookReceiver {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
+      request.on('end', async () => {
+        await this.delay();
         const body = Buffer.concat(chunks).toString('utf8');
         const status = this.respond({ body, index: this.rawBodies.length });
         this.rawBodies.push(body);

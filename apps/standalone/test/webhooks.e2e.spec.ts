@@ -218,6 +218,29 @@ describe('webhooks and the change feed', () => {
     expect(r.received.filter((e) => e.metadata.entityId === held.id).map((e) => e.eventType)).toEqual(['wix.contacts.v4.contact_created', 'wix.contacts.v4.contact_updated']);
   });
 
+  it('bounds the attempts in flight per subscription, and a slow receiver does not hold back another subscription', async () => {
+    const site = uniqueSite('wh-slow');
+    const slow = await receiver();
+    const fast = await receiver();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    slow.delay = async () => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      inFlight -= 1;
+    };
+    await subscribe(site, slow.url, { eventTypes: ['wix.contacts.v4.contact_created'] });
+    await subscribe(site, fast.url, { eventTypes: ['wix.contacts.v4.contact_created'] });
+    for (let i = 0; i < 12; i++) await createContact(site, `Person ${i}`);
+    // The fast receiver has everything long before the slow one (12 x 400 ms / 4 in flight = 1.2 s) is done.
+    await eventually(async () => expect(fast.received).toHaveLength(12), 5_000);
+    expect(slow.received.length).toBeLessThan(12);
+    await eventually(async () => expect(slow.received).toHaveLength(12), 10_000);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+  });
+
   it("suppresses the owner's own changes with excludeOwnChanges, and delivers everyone else's", async () => {
     const site = uniqueSite('wh-loop');
     const r = await receiver();
