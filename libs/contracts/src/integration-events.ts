@@ -7,12 +7,12 @@
 export interface IntegrationEvent<Data = unknown> {
   /** Unique per integration event (derived from the source event's id). */
   id: string;
-  /** e.g. `LabelCreated`, `ExtendedFieldDeleted`, `ContactUpdated`. */
+  /** e.g. `LabelCreated`, `ExtendedFieldDeleted`. */
   type: string;
-  /** The service that owns the entity: `contacts`, `labels`, `extended-fields`. */
+  /** The service that owns the entity: `labels` or `extended-fields`. */
   source: string;
   siteId: string;
-  /** Contact id, label key or field key. */
+  /** Label key or field key. */
   entityId: string;
   /** Strictly increases per entity (the revision of the source stream). */
   sequence: number;
@@ -21,8 +21,8 @@ export interface IntegrationEvent<Data = unknown> {
   data: Data;
 }
 
+/** The contacts service publishes none: what leaves it is public events (`PublicEventTopics.contacts`). */
 export const Topics = {
-  contacts: 'contacts.events',
   labels: 'labels.events',
   extendedFields: 'extended-fields.events',
 } as const;

@@ -1,7 +1,7 @@
 import { ClientKafka, KafkaOptions, Transport } from '@nestjs/microservices';
 import { Kafka, logLevel } from 'kafkajs';
 import { hostname } from 'node:os';
-import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, PublicEventTopics, Topics } from '@cp/contracts';
+import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, PublicEventTopics, Topics, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { EnvReader } from './env';
 
@@ -23,7 +23,7 @@ export function readKafkaConfig(env: EnvReader): KafkaConfig {
 
 /** Every request topic, its reply topic, the integration-event topics and the public-event topics. */
 export function allTopics(): string[] {
-  const requests = [...Object.values(ContactsPatterns), ...Object.values(LabelsPatterns), ...Object.values(ExtendedFieldsPatterns)];
+  const requests = [...Object.values(ContactsPatterns), ...Object.values(LabelsPatterns), ...Object.values(ExtendedFieldsPatterns), ...Object.values(WebhooksPatterns)];
   return [...requests, ...requests.map((pattern) => `${pattern}.reply`), ...Object.values(Topics), ...Object.values(PublicEventTopics)];
 }
 

@@ -23,19 +23,11 @@ export interface ContactsServiceOptions {
 /** Starts the projection with the service and stops it (and the stores) on shutdown. */
 @Injectable()
 class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly relay: EventRelay<PublishedPublicEvent>;
-
   constructor(
     @Inject(CONTACTS_APPLICATION) private readonly app: ContactsApplication,
     @Inject(CONTACTS_PORTS) private readonly ports: ContactsServiceOptions,
-  ) {
-    this.relay = contactPublicEventRelay({
-      eventStore: ports.eventStore,
-      readStore: ports.readStore,
-      publisher: new ClientProxyPublisher(ports.bus),
-      logger: new Logger('ContactsPublicEvents'),
-    });
-  }
+    private readonly relay: EventRelay<PublishedPublicEvent>,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.app.projection.start();
@@ -75,6 +67,17 @@ export class ContactsServiceModule {
             owners: new ServiceDefinitionOwners(options.labels, options.extendedFields),
             logger,
           }),
+        },
+        // The public-event relay, by its class: the lifecycle runs it, health reports it.
+        {
+          provide: EventRelay,
+          useFactory: () =>
+            contactPublicEventRelay({
+              eventStore: options.eventStore,
+              readStore: options.readStore,
+              publisher: new ClientProxyPublisher(options.bus),
+              logger: new Logger('ContactsPublicEvents'),
+            }),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },
         ContactsLifecycle,

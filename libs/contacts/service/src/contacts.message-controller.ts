@@ -11,11 +11,12 @@ import {
   HealthReport,
   LabelContactPayload,
   ListContactsPayload,
+  PublishedPublicEvent,
   QueryContactsPayload,
   Topics,
   UpdateContactPayload,
 } from '@cp/contracts';
-import { healthReport, integrationEventOf } from '@cp/messaging';
+import { EventRelay, healthReport, integrationEventOf } from '@cp/messaging';
 import { EventStore } from '@cp/event-store';
 import { ReadStore } from '@cp/read-store';
 import { CONTACTS_APPLICATION, CONTACTS_PORTS } from './tokens';
@@ -26,6 +27,7 @@ export class ContactsMessageController {
   constructor(
     @Inject(CONTACTS_APPLICATION) private readonly app: ContactsApplication,
     @Inject(CONTACTS_PORTS) private readonly ports: { eventStore: EventStore; readStore: ReadStore },
+    private readonly publicRelay: EventRelay<PublishedPublicEvent>,
   ) {}
 
   @MessagePattern(ContactsPatterns.create)
@@ -127,6 +129,7 @@ export class ContactsMessageController {
       projection: () => this.app.projection.ready || `catching up (at position ${this.app.projection.processedPosition})`,
       bulkJobs: () => this.app.bulkJobs.projection.ready || 'catching up',
       mergeCompleter: () => this.app.mergeCompleter.projection.ready || 'catching up',
+      publicRelay: () => this.publicRelay.ready || 'catching up',
     });
   }
 }
