@@ -8,6 +8,7 @@ import { LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
 import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, setupOpenApi } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
+import { SqliteCheckpointStore } from '@cp/projection';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { loadSigningKeys, WebhooksServiceModule } from '@cp/webhooks-service';
 import { StandaloneConfig } from './config';
@@ -36,6 +37,8 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
 
   const client = () => new ServiceClient(new InProcessClient(broker));
   const store = (service: string) => new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
+  // Relays into the webhooks feed and the webhooks dispatcher write durable output: they resume from here.
+  const checkpoints = new SqliteCheckpointStore(join(config.dataDir, 'checkpoints.sqlite'));
   const serviceModules = [
     // First, so that it listens before the other services' relays publish their public events.
     WebhooksServiceModule.register({
@@ -45,6 +48,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       config: config.webhooks,
       // One process owns DATA_DIR: a restart may take over the leases of the process before it at once.
       workerId: 'standalone',
+      checkpoints,
     }),
     ContactsServiceModule.register({
       eventStore: store('contacts'),
@@ -52,14 +56,21 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       labels: client(),
       extendedFields: client(),
       bus: new InProcessClient(broker),
+      publicEventCheckpoints: checkpoints,
     }),
     LabelsServiceModule.register({
       eventStore: store('labels'),
       readStore: new EmbeddedReadStore(),
       bus: new InProcessClient(broker),
       labelQuota: config.labelQuota,
+      publicEventCheckpoints: checkpoints,
     }),
-    ExtendedFieldsServiceModule.register({ eventStore: store('extended-fields'), readStore: new EmbeddedReadStore(), bus: new InProcessClient(broker) }),
+    ExtendedFieldsServiceModule.register({
+      eventStore: store('extended-fields'),
+      readStore: new EmbeddedReadStore(),
+      bus: new InProcessClient(broker),
+      publicEventCheckpoints: checkpoints,
+    }),
   ];
   const services: INestMicroservice[] = [];
   for (const module of serviceModules) {
@@ -84,6 +95,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     close: async () => {
       await gateway.close();
       for (const service of services) await service.close();
+      checkpoints.close();
     },
   };
 }

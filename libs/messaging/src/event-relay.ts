@@ -2,7 +2,7 @@ import { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { IntegrationEvent, PublishedPublicEvent, siteDocumentId } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
-import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
+import { CheckpointedProjection, CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 
 /** Where relayed messages go: the in-process bus or Kafka, both through a Nest ClientProxy. */
@@ -45,6 +45,8 @@ export interface EventRelayOptions<M> {
   logger: ProjectionLogger;
   /** The streams `map` acts on (the store leaves out the rest). */
   streamPrefixes?: readonly string[];
+  /** Where the checkpoint is kept when not in `readStore` (see CheckpointedProjection). */
+  checkpoints?: CheckpointStore;
 }
 
 /**
@@ -67,6 +69,7 @@ export class EventRelay<M> {
       },
       options.logger,
       options.streamPrefixes,
+      options.checkpoints,
     );
   }
 

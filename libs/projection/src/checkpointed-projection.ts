@@ -1,5 +1,6 @@
 import { EventStore, RecordedEvent, Subscription } from '@cp/event-store';
 import { ReadStore } from '@cp/read-store';
+import { CheckpointStore } from './checkpoint-store';
 import { ProjectionCheckpoints } from './projection-checkpoints';
 
 export interface ProjectionLogger {
@@ -17,7 +18,7 @@ export type ProjectionHandler = (event: RecordedEvent) => Promise<void>;
  * Read models, integration-event relays and process managers are all built on this.
  */
 export class CheckpointedProjection {
-  private readonly checkpoints: ProjectionCheckpoints;
+  private readonly checkpoints: CheckpointStore;
   private subscription: Subscription | undefined;
   private position = 0;
   private headAtStart = 0;
@@ -35,8 +36,10 @@ export class CheckpointedProjection {
     private readonly logger: ProjectionLogger,
     /** The stream-name prefixes the handler acts on; the store leaves out the rest (see SubscribeOptions). */
     private readonly streamPrefixes?: readonly string[],
+    /** Where the checkpoint is kept; by default beside the read model, in the read store. */
+    checkpoints?: CheckpointStore,
   ) {
-    this.checkpoints = new ProjectionCheckpoints(readStore);
+    this.checkpoints = checkpoints ?? new ProjectionCheckpoints(readStore);
   }
 
   async start(): Promise<void> {

@@ -1,2 +1,3 @@
 export * from './checkpointed-projection';
 export * from './projection-checkpoints';
+export * from './checkpoint-store';

@@ -1,4 +1,5 @@
 import { Document, ReadStore } from '@cp/read-store';
+import { CheckpointStore } from './checkpoint-store';
 
 interface CheckpointDocument extends Document {
   position: number;
@@ -8,7 +9,7 @@ interface CheckpointDocument extends Document {
 export const CHECKPOINTS_COLLECTION = 'projection_checkpoints';
 
 /** Where a projection got to in the global event order, kept beside the read model it feeds. */
-export class ProjectionCheckpoints {
+export class ProjectionCheckpoints implements CheckpointStore {
   constructor(private readonly store: ReadStore) {}
 
   async load(projection: string): Promise<number> {

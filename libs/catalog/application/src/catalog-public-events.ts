@@ -2,7 +2,7 @@ import { Catalog, CatalogEventRecord, Dated, Definition, emptyCatalog } from '@c
 import { derivedUuid, PublicEvent, PublicEventType, publicIdentity, PublishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
-import { ProjectionLogger } from '@cp/projection';
+import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { CatalogSpec } from './catalog-spec';
 
@@ -72,7 +72,7 @@ export class CatalogPublicEvents<D extends Definition> {
 /** A catalog service's relay of its public events to its public topic. */
 export function catalogPublicEventRelay<D extends Definition>(
   spec: CatalogSpec<D>,
-  options: { eventStore: EventStore; readStore: ReadStore; publisher: EventPublisher; logger: ProjectionLogger },
+  options: { eventStore: EventStore; readStore: ReadStore; publisher: EventPublisher; logger: ProjectionLogger; checkpoints?: CheckpointStore },
 ): EventRelay<PublishedPublicEvent> {
   const publicEvents = new CatalogPublicEvents(spec, options.eventStore);
   return new EventRelay({
@@ -85,5 +85,6 @@ export function catalogPublicEventRelay<D extends Definition>(
     publisher: options.publisher,
     logger: options.logger,
     streamPrefixes: [spec.streamPrefix],
+    checkpoints: options.checkpoints,
   });
 }

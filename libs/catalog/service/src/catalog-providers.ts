@@ -6,6 +6,7 @@ import { Definition } from '@cp/catalog-domain';
 import { HealthReport, IntegrationEvent, PublishedPublicEvent } from '@cp/contracts';
 import { EventStore } from '@cp/event-store';
 import { ClientProxyPublisher, EventRelay, healthReport, integrationEventKey, RpcErrorFilter } from '@cp/messaging';
+import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 
 export interface CatalogServiceOptions {
@@ -13,6 +14,11 @@ export interface CatalogServiceOptions {
   readStore: ReadStore;
   /** Where integration events are published (in-process bus or Kafka). */
   bus: Pick<ClientProxy, 'emit' | 'connect' | 'close'>;
+  /**
+   * Where the public-event relay keeps its checkpoint; by default in the read store. Standalone
+   * passes a durable store: the feed it feeds is durable while its read store is rebuilt at start.
+   */
+  publicEventCheckpoints?: CheckpointStore;
 }
 
 export interface CatalogServiceParts<D extends Definition> {
@@ -42,7 +48,7 @@ export function catalogServiceProviders<D extends Definition>(
     publisher,
     logger,
   });
-  const publicRelay = catalogPublicEventRelay(spec, { eventStore: options.eventStore, readStore: options.readStore, publisher, logger });
+  const publicRelay = catalogPublicEventRelay(spec, { eventStore: options.eventStore, readStore: options.readStore, publisher, logger, checkpoints: options.publicEventCheckpoints });
   const parts: CatalogServiceParts<D> = {
     catalog,
     relay,

@@ -2,7 +2,7 @@ import { ContactEventRecord, ContactState, evolve, toContactView } from '@cp/con
 import { derivedUuid, PublicEntityFqdns, PublicEvent, PublicEventTopics, PublicEventType, publicIdentity, PublishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
-import { ProjectionLogger } from '@cp/projection';
+import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
 
@@ -51,7 +51,13 @@ export class ContactPublicEvents {
 }
 
 /** The contacts service's relay of its public events to `contacts.public-events`. */
-export function contactPublicEventRelay(options: { eventStore: EventStore; readStore: ReadStore; publisher: EventPublisher; logger: ProjectionLogger }): EventRelay<PublishedPublicEvent> {
+export function contactPublicEventRelay(options: {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  publisher: EventPublisher;
+  logger: ProjectionLogger;
+  checkpoints?: CheckpointStore;
+}): EventRelay<PublishedPublicEvent> {
   const publicEvents = new ContactPublicEvents(options.eventStore);
   return new EventRelay({
     checkpoint: 'public:contacts',
@@ -63,6 +69,7 @@ export function contactPublicEventRelay(options: { eventStore: EventStore; readS
     publisher: options.publisher,
     logger: options.logger,
     streamPrefixes: [CONTACT_STREAM_PREFIX],
+    checkpoints: options.checkpoints,
   });
 }
 

@@ -5,6 +5,7 @@ import { EventStore } from '@cp/event-store';
 import { ClientProxy } from '@nestjs/microservices';
 import { PublishedPublicEvent } from '@cp/contracts';
 import { ClientProxyPublisher, EventRelay, RpcErrorFilter, ServiceClient } from '@cp/messaging';
+import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { ContactsMessageController } from './contacts.message-controller';
 import { ServiceDefinitionOwners } from './definition-owners';
@@ -18,6 +19,11 @@ export interface ContactsServiceOptions {
   extendedFields: ServiceClient;
   /** Where the contacts' public events go (`contacts.public-events`): the in-process bus or Kafka. */
   bus: Pick<ClientProxy, 'emit' | 'connect' | 'close'>;
+  /**
+   * Where the public-event relay keeps its checkpoint; by default in the read store. Standalone
+   * passes a durable store: the feed it feeds is durable while its read store is rebuilt at start.
+   */
+  publicEventCheckpoints?: CheckpointStore;
 }
 
 /** Starts the projection with the service and stops it (and the stores) on shutdown. */
@@ -77,6 +83,7 @@ export class ContactsServiceModule {
               readStore: options.readStore,
               publisher: new ClientProxyPublisher(options.bus),
               logger: new Logger('ContactsPublicEvents'),
+              checkpoints: options.publicEventCheckpoints,
             }),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },

@@ -1,5 +1,5 @@
 import { EventStore, RecordedEvent } from '@cp/event-store';
-import { CheckpointedProjection, ProjectionCheckpoints, ProjectionLogger } from '@cp/projection';
+import { CheckpointedProjection, CheckpointStore, ProjectionCheckpoints, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { FeedRecord } from './feed';
@@ -15,7 +15,7 @@ const NAME = 'webhook-dispatcher';
  */
 export class Dispatcher {
   readonly runner: CheckpointedProjection;
-  private readonly checkpoints: ProjectionCheckpoints;
+  private readonly checkpoints: CheckpointStore;
 
   constructor(
     private readonly store: EventStore,
@@ -23,9 +23,10 @@ export class Dispatcher {
     private readonly directory: SubscriptionDirectory,
     private readonly scheduler: DeliveryScheduler,
     logger: ProjectionLogger,
+    checkpoints?: CheckpointStore,
   ) {
-    this.checkpoints = new ProjectionCheckpoints(readStore);
-    this.runner = new CheckpointedProjection(NAME, store, readStore, (event) => this.handle(event), logger, [FEED_PREFIX, SUBSCRIPTION_PREFIX]);
+    this.checkpoints = checkpoints ?? new ProjectionCheckpoints(readStore);
+    this.runner = new CheckpointedProjection(NAME, store, readStore, (event) => this.handle(event), logger, [FEED_PREFIX, SUBSCRIPTION_PREFIX], this.checkpoints);
   }
 
   /** The subscriptions as they were at the checkpoint, then the run from there. */

@@ -1,5 +1,5 @@
 import { EventStore, RecordedEvent, TimeSlice } from '@cp/event-store';
-import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
+import { CheckpointedProjection, CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { foldSubscription, SubscriptionEventRecord } from '@cp/webhooks-domain';
 import { DeliveryScheduler } from './delivery-scheduler';
@@ -21,8 +21,9 @@ export class Replays {
     readStore: ReadStore,
     private readonly scheduler: DeliveryScheduler,
     logger: ProjectionLogger,
+    checkpoints?: CheckpointStore,
   ) {
-    this.runner = new CheckpointedProjection('webhook-replays', store, readStore, (event) => this.handle(event), logger, [SUBSCRIPTION_PREFIX]);
+    this.runner = new CheckpointedProjection('webhook-replays', store, readStore, (event) => this.handle(event), logger, [SUBSCRIPTION_PREFIX], checkpoints);
   }
 
   start(): Promise<void> {

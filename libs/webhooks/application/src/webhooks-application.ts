@@ -1,4 +1,5 @@
 import { EventStore } from '@cp/event-store';
+import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { DeliveriesReadModel } from './deliveries-read-model';
 import { Deliveries } from './deliveries';
@@ -18,6 +19,11 @@ export interface WebhooksPorts {
   transport: WebhookTransport;
   settings: WebhooksSettings;
   logger: WebhooksLogger;
+  /**
+   * Where the dispatcher and the replays keep their checkpoints (their output, deliveries, is in
+   * the event store); by default in the read store.
+   */
+  checkpoints?: CheckpointStore;
 }
 
 export type WebhooksApplication = ReturnType<typeof createWebhooksApplication>;
@@ -30,8 +36,8 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
   const deliveriesReadModel = new DeliveriesReadModel(eventStore, readStore, logger);
   const worker = new DeliveryWorker(eventStore, feed, directory, deliveriesReadModel, signer, transport, settings, logger);
   const scheduler = new DeliveryScheduler(eventStore, worker);
-  const dispatcher = new Dispatcher(eventStore, readStore, directory, scheduler, logger);
-  const replays = new Replays(eventStore, readStore, scheduler, logger);
+  const dispatcher = new Dispatcher(eventStore, readStore, directory, scheduler, logger, ports.checkpoints);
+  const replays = new Replays(eventStore, readStore, scheduler, logger, ports.checkpoints);
   const subscriptions = new Subscriptions(eventStore, directory, signer, transport, (position) => dispatcher.runner.waitFor(position));
   const deliveries = new Deliveries(eventStore, deliveriesReadModel, subscriptions, worker);
 

@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstr
 import { APP_FILTER } from '@nestjs/core';
 import { EventStore } from '@cp/event-store';
 import { RpcErrorFilter } from '@cp/messaging';
+import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { createWebhooksApplication, WebhooksApplication } from '@cp/webhooks-application';
 import { SigningKeys } from '@cp/webhooks-delivery';
@@ -17,6 +18,8 @@ export interface WebhooksServiceOptions {
   config: WebhooksConfig;
   /** Names this process in delivery leases; unique per replica. */
   workerId: string;
+  /** Durable checkpoints for the dispatcher and replays when the read store is not (standalone). */
+  checkpoints?: CheckpointStore;
 }
 
 @Injectable()
@@ -63,6 +66,7 @@ export class WebhooksServiceModule {
                 workerId: options.workerId,
               },
               logger: new Logger('Webhooks'),
+              checkpoints: options.checkpoints,
             }),
         },
         { provide: APP_FILTER, useClass: RpcErrorFilter },
