@@ -20,7 +20,7 @@ export function parseApiKeys(json: string): ApiKey[] {
     throw new ApiKeyConfigError('API_KEYS must be a JSON array of {"key","sites","scopes"}');
   }
   if (!Array.isArray(parsed) || parsed.length === 0) throw new ApiKeyConfigError('API_KEYS must be a non-empty JSON array');
-  return parsed.map((entry, i) => {
+  const keys = parsed.map((entry, i) => {
     const candidate = entry as Partial<ApiKey>;
     const isStrings = (value: unknown): value is string[] =>
       Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0);
@@ -31,8 +31,14 @@ export function parseApiKeys(json: string): ApiKey[] {
     const badSite = candidate.sites.find((site) => site !== '*' && !isSiteId(site));
     if (badSite !== undefined) throw new ApiKeyConfigError(`API_KEYS[${i}].sites: "${badSite}" is not a site id (${SITE_ID_RULE})`);
     if (!isStrings(candidate.scopes)) throw new ApiKeyConfigError(`API_KEYS[${i}].scopes must be a non-empty array of scopes or "*"`);
+    if (candidate.name !== undefined && (typeof candidate.name !== 'string' || candidate.name.length === 0)) throw new ApiKeyConfigError(`API_KEYS[${i}].name must be a non-empty string`);
     return { key: candidate.key, sites: candidate.sites, scopes: candidate.scopes, name: candidate.name ?? `key-${i + 1}` };
   });
+  // A key's name is who it is in events, webhooks (identity.appId) and loop suppression (excludeOwnChanges).
+  const names = keys.map((key) => key.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new ApiKeyConfigError(`API_KEYS: two keys are named "${repeated}"; names identify keys in events and webhooks, give each key its own`);
+  return keys;
 }
 
 /** Looks keys up by a hash so the comparison does not leak timing. */

@@ -11,6 +11,13 @@ describe('API keys', () => {
     expect(() => parseApiKeys(`[{"key":"${'k'.repeat(20)}","sites":[],"scopes":["*"]}]`)).toThrow(/sites/);
   });
 
+  it('refuses two keys of one name: the name is who a key is in events and webhooks', () => {
+    const key = (name: string | undefined, fill: string) => ({ key: fill.repeat(20), sites: ['*'], scopes: ['*'], ...(name !== undefined && { name }) });
+    expect(() => parseApiKeys(JSON.stringify([key('sync', 'a'), key('sync', 'b')]))).toThrow(/two keys are named "sync"/);
+    expect(() => parseApiKeys(JSON.stringify([key(undefined, 'a'), key('key-1', 'b')]))).toThrow(/two keys are named "key-1"/);
+    expect(parseApiKeys(JSON.stringify([key('sync', 'a'), key(undefined, 'b')])).map((k) => k.name)).toEqual(['sync', 'key-2']);
+  });
+
   it('refuses site ids that are not in the documented form', () => {
     for (const site of ['a.x', 'a:x', 'a/x', '%2E', '', ' a', 'x'.repeat(65)]) {
       expect(() => parseApiKeys(JSON.stringify([{ key: 'k'.repeat(20), sites: ['ok', site], scopes: ['*'] }]))).toThrow(/API_KEYS\[0\]\.sites/);

@@ -93,7 +93,7 @@ export class WebhooksController {
   @Get('public-key')
   @Public()
   @ApiOperation({ summary: 'Public Key', description: 'The SPKI PEM key WIX_JWT webhooks are signed with (what AppStrategy({ publicKey }) takes). No API key needed.' })
-  @ApiOkResponse({ description: '{ publicKey }' })
+  @ApiOkResponse({ description: '{ publicKey, keyId } (keyId: the JWT header kid)' })
   publicKey() {
     return this.webhooks.forward(WebhooksPatterns.publicKey, {});
   }

@@ -63,7 +63,7 @@ export class DeliveriesReadModel {
   async start(): Promise<void> {
     await this.collection.createIndexes([
       { keys: { siteId: 1, subscriptionId: 1, feedPosition: -1 }, name: 'site_subscription_position' },
-      { keys: { status: 1, feedPosition: 1 }, name: 'status_position' },
+      { keys: { status: 1, feedPosition: 1, deliveryId: 1 }, name: 'status_position' },
     ]);
     await this.runner.start();
   }
@@ -87,9 +87,15 @@ export class DeliveriesReadModel {
     return this.collection.findOne({ _id: siteDocumentId(siteId, deliveryId) });
   }
 
-  /** Pending deliveries in feed order, from a position on: what the sweep hands to the worker. */
-  pendingAfter(feedPosition: number, limit: number): Promise<DeliveryDocument[]> {
-    return this.collection.find({ status: 'PENDING', feedPosition: { $gt: feedPosition } }, { sort: { feedPosition: 1 }, limit });
+  /**
+   * Pending deliveries in feed order (one event's deliveries to several subscriptions share a
+   * position, so the delivery id breaks ties), after a page's last: what the sweep hands on.
+   */
+  pendingAfter(after: { feedPosition: number; deliveryId: string } | undefined, limit: number): Promise<DeliveryDocument[]> {
+    const from = after
+      ? { $or: [{ feedPosition: { $gt: after.feedPosition } }, { feedPosition: after.feedPosition, deliveryId: { $gt: after.deliveryId } }] }
+      : {};
+    return this.collection.find({ status: 'PENDING', ...from }, { sort: { feedPosition: 1, deliveryId: 1 }, limit });
   }
 
   private async apply(event: RecordedEvent): Promise<void> {

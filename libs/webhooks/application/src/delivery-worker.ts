@@ -94,18 +94,18 @@ export class DeliveryWorker {
   /** Pending deliveries in storage that no live worker holds: retries, a restart's leftovers, a dead replica's work. */
   async sweep(): Promise<void> {
     const now = Date.now();
-    let after = -1;
+    let after: { feedPosition: number; deliveryId: string } | undefined;
     for (;;) {
       const docs = await this.deliveries.pendingAfter(after, SWEEP_BATCH);
-      const last = docs[docs.length - 1]?.feedPosition ?? after;
       for (const doc of docs) {
         const heldElsewhere = doc.lease && doc.lease.worker !== this.settings.workerId && Date.parse(doc.lease.until) > now;
         if (heldElsewhere) continue;
         const { _id, siteId, revision, ...state } = doc;
         this.offer({ siteId, state: state as DeliveryState, revision });
       }
-      if (docs.length < SWEEP_BATCH || last === after || this.stopped) return;
-      after = last - 1;
+      if (docs.length < SWEEP_BATCH || this.stopped) return;
+      const last = docs[docs.length - 1];
+      after = { feedPosition: last.feedPosition, deliveryId: last.deliveryId };
     }
   }
 
@@ -184,7 +184,10 @@ export class DeliveryWorker {
       task.state = { ...task.state, nextAttemptDate: new Date(Date.now() + this.settings.sweepIntervalMs).toISOString() };
       return false;
     }
-    if (!(await this.takeLease(task))) return true;
+    const lease = await this.takeLease(task);
+    // Not due yet (a timer may fire a moment early, a reload found a later retry time): the lane waits for it.
+    if (lease === 'not-due') return false;
+    if (lease === 'elsewhere') return true;
     const event = task.event ?? (await this.feed.at(task.state.feedPosition));
     if (!event) return this.record(task, { delivered: false, error: 'event no longer in the feed', durationMs: 0 }, true);
     const now = new Date();
@@ -192,22 +195,25 @@ export class DeliveryWorker {
     return this.record(task, result, false);
   }
 
-  /** Appends the lease at the revision this worker knows; if another got in first, looks again. */
-  private async takeLease(task: DeliveryTask): Promise<boolean> {
+  /**
+   * Appends the lease at the revision this worker knows; if another got in first, looks again.
+   * `elsewhere`: finished, or another worker holds it; `not-due`: pending, but not yet.
+   */
+  private async takeLease(task: DeliveryTask): Promise<'taken' | 'not-due' | 'elsewhere'> {
     for (let tries = 0; tries < 3; tries++) {
       const now = new Date();
-      if (!canAttempt(task.state, this.settings.workerId, now)) return false;
+      if (!canAttempt(task.state, this.settings.workerId, now)) return notAttemptable(task.state, this.settings.workerId, now);
       const leaseUntil = new Date(now.getTime() + this.settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
       const event: DeliveryEvent = { type: 'WebhookDeliveryAttemptStarted', data: { attempt: task.state.attempts + 1, worker: this.settings.workerId, leaseUntil } };
       try {
         await this.append(task, event, task.revision);
-        return true;
+        return 'taken';
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
         await this.reload(task);
       }
     }
-    return false;
+    return 'elsewhere';
   }
 
   /** Records an attempt's outcome; true when the delivery is finished (delivered or failed). */
@@ -255,6 +261,11 @@ function laneOf(task: DeliveryTask): string {
 
 function subscriptionOfLane(lane: string): string {
   return lane.slice(0, lane.indexOf('|'));
+}
+
+function notAttemptable(state: DeliveryState, worker: string, now: Date): 'not-due' | 'elsewhere' {
+  const heldByOther = state.lease && state.lease.worker !== worker && Date.parse(state.lease.until) > now.getTime();
+  return state.status === 'PENDING' && !heldByOther ? 'not-due' : 'elsewhere';
 }
 
 function leaseOfOthers(state: DeliveryState, worker: string): number {

@@ -5,6 +5,8 @@ import { AttemptResult } from '@cp/webhooks-domain';
 export interface WebhookSigner {
   /** SPKI PEM of the key that signs the JWTs (what receivers verify with). */
   readonly publicKeyPem: string;
+  /** The JWTs' `kid`: tells a receiver which key signed them (rotation). */
+  readonly keyId: string;
   /** The body of a Wix-format webhook: the event in Wix's JWT envelope. */
   signWixJwt(event: PublicEvent): Promise<string>;
   standardWebhookHeaders(secret: string, messageId: string, timestamp: Date, body: string): Record<string, string>;

@@ -1,7 +1,7 @@
 import { EventStore, RecordedEvent, TimeSlice } from '@cp/event-store';
 import { CheckpointedProjection, CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
-import { foldSubscription, SubscriptionEventRecord } from '@cp/webhooks-domain';
+import { foldSubscription, ReplayRequest, SubscriptionEventRecord } from '@cp/webhooks-domain';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { feedEventOf } from './feed';
 import { recordOf } from './stream-decisions';
@@ -36,9 +36,11 @@ export class Replays {
 
   private async handle(request: RecordedEvent): Promise<void> {
     if (request.type !== 'WebhookReplayRequested') return;
-    const { replayId, fromDate } = request.data as { replayId: string; fromDate: string };
-    const subscription = foldSubscription((await this.store.readStream(request.streamId)).map((e) => recordOf<SubscriptionEventRecord>(e)));
-    if (!subscription || subscription.deleted) return;
+    const { replayId, fromDate, wanted } = request.data as ReplayRequest;
+    const current = foldSubscription((await this.store.readStream(request.streamId)).map((e) => recordOf<SubscriptionEventRecord>(e)));
+    if (!current || current.deleted) return;
+    // What it wanted when the replay was asked for: a replay run again after a crash schedules the same.
+    const subscription = { ...current, ...wanted };
     const from = Date.parse(fromDate);
     const slice = new TimeSlice();
     for (let after = 0; ; ) {

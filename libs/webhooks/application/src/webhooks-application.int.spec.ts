@@ -20,6 +20,7 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 const keys = loadSigningKeys({ dataDir: mkdtempSync(join(tmpdir(), 'webhook-keys-')) });
 const signer: WebhookSigner = {
   publicKeyPem: keys.publicKeyPem,
+  keyId: keys.keyId,
   signWixJwt: (event) => signWixWebhook(keys, wixWebhookPayload(event)),
   standardWebhookHeaders: (secret, id, timestamp, body) => ({ ...standardWebhookHeaders(secret, id, timestamp, body) }),
   newSecret: generateWebhookSecret,

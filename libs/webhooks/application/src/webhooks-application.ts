@@ -46,7 +46,7 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
     subscriptions,
     deliveries,
     worker,
-    publicKey: () => ({ publicKey: signer.publicKeyPem }),
+    publicKey: () => ({ publicKey: signer.publicKeyPem, keyId: signer.keyId }),
     /** The read model first, so the worker's first sweep finds what was pending before the restart. */
     async start(): Promise<void> {
       await deliveriesReadModel.start();

@@ -92,7 +92,7 @@ export function evolveDelivery(state: DeliveryState | undefined, event: Delivery
     }
     case 'WebhookDeliveryRedeliveryRequested': {
       if (!state) return state;
-      const { lease: _lease, ...rest } = state;
+      const { lease: _lease, deliveredDate: _delivered, ...rest } = state;
       return { ...rest, status: 'PENDING', roundAttempts: 0, nextAttemptDate: at, updatedDate: at };
     }
   }

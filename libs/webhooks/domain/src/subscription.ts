@@ -29,7 +29,14 @@ export type SubscriptionEvent =
   | { type: 'WebhookSubscriptionCreated'; data: Omit<SubscriptionState, 'createdDate' | 'updatedDate' | 'deleted' | 'status'> }
   | { type: 'WebhookSubscriptionUpdated'; data: Partial<Pick<SubscriptionState, 'url' | 'eventTypes' | 'excludeOwnChanges' | 'status'>> }
   | { type: 'WebhookSubscriptionDeleted'; data: Record<string, never> }
-  | { type: 'WebhookReplayRequested'; data: { replayId: string; fromDate: string } };
+  | { type: 'WebhookReplayRequested'; data: ReplayRequest };
+
+/** A replay and what the subscription wanted when it was asked for (a replay run again after a crash sends the same). */
+export interface ReplayRequest {
+  replayId: string;
+  fromDate: string;
+  wanted: Pick<SubscriptionState, 'eventTypes' | 'excludeOwnChanges' | 'owner'>;
+}
 
 export interface SubscriptionEventRecord {
   type: SubscriptionEvent['type'];
@@ -113,11 +120,11 @@ export function decideDelete(state: SubscriptionState | undefined): Subscription
 }
 
 export function decideReplay(state: SubscriptionState | undefined, replayId: string, fromDate: unknown, now: Date): SubscriptionEvent[] {
-  existing(state);
+  const { eventTypes, excludeOwnChanges, owner } = existing(state);
   const time = typeof fromDate === 'string' ? Date.parse(fromDate) : NaN;
   if (typeof fromDate !== 'string' || Number.isNaN(time)) throw AppError.invalidField('fromDate', 'must be an ISO-8601 date-time', 'FORMAT');
   if (time > now.getTime()) throw AppError.invalidField('fromDate', 'must not be in the future', 'VALUE');
-  return [{ type: 'WebhookReplayRequested', data: { replayId, fromDate: new Date(time).toISOString() } }];
+  return [{ type: 'WebhookReplayRequested', data: { replayId, fromDate: new Date(time).toISOString(), wanted: { eventTypes, excludeOwnChanges, owner } } }];
 }
 
 export function evolveSubscription(state: SubscriptionState | undefined, event: SubscriptionEventRecord): SubscriptionState | undefined {

@@ -64,7 +64,9 @@ describe('webhook subscriptions', () => {
   it('takes a replay from a past date only', () => {
     const state = created({ url: 'https://a.example.com/', eventTypes: known });
     const now = new Date('2026-06-01T00:00:00Z');
-    expect(decideReplay(state, 'r-1', '2026-05-01T00:00:00+02:00', now)).toEqual([{ type: 'WebhookReplayRequested', data: { replayId: 'r-1', fromDate: '2026-04-30T22:00:00.000Z' } }]);
+    expect(decideReplay(state, 'r-1', '2026-05-01T00:00:00+02:00', now)).toEqual([
+      { type: 'WebhookReplayRequested', data: { replayId: 'r-1', fromDate: '2026-04-30T22:00:00.000Z', wanted: { eventTypes: known, excludeOwnChanges: false, owner: 'sync-app' } } },
+    ]);
     expect(violations(() => decideReplay(state, 'r-1', '2026-07-01T00:00:00Z', now))).toEqual(['fromDate:VALUE']);
     expect(violations(() => decideReplay(state, 'r-1', 'soon', now))).toEqual(['fromDate:FORMAT']);
   });

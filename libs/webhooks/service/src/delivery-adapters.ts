@@ -14,9 +14,11 @@ import { AttemptResult } from '@cp/webhooks-domain';
 /** The application's signer port on the delivery library's keys and formats. */
 export class KeySigner implements WebhookSigner {
   readonly publicKeyPem: string;
+  readonly keyId: string;
 
   constructor(private readonly keys: SigningKeys) {
     this.publicKeyPem = keys.publicKeyPem;
+    this.keyId = keys.keyId;
   }
 
   signWixJwt(event: PublicEvent): Promise<string> {
