@@ -2,7 +2,7 @@ import { siteDocumentId, streamEntityId } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
-import { Document, ReadCollection, ReadStore } from '@cp/read-store';
+import { Document, DuplicateKeyError, ReadCollection, ReadStore } from '@cp/read-store';
 import { DELIVERY_STATUSES, DeliveryEventRecord, DeliveryState, DeliveryStatus, evolveDelivery } from '@cp/webhooks-domain';
 import { recordOf } from './stream-decisions';
 import { DELIVERY_PREFIX } from './streams';
@@ -64,6 +64,7 @@ export class DeliveriesReadModel {
     await this.collection.createIndexes([
       { keys: { siteId: 1, subscriptionId: 1, feedPosition: -1 }, name: 'site_subscription_position' },
       { keys: { status: 1, feedPosition: 1, deliveryId: 1 }, name: 'status_position' },
+      { keys: { siteId: 1, subscriptionId: 1, entityKey: 1, status: 1, feedPosition: 1 }, name: 'lane_pending' },
     ]);
     await this.runner.start();
   }
@@ -98,14 +99,37 @@ export class DeliveriesReadModel {
     return this.collection.find({ status: 'PENDING', ...from }, { sort: { feedPosition: 1, deliveryId: 1 }, limit });
   }
 
+  /** The earliest pending delivery of a lane (subscription and entity) before a feed position. */
+  async earliestPendingBefore(siteId: string, state: DeliveryState): Promise<DeliveryDocument | undefined> {
+    const filter = { siteId, subscriptionId: state.subscriptionId, entityKey: state.entityKey, status: 'PENDING', feedPosition: { $lt: state.feedPosition } };
+    const [doc] = await this.collection.find(filter, { sort: { feedPosition: 1 }, limit: 1 });
+    return doc;
+  }
+
+  /**
+   * Replicas sharing the read store project the same events into the same documents: a write
+   * goes through only over the revision it read (or as the first), else it reads again, so two
+   * projections never fail on each other's insert nor put an older state back.
+   */
   private async apply(event: RecordedEvent): Promise<void> {
     const _id = siteDocumentId(event.siteId, streamEntityId(event.streamId));
-    const existing = await this.collection.findOne({ _id });
-    if (existing && existing.revision >= event.revision) return;
-    const { _id: _ignored, siteId: _site, revision: _revision, ...state } = existing ?? ({} as DeliveryDocument);
-    const next = evolveDelivery(existing ? (state as DeliveryState) : undefined, recordOf<DeliveryEventRecord>(event));
-    if (!next) return;
-    await this.collection.replaceOne({ _id }, { ...next, _id, siteId: event.siteId, revision: event.revision }, { upsert: true });
+    for (;;) {
+      const existing = await this.collection.findOne({ _id });
+      if (existing && existing.revision >= event.revision) return;
+      const { _id: _ignored, siteId: _site, revision: _revision, ...state } = existing ?? ({} as DeliveryDocument);
+      const next = evolveDelivery(existing ? (state as DeliveryState) : undefined, recordOf<DeliveryEventRecord>(event));
+      if (!next) return;
+      const doc = { ...next, _id, siteId: event.siteId, revision: event.revision };
+      if (!existing) {
+        try {
+          return await this.collection.insertOne(doc);
+        } catch (error) {
+          if (!(error instanceof DuplicateKeyError)) throw error;
+          continue;
+        }
+      }
+      if ((await this.collection.replaceOne({ _id, revision: existing.revision }, doc)).matchedCount === 1) return;
+    }
   }
 }
 

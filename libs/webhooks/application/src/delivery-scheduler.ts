@@ -39,7 +39,7 @@ export class DeliveryScheduler {
         [{ ...scheduled, metadata: { siteId: event.instanceId, occurredAt, actor: { type: 'SYSTEM', id: 'webhooks' } } }],
         'no_stream',
       );
-      this.worker.offer({ siteId: event.instanceId, state: evolveDelivery(undefined, { ...scheduled, occurredAt })!, revision: appended.revision, event });
+      this.worker.offer({ siteId: event.instanceId, state: evolveDelivery(undefined, { ...scheduled, occurredAt })!, revision: appended.revision, position: appended.position, event });
     } catch (error) {
       // Scheduled already: by this dispatcher before a restart, or by a replica sharing the store.
       if (!isWrongExpectedRevision(error)) throw error;

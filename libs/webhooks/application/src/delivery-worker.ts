@@ -16,6 +16,8 @@ export interface DeliveryTask {
   revision: number;
   /** The event, when the dispatcher had it in hand (otherwise read from the feed). */
   event?: PublicEvent;
+  /** Global position of the last event of the delivery written here, if any. */
+  position?: number;
 }
 
 type LaneState = 'waiting' | 'ready' | 'busy';
@@ -41,6 +43,7 @@ export class DeliveryWorker {
   private readonly attempts = new Set<Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private lastAppended = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -184,6 +187,7 @@ export class DeliveryWorker {
       task.state = { ...task.state, nextAttemptDate: new Date(Date.now() + this.settings.sweepIntervalMs).toISOString() };
       return false;
     }
+    if (!(await this.laneIsOurs(task))) return true;
     const lease = await this.takeLease(task);
     // Not due yet (a timer may fire a moment early, a reload found a later retry time): the lane waits for it.
     if (lease === 'not-due') return false;
@@ -226,6 +230,17 @@ export class DeliveryWorker {
     return true;
   }
 
+  /**
+   * Replicas keep lanes of their own: when an earlier pending delivery of this lane is not held
+   * here, another worker has it (or will), and it goes first; the sweep offers this one again.
+   * The read model is first brought up to what this worker and its dispatcher wrote.
+   */
+  private async laneIsOurs(task: DeliveryTask): Promise<boolean> {
+    await this.deliveries.runner.waitFor(Math.max(task.position ?? 0, this.lastAppended));
+    const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
+    return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));
+  }
+
   private async append(task: DeliveryTask, event: DeliveryEvent, expected: number | 'any'): Promise<void> {
     const occurredAt = new Date().toISOString();
     const appended = await this.store.append(
@@ -235,6 +250,8 @@ export class DeliveryWorker {
     );
     task.state = evolveDelivery(task.state, { type: event.type, data: event.data, occurredAt })!;
     task.revision = appended.revision;
+    task.position = appended.position;
+    this.lastAppended = Math.max(this.lastAppended, appended.position);
   }
 
   private async reload(task: DeliveryTask): Promise<void> {
