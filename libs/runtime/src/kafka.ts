@@ -1,5 +1,5 @@
-import { ClientKafka, KafkaOptions, Transport } from '@nestjs/microservices';
-import { Kafka, logLevel } from 'kafkajs';
+import { ClientKafka, CustomStrategy, KafkaHeaders, ServerKafka } from '@nestjs/microservices';
+import { EachMessagePayload, Kafka, logLevel } from 'kafkajs';
 import { hostname } from 'node:os';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, PublicEventTopics, Topics, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
@@ -46,17 +46,44 @@ export async function ensureTopics(config: KafkaConfig, partitions = 1): Promise
 }
 
 /** The Nest Kafka transport for a service: one consumer group per service, shared by its replicas. */
-export function kafkaServerOptions(service: string, config: KafkaConfig): KafkaOptions {
+export function kafkaServerOptions(service: string, config: KafkaConfig): CustomStrategy {
   return {
-    transport: Transport.KAFKA,
-    options: {
+    strategy: new ConcurrentRequestsServerKafka({
       client: { clientId: service, brokers: config.brokers, logLevel: logLevel.WARN },
       // A replica that dies holds its partitions until its session times out: keep that short.
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       subscribe: { fromBeginning: false },
       producer: { allowAutoTopicCreation: false },
-    },
+    }),
   };
+}
+
+/** Requests a process answers at once; past it, reading waits for one to finish. */
+const MAX_CONCURRENT_REQUESTS = 256;
+
+/**
+ * Nest's Kafka server awaits each handler before the next message, and kafkajs fetches again
+ * only when all of a fetch's batches are handled: one request that waits (the feed's long poll,
+ * a command waiting for its projection) would hold every topic and miss heartbeats. Requests are
+ * therefore answered concurrently, as the in-process transport does; events (no reply topic)
+ * are still handled one at a time per partition, in order, before their offset is committed.
+ */
+class ConcurrentRequestsServerKafka extends ServerKafka {
+  private inFlight = 0;
+  private readonly slotFreed: (() => void)[] = [];
+
+  override async handleMessage(payload: EachMessagePayload): Promise<void> {
+    if (!payload.message.headers?.[KafkaHeaders.REPLY_TOPIC]) return super.handleMessage(payload);
+    while (this.inFlight >= MAX_CONCURRENT_REQUESTS) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+    this.inFlight += 1;
+    super
+      .handleMessage(payload)
+      .catch((error: unknown) => this.logger.error(`request on ${payload.topic}: ${error instanceof Error ? error.stack : String(error)}`))
+      .finally(() => {
+        this.inFlight -= 1;
+        this.slotFreed.shift()?.();
+      });
+  }
 }
 
 /** A request/reply client for some patterns of one service, replies read by this instance only. */
