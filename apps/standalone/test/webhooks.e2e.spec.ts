@@ -101,10 +101,13 @@ describe('webhooks and the change feed', () => {
     const ids = r.received.map((e) => e.metadata._id);
     expect(new Set(ids).size).toBe(ids.length);
 
-    const deliveries = await app.call('GET', `/webhooks/v1/subscriptions/${subscription.id}/deliveries?status=DELIVERED&paging.limit=1000`, admin(site));
-    expect(deliveries.status).toBe(200);
-    expect(deliveries.body.deliveries).toHaveLength(r.received.length);
-    expect(deliveries.body.deliveries[0]).toMatchObject({ status: 'DELIVERED', attempts: 1, lastStatusCode: 200, subscriptionId: subscription.id });
+    // The deliveries log is a read model: distributed, it may trail the receiver a little.
+    await eventually(async () => {
+      const deliveries = await app.call('GET', `/webhooks/v1/subscriptions/${subscription.id}/deliveries?status=DELIVERED&paging.limit=1000`, admin(site));
+      expect(deliveries.status).toBe(200);
+      expect(deliveries.body.deliveries).toHaveLength(r.received.length);
+      expect(deliveries.body.deliveries[0]).toMatchObject({ status: 'DELIVERED', attempts: 1, lastStatusCode: 200, subscriptionId: subscription.id });
+    });
   });
 
   it("serves the same events in the change feed, in order, without gaps or repeats, and only the caller's site", async () => {
@@ -184,8 +187,10 @@ describe('webhooks and the change feed', () => {
     const subscription = await subscribe(site, r.url, { eventTypes: ['wix.contacts.v4.contact_created'] });
     await createContact(site, 'Flaky');
     await eventually(async () => expect(r.received).toHaveLength(1), 10_000);
-    const [delivered] = (await app.call('GET', `/webhooks/v1/subscriptions/${subscription.id}/deliveries`, admin(site))).body.deliveries;
-    expect(delivered).toMatchObject({ status: 'DELIVERED', attempts: 3, lastStatusCode: 200 });
+    await eventually(async () => {
+      const [delivered] = (await app.call('GET', `/webhooks/v1/subscriptions/${subscription.id}/deliveries`, admin(site))).body.deliveries;
+      expect(delivered).toMatchObject({ status: 'DELIVERED', attempts: 3, lastStatusCode: 200 });
+    });
 
     // Always failing: 1 attempt + 3 retries (the test schedule), then FAILED.
     r.respond = () => 500;
@@ -203,8 +208,10 @@ describe('webhooks and the change feed', () => {
     expect(redelivered.status).toBe(200);
     expect(redelivered.body.delivery.status).toBe('PENDING');
     await eventually(async () => expect(r.received.map((e) => e.entity.info.name.first)).toEqual(['Flaky', 'Doomed']), 10_000);
-    const after = await app.call('GET', `/webhooks/v1/subscriptions/${subscription.id}/deliveries?status=DELIVERED`, admin(site));
-    expect(after.body.deliveries.map((d: { id: string }) => d.id)).toContain(failed!.id);
+    await eventually(async () => {
+      const after = await app.call('GET', `/webhooks/v1/subscriptions/${subscription.id}/deliveries?status=DELIVERED`, admin(site));
+      expect(after.body.deliveries.map((d: { id: string }) => d.id)).toContain(failed!.id);
+    });
   });
 
   it('holds later events of an entity while an earlier one is retrying; other entities go on', async () => {
