@@ -33,22 +33,28 @@ execFileSync(process.execPath, ['dist/tools/replay/replay.js', 'export', '--out'
 const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 check('replay export writes every stored event as JSON Lines, in order', lines.length > 0 && lines.every((e, i) => i === 0 || e.globalPosition > lines[i - 1].globalPosition));
 
-// The contacts service relays its events to contacts.events, keyed by site and contact.
+// The contacts service relays its public events to contacts.public-events, keyed by site and
+// contact. Not one per stored event (a merge makes two, a second deletion none): every contact
+// stream must show up, under the right key.
+const { siteKey } = require('../../dist/libs/contracts/src/ids.js');
 const { Kafka, logLevel } = require('kafkajs');
 const consumer = new Kafka({ brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `replay-check-${Date.now()}` });
 await consumer.connect();
-await consumer.subscribe({ topic: 'contacts.events', fromBeginning: true });
+await consumer.subscribe({ topic: 'contacts.public-events', fromBeginning: true });
 const relayed = [];
 await consumer.run({ eachMessage: async ({ message }) => relayed.push({ key: message.key?.toString(), value: JSON.parse(message.value.toString()) }) });
+// Stream `contact-<siteKey>.<contactId>` is keyed `<siteKey>:<contactId>`.
+const expectedKeys = new Set(lines.filter((e) => e.streamId.startsWith('contact-')).map((e) => e.streamId.slice('contact-'.length).replace('.', ':')));
+const relayedKeys = () => new Set(relayed.map((m) => m.key));
+const missing = () => [...expectedKeys].filter((key) => !relayedKeys().has(key));
 const relayDeadline = Date.now() + 20_000;
-const storedContactEvents = lines.filter((e) => e.streamId.startsWith('contact-')).length;
-while (relayed.length < storedContactEvents && Date.now() < relayDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
+while (missing().length > 0 && Date.now() < relayDeadline) await new Promise((resolve) => setTimeout(resolve, 250));
 await consumer.disconnect();
-const ids = new Set(relayed.map((m) => m.value.id));
+const misKeyed = relayed.filter((m) => m.key !== `${siteKey(m.value.event.instanceId)}:${m.value.event.entityId}`);
 check(
-  'every stored contact event was relayed to contacts.events, keyed by site and contact',
-  ids.size >= storedContactEvents && relayed.every((m) => m.key === `${m.value.siteId}:${m.value.entityId}`),
-  `${ids.size} distinct relayed, ${storedContactEvents} stored`,
+  'every stored contact has public events on contacts.public-events, keyed by site and contact',
+  expectedKeys.size > 0 && missing().length === 0 && misKeyed.length === 0,
+  `${missing().length} of ${expectedKeys.size} contacts missing (e.g. ${missing().slice(0, 3).join(', ')}); ${misKeyed.length} of ${relayed.length} messages keyed otherwise (e.g. ${misKeyed[0]?.key})`,
 );
 
 const passed = results.filter(Boolean).length;
