@@ -90,3 +90,45 @@ export function derivedUuid(...parts: (string | number)[]): string {
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** What a public event takes from the stored event it is made of. */
+export interface StoredEventSource {
+  id: string;
+  siteId: string;
+  revision: number;
+  occurredAt: string;
+  actor?: { type: string; id: string };
+  correlationId?: string;
+}
+
+export type PublicEventBody = Pick<PublicEvent, 'createdEvent' | 'updatedEvent' | 'deletedEvent' | 'actionEvent' | 'originatedFrom'>;
+
+/**
+ * The one way a stored event becomes a public event: id derived from the stored event and the
+ * ordinal (the `ordinal`th public event that stored event gives), its time, site and author;
+ * `sourcePosition` orders it among its entity's others for the feed.
+ */
+export function publishedPublicEvent(
+  stored: StoredEventSource,
+  ordinal: number,
+  about: { eventType: PublicEventType; slug: string; entityFqdn: string; entityId: string },
+  body: PublicEventBody,
+): PublishedPublicEvent {
+  return {
+    event: {
+      id: derivedUuid(stored.id, ordinal),
+      eventType: about.eventType,
+      instanceId: stored.siteId,
+      entityFqdn: about.entityFqdn,
+      slug: about.slug,
+      entityId: about.entityId,
+      eventTime: stored.occurredAt,
+      triggeredByAnonymizeRequest: false,
+      entityEventSequence: 0,
+      identity: publicIdentity(stored.actor),
+      ...body,
+    },
+    sourcePosition: [stored.revision, ordinal],
+    ...(stored.correlationId && { correlationId: stored.correlationId }),
+  };
+}

@@ -1,5 +1,5 @@
 import { Catalog, CatalogEventRecord, Dated, Definition, emptyCatalog } from '@cp/catalog-domain';
-import { derivedUuid, PublicEvent, PublicEventType, publicIdentity, PublishedPublicEvent } from '@cp/contracts';
+import { PublicEvent, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
@@ -49,24 +49,9 @@ export class CatalogPublicEvents<D extends Definition> {
   }
 
   private publicEvent(event: RecordedEvent, ordinal: number, entityId: string, eventType: PublicEventType, slug: string, body: Body): PublishedPublicEvent {
-    return {
-      event: {
-        id: derivedUuid(event.id, ordinal),
-        eventType,
-        instanceId: event.siteId,
-        entityFqdn: this.spec.publicEvents.entityFqdn,
-        slug,
-        entityId,
-        eventTime: event.occurredAt,
-        triggeredByAnonymizeRequest: false,
-        entityEventSequence: 0,
-        identity: publicIdentity(event.actor),
-        ...body,
-      },
-      sourcePosition: [event.revision, ordinal],
-      ...(event.correlationId && { correlationId: event.correlationId }),
-    };
+    return publishedPublicEvent(event, ordinal, { eventType, slug, entityFqdn: this.spec.publicEvents.entityFqdn, entityId }, body);
   }
+
 }
 
 /** A catalog service's relay of its public events to its public topic. */

@@ -1,12 +1,12 @@
 import { ContactEventRecord, ContactState, evolve, toContactView } from '@cp/contacts-domain';
-import { derivedUuid, PublicEntityFqdns, PublicEvent, PublicEventTopics, PublicEventType, publicIdentity, PublishedPublicEvent } from '@cp/contracts';
+import { PublicEntityFqdns, PublicEventBody, PublicEventTopics, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
 
-type Body = Pick<PublicEvent, 'createdEvent' | 'updatedEvent' | 'deletedEvent' | 'actionEvent' | 'originatedFrom'>;
+type Body = PublicEventBody;
 
 const UPDATES = new Set(['ContactUpdated', 'ContactLabeled', 'ContactUnlabeled', 'ContactExtendedFieldsSet', 'ContactExtendedFieldsRemoved']);
 
@@ -74,23 +74,7 @@ export function contactPublicEventRelay(options: {
 }
 
 function publicEvent(event: RecordedEvent, ordinal: number, eventType: PublicEventType, slug: string, body: Body): PublishedPublicEvent {
-  return {
-    event: {
-      id: derivedUuid(event.id, ordinal),
-      eventType,
-      instanceId: event.siteId,
-      entityFqdn: PublicEntityFqdns.contact,
-      slug,
-      entityId: contactIdOf(event.streamId),
-      eventTime: event.occurredAt,
-      triggeredByAnonymizeRequest: false,
-      entityEventSequence: 0,
-      identity: publicIdentity(event.actor),
-      ...body,
-    },
-    sourcePosition: [event.revision, ordinal],
-    ...(event.correlationId && { correlationId: event.correlationId }),
-  };
+  return publishedPublicEvent(event, ordinal, { eventType, slug, entityFqdn: PublicEntityFqdns.contact, entityId: contactIdOf(event.streamId) }, body);
 }
 
 function toRecord(event: RecordedEvent): ContactEventRecord {
