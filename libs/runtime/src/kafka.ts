@@ -72,6 +72,14 @@ class ConcurrentRequestsServerKafka extends ServerKafka {
   private inFlight = 0;
   private readonly slotFreed: (() => void)[] = [];
 
+  override async start(callback: () => void): Promise<void> {
+    await super.start(callback);
+    restartAfterFatalCrash(this.consumer!, (message) => this.logger.error(message), async () => {
+      await this.close();
+      await new Promise<void>((resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    });
+  }
+
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
     if (!payload.message.headers?.[KafkaHeaders.REPLY_TOPIC]) return super.handleMessage(payload);
     while (this.inFlight >= MAX_CONCURRENT_REQUESTS) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
@@ -86,9 +94,49 @@ class ConcurrentRequestsServerKafka extends ServerKafka {
   }
 }
 
+/** A reply consumer that starts over after a crash kafkajs gives up on (see restartAfterFatalCrash). */
+class RestartingClientKafka extends ClientKafka {
+  private readonly watched = new WeakSet<object>();
+
+  override async connect() {
+    const producer = await super.connect();
+    const consumer = this._consumer;
+    if (consumer && !this.watched.has(consumer)) {
+      this.watched.add(consumer);
+      restartAfterFatalCrash(consumer, (message) => this.logger.error(message), async () => {
+        await this.close();
+        await this.connect();
+      });
+    }
+    return producer;
+  }
+}
+
+interface CrashingConsumer {
+  events: { CRASH: string };
+  on(event: string, listener: (event: { payload: { restart: boolean; error: Error } }) => void): unknown;
+}
+
+/**
+ * kafkajs restarts a crashed consumer only after a retriable error: after others, such as no
+ * group coordinator found while the broker is down, it stays stopped for good, and the process
+ * would never read that group's topics again. Those start over here, with backoff.
+ */
+function restartAfterFatalCrash(consumer: CrashingConsumer, log: (message: string) => void, restart: () => Promise<void>): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    const attempt = (delayMs: number) =>
+      setTimeout(() => {
+        log(`Kafka consumer stopped after ${payload.error?.message}; starting it again`);
+        restart().catch(() => attempt(Math.min(delayMs * 2, 30_000)));
+      }, delayMs);
+    attempt(1_000);
+  });
+}
+
 /** A request/reply client for some patterns of one service, replies read by this instance only. */
 export async function kafkaServiceClient(owner: string, target: string, patterns: readonly string[], config: KafkaConfig): Promise<{ client: ServiceClient; proxy: ClientKafka }> {
-  const proxy = new ClientKafka({
+  const proxy = new RestartingClientKafka({
     client: { clientId: `${owner}-${target}`, brokers: config.brokers, logLevel: logLevel.WARN },
     consumer: { groupId: `${owner}-${target}-${config.instanceId}`, allowAutoTopicCreation: false },
     producer: { allowAutoTopicCreation: false },
