@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run test:distributed`: every app as its own process on a real Kafka broker, a
 # MongoDB-wire server and Redis (tools/infra), two gateway replicas sharing their rate limits,
-# the end-to-end suites against the gateways, the MongoDB and Redis adapter suites against the
-# servers, then everything stopped again.
+# two webhooks replicas sharing one SQLite event store, the end-to-end suites against the
+# gateways, the MongoDB and Redis adapter suites against the servers, the fault tests, then
+# everything stopped again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -14,6 +15,8 @@ replica_port=${DISTRIBUTED_GATEWAY_REPLICA_PORT:-3964}
 pids=()
 
 stop_all() {
+  # The fault tests leave the processes they restarted in <name>.pid files.
+  for file in "$run_dir"/*.pid; do [ -e "$file" ] && pids+=("$(cat "$file")"); done
   for pid in "${pids[@]}"; do kill -- -"$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   bash tools/infra/down.sh || true
@@ -23,23 +26,33 @@ trap stop_all EXIT
 echo "== build"
 npm run build >/dev/null
 
-echo "== gateway configuration checks"
-# A bad RATE_LIMITS, or rate limits without the Redis the replicas share them through, stops the boot.
-boot_check() { # expected-message VAR=value ...
-  local expected=$1 out rc=0
+echo "== configuration checks"
+boot_check() { # app expected-message... -- VAR=value ...
+  local app=$1 out rc=0 expected=()
   shift
-  out=$(env -u REDIS_URL "$@" KAFKA_BROKERS=127.0.0.1:1 API_KEYS="$(cat apps/standalone/test/test-keys.json)" timeout 60 node dist/apps/gateway/src/main.js 2>&1) || rc=$?
-  if [ "$rc" != 2 ] || ! grep -qF -- "$expected" <<<"$out"; then
-    echo "the gateway with $* should stop with exit code 2 naming $expected; it exited $rc:"
-    echo "$out" | tail -n 20
-    exit 1
-  fi
+  while [ "$1" != -- ]; do expected+=("$1"); shift; done
+  shift
+  out=$(env -u REDIS_URL -u WEBHOOK_PRIVATE_KEY "$@" timeout 60 node "dist/apps/$app/src/main.js" 2>&1) || rc=$?
+  for message in "${expected[@]}"; do
+    if [ "$rc" != 2 ] || ! grep -qF -- "$message" <<<"$out"; then
+      echo "$app with $* should stop with exit code 2 naming ${expected[*]}; it exited $rc:"
+      echo "$out" | tail -n 20
+      exit 1
+    fi
+  done
 }
-boot_check RATE_LIMITS RATE_LIMITS=fast REDIS_URL=redis://127.0.0.1:1
-boot_check REDIS_URL RATE_LIMITS=wix
+# A bad RATE_LIMITS, or rate limits without the Redis the replicas share them through, stops the gateway.
+gateway_env=(KAFKA_BROKERS=127.0.0.1:1 API_KEYS="$(cat apps/standalone/test/test-keys.json)")
+boot_check gateway RATE_LIMITS -- "${gateway_env[@]}" RATE_LIMITS=fast REDIS_URL=redis://127.0.0.1:1
+boot_check gateway REDIS_URL -- "${gateway_env[@]}" RATE_LIMITS=wix
+# The webhooks service needs the signing key its replicas share, and lists every bad WEBHOOK_* at once.
+webhooks_env=(KAFKA_BROKERS=127.0.0.1:1 MONGODB_URL=mongodb://127.0.0.1:1)
+boot_check webhooks-service WEBHOOK_PRIVATE_KEY WEBHOOK_TIMEOUT_MS WEBHOOK_RETRY_SCHEDULE -- "${webhooks_env[@]}" WEBHOOK_TIMEOUT_MS=soon WEBHOOK_RETRY_SCHEDULE=never
+boot_check webhooks-service "not a valid PEM" -- "${webhooks_env[@]}" WEBHOOK_PRIVATE_KEY=not-a-key
 
 echo "== infrastructure (Kafka, FerretDB, Redis)"
-eval "$(bash tools/infra/up.sh | grep -E '^(KAFKA_BROKERS|MONGODB_URL|REDIS_URL)=' | sed 's/^/export /')"
+infra_env=$(bash tools/infra/up.sh) || { echo "the test servers did not start"; exit 1; }
+eval "$(grep -E '^(KAFKA_BROKERS|MONGODB_URL|REDIS_URL)=' <<<"$infra_env" | sed 's/^/export /')"
 
 start() { # name script [VAR=value ...]
   local name=$1 script=$2
@@ -52,6 +65,17 @@ echo "== apps, one process each"
 start contacts contacts-service HEALTH_PORT=3961
 start labels labels-service HEALTH_PORT=3962 LABEL_QUOTA=5
 start extended-fields extended-fields-service HEALTH_PORT=3963
+# Two webhooks replicas on one SQLite event store (the same DATA_DIR), signing with one key,
+# with the suites' settings (harness.ts, TEST_WEBHOOKS): loopback receivers, retries in seconds,
+# and 4 attempts in flight per subscription (WEBHOOK_CONCURRENCY is per replica: 2 each).
+WEBHOOK_PRIVATE_KEY=$(node -e "console.log(require('crypto').generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }))")
+export WEBHOOK_PRIVATE_KEY WEBHOOK_ALLOW_PRIVATE_TARGETS=true WEBHOOK_RETRY_SCHEDULE=300ms,600ms,900ms WEBHOOK_SWEEP_INTERVAL_MS=500 WEBHOOK_CONCURRENCY=2
+webhooks_replicas=(webhooks-1:3965 webhooks-2:3966)
+webhooks_pids=()
+for replica in "${webhooks_replicas[@]}"; do
+  start "${replica%%:*}" webhooks-service INSTANCE_ID="${replica%%:*}" HEALTH_PORT="${replica##*:}"
+  webhooks_pids+=("$!")
+done
 # Two gateway replicas, one Redis: the suites' keys and the rate-limited key of rate-limits.json.
 api_keys=$(node -p 'JSON.stringify([...require("./apps/standalone/test/test-keys.json"), ...require("./apps/standalone/test/rate-limits.json").keys])')
 rate_limits=$(node -p 'JSON.stringify(require("./apps/standalone/test/rate-limits.json").RATE_LIMITS)')
@@ -61,7 +85,9 @@ done
 
 ready=""
 for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$gateway_port/health" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$replica_port/health" >/dev/null 2>&1; then ready=yes; break; fi
+  ready=yes
+  for port in "$gateway_port" "$replica_port" 3965 3966; do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 || ready=""; done
+  [ -n "$ready" ] && break
   sleep 1
 done
 if [ -z "$ready" ]; then
@@ -69,7 +95,7 @@ if [ -z "$ready" ]; then
   tail -n 40 "$run_dir"/*.log
   exit 1
 fi
-for port in 3961 3962 3963; do curl -fs "http://127.0.0.1:$port/health" >/dev/null; done
+for port in 3961 3962 3963 3965 3966; do curl -fs "http://127.0.0.1:$port/health" >/dev/null; done
 
 status=0
 echo "== end-to-end suites against the gateway"
@@ -83,6 +109,13 @@ npx jest -c libs/gateway/jest.config.js redis-rate-limit-store || status=1
 if [ "$status" = 0 ]; then
   echo "== replay tool against the live system"
   DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs || status=1
+fi
+
+if [ "$status" = 0 ]; then
+  echo "== webhook fault tests (both replicas share the deliveries; one is killed mid-delivery)"
+  GATEWAY_URL="http://127.0.0.1:$gateway_port" RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" \
+    WEBHOOKS_REPLICAS="webhooks-1:${webhooks_pids[0]}:3965,webhooks-2:${webhooks_pids[1]}:3966" \
+    node tools/distributed/webhook-faults.mjs || status=1
 fi
 
 if [ "$status" = 0 ]; then

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// Webhook fault tests, run by tools/distributed/test.sh after the end-to-end suites, against two
+// webhooks replicas sharing one SQLite event store. A real HTTP receiver verifies every JWT with
+// the key of GET /webhooks/v1/public-key and counts arrivals by event id.
+//  1. Both replicas alive, a burst of creates: every contact_created arrives exactly once, and
+//     both replicas delivered some (the worker named in each attempt's lease, read from the store).
+//  2. A burst of creates while the replica with most attempts in flight is SIGKILLed, then
+//     started again: none is lost, and what arrives twice is at most what it had in flight.
+// Environment: GATEWAY_URL, WEBHOOKS_REPLICAS (`name:pgid:healthPort,...`, name = INSTANCE_ID),
+// RUN_DIR, DATA_DIR and the webhooks service's own variables (for the restart).
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { importSPKI, jwtVerify } from 'jose';
+
+const require = createRequire(import.meta.url);
+const Database = require('better-sqlite3');
+const gateway = process.env.GATEWAY_URL;
+const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-keys.json', import.meta.url)));
+const admin = keys.find((k) => k.sites.includes('*') && k.scopes.includes('*')).key;
+const site = `whfaults-${randomUUID().slice(0, 8)}`;
+const replicas = process.env.WEBHOOKS_REPLICAS.split(',').map((entry) => {
+  const [name, pgid, healthPort] = entry.split(':');
+  return { name, pgid: Number(pgid), healthPort };
+});
+const RECEIVER_DELAY_MS = 80;
+const results = [];
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function call(method, path, body) {
+  try {
+    const response = await fetch(`${gateway}${path}`, {
+      method,
+      headers: { authorization: admin, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(20_000),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  } catch (error) {
+    return { status: 0, error: String(error) };
+  }
+}
+async function until(check, timeoutMs, what, lastSeen = () => '') {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastSeen() ? `; last: ${lastSeen()}` : ''}`);
+    await sleep(250);
+  }
+}
+async function test(name, body) {
+  try {
+    await body();
+    results.push([name, true]);
+    console.log(`  ✓ ${name}`);
+  } catch (error) {
+    results.push([name, false]);
+    console.log(`  ✕ ${name}\n      ${error.stack ?? error}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+
+// The receiver: a slow-ish handler (RECEIVER_DELAY_MS), so that attempts are in flight when a replica dies.
+const publicKey = await importSPKI((await call('GET', '/webhooks/v1/public-key')).body.publicKey, 'RS256');
+const arrivals = new Map(); // contact id -> times its contact_created arrived
+const rejected = [];
+const receiver = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', async () => {
+    await sleep(RECEIVER_DELAY_MS);
+    try {
+      const { payload } = await jwtVerify(Buffer.concat(chunks).toString('utf8'), publicKey);
+      const envelope = JSON.parse(payload.data);
+      const event = JSON.parse(envelope.data);
+      if (envelope.eventType === 'wix.contacts.v4.contact_created') arrivals.set(event.entityId, (arrivals.get(event.entityId) ?? 0) + 1);
+      response.writeHead(200).end();
+    } catch (error) {
+      rejected.push(String(error));
+      response.writeHead(401).end();
+    }
+  });
+});
+await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const subscription = await call('POST', '/webhooks/v1/subscriptions', {
+  subscription: { url: `http://127.0.0.1:${receiver.address().port}/hook`, eventTypes: ['wix.contacts.v4.contact_created'] },
+});
+if (subscription.status !== 200) throw new Error(`creating the subscription answered ${subscription.status}: ${JSON.stringify(subscription.body ?? subscription.error)}`);
+const subscriptionId = subscription.body.subscription.id;
+
+/** Creates `count` contacts with a few concurrent writers, their ids pushed to `ids` as they are acknowledged. */
+async function createContacts(count, label, ids = []) {
+  let next = 0;
+  const writer = async () => {
+    while (next < count) {
+      const n = next++;
+      const reply = await call('POST', '/contacts/v4/contacts', { info: { name: { first: `${label} ${n}` } } });
+      if (reply.status !== 200) throw new Error(`create ${label} ${n} answered ${reply.status}: ${JSON.stringify(reply.body ?? reply.error)}`);
+      ids.push(reply.body.contact.id);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+  return ids;
+}
+
+/** Every attempt of this site's deliveries, from the shared event store: lease (worker) and outcome. */
+function attemptsOf(contactIds) {
+  const db = new Database(join(process.env.DATA_DIR, 'webhooks-events.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare('SELECT stream_id, type, data, occurred_at FROM events WHERE stream_id LIKE ? ORDER BY stream_id, stream_revision')
+      .all(`webhookdelivery-${site}.%`);
+    const wanted = new Set(contactIds);
+    const byStream = new Map();
+    for (const row of rows) {
+      const data = JSON.parse(row.data);
+      if (row.type === 'WebhookDeliveryScheduled') byStream.set(row.stream_id, { contactId: data.entityId, attempts: [] });
+      const delivery = byStream.get(row.stream_id);
+      if (row.type === 'WebhookDeliveryAttemptStarted') delivery.attempts.push({ worker: data.worker, startedAt: Date.parse(row.occurred_at) });
+      if (row.type === 'WebhookDeliveryAttempted') delivery.attempts.at(-1).outcome = data.outcome;
+    }
+    return [...byStream.values()].filter((d) => wanted.has(d.contactId)).flatMap((d) => d.attempts);
+  } finally {
+    db.close();
+  }
+}
+const countBy = (items, key) => items.reduce((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
+const arrivalsOf = (ids) => ids.map((id) => arrivals.get(id) ?? 0);
+
+await test('two replicas share the deliveries, and none is delivered twice while both are alive', async () => {
+  const ids = await createContacts(150, 'Shared');
+  await until(() => arrivalsOf(ids).every((n) => n > 0), 60_000, 'every contact_created', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}`);
+  await sleep(1_000); // a duplicate would come within a lease's time
+  const twice = arrivalsOf(ids).filter((n) => n > 1).length;
+  const byWorker = countBy(attemptsOf(ids), (a) => a.worker);
+  console.log(`      ${ids.length} events, attempts by replica: ${JSON.stringify(byWorker)}`);
+  assert(twice === 0, `${twice} events arrived more than once`);
+  assert(replicas.every((r) => byWorker[r.name] > 0), `not every replica delivered: ${JSON.stringify(byWorker)}`);
+});
+
+await test('SIGKILL of a webhooks replica mid-delivery loses no event; duplicates are at most what it had in flight', async () => {
+  const ids = [];
+  const burst = createContacts(200, 'Burst', ids);
+  // Once deliveries flow, the replica with the most attempts in flight (leased, no outcome yet) is killed.
+  let victim;
+  let killedAt;
+  for (const deadline = Date.now() + 60_000; !victim && Date.now() < deadline; await sleep(10)) {
+    const open = countBy(attemptsOf(ids).filter((a) => !a.outcome), (a) => a.worker);
+    const busiest = [...replicas].sort((a, b) => (open[b.name] ?? 0) - (open[a.name] ?? 0))[0];
+    if (arrivalsOf(ids).filter((n) => n > 0).length < 20 || (open[busiest.name] ?? 0) < 2) continue;
+    victim = busiest;
+    process.kill(-victim.pgid, 'SIGKILL');
+    killedAt = Date.now();
+    console.log(`      killed ${victim.name} after ${ids.length} creates, ${arrivalsOf(ids).filter((n) => n > 0).length} arrivals, ${open[victim.name]} of its attempts open`);
+    setTimeout(() => restart(victim), 2_000);
+  }
+  await burst;
+  assert(victim, 'no replica had attempts in flight during the burst');
+  await until(() => arrivalsOf(ids).every((n) => n > 0), 120_000, 'every contact_created of the burst', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}`);
+  await until(() => healthy(victim.healthPort), 60_000, `the restarted ${victim.name}`);
+  await sleep(1_000);
+  const attempts = attemptsOf(ids);
+  // Attempts the killed replica started and never finished: sent or not, the receiver may have had them.
+  const inFlight = attempts.filter((a) => a.worker === victim.name && !a.outcome && a.startedAt <= killedAt).length;
+  const twice = arrivalsOf(ids).filter((n) => n > 1).length;
+  console.log(`      ${ids.length} events, all arrived; ${twice} arrived twice; ${inFlight} attempts were in flight in the killed replica; attempts by replica: ${JSON.stringify(countBy(attempts, (a) => a.worker))}`);
+  assert(twice <= inFlight, `${twice} events arrived twice, more than the ${inFlight} in flight`);
+  assert(arrivalsOf(ids).every((n) => n <= 2), 'an event arrived more than twice');
+});
+
+await test('afterwards nothing is pending and the system reports healthy', async () => {
+  let pending;
+  await until(async () => {
+    pending = await call('GET', `/webhooks/v1/subscriptions/${subscriptionId}/deliveries?status=PENDING&paging.limit=5`);
+    return pending.status === 200 && pending.body.pagingMetadata.total === 0;
+  }, 30_000, 'no pending delivery', () => JSON.stringify(pending?.body ?? pending?.error).slice(0, 500));
+  let health;
+  await until(async () => (health = await call('GET', '/health')).status === 200, 60_000, 'the gateway to report healthy', () => JSON.stringify(health?.body ?? health?.error));
+  assert(rejected.length === 0, `the receiver rejected ${rejected.length} bodies: ${rejected[0]}`);
+});
+
+function restart(replica) {
+  const log = openSync(join(process.env.RUN_DIR, `${replica.name}-restarted.log`), 'a');
+  const child = spawn(process.execPath, ['dist/apps/webhooks-service/src/main.js'], {
+    env: { ...process.env, INSTANCE_ID: replica.name, HEALTH_PORT: replica.healthPort, HOST: '127.0.0.1' },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  child.unref();
+  // test.sh stops it with the rest.
+  writeFileSync(join(process.env.RUN_DIR, `${replica.name}-restarted.pid`), String(child.pid));
+}
+
+receiver.close();
+receiver.closeAllConnections();
+const passed = results.filter(([, ok]) => ok).length;
+console.log(`webhook faults: ${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
