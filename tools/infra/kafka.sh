@@ -83,8 +83,11 @@ PROPS
 
 # A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (22 characters),
 # the format of `kafka.tools.StorageTool random-uuid`, without starting a JVM for it.
+# Its first character is never "-", which the storage tool would take for an option.
 random_cluster_id() {
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+  local id
+  id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+  echo "A${id:1}"
 }
 
 ready_script='

@@ -25,6 +25,8 @@ runMain(() =>
         workerId: kafka.instanceId,
       }),
     health: (service) => service.get(WebhooksMessageController).health(),
+    // On its first start it reads the public topics from the start: events published before it ran reach the feed (which drops repeats).
+    fromBeginning: true,
   }),
 );
 

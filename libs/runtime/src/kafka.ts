@@ -46,13 +46,14 @@ export async function ensureTopics(config: KafkaConfig, partitions = 1): Promise
 }
 
 /** The Nest Kafka transport for a service: one consumer group per service, shared by its replicas. */
-export function kafkaServerOptions(service: string, config: KafkaConfig): CustomStrategy {
+export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeginning = false): CustomStrategy {
   return {
     strategy: new ConcurrentRequestsServerKafka({
       client: { clientId: service, brokers: config.brokers, logLevel: logLevel.WARN },
       // A replica that dies holds its partitions until its session times out: keep that short.
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
-      subscribe: { fromBeginning: false },
+      // Where a new consumer group starts; once it has committed offsets it resumes from them.
+      subscribe: { fromBeginning },
       producer: { allowAutoTopicCreation: false },
     }),
   };

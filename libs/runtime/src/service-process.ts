@@ -13,6 +13,8 @@ export interface ServiceProcess<Settings> {
   settings?: (env: EnvReader) => Settings;
   module: (context: { stores: StoreConfig; kafka: KafkaConfig; settings: Settings }) => Promise<DynamicModule>;
   health: (service: INestMicroservice) => Promise<HealthReport>;
+  /** A new consumer group reads its topics from the start (what was published before it first ran). */
+  fromBeginning?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function serveOverKafka<Settings = undefined>(spec: ServiceProcess<
   env.done();
 
   await ensureTopics(kafka);
-  const service = await NestFactory.createMicroservice(await spec.module({ stores, kafka, settings }), kafkaServerOptions(spec.name, kafka));
+  const service = await NestFactory.createMicroservice(await spec.module({ stores, kafka, settings }), kafkaServerOptions(spec.name, kafka, spec.fromBeginning));
   service.enableShutdownHooks();
   await service.listen();
   if (healthPort) await startHealthServer(healthPort, host, () => spec.health(service));
