@@ -15,6 +15,11 @@ export function siteFeedPrefix(siteId: string): string {
   return `${FEED_PREFIX}${siteKey(siteId)}.`;
 }
 
+/** Every subscription stream of a site and of no other. */
+export function siteSubscriptionPrefix(siteId: string): string {
+  return `${SUBSCRIPTION_PREFIX}${siteKey(siteId)}.`;
+}
+
 export function subscriptionStream(siteId: string, subscriptionId: string): string {
   return siteStream(SUBSCRIPTION_PREFIX, siteId, subscriptionId);
 }

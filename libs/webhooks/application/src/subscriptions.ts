@@ -16,7 +16,7 @@ import {
 import { WebhookSigner, WebhookTransport } from './ports';
 import { SubscriptionDirectory } from './subscription-directory';
 import { decideOnStream, recordOf } from './stream-decisions';
-import { subscriptionStream } from './streams';
+import { siteSubscriptionPrefix, subscriptionStream } from './streams';
 
 /** The subscription as the API shows it: never its secret, except once in the answer to Create. */
 export interface SubscriptionView {
@@ -37,18 +37,16 @@ export function toSubscriptionView(state: SubscriptionState): SubscriptionView {
 
 export const MAX_SUBSCRIPTIONS_PER_SITE = 100;
 
-/** Subscription commands and reads. Writes wait (bounded) for the dispatcher, so a List right after sees them. */
+/** Subscription commands and reads, straight from their streams. */
 export class Subscriptions {
   constructor(
     private readonly store: EventStore,
-    private readonly directory: SubscriptionDirectory,
     private readonly signer: WebhookSigner,
     private readonly transport: WebhookTransport,
-    private readonly dispatched: (position: number) => Promise<void>,
   ) {}
 
   async create(context: RequestContext, fields: SubscriptionFields): Promise<{ subscription: SubscriptionView & { secret?: string } }> {
-    if (this.directory.ofSite(context.siteId).length >= MAX_SUBSCRIPTIONS_PER_SITE) {
+    if ((await this.list(context)).subscriptions.length >= MAX_SUBSCRIPTIONS_PER_SITE) {
       throw AppError.precondition('SUBSCRIPTION_QUOTA_REACHED', `A site may have at most ${MAX_SUBSCRIPTIONS_PER_SITE} webhook subscriptions`);
     }
     const id = randomUUID();
@@ -62,8 +60,19 @@ export class Subscriptions {
     return { subscription: toSubscriptionView(await this.load(context, id)) };
   }
 
-  list(context: RequestContext): { subscriptions: SubscriptionView[] } {
-    return { subscriptions: this.directory.ofSite(context.siteId).map(toSubscriptionView) };
+  /**
+   * The site's subscriptions folded from their streams, not from the dispatcher's directory: a
+   * replica answering a List right after another replica's write must already show it.
+   */
+  async list(context: RequestContext): Promise<{ subscriptions: SubscriptionView[] }> {
+    const directory = new SubscriptionDirectory();
+    for (let after = 0; ; ) {
+      const batch = await this.store.readAll({ after, limit: 500, streamPrefixes: [siteSubscriptionPrefix(context.siteId)] });
+      batch.forEach((event) => directory.apply(event));
+      if (batch.length < 500) break;
+      after = batch[batch.length - 1].globalPosition;
+    }
+    return { subscriptions: directory.ofSite(context.siteId).map(toSubscriptionView) };
   }
 
   async update(context: RequestContext, id: string, fields: SubscriptionFields): Promise<{ subscription: SubscriptionView }> {
@@ -104,7 +113,7 @@ export class Subscriptions {
   private async commit(context: RequestContext, id: string, decide: (state: SubscriptionState | undefined) => SubscriptionEvent[]): Promise<SubscriptionState> {
     let after: SubscriptionState | undefined;
     const now = new Date().toISOString();
-    const { position } = await decideOnStream(
+    await decideOnStream(
       this.store,
       subscriptionStream(context.siteId, id),
       (stored) => {
@@ -115,7 +124,6 @@ export class Subscriptions {
       },
       { siteId: context.siteId, occurredAt: now, correlationId: context.correlationId, actor: context.actor },
     );
-    if (position !== undefined) await this.dispatched(position);
     return after!;
   }
 

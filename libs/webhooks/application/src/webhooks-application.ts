@@ -38,7 +38,7 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
   const scheduler = new DeliveryScheduler(eventStore, worker);
   const dispatcher = new Dispatcher(eventStore, readStore, directory, scheduler, logger, ports.checkpoints);
   const replays = new Replays(eventStore, readStore, scheduler, logger, ports.checkpoints);
-  const subscriptions = new Subscriptions(eventStore, directory, signer, transport, (position) => dispatcher.runner.waitFor(position));
+  const subscriptions = new Subscriptions(eventStore, signer, transport);
   const deliveries = new Deliveries(eventStore, deliveriesReadModel, subscriptions, worker);
 
   return {
