@@ -23,6 +23,7 @@ import { RssSampler } from './lib/rss.mjs';
 import { startStandalone } from './lib/standalone.mjs';
 import { percentile, round2 } from './lib/stats.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
+import { runWebhooksPhase, SETTLE_S } from './lib/webhooks-phase.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -35,8 +36,10 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,label,abusive,bulk;
-                          abusive and bulk run in standalone only)
+  --phases <list>         phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,webhooks,label,abusive,bulk;
+                          webhooks, abusive and bulk run in standalone only)
+  --webhook-rate <n>      the webhooks phase sends its creates evenly at n/s (open loop) instead of the
+                          create phase's closed-loop load
   --profile               run the server with --cpu-prof (profiles in bench/results/profiles/)
   --node-flags "<flags>"  Node flags for the standalone app, e.g. "--optimize-for-size" (default none,
                           as npm start runs it)
@@ -50,7 +53,7 @@ const USAGE = `usage: npm run bench -- [options]
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
                           and the four apps, each its own process; --profile and --require apply to each app`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'label', ...ISOLATION_PHASES];
+const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'webhooks', 'label', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -61,6 +64,7 @@ function parseArgs(argv) {
     connections: 10,
     seedConcurrency: 16,
     lagSamples: 200,
+    webhookRate: 0,
     phases: ALL_PHASES,
     profile: false,
     preload: [],
@@ -88,6 +92,7 @@ function parseArgs(argv) {
       case '--connections': options.connections = number(arg, value()); break;
       case '--seed-concurrency': options.seedConcurrency = number(arg, value()); break;
       case '--lag-samples': options.lagSamples = number(arg, value()); break;
+      case '--webhook-rate': options.webhookRate = number(arg, value()); break;
       case '--phases': options.phases = value().split(',').map((p) => p.trim()).filter(Boolean); break;
       case '--profile': options.profile = true; break;
       case '--node-flags': options.nodeFlags = value().split(/\s+/).filter(Boolean); break;
@@ -225,9 +230,24 @@ async function main() {
 
   // ---- load phases, from a separate load-generator process
   let querySerial = null;
+  let webhooks = null;
   const target = { ...loadJob, url: baseUrl, headers: apiHeaders(), ids, labelKeys, fieldKeys };
-  for (const phase of ['get', 'query', 'query_prefix', 'create', 'label']) {
+  for (const phase of ['get', 'query', 'query_prefix', 'create', 'webhooks', 'label']) {
     if (!options.phases.includes(phase)) continue;
+    if (phase === 'webhooks') {
+      // the create phase's load again, with a subscription delivering every contact_created to a receiver on loopback
+      if (sut.infra) {
+        log('\n== webhooks: standalone only, not run against the distributed stack');
+        continue;
+      }
+      rss.setPhase('webhooks');
+      log(`\n== webhooks: one subscription (contact_created, contact_updated) to a receiver on loopback (its own process), ${options.webhookRate ? `with creates paced at ${options.webhookRate}/s (open loop)` : "during the create phase's load"}; backlog at the end and ${SETTLE_S} s later`);
+      webhooks = await timed('webhooks', () =>
+        runWebhooksPhase({ baseUrl, headers: apiHeaders(), appPid: sut.apps[0].proc.pid, eventLoop, benchDir: here, forked, rss, timed, log, runLoad: () => loadPhase('webhooks', { ...target, createBase: 800_000, createTag: 'w', paceRate: options.webhookRate }, rss) }),
+      );
+      phases.webhooks = webhooks.load;
+      continue;
+    }
     rss.setPhase(phase);
     phases[phase] = await timed(phase, () => loadPhase(phase, { ...target, createBase: 500_000 }, rss));
     // Distributed: requests cut off at the end of the window are still queued in Kafka; let the services
@@ -314,6 +334,18 @@ async function main() {
     label_rps: pick('label', 'rps'),
     label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
+    // issue 11: webhook deliveries during the create phase's load (with one subscription)
+    webhook_lag_p50_ms: webhooks?.lag_ms?.p50 ?? null,
+    webhook_lag_p95_ms: webhooks?.lag_ms?.p95 ?? null,
+    webhook_lag_p99_ms: webhooks?.lag_ms?.p99 ?? null,
+    webhook_created: webhooks?.created ?? null,
+    webhook_delivered: webhooks?.delivered ?? null,
+    webhook_backlog_at_end: webhooks ? webhooks.backlog.at_end.pending : null,
+    webhook_undelivered_at_end: webhooks ? webhooks.backlog.at_end.undelivered : null,
+    webhook_backlog_later: webhooks ? webhooks.backlog.later.pending : null,
+    webhook_undelivered_later: webhooks ? webhooks.backlog.later.undelivered : null,
+    webhook_create_rps: pick('webhooks', 'rps'),
+    webhook_create_p99_ms: p99('webhooks'),
     replay_events_per_s: replay?.events_per_s ?? null,
     // issue 10: abusive requests refused quickly, and queries unhurt by a bulk job
     abusive_refused: isolation.abusive?.refused ?? null,
@@ -341,6 +373,7 @@ async function main() {
       warmup_s: options.warmup,
       seed_concurrency: options.seedConcurrency,
       lag_samples: options.lagSamples,
+      webhook_pace_rate: options.webhookRate || null,
       load_tool: `autocannon ${autocannonVersion()} in a separate process`,
       seeding: 'through the public API',
       profile: options.profile,
@@ -353,6 +386,7 @@ async function main() {
     phases,
     lag,
     query_serial: querySerial,
+    webhooks: webhooks && { ...webhooks, load: undefined },
     abusive: isolation.abusive,
     bulk_job: isolation.bulk_job,
     replay: replay ?? null,
@@ -474,6 +508,7 @@ function describe(phase) {
     query: 'POST /contacts/v4/contacts/query, info.labelKeys $hasSome [one label], sort createdDate DESC, limit 50',
     query_prefix: 'POST /contacts/v4/contacts/query, info.name.first $startsWith two letters, sort createdDate DESC, limit 50',
     create: 'POST /contacts/v4/contacts, unique emails, allowDuplicates not set',
+    webhooks: 'POST /contacts/v4/contacts as in create, with one webhook subscription delivering to a receiver on loopback',
     label: 'POST /contacts/v4/contacts/{id}/labels, one random label',
   }[phase];
 }
@@ -564,6 +599,7 @@ function rebuild(dataDir, rss, preload, mongoUrl) {
 }
 
 function printReport(r) {
+  const shareOfHello = shareOfHelloOf(r);
   const rows = [
     ['baseline_hello_rps', r.baseline_hello_rps, 'req/s', `p99 ${r.baseline_hello_p99_ms} ms`],
     ['nest_hello_rps', r.nest_hello_rps, 'req/s', 'empty NestJS route on Fastify: the framework floor'],
@@ -578,6 +614,14 @@ function printReport(r) {
     ['query_prefix_p99_ms', r.query_prefix_p99_ms, 'ms', ''],
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
+    ...(r.webhooks
+      ? [
+          ['webhook_create_rps', r.webhook_create_rps, 'req/s', `creates with one subscription on (${shareOfHello(r.webhook_create_rps)}); without: ${r.create_rps ?? '—'} (${shareOfHello(r.create_rps)})`],
+          ['webhook_lag_p99_ms', r.webhook_lag_p99_ms, 'ms', `commit → receiver; p50 ${r.webhook_lag_p50_ms} ms, p95 ${r.webhook_lag_p95_ms} ms, max ${r.webhooks.lag_ms?.max ?? '—'} ms`],
+          ['webhook_delivered', r.webhook_delivered, `of ${r.webhook_created}`, `contacts created during the phase${r.webhooks.duplicates ? `; ${r.webhooks.duplicates} delivered twice` : ''}`],
+          ['webhook_backlog_at_end', r.webhook_backlog_at_end, 'pending', `${r.webhook_undelivered_at_end} created but not yet delivered; ${r.webhooks.backlog.later_s} s later ${r.webhook_backlog_later} pending, ${r.webhook_undelivered_later} not delivered`],
+        ]
+      : []),
     ['abusive_refused', r.abusive_refused, `of ${r.abusive_shapes ?? '—'}`, r.abusive ? (r.abusive.not_refused.length ? `not refused: ${r.abusive.not_refused.join('; ')}` : 'abusive shapes answered 4xx') : ''],
     ['abusive_max_event_loop_ms', r.abusive_max_event_loop_ms, 'ms', r.abusive ? `worst: ${r.abusive.worst_event_loop}; over 50 ms: ${r.abusive.over_limit.join(', ') || 'none'}` : ''],
     ['bulk_query_p99_ratio', r.bulk_query_p99_ratio, '×', r.bulk_job ? `query p99 ${r.bulk_query_p99_during_job_ms} ms during the job / ${r.bulk_query_p99_idle_ms} ms idle (one at a time, every 10 ms)` : ''],
@@ -591,8 +635,12 @@ function printReport(r) {
   const stalled = (metric) => r.phases[metric.replace(/_(rps|p99_ms)$/, '')]?.requests_total === 0;
   const note = (m, v, n) => (stalled(m) && (v === null || v === 0) ? `no request completed within the phase${n ? `; ${n}` : ''}` : n);
   log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, note(m, v, n)])));
-  log(`\n== targets (issues 6 and 10, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
+  log(`\n== targets (issues 6, 10 and 11, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
   log(table(['target', 'measured', 'needed', 'result'], r.targets.map((t) => [t.target, t.measured, t.needed, t.status + (t.note ? ` (${t.note})` : '')])));
+}
+
+function shareOfHelloOf(r) {
+  return (rps) => (rps === null || rps === undefined || !r.baseline_hello_rps ? '— of hello' : `${Math.round((rps / r.baseline_hello_rps) * 1000) / 10}% of hello`);
 }
 
 function table(header, rows) {

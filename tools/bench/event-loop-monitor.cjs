@@ -24,7 +24,7 @@ if (dir) {
       histogram.disable();
       report.window_ms = Math.round(performance.now() - windowStart);
       report.ticks = histogram.count;
-      if (histogram.count > 0) Object.assign(report, { max_ms: ms(histogram.max), p99_ms: ms(histogram.percentile(99)), mean_ms: ms(histogram.mean) });
+      if (histogram.count > 0) Object.assign(report, { max_ms: ms(histogram.max), p99_ms: ms(histogram.percentile(99)), p50_ms: ms(histogram.percentile(50)), mean_ms: ms(histogram.mean) });
     }
     return report;
   };

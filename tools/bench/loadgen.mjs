@@ -1,13 +1,23 @@
 // The load generator: a separate process (forked by bench.mjs) that drives one phase with
 // autocannon and sends back a summary. It receives the phase over IPC:
-//   { phase, url, headers, connections, duration, warmup, ids, labelKeys, fieldKeys, createBase }
+//   { phase, url, headers, connections, duration, warmup, ids, labelKeys, fieldKeys, createBase, createTag, paceRate }
+// With paceRate (the webhooks phase's --webhook-rate), requests go out evenly spaced at that rate
+// whatever the answers (an open loop over `connections` keep-alive sockets) instead: autocannon's
+// own rate option sends each second's budget at once, and bursts would count as lag.
 import autocannon from 'autocannon';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { contactInfo, FIRST_NAMES } from './lib/data.mjs';
 
 const CONTACTS = '/contacts/v4/contacts';
 
 process.once('message', async (job) => {
   try {
+    if (job.paceRate > 0) {
+      const summary = await paced(job);
+      process.send({ ok: true, summary }, () => process.exit(0));
+      return;
+    }
     const result = await autocannon({
       url: job.url,
       connections: job.connections,
@@ -48,12 +58,13 @@ function requestFor(job) {
     case 'hello':
     case 'nest_hello':
       return { method: 'GET', path: '/' };
-    case 'create': {
+    case 'create':
+    case 'webhooks': { // the webhooks phase drives the create phase's request, with a subscription on
       let next = job.createBase;
       return {
         method: 'POST',
         path: CONTACTS,
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ info: contactInfo(next++, job.labelKeys, job.fieldKeys, 'c') }) }),
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ info: contactInfo(next++, job.labelKeys, job.fieldKeys, job.createTag ?? 'c') }) }),
       };
     }
     case 'get':
@@ -99,5 +110,78 @@ function summarize(result) {
       max: result.latency.max,
     },
     status_codes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count])),
+  };
+}
+
+/** Open loop: one request every 1/paceRate s through at most `connections` sockets (more wait for a socket), warm-up first. */
+async function paced(job) {
+  const request = withJsonBody(requestFor(job), job.headers);
+  const target = new URL(job.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
+  const send = (record) =>
+    new Promise((resolve) => {
+      const r = request.setupRequest ? request.setupRequest({ ...request }) : request;
+      const body = r.body ?? '';
+      const start = performance.now();
+      const req = http.request(
+        { host: target.hostname, port: target.port, method: r.method, path: r.path, agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            record?.(res.statusCode, performance.now() - start);
+            resolve();
+          });
+        },
+      );
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+      req.on('error', (error) => {
+        record?.(error.message === 'timeout' ? 'timeout' : 'error', performance.now() - start);
+        resolve();
+      });
+      req.end(body);
+    });
+  const run = async (seconds, record) => {
+    const interval = 1000 / job.paceRate;
+    const start = performance.now();
+    const inFlight = [];
+    for (let n = 0; n * interval < seconds * 1000; n++) {
+      const wait = start + n * interval - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(send(record));
+    }
+    await Promise.all(inFlight);
+    return (performance.now() - start) / 1000;
+  };
+  if (job.warmup > 0) await run(job.warmup);
+  const latencies = [];
+  const codes = {};
+  let errors = 0;
+  let timeouts = 0;
+  const seconds = await run(job.duration, (status, ms) => {
+    if (status === 'error') errors++;
+    else if (status === 'timeout') timeouts++;
+    else {
+      codes[status] = (codes[status] ?? 0) + 1;
+      latencies.push(ms);
+    }
+  });
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]) : 0);
+  const ok = Object.entries(codes).reduce((n, [code, count]) => n + (code >= 200 && code < 300 ? count : 0), 0);
+  return {
+    title: `paced at ${job.paceRate}/s`,
+    paced_rate: job.paceRate,
+    duration_s: Math.round(seconds * 100) / 100,
+    connections: job.connections,
+    requests_total: latencies.length + errors + timeouts,
+    ok_2xx: ok,
+    non_2xx: latencies.length - ok,
+    errors,
+    timeouts,
+    rps: Math.round((ok / job.duration) * 10) / 10,
+    rps_avg_autocannon: null,
+    latency_ms: { mean: latencies.length ? Math.round((latencies.reduce((a, b) => a + b, 0) / latencies.length) * 100) / 100 : 0, p50: at(50), p90: at(90), p99: at(99), max: at(100) },
+    status_codes: codes,
   };
 }

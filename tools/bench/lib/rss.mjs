@@ -127,7 +127,7 @@ function machineBusyTicks() {
 }
 
 /** utime + stime of a process in ticks, or undefined. */
-function processTicks(pid) {
+export function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

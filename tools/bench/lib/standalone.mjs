@@ -10,8 +10,9 @@ import { freePort, startNode, waitForHttp200 } from './processes.mjs';
 export async function startStandalone({ root, dataDir, apiKeys, logFile, nodeArgs = [], nodeFlags = [], env = {}, onStart }) {
   const port = await freePort();
   const proc = startNode([...nodeFlags, ...nodeArgs, join(root, 'dist/apps/standalone/src/main.js')], {
-    // RATE_LIMITS off: the bench measures the server, not the rate limiter (its default would refuse the load phases)
-    env: { ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off' },
+    // RATE_LIMITS off: the bench measures the server, not the rate limiter (its default would refuse the load phases).
+    // WEBHOOK_ALLOW_PRIVATE_TARGETS: the webhooks phase's receiver listens on loopback; the other WEBHOOK_* settings are the defaults.
+    env: { ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
     logFile: logFile('server'),
     cwd: root,
   });
