@@ -10,15 +10,14 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { assert, finish, test, until } from './lib/fault-checks.mjs';
 
 const gateway = process.env.GATEWAY_URL;
 const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-keys.json', import.meta.url)));
 const admin = keys.find((k) => k.sites.includes('*')).key;
 const site = `faults-${randomUUID().slice(0, 8)}`;
-const results = [];
 let contactsPid = Number(process.env.CONTACTS_PID);
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function call(method, path, body, timeoutMs = 20_000) {
   const started = Date.now();
   try {
@@ -33,27 +32,6 @@ async function call(method, path, body, timeoutMs = 20_000) {
   } catch (error) {
     return { status: 0, error: String(error), ms: Date.now() - started };
   }
-}
-async function until(check, timeoutMs, what, lastSeen = () => '') {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastSeen() ? `; last: ${lastSeen()}` : ''}`);
-    await sleep(500);
-  }
-}
-async function test(name, body) {
-  try {
-    await body();
-    results.push([name, true]);
-    console.log(`  ✓ ${name}`);
-  } catch (error) {
-    results.push([name, false]);
-    console.log(`  ✕ ${name}\n      ${error.stack ?? error}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
 }
 
 function startContactsService() {
@@ -125,6 +103,4 @@ try {
 } catch {
   // already gone
 }
-const passed = results.filter(([, ok]) => ok).length;
-console.log(`faults: ${passed} passed, ${results.length - passed} failed`);
-process.exit(passed === results.length ? 0 : 1);
+finish('faults');

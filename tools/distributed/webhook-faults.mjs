@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { assert, finish, sleep, test, until } from './lib/fault-checks.mjs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { importSPKI, jwtVerify } from 'jose';
@@ -27,9 +28,7 @@ const replicas = process.env.WEBHOOKS_REPLICAS.split(',').map((entry) => {
   return { name, pgid: Number(pgid), healthPort };
 });
 const RECEIVER_DELAY_MS = 80;
-const results = [];
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function call(method, path, body) {
   try {
     const response = await fetch(`${gateway}${path}`, {
@@ -43,27 +42,6 @@ async function call(method, path, body) {
   } catch (error) {
     return { status: 0, error: String(error) };
   }
-}
-async function until(check, timeoutMs, what, lastSeen = () => '') {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastSeen() ? `; last: ${lastSeen()}` : ''}`);
-    await sleep(250);
-  }
-}
-async function test(name, body) {
-  try {
-    await body();
-    results.push([name, true]);
-    console.log(`  ✓ ${name}`);
-  } catch (error) {
-    results.push([name, false]);
-    console.log(`  ✕ ${name}\n      ${error.stack ?? error}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
 }
 const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
 
@@ -200,6 +178,4 @@ function restart(replica) {
 
 receiver.close();
 receiver.closeAllConnections();
-const passed = results.filter(([, ok]) => ok).length;
-console.log(`webhook faults: ${passed} passed, ${results.length - passed} failed`);
-process.exit(passed === results.length ? 0 : 1);
+finish('webhook faults');
