@@ -104,3 +104,29 @@ export class EventRelay<M> {
 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
+
+/** A service's relay of its public events to its public topic (`public:<service>` checkpoint, keyed by entity). */
+export function publicEventRelay(options: {
+  service: string;
+  topic: string;
+  streamPrefix: string;
+  map: (event: RecordedEvent) => Promise<PublishedPublicEvent[]>;
+  eventStore: EventStore;
+  readStore: ReadStore;
+  publisher: EventPublisher;
+  logger: ProjectionLogger;
+  checkpoints?: CheckpointStore;
+}): EventRelay<PublishedPublicEvent> {
+  return new EventRelay({
+    checkpoint: `public:${options.service}`,
+    topic: options.topic,
+    events: options.eventStore,
+    readStore: options.readStore,
+    map: options.map,
+    key: publicEventKey,
+    publisher: options.publisher,
+    logger: options.logger,
+    streamPrefixes: [options.streamPrefix],
+    checkpoints: options.checkpoints,
+  });
+}

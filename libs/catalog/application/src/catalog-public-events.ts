@@ -1,7 +1,7 @@
 import { Catalog, CatalogEventRecord, Dated, Definition, emptyCatalog } from '@cp/catalog-domain';
 import { PublicEvent, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
-import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
+import { EventPublisher, EventRelay, publicEventRelay, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { CatalogSpec } from './catalog-spec';
@@ -60,16 +60,5 @@ export function catalogPublicEventRelay<D extends Definition>(
   options: { eventStore: EventStore; readStore: ReadStore; publisher: EventPublisher; logger: ProjectionLogger; checkpoints?: CheckpointStore },
 ): EventRelay<PublishedPublicEvent> {
   const publicEvents = new CatalogPublicEvents(spec, options.eventStore);
-  return new EventRelay({
-    checkpoint: `public:${spec.name}`,
-    topic: spec.publicEvents.topic,
-    events: options.eventStore,
-    readStore: options.readStore,
-    map: (event) => publicEvents.map(event),
-    key: publicEventKey,
-    publisher: options.publisher,
-    logger: options.logger,
-    streamPrefixes: [spec.streamPrefix],
-    checkpoints: options.checkpoints,
-  });
+  return publicEventRelay({ ...options, service: spec.name, topic: spec.publicEvents.topic, streamPrefix: spec.streamPrefix, map: (event) => publicEvents.map(event) });
 }

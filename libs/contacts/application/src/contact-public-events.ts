@@ -1,7 +1,7 @@
 import { ContactEventRecord, ContactState, evolve, toContactView } from '@cp/contacts-domain';
 import { PublicEntityFqdns, PublicEventBody, PublicEventTopics, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
-import { EventPublisher, EventRelay, publicEventKey, StreamStateCache } from '@cp/messaging';
+import { EventPublisher, EventRelay, publicEventRelay, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
@@ -59,18 +59,7 @@ export function contactPublicEventRelay(options: {
   checkpoints?: CheckpointStore;
 }): EventRelay<PublishedPublicEvent> {
   const publicEvents = new ContactPublicEvents(options.eventStore);
-  return new EventRelay({
-    checkpoint: 'public:contacts',
-    topic: PublicEventTopics.contacts,
-    events: options.eventStore,
-    readStore: options.readStore,
-    map: (event) => publicEvents.map(event),
-    key: publicEventKey,
-    publisher: options.publisher,
-    logger: options.logger,
-    streamPrefixes: [CONTACT_STREAM_PREFIX],
-    checkpoints: options.checkpoints,
-  });
+  return publicEventRelay({ ...options, service: 'contacts', topic: PublicEventTopics.contacts, streamPrefix: CONTACT_STREAM_PREFIX, map: (event) => publicEvents.map(event) });
 }
 
 function publicEvent(event: RecordedEvent, ordinal: number, eventType: PublicEventType, slug: string, body: Body): PublishedPublicEvent {

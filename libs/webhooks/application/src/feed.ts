@@ -16,7 +16,7 @@ export interface FeedPage {
   hasMore: boolean;
 }
 
-export const FEED_LIMITS = { defaultLimit: 100, maxLimit: 1000, maxWaitMs: 25_000 } as const;
+export const FEED_LIMITS = { defaultLimit: 100, maxWaitMs: 25_000 } as const;
 
 /**
  * The change feed: every public event of every site, stored once, in the order the feed
