@@ -32,7 +32,7 @@ boot_check() { # app expected-message... -- VAR=value ...
   shift
   while [ "$1" != -- ]; do expected+=("$1"); shift; done
   shift
-  out=$(env -u REDIS_URL -u WEBHOOK_PRIVATE_KEY "$@" timeout 60 node "dist/apps/$app/src/main.js" 2>&1) || rc=$?
+  out=$(env -u REDIS_URL -u WEBHOOK_PRIVATE_KEY -u UNSUBSCRIBE_LINK_SECRET "$@" timeout 60 node "dist/apps/$app/src/main.js" 2>&1) || rc=$?
   for message in "${expected[@]}"; do
     if [ "$rc" != 2 ] || ! grep -qF -- "$message" <<<"$out"; then
       echo "$app with $* should stop with exit code 2 naming ${expected[*]}; it exited $rc:"
@@ -42,9 +42,13 @@ boot_check() { # app expected-message... -- VAR=value ...
   done
 }
 # A bad RATE_LIMITS, or rate limits without the Redis the replicas share them through, stops the gateway.
+# Replicas share the unsubscribe-link key, so the gateway needs it given, and a short one is refused.
+unsubscribe_secret=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")
 gateway_env=(KAFKA_BROKERS=127.0.0.1:1 API_KEYS="$(cat apps/standalone/test/test-keys.json)")
-boot_check gateway RATE_LIMITS -- "${gateway_env[@]}" RATE_LIMITS=fast REDIS_URL=redis://127.0.0.1:1
-boot_check gateway REDIS_URL -- "${gateway_env[@]}" RATE_LIMITS=wix
+boot_check gateway RATE_LIMITS -- "${gateway_env[@]}" UNSUBSCRIBE_LINK_SECRET="$unsubscribe_secret" RATE_LIMITS=fast REDIS_URL=redis://127.0.0.1:1
+boot_check gateway REDIS_URL -- "${gateway_env[@]}" UNSUBSCRIBE_LINK_SECRET="$unsubscribe_secret" RATE_LIMITS=wix
+boot_check gateway UNSUBSCRIBE_LINK_SECRET -- "${gateway_env[@]}"
+boot_check gateway "at least 32 random bytes" -- "${gateway_env[@]}" UNSUBSCRIBE_LINK_SECRET=c2hvcnQ=
 # The webhooks service needs the signing key its replicas share, and lists every bad WEBHOOK_* at once.
 webhooks_env=(KAFKA_BROKERS=127.0.0.1:1 MONGODB_URL=mongodb://127.0.0.1:1)
 boot_check webhooks-service WEBHOOK_PRIVATE_KEY WEBHOOK_TIMEOUT_MS WEBHOOK_RETRY_SCHEDULE -- "${webhooks_env[@]}" WEBHOOK_TIMEOUT_MS=soon WEBHOOK_RETRY_SCHEDULE=never
@@ -80,7 +84,7 @@ done
 api_keys=$(node -p 'JSON.stringify([...require("./apps/standalone/test/test-keys.json"), ...require("./apps/standalone/test/rate-limits.json").keys])')
 rate_limits=$(node -p 'JSON.stringify(require("./apps/standalone/test/rate-limits.json").RATE_LIMITS)')
 for replica in gateway:"$gateway_port" gateway-replica:"$replica_port"; do
-  start "${replica%%:*}" gateway PORT="${replica##*:}" REQUEST_TIMEOUT_MS=3000 API_KEYS="$api_keys" RATE_LIMITS="$rate_limits" REDIS_URL="$REDIS_URL"
+  start "${replica%%:*}" gateway PORT="${replica##*:}" REQUEST_TIMEOUT_MS=3000 API_KEYS="$api_keys" RATE_LIMITS="$rate_limits" REDIS_URL="$REDIS_URL" UNSUBSCRIBE_LINK_SECRET="$unsubscribe_secret"
 done
 
 ready=""

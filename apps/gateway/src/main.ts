@@ -18,6 +18,9 @@ import {
   rateLimitsEnabled,
   RedisRateLimitStore,
   setupOpenApi,
+  parseUnsubscribeLinkConfig,
+  UnsubscribeLinkConfigError,
+  UnsubscribeLinks,
 } from '@cp/gateway';
 import { ConfigError, envReader, ensureTopics, kafkaServiceClient, readKafkaConfig, runMain } from '@cp/runtime';
 
@@ -33,13 +36,20 @@ runMain(async () => {
   const redisUrl = rateLimitsEnabled(rateLimits)
     ? env.parsed('REDIS_URL', requiredRedisUrl, '')
     : env.optional('REDIS_URL');
+  // Replicas must sign unsubscribe links with one key, so none is generated here.
+  const unsubscribeSecret = env.required('UNSUBSCRIBE_LINK_SECRET', 'at least 32 random bytes, base64 (e.g. `openssl rand -base64 32`), the same for every gateway replica');
+  const unsubscribeBaseUrl = env.optional('UNSUBSCRIBE_LINK_BASE_URL');
+  const unsubscribeTtlDays = env.optional('UNSUBSCRIBE_LINK_TTL_DAYS');
   env.done();
   let apiKeys;
+  let unsubscribeLinks;
   try {
     apiKeys = parseApiKeys(keysJson);
     checkRateLimitKeyNames(rateLimits, apiKeys.map((key) => key.name ?? ''));
+    const linkConfig = parseUnsubscribeLinkConfig({ secret: unsubscribeSecret, baseUrl: unsubscribeBaseUrl, ttlDays: unsubscribeTtlDays });
+    unsubscribeLinks = new UnsubscribeLinks({ ...linkConfig, secret: linkConfig.secret! });
   } catch (error) {
-    throw error instanceof ApiKeyConfigError || error instanceof RateLimitConfigError ? new ConfigError(`Configuration error:\n  - ${error.message}`) : error;
+    throw error instanceof ApiKeyConfigError || error instanceof RateLimitConfigError || error instanceof UnsubscribeLinkConfigError ? new ConfigError(`Configuration error:\n  - ${error.message}`) : error;
   }
   const rateLimiter = redisUrl && rateLimitsEnabled(rateLimits) ? await redisRateLimiter(rateLimits, redisUrl) : undefined;
 
@@ -52,7 +62,7 @@ runMain(async () => {
     kafkaServiceClient('gateway', 'webhooks', Object.values(WebhooksPatterns), { ...kafka, requestTimeoutMs: Math.max(kafka.requestTimeoutMs, FEED_WAIT_LIMIT_MS + 5_000) }),
   ]);
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client, webhooks: webhooks.client }, apiKeys, rateLimiter }),
+    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client, webhooks: webhooks.client }, apiKeys, rateLimiter, unsubscribeLinks }),
     gatewayHttpAdapter(),
   );
   setupOpenApi(app as INestApplication);

@@ -1,5 +1,16 @@
 import { resolve } from 'node:path';
-import { ApiKey, ApiKeyConfigError, checkRateLimitKeyNames, parseApiKeys, parseRateLimits, RateLimitConfig, RateLimitConfigError } from '@cp/gateway';
+import {
+  ApiKey,
+  ApiKeyConfigError,
+  checkRateLimitKeyNames,
+  parseApiKeys,
+  parseRateLimits,
+  parseUnsubscribeLinkConfig,
+  RateLimitConfig,
+  RateLimitConfigError,
+  UnsubscribeLinkConfig,
+  UnsubscribeLinkConfigError,
+} from '@cp/gateway';
 import { DEFAULT_LABEL_QUOTA } from '@cp/labels-service';
 import { readWebhooksConfig, WebhooksConfig } from '@cp/webhooks-service';
 
@@ -15,6 +26,8 @@ export interface StandaloneConfig {
   rateLimits?: RateLimitConfig;
   /** WEBHOOK_* settings. */
   webhooks: WebhooksConfig;
+  /** UNSUBSCRIBE_LINK_* settings; absent, or without a secret: one is generated into DATA_DIR. */
+  unsubscribeLinks?: Omit<UnsubscribeLinkConfig, 'secret'> & { secret?: Uint8Array };
 }
 
 export class ConfigError extends Error {}
@@ -42,10 +55,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     if (error instanceof RateLimitConfigError) throw new ConfigError(error.message);
     throw error;
   }
+  let unsubscribeLinks: StandaloneConfig['unsubscribeLinks'];
+  try {
+    unsubscribeLinks = parseUnsubscribeLinkConfig({ secret: env.UNSUBSCRIBE_LINK_SECRET, baseUrl: env.UNSUBSCRIBE_LINK_BASE_URL, ttlDays: env.UNSUBSCRIBE_LINK_TTL_DAYS });
+  } catch (error) {
+    if (error instanceof UnsubscribeLinkConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   const webhooks = readWebhooksConfig(env);
   if (webhooks.problems.length > 0) throw new ConfigError(webhooks.problems.join('; '));
   return {
     webhooks: webhooks.config,
+    unsubscribeLinks,
     host: env.HOST || '127.0.0.1',
     port,
     dataDir: resolve(env.DATA_DIR || './data'),

@@ -18,3 +18,15 @@ export function loadOrCreateDefaultKey(dataDir: string): { key: ApiKey; file: st
   writeFileSync(file, JSON.stringify(key, null, 2), { mode: 0o600 });
   return { key, file, created: true };
 }
+
+const UNSUBSCRIBE_SECRET_FILE = 'unsubscribe-link-secret';
+
+/** The key unsubscribe links are signed with, generated on first start like the API key, so links survive restarts. */
+export function loadOrCreateUnsubscribeSecret(dataDir: string): Uint8Array {
+  const file = join(dataDir, UNSUBSCRIBE_SECRET_FILE);
+  if (existsSync(file)) return new Uint8Array(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32);
+  writeFileSync(file, secret.toString('base64'), { mode: 0o600 });
+  return new Uint8Array(secret);
+}

@@ -6,13 +6,13 @@ import { ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
 import { LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
-import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, setupOpenApi } from '@cp/gateway';
+import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, parseUnsubscribeLinkConfig, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { SqliteCheckpointStore } from '@cp/projection';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { loadSigningKeys, WebhooksServiceModule } from '@cp/webhooks-service';
 import { StandaloneConfig } from './config';
-import { loadOrCreateDefaultKey } from './default-key';
+import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
 
 export interface RunningStandalone {
   url: string;
@@ -80,7 +80,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   }
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client(), webhooks: new ServiceClient(new InProcessClient(broker), FEED_WAIT_LIMIT_MS + 5_000) }, apiKeys, rateLimiter: memoryRateLimiter(config) }),
+    GatewayModule.register({ services: { contacts: client(), labels: client(), extendedFields: client(), webhooks: new ServiceClient(new InProcessClient(broker), FEED_WAIT_LIMIT_MS + 5_000) }, apiKeys, rateLimiter: memoryRateLimiter(config), unsubscribeLinks: unsubscribeLinks(config) }),
     gatewayHttpAdapter(),
     { logger },
   );
@@ -98,6 +98,11 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       checkpoints.close();
     },
   };
+}
+
+function unsubscribeLinks(config: StandaloneConfig): UnsubscribeLinks {
+  const { secret, ...rest } = config.unsubscribeLinks ?? parseUnsubscribeLinkConfig({});
+  return new UnsubscribeLinks({ ...rest, secret: secret ?? loadOrCreateUnsubscribeSecret(config.dataDir) });
 }
 
 /** One process: the buckets can live in its memory. */

@@ -1,4 +1,5 @@
 import { contacts, extendedFields, labels } from '@wix/crm';
+import { emailSubscriptions } from '@wix/email-subscriptions';
 import { AppStrategy, createClient } from '@wix/sdk';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -29,7 +30,7 @@ export class WixWebhookReceiver {
   constructor(private readonly publicKey: string) {}
 
   async start(): Promise<string> {
-    const client = createClient({ auth: AppStrategy({ appId: 'receiver-app', publicKey: this.publicKey }), modules: { contacts, labels, extendedFields } });
+    const client = createClient({ auth: AppStrategy({ appId: 'receiver-app', publicKey: this.publicKey }), modules: { contacts, labels, extendedFields, emailSubscriptions } });
     const record = (eventType: string) => (envelope: any) => {
       this.received.push({ eventType, entity: envelope.entity, data: envelope.data, metadata: envelope.metadata });
     };
@@ -43,6 +44,7 @@ export class WixWebhookReceiver {
     client.extendedFields.onExtendedFieldCreated(record('wix.contacts.v4.extended-field_created'));
     client.extendedFields.onExtendedFieldUpdated(record('wix.contacts.v4.extended-field_updated'));
     client.extendedFields.onExtendedFieldDeleted(record('wix.contacts.v4.extended-field_deleted'));
+    client.emailSubscriptions.onEmailsubscriptionEmailSubscriptionChanged(record('com.wixpress.emailsubscriptions.v1.EmailSubscriptionChanged'));
 
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];

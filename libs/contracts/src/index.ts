@@ -9,3 +9,4 @@ export * from './ids';
 export * from './public-events';
 export * from './webhooks.messages';
 export * from './webhooks.dto';
+export * from './email-subscriptions';

@@ -19,6 +19,10 @@ export const ContactsPatterns = {
   bulkCreate: 'contacts.bulk.create',
   bulkGet: 'contacts.bulk.get',
   bulkList: 'contacts.bulk.list',
+  getEmailSubscription: 'contacts.email-subscriptions.get',
+  queryEmailSubscriptions: 'contacts.email-subscriptions.query',
+  upsertEmailSubscription: 'contacts.email-subscriptions.upsert',
+  bulkUpsertEmailSubscriptions: 'contacts.email-subscriptions.bulk-upsert',
   health: 'contacts.health',
 } as const;
 

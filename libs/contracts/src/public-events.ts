@@ -56,6 +56,7 @@ export const PUBLIC_EVENT_TYPES = [
   'wix.contacts.v4.extended-field_created',
   'wix.contacts.v4.extended-field_updated',
   'wix.contacts.v4.extended-field_deleted',
+  'com.wixpress.emailsubscriptions.v1.EmailSubscriptionChanged',
 ] as const;
 
 export type PublicEventType = (typeof PUBLIC_EVENT_TYPES)[number];
@@ -64,10 +65,17 @@ export function isPublicEventType(value: unknown): value is PublicEventType {
   return typeof value === 'string' && (PUBLIC_EVENT_TYPES as readonly string[]).includes(value);
 }
 
+/**
+ * Events Wix sends as plain messages rather than domain events: a webhook's `data` is the
+ * message itself (the event's `actionEvent.body`), which is what Wix's SDK hands its handler.
+ */
+export const MESSAGE_EVENT_TYPES: readonly PublicEventType[] = ['com.wixpress.emailsubscriptions.v1.EmailSubscriptionChanged'];
+
 export const PublicEntityFqdns = {
   contact: 'wix.contacts.v4.contact',
   label: 'wix.contacts.v4.label',
   extendedField: 'wix.contacts.v4.extended_field',
+  emailSubscription: 'wix.emailsubscriptions.v1.emailsubscription',
 } as const;
 
 /** Each owning service publishes its public events on a topic of its own (Kafka key: `<siteKey>:<entityId>`). */

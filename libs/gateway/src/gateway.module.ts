@@ -6,6 +6,9 @@ import { ExtendedFieldsController } from './catalog/extended-fields.controller';
 import { LabelsController } from './catalog/labels.controller';
 import { BulkController } from './contacts/bulk.controller';
 import { ContactsController } from './contacts/contacts.controller';
+import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
+import { UNSUBSCRIBE_LINKS } from './email-subscriptions/tokens';
+import { UnsubscribeLinks } from './email-subscriptions/unsubscribe-links';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { createValidationPipe } from './http/validation';
@@ -20,6 +23,8 @@ export interface GatewayOptions {
   apiKeys: readonly ApiKey[];
   /** Token buckets per API key and site (RATE_LIMITS); absent: no limits. */
   rateLimiter?: RateLimiter;
+  /** Signs and checks unsubscribe links (UNSUBSCRIBE_LINK_*). */
+  unsubscribeLinks: UnsubscribeLinks;
 }
 
 /** The public REST API. It holds no domain logic: it authenticates, validates and forwards. */
@@ -28,7 +33,7 @@ export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController, WebhooksController, EventsController],
+      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController, WebhooksController, EventsController, EmailSubscriptionsController],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
         { provide: GATEWAY_SERVICES, useValue: options.services },
@@ -36,6 +41,7 @@ export class GatewayModule {
         { provide: LABELS_CLIENT, useValue: options.services.labels },
         { provide: EXTENDED_FIELDS_CLIENT, useValue: options.services.extendedFields },
         { provide: WEBHOOKS_CLIENT, useValue: options.services.webhooks },
+        { provide: UNSUBSCRIBE_LINKS, useValue: options.unsubscribeLinks },
         // Guards run in this order: the rate limit keys on the caller the AuthGuard authenticated.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: RATE_LIMITER, useValue: options.rateLimiter ?? null },

@@ -7,3 +7,4 @@ export * from './http/http-error.filter';
 export * from './http/http-adapter';
 export * from './rate-limit';
 export { FEED_WAIT_LIMIT_MS } from './webhooks/events.controller';
+export * from './email-subscriptions/unsubscribe-links';

@@ -109,7 +109,7 @@ const RETRY_MAX_MS = 5_000;
 export function publicEventRelay(options: {
   service: string;
   topic: string;
-  streamPrefix: string;
+  streamPrefixes: string[];
   map: (event: RecordedEvent) => Promise<PublishedPublicEvent[]>;
   eventStore: EventStore;
   readStore: ReadStore;
@@ -126,7 +126,7 @@ export function publicEventRelay(options: {
     key: publicEventKey,
     publisher: options.publisher,
     logger: options.logger,
-    streamPrefixes: [options.streamPrefix],
+    streamPrefixes: options.streamPrefixes,
     checkpoints: options.checkpoints,
   });
 }

@@ -1,6 +1,7 @@
 // The distributed stack for `npm run bench -- --distributed`: the infrastructure (Kafka and the
 // MongoDB-wire server, FerretDB here, from tools/infra) and the four apps, each its own process,
 // started as tools/distributed/test.sh starts them.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -105,7 +106,7 @@ export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, apiKeys
   for (const { role, app } of APPS) {
     const port = await freePort();
     // RATE_LIMITS off: the bench measures the server, not the rate limiter (issue 10's default would refuse its load)
-    const own = app === 'gateway' ? { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off' } : { HEALTH_PORT: String(port) };
+    const own = app === 'gateway' ? { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', UNSUBSCRIBE_LINK_SECRET: randomBytes(32).toString('base64') } : { HEALTH_PORT: String(port) };
     const proc = startNode([...nodeArgs, join(root, `dist/apps/${app}/src/main.js`)], {
       env: { DATA_DIR: dataDir, HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...own },
       logFile: logFile(role),

@@ -60,5 +60,5 @@ export function catalogPublicEventRelay<D extends Definition>(
   options: { eventStore: EventStore; readStore: ReadStore; publisher: EventPublisher; logger: ProjectionLogger; checkpoints?: CheckpointStore },
 ): EventRelay<PublishedPublicEvent> {
   const publicEvents = new CatalogPublicEvents(spec, options.eventStore);
-  return publicEventRelay({ ...options, service: spec.name, topic: spec.publicEvents.topic, streamPrefix: spec.streamPrefix, map: (event) => publicEvents.map(event) });
+  return publicEventRelay({ ...options, service: spec.name, topic: spec.publicEvents.topic, streamPrefixes: [spec.streamPrefix], map: (event) => publicEvents.map(event) });
 }

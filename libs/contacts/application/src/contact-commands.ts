@@ -3,6 +3,7 @@ import {
   ContactState,
   ContactView,
   createContact,
+  EmailStatuses,
   deleteContact,
   evolve,
   existing,
@@ -56,6 +57,11 @@ export interface ProjectionProgress {
   waitFor(position: number): Promise<void>;
 }
 
+/** The email subscriptions of a contact's addresses, which its view shows. */
+export interface EmailStatusSource {
+  statusesOf(siteId: string, state: ContactState): Promise<EmailStatuses>;
+}
+
 /** Load, decide, append with the expected revision: the write side of contacts. */
 export class ContactCommands {
   constructor(
@@ -66,6 +72,7 @@ export class ContactCommands {
     private readonly clock: Clock,
     private readonly newId: IdSource,
     private readonly reservations: MergeReservations,
+    private readonly statuses: EmailStatusSource,
   ) {}
 
   async create(context: RequestContext, payload: CreateContactPayload): Promise<ContactView> {
@@ -146,7 +153,7 @@ export class ContactCommands {
   async previewMerge(context: RequestContext, payload: MergePayload): Promise<ContactView> {
     const { target, events } = await this.planMerge(context, { ...payload, targetContactRevision: undefined });
     const occurredAt = this.clock.now();
-    return toContactView(events.reduce((state, event) => evolve(state, { ...event, occurredAt }), target.state)!);
+    return this.view(context, events.reduce((state, event) => evolve(state, { ...event, occurredAt }), target.state)!);
   }
 
   private async planMerge(context: RequestContext, payload: MergePayload, mergeId?: string) {
@@ -239,7 +246,7 @@ export class ContactCommands {
     options: CommitOptions = {},
   ): Promise<ContactView> {
     const before = loaded.state;
-    if (events.length === 0 && before) return toContactView(before);
+    if (events.length === 0 && before) return this.view(context, before);
     const occurredAt = this.clock.now();
     const after = events.reduce<ContactState | undefined>((state, event) => evolve(state, { ...event, occurredAt }), before)!;
     const liveAfter = after.deleted ? undefined : after.info;
@@ -253,6 +260,10 @@ export class ContactCommands {
     }
     if (before) await this.claims.release(context, contactId, identitiesDropped(before.info, liveAfter));
     if (options.waitForProjection !== false) await this.projection.waitFor(position);
-    return toContactView(after);
+    return this.view(context, after);
+  }
+
+  private async view(context: RequestContext, state: ContactState): Promise<ContactView> {
+    return toContactView(state, await this.statuses.statusesOf(context.siteId, state));
   }
 }

@@ -1,9 +1,10 @@
-import { ContactEventRecord, ContactView, fold, toContactView } from '@cp/contacts-domain';
+import { ContactEventRecord, ContactView, emailIdentities, fold, toContactView } from '@cp/contacts-domain';
 import { PagingMetadata, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { project, resolvePaging, resolveProjection } from '@cp/query';
 import { CONTACT_PROJECTION } from './contact-read-model';
+import { EmailStatusHistory } from './email-status-history';
 import { contactStream } from './streams';
 
 export interface HistoryEntry {
@@ -23,7 +24,11 @@ export interface HistoryEntry {
  * fields it changed; and the contact as it was at a given time (folded up to that time).
  */
 export class ContactHistory {
-  constructor(private readonly store: EventStore) {}
+  private readonly statuses: EmailStatusHistory;
+
+  constructor(private readonly store: EventStore) {
+    this.statuses = new EmailStatusHistory(store);
+  }
 
   async history(context: RequestContext, payload: { contactId: string; paging?: { limit?: number | string; offset?: number | string } }) {
     const events = await this.events(context, payload.contactId);
@@ -50,7 +55,10 @@ export class ContactHistory {
     const events = (await this.events(context, payload.contactId)).filter((event) => Date.parse(event.occurredAt) <= time);
     const state = fold(events.map(toRecord));
     if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `Contact ${payload.contactId} did not exist at ${payload.asOf}`);
-    return { contact: project(toContactView(state), paths), responseType: 'REGULAR' };
+    // With its addresses' subscriptions as they were then.
+    const emails = emailIdentities(state.info).map((identity) => identity.value);
+    const statuses = await this.statuses.at(context.siteId, emails, (event) => Date.parse(event.occurredAt) <= time);
+    return { contact: project(toContactView(state, statuses), paths), responseType: 'REGULAR' };
   }
 
   private async events(context: RequestContext, contactId: string): Promise<RecordedEvent[]> {

@@ -1,10 +1,27 @@
-import { ContactEventRecord, ContactState, evolve, toContactView } from '@cp/contacts-domain';
-import { PublicEntityFqdns, PublicEventBody, PublicEventTopics, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
+import {
+  claimHolders,
+  ContactEventRecord,
+  ContactState,
+  ContactView,
+  emailIdentities,
+  emailKey,
+  EmailSubscriptionEventRecord,
+  EmailSubscriptionState,
+  evolve,
+  evolveSubscription,
+  fold,
+  IdentityClaimEventRecord,
+  toContactView,
+} from '@cp/contacts-domain';
+import { derivedUuid, PublicEntityFqdns, PublicEventBody, PublicEventTopics, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventRelay, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
-import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
+import { toSubscriptionView } from './email-subscription-read-model';
+import { EmailStatusHistory } from './email-status-history';
+import { recordOf } from './stream-decisions';
+import { CONTACT_STREAM_PREFIX, contactIdOf, contactStream, EMAIL_SUBSCRIPTION_STREAM_PREFIX, identityStream, isContactStream, isEmailSubscriptionStream } from './streams';
 
 type Body = PublicEventBody;
 
@@ -15,27 +32,42 @@ const UPDATES = new Set(['ContactUpdated', 'ContactLabeled', 'ContactUnlabeled',
  * contact as Get Contact shows it, at its state right after the event (for a delete: right
  * before); a merge gives `contact_merged`, then the target's `contact_updated`. Events on a
  * contact already deleted (a merge's second marking of a source) give nothing.
+ *
+ * A contact's view shows its addresses' email subscriptions as they were at the event (read
+ * from the subscription streams up to its position, so a replay makes the same events). A
+ * subscription change gives `EmailSubscriptionChanged`, and `contact_updated` for each live
+ * contact with that address whose view it changes — without a new revision: the revision counts
+ * the contact's own changes (docs/events.md, "Email subscriptions and contacts").
  */
 export class ContactPublicEvents {
   private readonly states: StreamStateCache<ContactState | undefined>;
+  private readonly subscriptionStates: StreamStateCache<EmailSubscriptionState | undefined>;
+  private readonly statuses: EmailStatusHistory;
 
-  constructor(store: EventStore, cacheSize?: number) {
+  constructor(
+    private readonly store: EventStore,
+    cacheSize?: number,
+  ) {
     this.states = new StreamStateCache<ContactState | undefined>(store, (state, event) => evolve(state, toRecord(event)), undefined, cacheSize);
+    this.subscriptionStates = new StreamStateCache<EmailSubscriptionState | undefined>(store, (state, event) => evolveSubscription(state, recordOf<EmailSubscriptionEventRecord>(event)), undefined, cacheSize);
+    this.statuses = new EmailStatusHistory(store);
   }
 
   async map(event: RecordedEvent): Promise<PublishedPublicEvent[]> {
+    if (isEmailSubscriptionStream(event.streamId)) return this.mapSubscriptionEvent(event);
     if (!isContactStream(event.streamId)) return [];
     const { before, after } = await this.states.step(event);
     if (before?.deleted) return [];
     const published = (ordinal: number, eventType: PublicEventType, slug: string, body: Body) => publicEvent(event, ordinal, eventType, slug, body);
+    const view = (state: ContactState) => this.viewAt(event, state, (earlier) => earlier.globalPosition < event.globalPosition);
     if (event.type === 'ContactCreated') {
-      return [published(0, 'wix.contacts.v4.contact_created', 'created', { createdEvent: { entity: toContactView(after!) } })];
+      return [published(0, 'wix.contacts.v4.contact_created', 'created', { createdEvent: { entity: await view(after!) } })];
     }
     if (UPDATES.has(event.type)) {
-      return [published(0, 'wix.contacts.v4.contact_updated', 'updated', { updatedEvent: { currentEntity: toContactView(after!) } })];
+      return [published(0, 'wix.contacts.v4.contact_updated', 'updated', { updatedEvent: { currentEntity: await view(after!) } })];
     }
     if (event.type === 'ContactsMerged') {
-      const targetContact = toContactView(after!);
+      const targetContact = await view(after!);
       const { sourceContactIds } = event.data as { sourceContactIds: string[] };
       return [
         published(0, 'wix.contacts.v4.contact_merged', 'merged', { actionEvent: { body: { targetContactId: contactIdOf(event.streamId), sourceContactIds, targetContact } } }),
@@ -44,9 +76,55 @@ export class ContactPublicEvents {
     }
     if (event.type === 'ContactDeleted' && before) {
       const { mergedInto } = event.data as { mergedInto?: string };
-      return [published(0, 'wix.contacts.v4.contact_deleted', 'deleted', { deletedEvent: { deletedEntity: toContactView(before) }, ...(mergedInto && { originatedFrom: 'merge' }) })];
+      return [published(0, 'wix.contacts.v4.contact_deleted', 'deleted', { deletedEvent: { deletedEntity: await view(before) }, ...(mergedInto && { originatedFrom: 'merge' }) })];
     }
     return [];
+  }
+
+  private async viewAt(event: RecordedEvent, state: ContactState, counts: (subscriptionEvent: RecordedEvent) => boolean): Promise<ContactView> {
+    const emails = emailIdentities(state.info).map((identity) => identity.value);
+    return toContactView(state, await this.statuses.at(event.siteId, emails, counts));
+  }
+
+  private async mapSubscriptionEvent(event: RecordedEvent): Promise<PublishedPublicEvent[]> {
+    const { after } = await this.subscriptionStates.step(event);
+    if (!after) return [];
+    const changed = publishedPublicEvent(
+      event,
+      0,
+      { eventType: 'com.wixpress.emailsubscriptions.v1.EmailSubscriptionChanged', slug: 'email_subscription_changed', entityFqdn: PublicEntityFqdns.emailSubscription, entityId: after.id },
+      { actionEvent: { body: { subscription: toSubscriptionView(after) } } },
+    );
+    return [changed, ...(await this.contactsShowing(event, after.email))];
+  }
+
+  /**
+   * `contact_updated` for each live contact that had the address when the subscription changed
+   * and whose view changed with it. Its source position sorts it after the contact's own event
+   * of that revision (ordinals 0 and 1) and after earlier subscription changes (the ordinal
+   * grows with the store's position), before the contact's next revision.
+   */
+  private async contactsShowing(event: RecordedEvent, email: string): Promise<PublishedPublicEvent[]> {
+    const before = (other: RecordedEvent) => other.globalPosition < event.globalPosition;
+    const claims = (await this.store.readStream(identityStream(event.siteId, { kind: 'email', value: emailKey(email) }))).filter(before);
+    const holders = claimHolders(claims.map(recordOf<IdentityClaimEventRecord>)).map((holder) => holder.contactId).sort();
+    const published: PublishedPublicEvent[] = [];
+    for (const contactId of holders) {
+      const events = (await this.store.readStream(contactStream(event.siteId, contactId))).filter(before);
+      const state = fold(events.map(toRecord));
+      if (!state || state.deleted || !emailIdentities(state.info).some((identity) => identity.value === emailKey(email))) continue;
+      const was = await this.viewAt(event, state, before);
+      const now = await this.viewAt(event, state, (other) => other.globalPosition <= event.globalPosition);
+      if (JSON.stringify(was) === JSON.stringify(now)) continue;
+      const update = publishedPublicEvent(
+        { ...event, revision: events[events.length - 1].revision },
+        2 + event.globalPosition,
+        { eventType: 'wix.contacts.v4.contact_updated', slug: 'updated', entityFqdn: PublicEntityFqdns.contact, entityId: contactId },
+        { updatedEvent: { currentEntity: now } },
+      );
+      published.push({ ...update, event: { ...update.event, id: derivedUuid(event.id, 'contact', contactId) } });
+    }
+    return published;
   }
 }
 
@@ -59,7 +137,13 @@ export function contactPublicEventRelay(options: {
   checkpoints?: CheckpointStore;
 }): EventRelay<PublishedPublicEvent> {
   const publicEvents = new ContactPublicEvents(options.eventStore);
-  return publicEventRelay({ ...options, service: 'contacts', topic: PublicEventTopics.contacts, streamPrefix: CONTACT_STREAM_PREFIX, map: (event) => publicEvents.map(event) });
+  return publicEventRelay({
+    ...options,
+    service: 'contacts',
+    topic: PublicEventTopics.contacts,
+    streamPrefixes: [CONTACT_STREAM_PREFIX, EMAIL_SUBSCRIPTION_STREAM_PREFIX],
+    map: (event) => publicEvents.map(event),
+  });
 }
 
 function publicEvent(event: RecordedEvent, ordinal: number, eventType: PublicEventType, slug: string, body: Body): PublishedPublicEvent {

@@ -1,4 +1,4 @@
-import { ContactState, ContactView, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, emailIdentities, EmailStatuses, toContactView } from '@cp/contacts-domain';
 import { GetContactPayload, ListContactsPayload, PagingMetadata, QueryContactsPayload, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import {
@@ -26,7 +26,9 @@ import {
   extendedFieldPath,
   SEARCH_PATHS,
   stateOf,
+  viewOf,
 } from './contact-read-model';
+import { EMAIL_SUBSCRIPTIONS_COLLECTION, EmailSubscriptionDocument, readStatuses, statusesOf } from './email-subscription-read-model';
 import { Definitions, FieldInfo } from './definitions';
 
 export interface ContactPage {
@@ -43,6 +45,7 @@ const MAX_SEARCH_LENGTH = 100;
 /** The read side of contacts: everything is scoped to the caller's site. */
 export class ContactQueries {
   private readonly contacts: ReadCollection<ContactDocument>;
+  private readonly subscriptions: ReadCollection<EmailSubscriptionDocument>;
 
   constructor(
     readStore: ReadStore,
@@ -50,6 +53,12 @@ export class ContactQueries {
     private readonly definitions: Definitions,
   ) {
     this.contacts = readStore.collection<ContactDocument>(CONTACTS_COLLECTION);
+    this.subscriptions = readStore.collection<EmailSubscriptionDocument>(EMAIL_SUBSCRIPTIONS_COLLECTION);
+  }
+
+  /** The statuses of a contact's addresses, for a view the read model does not hold yet (a command's answer). */
+  statusesOf(siteId: string, state: ContactState): Promise<EmailStatuses> {
+    return readStatuses(this.subscriptions, siteId, emailIdentities(state.info).map((identity) => identity.value));
   }
 
   /**
@@ -58,19 +67,21 @@ export class ContactQueries {
    */
   async get(context: RequestContext, payload: GetContactPayload): Promise<{ contact: Partial<ContactView>; responseType: string }> {
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
-    let state = await this.state(context.siteId, payload.contactId);
+    let found = await this.contact(context.siteId, payload.contactId);
     let responseType = 'REGULAR';
-    for (let hops = 0; state?.deleted && state.mergedInto && hops < 10; hops++) {
-      state = await this.state(context.siteId, state.mergedInto);
+    for (let hops = 0; found?.state.deleted && found.state.mergedInto && hops < 10; hops++) {
+      found = await this.contact(context.siteId, found.state.mergedInto);
       responseType = 'MERGED';
     }
-    if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `No contact with id ${payload.contactId}`);
-    return { contact: project(toContactView(state), paths), responseType };
+    if (!found || found.state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `No contact with id ${payload.contactId}`);
+    return { contact: project(toContactView(found.state, found.statuses), paths), responseType };
   }
 
-  private async state(siteId: string, contactId: string): Promise<ContactState | undefined> {
+  private async contact(siteId: string, contactId: string): Promise<{ state: ContactState; statuses: EmailStatuses } | undefined> {
     const doc = await this.contacts.findOne({ _id: contactDocumentId(siteId, contactId) }, { readOnly: true });
-    return doc ? stateOf(doc) : (await this.repository.load(siteId, contactId)).state;
+    if (doc) return { state: stateOf(doc), statuses: statusesOf(doc.subscriptions) };
+    const { state } = await this.repository.load(siteId, contactId);
+    return state && { state, statuses: await this.statusesOf(siteId, state) };
   }
 
   async list(context: RequestContext, payload: ListContactsPayload): Promise<ContactPage> {
@@ -133,7 +144,7 @@ export class ContactQueries {
     const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && filter) };
     const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit, readOnly: true });
     return {
-      contacts: docs.map((doc) => project(toContactView(stateOf(doc)), paths)),
+      contacts: docs.map((doc) => project(viewOf(doc), paths)),
       pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false },
     };
   }

@@ -1,7 +1,8 @@
-import { ContactState, ContactView, emailIdentities, ExtendedFieldValue, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, emailIdentities, EmailStatuses, ExtendedFieldValue, NO_STATUSES, toContactView } from '@cp/contacts-domain';
 import { siteDocumentId } from '@cp/contracts';
 import { Document, IndexSpec } from '@cp/read-store';
 import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
+import { statusesOf, StoredEmailStatus, storedStatuses } from './email-subscription-read-model';
 
 /**
  * One document per contact (deleted ones stay as tombstones so a replayed event cannot
@@ -21,6 +22,8 @@ export interface ContactDocument extends Document {
   ext: Record<string, Record<string, unknown>>;
   /** Emails lowercased as the duplicate check compares them: what email filters compare on (through an index). */
   lowercased: { emails?: string[]; primaryEmail?: string };
+  /** The email subscriptions of its addresses that are not NOT_SET (the projection keeps them current). */
+  subscriptions?: StoredEmailStatus[];
 }
 
 export const CONTACTS_COLLECTION = 'contacts';
@@ -49,8 +52,14 @@ export function stateOf(doc: Pick<ContactDocument, 'state'>): ContactState {
   return { ...doc.state, info: { ...info, ...(extendedFieldEntries?.length && { extendedFields: { items: Object.fromEntries(extendedFieldEntries.map((e) => [e.key, e.value])) } }) } };
 }
 
-export function toContactDocument(siteId: string, state: ContactState, seq: number): ContactDocument {
-  const view = toContactView(state);
+/** The contact as the API shows it, with its addresses' subscriptions. */
+export function viewOf(doc: Pick<ContactDocument, 'state' | 'subscriptions'>): ContactView {
+  return toContactView(stateOf(doc), statusesOf(doc.subscriptions));
+}
+
+export function toContactDocument(siteId: string, state: ContactState, seq: number, statuses: EmailStatuses = NO_STATUSES): ContactDocument {
+  const view = toContactView(state, statuses);
+  const stored = storedStatuses(statuses);
   const emails = emailIdentities(state.info).map((identity) => identity.value);
   return {
     _id: contactDocumentId(siteId, state.id),
@@ -70,6 +79,7 @@ export function toContactDocument(siteId: string, state: ContactState, seq: numb
       ...(emails.length > 0 && { emails }),
       ...(view.primaryEmail && { primaryEmail: view.primaryEmail.email.toLowerCase() }),
     },
+    ...(stored.length > 0 && { subscriptions: stored }),
   };
 }
 

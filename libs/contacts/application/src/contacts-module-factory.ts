@@ -11,6 +11,7 @@ import { ContactReferences } from './contact-references';
 import { ContactRepository } from './contact-repository';
 import { ContactsProjection } from './contacts-projection';
 import { DefinitionEvents } from './definition-cleanup';
+import { EmailSubscriptions } from './email-subscriptions';
 import { DefinitionOwners, Definitions } from './definitions';
 import { IdentityClaims } from './identity-claims';
 import { MergeCompleter } from './merge-completer';
@@ -24,6 +25,7 @@ export interface ContactsApplication {
   facets: ContactFacets;
   bulkJobs: BulkJobs;
   history: ContactHistory;
+  emailSubscriptions: EmailSubscriptions;
   /** Finishes merges a crash interrupted after their commit point; start it with the projection. */
   mergeCompleter: MergeCompleter;
 }
@@ -45,8 +47,8 @@ export function createContactsApplication(options: {
   const references = new ContactReferences(definitions);
   const newId = options.newId ?? uuidSource;
   const reservations = new MergeReservations(options.eventStore, clock);
-  const commands = new ContactCommands(repository, claims, references, projection, clock, newId, reservations);
   const queries = new ContactQueries(options.readStore, repository, definitions);
+  const commands = new ContactCommands(repository, claims, references, projection, clock, newId, reservations, queries);
   return {
     commands,
     queries,
@@ -55,6 +57,7 @@ export function createContactsApplication(options: {
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),
     history: new ContactHistory(options.eventStore),
+    emailSubscriptions: new EmailSubscriptions(options.eventStore, options.readStore, projection, clock),
     mergeCompleter: new MergeCompleter(options.eventStore, options.readStore, commands, options.logger),
   };
 }

@@ -1,18 +1,31 @@
-import { ContactEventRecord, evolve } from '@cp/contacts-domain';
+import { ContactEventRecord, ContactState, emailIdentities, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription } from '@cp/contacts-domain';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, stateOf, toContactDocument } from './contact-read-model';
-import { CONTACT_STREAM_PREFIX, contactIdOf, isContactStream } from './streams';
+import {
+  EMAIL_SUBSCRIPTION_INDEXES,
+  EMAIL_SUBSCRIPTIONS_COLLECTION,
+  EmailSubscriptionDocument,
+  emailSubscriptionDocumentId,
+  readStatuses,
+  statusesOf,
+} from './email-subscription-read-model';
+import { CONTACT_STREAM_PREFIX, contactIdOf, EMAIL_SUBSCRIPTION_STREAM_PREFIX, isContactStream, isEmailSubscriptionStream } from './streams';
 
 /**
- * Projects contact events into the contacts read model. Idempotent: an event is applied only
- * if it is newer than the revision the document has seen, so redelivery changes nothing.
+ * Projects contact events and email-subscription events into the contacts read model and the
+ * subscriptions beside it. One projection, in the store's order, because a contact's view
+ * depends on both: a contact event reads the subscriptions of the contact's addresses, a
+ * subscription event rewrites the contacts that have its address, so the result is the same
+ * whatever interleaving happened, live or rebuilt from zero. Idempotent: an event is applied
+ * only if it is newer than the revision the document has seen, so redelivery changes nothing.
  */
 export class ContactsProjection {
   static readonly NAME = 'contacts';
 
   private readonly contacts: ReadCollection<ContactDocument>;
+  private readonly subscriptions: ReadCollection<EmailSubscriptionDocument>;
   private readonly runner: CheckpointedProjection;
 
   /** `collection` other than the live one builds a read model aside (the replay tool's rebuild). */
@@ -23,12 +36,19 @@ export class ContactsProjection {
     readonly collection = CONTACTS_COLLECTION,
   ) {
     this.contacts = readStore.collection<ContactDocument>(collection);
+    this.subscriptions = readStore.collection<EmailSubscriptionDocument>(ContactsProjection.subscriptionsCollection(collection));
     const name = collection === CONTACTS_COLLECTION ? ContactsProjection.NAME : collection;
-    this.runner = new CheckpointedProjection(name, events, readStore, (event) => this.apply(event), logger, [CONTACT_STREAM_PREFIX]);
+    this.runner = new CheckpointedProjection(name, events, readStore, (event) => this.apply(event), logger, [CONTACT_STREAM_PREFIX, EMAIL_SUBSCRIPTION_STREAM_PREFIX]);
+  }
+
+  /** The subscriptions collection that goes with a contacts collection. */
+  static subscriptionsCollection(contactsCollection: string): string {
+    return contactsCollection === CONTACTS_COLLECTION ? EMAIL_SUBSCRIPTIONS_COLLECTION : `${contactsCollection}_${EMAIL_SUBSCRIPTIONS_COLLECTION}`;
   }
 
   async start(): Promise<void> {
     await this.contacts.createIndexes(CONTACT_INDEXES);
+    await this.subscriptions.createIndexes(EMAIL_SUBSCRIPTION_INDEXES);
     await this.runner.start();
   }
 
@@ -53,7 +73,11 @@ export class ContactsProjection {
   }
 
   private async apply(event: RecordedEvent): Promise<void> {
-    if (!isContactStream(event.streamId)) return;
+    if (isContactStream(event.streamId)) return this.applyContactEvent(event);
+    if (isEmailSubscriptionStream(event.streamId)) return this.applySubscriptionEvent(event);
+  }
+
+  private async applyContactEvent(event: RecordedEvent): Promise<void> {
     const id = contactDocumentId(event.siteId, contactIdOf(event.streamId));
     // Read-only: evolve never changes the state it is given, it builds the next one beside it.
     const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });
@@ -65,7 +89,39 @@ export class ContactsProjection {
     const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
     const state = evolve(existing ? stateOf(existing) : undefined, record);
     const seq = existing?.seq ?? event.globalPosition;
+    const statuses = await this.statusesAfter(event.siteId, existing, state);
     // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
-    await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq), { upsert: true, owned: true });
+    await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq, statuses), { upsert: true, owned: true });
+  }
+
+  /** Most contact events leave the addresses as they were: their statuses are then the document's. */
+  private statusesAfter(siteId: string, existing: ContactDocument | null, state: ContactState): Promise<EmailStatuses> | EmailStatuses {
+    const emails = emailIdentities(state.info).map((identity) => identity.value);
+    const before = existing?.lowercased.emails ?? [];
+    if (existing && emails.length === before.length && emails.every((email, i) => email === before[i])) return statusesOf(existing.subscriptions);
+    return readStatuses(this.subscriptions, siteId, emails);
+  }
+
+  private async applySubscriptionEvent(event: RecordedEvent): Promise<void> {
+    const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as EmailSubscriptionEventRecord;
+    // Every subscription event carries its address.
+    const email = String((event.data as { email: string }).email).toLowerCase();
+    const docId = emailSubscriptionDocumentId(event.siteId, email);
+    const existing = await this.subscriptions.findOne({ _id: docId }, { readOnly: true });
+    if (existing && existing.revision >= event.revision + 1) return; // seen already
+    const state = evolveSubscription(existing?.subscription, record);
+    if (!state) {
+      this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: subscription ${event.streamId} unknown to the read model`);
+      return;
+    }
+    const doc: EmailSubscriptionDocument = { _id: docId, siteId: event.siteId, email, revision: event.revision + 1, subscription: state };
+    await this.subscriptions.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    // Every live contact with the address shows it (a tombstone is never shown).
+    const holders = await this.contacts.find({ siteId: event.siteId, deleted: false, 'lowercased.emails': email });
+    for (const holder of holders) {
+      const contact = stateOf(holder);
+      const statuses = await readStatuses(this.subscriptions, event.siteId, holder.lowercased.emails ?? []);
+      await this.contacts.replaceOne({ _id: holder._id }, toContactDocument(event.siteId, contact, holder.seq, statuses), { upsert: true });
+    }
   }
 }

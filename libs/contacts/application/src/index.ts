@@ -18,3 +18,6 @@ export * from './event-export';
 export * from './contact-public-events';
 export * from './merge-reservations';
 export * from './merge-completer';
+export * from './email-subscription-read-model';
+export * from './email-subscriptions';
+export * from './email-status-history';

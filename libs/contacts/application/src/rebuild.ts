@@ -41,6 +41,7 @@ export async function rebuildContactsReadModel(options: {
   const seconds = (Date.now() - started) / 1000;
 
   await options.readStore.collection(aside).renameTo(CONTACTS_COLLECTION);
+  await options.readStore.collection(ContactsProjection.subscriptionsCollection(aside)).renameTo(ContactsProjection.subscriptionsCollection(CONTACTS_COLLECTION));
   const checkpoints = new ProjectionCheckpoints(options.readStore);
   await checkpoints.save(ContactsProjection.NAME, projection.processedPosition);
   await checkpoints.reset(aside);

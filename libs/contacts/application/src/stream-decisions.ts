@@ -1,5 +1,5 @@
 import { AppError } from '@cp/errors';
-import { EventMetadata, EventStore, isWrongExpectedRevision, RecordedEvent } from '@cp/event-store';
+import { AppendResult, EventMetadata, EventStore, isWrongExpectedRevision, RecordedEvent } from '@cp/event-store';
 import { toNewEvents } from './event-metadata';
 
 const MAX_ATTEMPTS = 10;
@@ -8,7 +8,7 @@ const MAX_ATTEMPTS = 10;
  * Read, decide, append with the revision read, for the small streams that guard set-wide rules
  * (identity claims, merge reservations): two writers cannot both append on the same revision,
  * so the loser reads again and decides on what the winner wrote. `decide` returning no event
- * means there is nothing to do.
+ * means there is nothing to do (resolves to undefined); otherwise to where the events went.
  */
 export async function decideOnStream(
   store: EventStore,
@@ -16,15 +16,14 @@ export async function decideOnStream(
   decide: (events: RecordedEvent[]) => Promise<readonly { type: string; data: unknown }[]>,
   metadata: () => EventMetadata,
   subject: string,
-): Promise<void> {
+): Promise<AppendResult | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const events = await store.readStream(stream);
     const decided = await decide(events);
-    if (decided.length === 0) return;
+    if (decided.length === 0) return undefined;
     const revision = events.length === 0 ? ('no_stream' as const) : events[events.length - 1].revision;
     try {
-      await store.append(stream, toNewEvents(decided, metadata()), revision);
-      return;
+      return await store.append(stream, toNewEvents(decided, metadata()), revision);
     } catch (error) {
       if (!isWrongExpectedRevision(error)) throw error;
     }

@@ -9,3 +9,4 @@ export * from './merge';
 export * from './bulk-job';
 export * from './wire-shape';
 export * from './merge-reservation';
+export * from './email-subscription';

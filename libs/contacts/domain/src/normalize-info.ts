@@ -18,6 +18,11 @@ import { hasControlInIdentifier, hasControlInText, isObject, unknownKeys, WIRE_K
 export type IdGenerator = () => string;
 
 const EMAIL_PATTERN = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;
+
+/** An email address as contacts and email subscriptions accept it (already trimmed). */
+export function isValidEmail(email: string): boolean {
+  return EMAIL_PATTERN.test(email) && email.length <= 254 && !hasControlInIdentifier(email);
+}
 const BIRTHDATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const COUNTRY_PATTERN = /^[A-Z]{2}$/;
 
@@ -176,7 +181,7 @@ function normalizeEmails(raw: unknown[], previous: ContactEmail[], newId: IdGene
     refuseUnknownKeys(item, WIRE_KEYS.email, field, violate);
     checkItemId(item.id, `${field}.id`, violate);
     const email = typeof item.email === 'string' ? item.email.trim() : '';
-    if (!EMAIL_PATTERN.test(email) || email.length > 254 || hasControlInIdentifier(email)) {
+    if (!isValidEmail(email)) {
       return violate(`${field}.email`, 'must be a valid email address', 'FORMAT');
     }
     const tag = pickTag(item.tag, EMAIL_TAGS, `${field}.tag`, violate);

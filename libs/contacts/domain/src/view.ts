@@ -1,5 +1,6 @@
 import { ContactInfo, ExtendedFieldValue } from './contact-info';
 import { ContactState } from './contact';
+import { effectiveEmail, emailKey, EmailStatuses, NO_STATUS, NO_STATUSES } from './email-subscription';
 
 /** The Contact object of the public API (REST names: `id`, `createdDate`, ...). */
 export interface ContactView {
@@ -22,11 +23,14 @@ export interface ContactView {
 }
 
 /**
- * Renders the aggregate as the API shows it. The read-only system extended fields that Wix
- * derives from a contact (display names, email subscription) are derived here too.
+ * Renders the aggregate as the API shows it, with the email subscriptions of its addresses
+ * (`statuses`: the subscriptions are not part of the contact, so they do not change its
+ * revision). The read-only system extended fields that Wix derives from a contact (display
+ * names, email subscription) are derived here too.
  */
-export function toContactView(state: ContactState): ContactView {
+export function toContactView(state: ContactState, statuses: EmailStatuses = NO_STATUSES): ContactView {
   const primaryEmail = state.info.emails?.items.find((item) => item.primary);
+  const primaryStatus = primaryEmail ? (statuses.get(emailKey(primaryEmail.email)) ?? NO_STATUS) : NO_STATUS;
   const primaryPhone = state.info.phones?.items.find((item) => item.primary);
   return {
     id: state.id,
@@ -40,7 +44,7 @@ export function toContactView(state: ContactState): ContactView {
       ...(primaryPhone && { phone: primaryPhone.phone }),
     },
     ...(primaryEmail && {
-      primaryEmail: { email: primaryEmail.email, subscriptionStatus: 'NOT_SET', deliverabilityStatus: 'NOT_SET' },
+      primaryEmail: { email: primaryEmail.email, ...primaryStatus },
     }),
     ...(primaryPhone && {
       primaryPhone: {
@@ -50,11 +54,23 @@ export function toContactView(state: ContactState): ContactView {
         subscriptionStatus: primaryPhone.e164Phone ? 'NOT_SET' : 'NO_SUBSCRIPTION_STATUS',
       },
     }),
-    info: withSystemFields(state.info, primaryEmail?.email),
+    info: withSystemFields(state.info, primaryEmail && { ...primaryStatus, effectiveEmail: effectiveEmail(emailsPrimaryFirst(state.info), statuses) }),
   };
 }
 
-function withSystemFields(info: ContactInfo, primaryEmail: string | undefined): ContactInfo {
+/** The contact's addresses, the primary one first. */
+export function emailsPrimaryFirst(info: ContactInfo): string[] {
+  const items = info.emails?.items ?? [];
+  return [...items.filter((item) => item.primary), ...items.filter((item) => !item.primary)].map((item) => item.email);
+}
+
+interface EmailSubscriptionFields {
+  subscriptionStatus: string;
+  deliverabilityStatus: string;
+  effectiveEmail?: string;
+}
+
+function withSystemFields(info: ContactInfo, subscription: EmailSubscriptionFields | undefined): ContactInfo {
   const system: Record<string, ExtendedFieldValue> = {};
   const first = info.name?.first;
   const last = info.name?.last;
@@ -62,10 +78,10 @@ function withSystemFields(info: ContactInfo, primaryEmail: string | undefined): 
     system['contacts.displayByFirstName'] = [first, last].filter(Boolean).join(' ');
     system['contacts.displayByLastName'] = [last, first].filter(Boolean).join(' ');
   }
-  if (primaryEmail) {
-    system['emailSubscriptions.subscriptionStatus'] = 'NOT_SET';
-    system['emailSubscriptions.deliverabilityStatus'] = 'NOT_SET';
-    system['emailSubscriptions.effectiveEmail'] = primaryEmail;
+  if (subscription) {
+    system['emailSubscriptions.subscriptionStatus'] = subscription.subscriptionStatus;
+    system['emailSubscriptions.deliverabilityStatus'] = subscription.deliverabilityStatus;
+    if (subscription.effectiveEmail) system['emailSubscriptions.effectiveEmail'] = subscription.effectiveEmail;
   }
   const items = { ...system, ...(info.extendedFields?.items ?? {}) };
   return { ...info, ...(Object.keys(items).length > 0 && { extendedFields: { items } }) };

@@ -3,6 +3,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { ContactsApplication, MergePayload } from '@cp/contacts-application';
 import { BulkJobSpec } from '@cp/contacts-domain';
 import {
+  BulkUpsertEmailSubscriptionsPayload,
   ContactsPatterns,
   CreateContactPayload,
   DeleteContactPayload,
@@ -13,8 +14,10 @@ import {
   ListContactsPayload,
   PublishedPublicEvent,
   QueryContactsPayload,
+  QueryEmailSubscriptionsPayload,
   Topics,
   UpdateContactPayload,
+  UpsertEmailSubscriptionPayload,
 } from '@cp/contracts';
 import { EventRelay, healthReport, integrationEventOf } from '@cp/messaging';
 import { EventStore } from '@cp/event-store';
@@ -109,6 +112,26 @@ export class ContactsMessageController {
   @MessagePattern(ContactsPatterns.bulkList)
   bulkList(@Payload() message: Envelope<{ paging?: { limit?: string; offset?: string } }>) {
     return this.app.bulkJobs.list(message.context, message.payload.paging);
+  }
+
+  @MessagePattern(ContactsPatterns.getEmailSubscription)
+  getEmailSubscription(@Payload() message: Envelope<{ id: string }>) {
+    return this.app.emailSubscriptions.get(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.queryEmailSubscriptions)
+  queryEmailSubscriptions(@Payload() message: Envelope<QueryEmailSubscriptionsPayload>) {
+    return this.app.emailSubscriptions.query(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.upsertEmailSubscription)
+  upsertEmailSubscription(@Payload() message: Envelope<UpsertEmailSubscriptionPayload>) {
+    return this.app.emailSubscriptions.upsert(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.bulkUpsertEmailSubscriptions)
+  bulkUpsertEmailSubscriptions(@Payload() message: Envelope<BulkUpsertEmailSubscriptionsPayload>) {
+    return this.app.emailSubscriptions.bulkUpsert(message.context, message.payload);
   }
 
   @EventPattern(Topics.labels)

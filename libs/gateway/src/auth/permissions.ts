@@ -14,6 +14,10 @@ export const SCOPES = {
   MANAGE_WEBHOOKS: 'SCOPE.WEBHOOKS.MANAGE',
   /** Ours: the change feed. Events carry whole contacts, so this reads every contact of the site. */
   READ_EVENTS: 'SCOPE.EVENTS.READ',
+  /** Wix's "Manage Email Subscriptions": view and change. */
+  MANAGE_EMAIL_SUBSCRIPTIONS: 'SCOPE.DC-MANAGE.EMAIL-SUBSCRIPTIONS',
+  /** Ours: view only (an email tool's read side, a reporting job). */
+  READ_EMAIL_SUBSCRIPTIONS: 'SCOPE.EMAIL-SUBSCRIPTIONS.READ',
 } as const;
 
 export type Permission =
@@ -27,7 +31,9 @@ export type Permission =
   | 'CONTACTS_SCHEMA.VIEW'
   | 'CONTACTS_SCHEMA.MODIFY'
   | 'WEBHOOKS.MANAGE'
-  | 'EVENTS.READ';
+  | 'EVENTS.READ'
+  | 'EMAIL_SUBSCRIPTIONS.VIEW'
+  | 'EMAIL_SUBSCRIPTIONS.MODIFY';
 
 export const SCOPES_FOR: Record<Permission, readonly string[]> = {
   'CONTACTS.VIEW': [SCOPES.READ_CONTACTS, SCOPES.READ_MEMBERS_CONTACTS, SCOPES.MANAGE_CONTACTS, SCOPES.MANAGE_MEMBERS_CONTACTS],
@@ -41,6 +47,8 @@ export const SCOPES_FOR: Record<Permission, readonly string[]> = {
   'CONTACTS_SCHEMA.MODIFY': [SCOPES.MANAGE_EXTENDED_FIELDS, SCOPES.MANAGE_MEMBERS_CONTACTS],
   'WEBHOOKS.MANAGE': [SCOPES.MANAGE_WEBHOOKS],
   'EVENTS.READ': [SCOPES.READ_EVENTS, SCOPES.MANAGE_WEBHOOKS],
+  'EMAIL_SUBSCRIPTIONS.VIEW': [SCOPES.MANAGE_EMAIL_SUBSCRIPTIONS, SCOPES.READ_EMAIL_SUBSCRIPTIONS],
+  'EMAIL_SUBSCRIPTIONS.MODIFY': [SCOPES.MANAGE_EMAIL_SUBSCRIPTIONS],
 };
 
 export function allows(keyScopes: readonly string[], permission: Permission): boolean {

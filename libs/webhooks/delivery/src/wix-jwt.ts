@@ -1,4 +1,4 @@
-import type { PublicEvent } from '@cp/contracts';
+import { MESSAGE_EVENT_TYPES, type PublicEvent } from '@cp/contracts';
 import { SignJWT } from 'jose';
 import type { SigningKeys } from './signing-keys';
 
@@ -43,9 +43,11 @@ export async function signWixWebhook(
 
 /**
  * A public event as Wix sends it: eventType, instanceId and identity in the envelope, the rest
- * as the domain event body (the SDK spreads that body into the handler's `metadata`).
+ * as the domain event body (the SDK spreads that body into the handler's `metadata`); a message
+ * event (EmailSubscriptionChanged) has the message itself as its data.
  */
 export function wixWebhookPayload(event: PublicEvent): WixWebhookPayload {
   const { eventType, instanceId, identity, ...data } = event;
+  if (MESSAGE_EVENT_TYPES.includes(eventType)) return { eventType, instanceId, data: event.actionEvent?.body ?? {}, identity };
   return { eventType, instanceId, data, identity };
 }

@@ -1,5 +1,6 @@
-import { PUBLIC_EVENT_TYPES, PublicEntityFqdns, type PublicEvent, type PublicEventType } from '@cp/contracts';
+import { MESSAGE_EVENT_TYPES, PUBLIC_EVENT_TYPES, PublicEntityFqdns, type PublicEvent, type PublicEventType } from '@cp/contracts';
 import { contacts, extendedFields, labels } from '@wix/crm';
+import { emailSubscriptions } from '@wix/email-subscriptions';
 import { AppStrategy, createClient } from '@wix/sdk';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadSigningKeys, type SigningKeys } from './signing-keys';
@@ -80,7 +81,22 @@ const cases: Record<PublicEventType, { handler: string; event: Partial<PublicEve
     event: { entityFqdn: PublicEntityFqdns.extendedField, slug: 'deleted', entityId: 'custom.shoe-size', deletedEvent: { deletedEntity: field } },
     expect: (call) => expect(call.entity).toMatchObject({ key: 'custom.shoe-size' }),
   },
+  'com.wixpress.emailsubscriptions.v1.EmailSubscriptionChanged': {
+    handler: 'emailSubscriptions.onEmailsubscriptionEmailSubscriptionChanged',
+    event: {
+      entityFqdn: PublicEntityFqdns.emailSubscription,
+      slug: 'email_subscription_changed',
+      entityId: 'e-1',
+      actionEvent: { body: { subscription: { id: 'e-1', email: 'ada@example.com', subscriptionStatus: 'UNSUBSCRIBED', deliverabilityStatus: 'VALID', createdDate: eventTime, updatedDate: eventTime } } },
+    },
+    expect: (call) =>
+      expect(call.data).toEqual({
+        subscription: { _id: 'e-1', email: 'ada@example.com', subscriptionStatus: 'UNSUBSCRIBED', deliverabilityStatus: 'VALID', _createdDate: new Date(eventTime), _updatedDate: new Date(eventTime) },
+      }),
+  },
 };
+
+const DOMAIN_EVENT_TYPES = PUBLIC_EVENT_TYPES.filter((type) => !MESSAGE_EVENT_TYPES.includes(type));
 
 interface Envelope {
   entity?: Record<string, unknown>;
@@ -108,7 +124,7 @@ function publicEvent(eventType: PublicEventType, overrides: Partial<PublicEvent>
 function receiver(publicKey: string) {
   const client = createClient({
     auth: AppStrategy({ appId: 'our-app-id', publicKey }),
-    modules: { contacts, labels, extendedFields },
+    modules: { contacts, labels, extendedFields, emailSubscriptions },
   });
   const calls: { handler: string; envelope: Envelope }[] = [];
   const record = (handler: string) => (envelope: unknown) => void calls.push({ handler, envelope: envelope as Envelope });
@@ -122,6 +138,7 @@ function receiver(publicKey: string) {
   client.extendedFields.onExtendedFieldCreated(record('extendedFields.onExtendedFieldCreated'));
   client.extendedFields.onExtendedFieldUpdated(record('extendedFields.onExtendedFieldUpdated'));
   client.extendedFields.onExtendedFieldDeleted(record('extendedFields.onExtendedFieldDeleted'));
+  client.emailSubscriptions.onEmailsubscriptionEmailSubscriptionChanged(record('emailSubscriptions.onEmailsubscriptionEmailSubscriptionChanged'));
   return { client, calls };
 }
 
@@ -130,7 +147,19 @@ describe('a receiver built with Wix SDK (@wix/sdk AppStrategy + @wix/crm)', () =
     expect(Object.keys(cases).sort()).toEqual([...PUBLIC_EVENT_TYPES].sort());
   });
 
-  it.each(PUBLIC_EVENT_TYPES)('dispatches %s to its handler with the entity and metadata', async (eventType) => {
+  it.each(MESSAGE_EVENT_TYPES)('dispatches the message event %s to its handler with the message as data', async (eventType) => {
+    const { client, calls } = receiver(keys.publicKeyPem);
+    const body = await signWixWebhook(keys, wixWebhookPayload(publicEvent(eventType, cases[eventType].event)));
+
+    await client.webhooks.process(body);
+
+    expect(calls.map((call) => call.handler)).toEqual([cases[eventType].handler]);
+    const [{ envelope }] = calls;
+    cases[eventType].expect(envelope);
+    expect(envelope.metadata).toMatchObject({ instanceId: 'site-1', identity: { identityType: 'APP', appId: 'my-api-key' } });
+  });
+
+  it.each(DOMAIN_EVENT_TYPES)('dispatches %s to its handler with the entity and metadata', async (eventType) => {
     const { client, calls } = receiver(keys.publicKeyPem);
     const body = await signWixWebhook(keys, wixWebhookPayload(publicEvent(eventType, cases[eventType].event)));
 

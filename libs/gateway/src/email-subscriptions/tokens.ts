@@ -1,0 +1,1 @@
+export const UNSUBSCRIBE_LINKS = Symbol('UNSUBSCRIBE_LINKS');
