@@ -18,6 +18,7 @@ import { contactInfo, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
 import { APPS, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
 import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
+import { runSubscriptionsPhase } from './lib/subscriptions-phase.mjs';
 import { freePort, run, startNode, stopApps, stopProcess, waitForHttp200 } from './lib/processes.mjs';
 import { RssSampler } from './lib/rss.mjs';
 import { startStandalone } from './lib/standalone.mjs';
@@ -53,7 +54,7 @@ const USAGE = `usage: npm run bench -- [options]
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
                           and the four apps, each its own process; --profile and --require apply to each app`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'webhooks', 'label', ...ISOLATION_PHASES];
+const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -263,6 +264,13 @@ async function main() {
     }
   }
 
+  // ---- email statuses imported through Bulk Upsert, one per seeded contact (issue 12)
+  let subscriptions = null;
+  if (options.phases.includes('subscriptions')) {
+    rss.setPhase('subscriptions');
+    subscriptions = await timed('subscriptions', () => runSubscriptionsPhase({ client, ids, labelKeys, fieldKeys, log }));
+  }
+
   // ---- read-your-writes lag: create, then query by its email until it shows
   rss.setPhase('lag');
   const lag = await timed('lag', () => measureLag(client, options.lagSamples, runId));
@@ -332,6 +340,7 @@ async function main() {
     query_prefix_rps: pick('query_prefix', 'rps'),
     query_prefix_p99_ms: p99('query_prefix'),
     label_rps: pick('label', 'rps'),
+    subscriptions_upsert_per_s: subscriptions?.per_s ?? null,
     label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
     // issue 11: webhook deliveries during the create phase's load (with one subscription)
@@ -387,6 +396,7 @@ async function main() {
     lag,
     query_serial: querySerial,
     webhooks: webhooks && { ...webhooks, load: undefined },
+    subscriptions,
     abusive: isolation.abusive,
     bulk_job: isolation.bulk_job,
     replay: replay ?? null,
@@ -613,6 +623,7 @@ function printReport(r) {
     ['query_prefix_rps', r.query_prefix_rps, 'req/s', 'name.first $startsWith + sort createdDate'],
     ['query_prefix_p99_ms', r.query_prefix_p99_ms, 'ms', ''],
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
+    ['subscriptions_upsert_per_s', r.subscriptions_upsert_per_s, 'statuses/s', r.subscriptions ? `${r.subscriptions.statuses} through Bulk Upsert (100 per request); batch p99 ${r.subscriptions.batch_ms.p99} ms` : ''],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
     ...(r.webhooks
       ? [
@@ -635,7 +646,7 @@ function printReport(r) {
   const stalled = (metric) => r.phases[metric.replace(/_(rps|p99_ms)$/, '')]?.requests_total === 0;
   const note = (m, v, n) => (stalled(m) && (v === null || v === 0) ? `no request completed within the phase${n ? `; ${n}` : ''}` : n);
   log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, note(m, v, n)])));
-  log(`\n== targets (issues 6, 10 and 11, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
+  log(`\n== targets (issues 6, 10, 11 and 12, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
   log(table(['target', 'measured', 'needed', 'result'], r.targets.map((t) => [t.target, t.measured, t.needed, t.status + (t.note ? ` (${t.note})` : '')])));
 }
 

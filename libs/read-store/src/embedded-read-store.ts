@@ -91,9 +91,13 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     return found ?? null;
   }
 
-  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+  async find(filter: Filter, options: FindOptions & ReadOnly = {}): Promise<T[]> {
     // The plan picks the matches; the query engine only sorts and projects them.
-    return structuredClone(findOwnFields(this.matches(filter, this.plan(filter)), {}, options));
+    const matches = this.matches(filter, this.plan(filter));
+    const { readOnly, ...shaping } = options;
+    const plain = !shaping.sort && !shaping.projection && !shaping.skip && !shaping.limit;
+    if (readOnly && plain) return matches; // a projection's look-up: the documents as stored, never changed in place
+    return structuredClone(findOwnFields(matches, {}, shaping));
   }
 
   /**

@@ -75,7 +75,7 @@ export interface ScanOptions {
 
 export interface ReadCollection<T extends Document = Document> {
   findOne(filter: Filter, options?: Pick<FindOptions, 'projection'> & ReadOnly): Promise<T | null>;
-  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  find(filter: Filter, options?: FindOptions & ReadOnly): Promise<T[]>;
   countDocuments(filter: Filter): Promise<number>;
   /** One page of matches and the number of all matches (what a paged query answers). */
   findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }>;

@@ -117,7 +117,7 @@ export class ContactsProjection {
     const doc: EmailSubscriptionDocument = { _id: docId, siteId: event.siteId, email, revision: event.revision + 1, subscription: state };
     await this.subscriptions.replaceOne({ _id: doc._id }, doc, { upsert: true });
     // Every live contact with the address shows it (a tombstone is never shown).
-    const holders = await this.contacts.find({ siteId: event.siteId, deleted: false, 'lowercased.emails': email });
+    const holders = await this.contacts.find({ siteId: event.siteId, deleted: false, 'lowercased.emails': email }, { readOnly: true });
     for (const holder of holders) {
       const contact = stateOf(holder);
       const statuses = await readStatuses(this.subscriptions, event.siteId, holder.lowercased.emails ?? []);
