@@ -9,6 +9,7 @@ import { ContactsController } from './contacts/contacts.controller';
 import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
 import { UNSUBSCRIBE_LINKS } from './email-subscriptions/tokens';
 import { UnsubscribeLinks } from './email-subscriptions/unsubscribe-links';
+import { UnsubscribeController } from './email-subscriptions/unsubscribe.controller';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { createValidationPipe } from './http/validation';
@@ -33,7 +34,7 @@ export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController, WebhooksController, EventsController, EmailSubscriptionsController],
+      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController, WebhooksController, EventsController, EmailSubscriptionsController, UnsubscribeController],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
         { provide: GATEWAY_SERVICES, useValue: options.services },

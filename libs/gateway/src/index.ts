@@ -8,3 +8,4 @@ export * from './http/http-adapter';
 export * from './rate-limit';
 export { FEED_WAIT_LIMIT_MS } from './webhooks/events.controller';
 export * from './email-subscriptions/unsubscribe-links';
+export { listUnsubscribeHeaders } from './email-subscriptions/unsubscribe.controller';

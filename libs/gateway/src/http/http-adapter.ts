@@ -7,16 +7,16 @@ import { AppError } from '@cp/errors';
 import { SerializedReply } from '@cp/messaging';
 import { errorResponse } from './error-response';
 import { connectionRefusal, routerRefusal, MAX_HEADER_BYTES, MAX_PATH_SEGMENT_LENGTH, MAX_URL_LENGTH, uriTooLong } from './http-refusals';
-import { MAX_BODY_BYTES, useJsonBodiesOnly } from './json-body';
+import { MAX_BODY_BYTES, useJsonBodiesOnly, useUnsubscribeFormBodies } from './json-body';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 /**
  * The gateway's Fastify adapter, shared by the standalone app and the distributed gateway.
  * Every request gets an id (the client's `x-request-id` when acceptable) echoed on its response;
- * bodies are JSON only, bounded in size and depth; refusals that Fastify or Node's HTTP parser
- * make before any route runs (bad URL, URL or headers too large) answer in the API's error
- * envelope too. A service reply that is still serialized (the in-process transport's) goes out
- * as it came; everything else is serialized as usual.
+ * bodies are JSON only (and forms on the unsubscribe route), bounded in size and depth; refusals
+ * that Fastify or Node's HTTP parser make before any route runs (bad URL, URL or headers too
+ * large) answer in the API's error envelope too. A service reply that is still serialized (the
+ * in-process transport's) goes out as it came; everything else is serialized as usual.
  */
 export function gatewayHttpAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -35,6 +35,7 @@ export function gatewayHttpAdapter(): FastifyAdapter {
     done(request.raw.url && request.raw.url.length > MAX_URL_LENGTH ? uriTooLong() : undefined);
   });
   useJsonBodiesOnly(adapter);
+  useUnsubscribeFormBodies(adapter);
   return adapter;
 }
 

@@ -1,6 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppError } from '@cp/errors';
 import { checkFilterLimits } from '@cp/query';
+import { UNSUBSCRIBE_PATH } from '../email-subscriptions/unsubscribe-links';
 import { jsonNestsDeeperThan } from './json-depth';
 
 /**
@@ -12,6 +13,8 @@ import { jsonNestsDeeperThan } from './json-depth';
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_QUERY_BODY_BYTES = 128 * 1024;
+/** The unsubscribe route is public: a form with a token and `List-Unsubscribe=One-Click` needs far less. */
+export const MAX_FORM_BODY_BYTES = 8 * 1024;
 
 /** Routes whose bodies carry contact info: create, update, bulk update (with or without the `/_api` prefix). */
 const CONTACT_BODY_ROUTES: { method: string; url: RegExp }[] = [
@@ -20,8 +23,12 @@ const CONTACT_BODY_ROUTES: { method: string; url: RegExp }[] = [
   { method: 'POST', url: /^(\/_api)?\/contacts\/v4\/bulk\/contacts\/update$/ },
 ];
 
+/** The one route that reads forms: the unsubscribe link's button and RFC 8058 one-click POSTs (with or without `/_api`). */
+const FORM_BODY_ROUTE = new RegExp(`^(/_api)?/${UNSUBSCRIBE_PATH}/?$`);
+
 /** The body limit of a route, by its method and URL pattern. */
 export function bodyLimitOf(method: string | string[], url: string): number {
+  if (FORM_BODY_ROUTE.test(url)) return MAX_FORM_BODY_BYTES;
   const methods = Array.isArray(method) ? method : [method];
   return CONTACT_BODY_ROUTES.some((route) => methods.includes(route.method) && route.url.test(url)) ? MAX_BODY_BYTES : MAX_QUERY_BODY_BYTES;
 }
@@ -59,6 +66,25 @@ export function useJsonBodiesOnly(adapter: FastifyAdapter): void {
 }
 
 /**
+ * Forms (`application/x-www-form-urlencoded`, or `multipart/form-data` as some mail clients send
+ * one-click POSTs) on the unsubscribe route only; on every other route they stay a 415, as any
+ * media type but JSON is. A urlencoded body becomes an object of its fields (the last of a
+ * repeated one); a multipart body is read within the route's limit and dropped, since nothing
+ * the route needs is in it (the token is in the URL).
+ */
+export function useUnsubscribeFormBodies(adapter: FastifyAdapter): void {
+  const fastify = adapter.getInstance();
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (!FORM_BODY_ROUTE.test(request.routeOptions.url ?? '')) return done(unsupportedMediaType(), undefined);
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, _body, done) => {
+    if (!FORM_BODY_ROUTE.test(request.routeOptions.url ?? '')) return done(unsupportedMediaType(), undefined);
+    done(null, {});
+  });
+}
+
+/**
  * A body's filter (`filter` or `query.filter`, as every route that takes one has it) is held to
  * the filter limits as soon as it is parsed: validation, transformation and the hop to the
  * service each walk the whole body, which for a 1 MiB `$in` cost ~150 ms before the service
@@ -74,3 +100,5 @@ function refuseFiltersPastLimits(body: unknown): void {
 const tooDeep = () =>
   new AppError('INVALID_ARGUMENT', 'BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`, { maxDepth: MAX_BODY_DEPTH });
 const invalidJson = () => new AppError('INVALID_ARGUMENT', 'INVALID_JSON', 'The request body is not valid JSON (or holds a __proto__ or constructor.prototype key)');
+/** Fastify's own refusal of a media type it has no parser for, so the answer is the 415 it gives for any other type. */
+const unsupportedMediaType = () => Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
