@@ -29,8 +29,11 @@ export interface PublicEvent {
   updatedEvent?: { currentEntity: unknown };
   deletedEvent?: { deletedEntity?: unknown };
   actionEvent?: { body: unknown };
-  /** Who caused it: `{ identityType: 'APP', appId: <API key name> }`; `UNKNOWN` for the platform's own follow-up changes. */
-  identity: { identityType: 'APP' | 'UNKNOWN'; appId?: string };
+  /**
+   * Who caused it: `{ identityType: 'APP', appId: <API key name> }`; `ANONYMOUS_VISITOR` for a
+   * recipient's unsubscribe link; `UNKNOWN` for the platform's own follow-up changes.
+   */
+  identity: { identityType: 'APP' | 'ANONYMOUS_VISITOR' | 'UNKNOWN'; appId?: string };
 }
 
 /**
@@ -85,9 +88,10 @@ export const PublicEventTopics = {
   extendedFields: 'extended-fields.public-events',
 } as const;
 
-/** The identity of a change: the API key's name for a key's request, UNKNOWN for the platform's own follow-ups. */
+/** The identity of a change: the API key's name for a key's request, an anonymous visitor for an unsubscribe link's, UNKNOWN for the platform's own follow-ups. */
 export function publicIdentity(actor: { type: string; id: string } | undefined): PublicEvent['identity'] {
-  return actor && actor.type !== 'SYSTEM' ? { identityType: 'APP', appId: actor.id } : { identityType: 'UNKNOWN' };
+  if (!actor || actor.type === 'SYSTEM') return { identityType: 'UNKNOWN' };
+  return actor.type === 'VISITOR' ? { identityType: 'ANONYMOUS_VISITOR' } : { identityType: 'APP', appId: actor.id };
 }
 
 /** A UUID (version-5 layout, SHA-1) derived from parts: the same parts always give the same id. */

@@ -13,7 +13,7 @@ export interface EventMetadata {
 }
 
 export interface Actor {
-  type: 'API_KEY' | 'SYSTEM' | 'APP';
+  type: 'API_KEY' | 'SYSTEM' | 'APP' | 'VISITOR';
   id: string;
 }
 

@@ -14,7 +14,8 @@ export function listUnsubscribeHeaders(link: string): { 'List-Unsubscribe': stri
   return { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
-const ACTOR: RequestContext['actor'] = { type: 'SYSTEM', id: 'unsubscribe-link' };
+/** The recipient, with no key: their change reaches webhooks as an anonymous visitor's. */
+const ACTOR: RequestContext['actor'] = { type: 'VISITOR', id: 'unsubscribe-link' };
 
 /**
  * Where an unsubscribe link leads. The token is the only credential: no API key, and no rate
