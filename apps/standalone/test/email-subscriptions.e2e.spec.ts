@@ -248,6 +248,10 @@ describe('email subscriptions', () => {
     expect((await app.call('GET', `${upsert}/00000000-0000-4000-8000-000000000000`, as)).status).toBe(404);
     const none = await app.call('POST', `${upsert}/query`, { ...as, body: { filter: { email: { $in: ['x@example.com', 'x0@example.com'] } } } });
     expect(none.body.subscriptions).toEqual([]);
+    // `null` is absent, as for every optional field: the site's subscriptions.
+    const all = await app.call('POST', `${upsert}/query`, { ...as, body: { filter: null, paging: { limit: 1 } } });
+    expect(all.status).toBe(200);
+    expect(all.body.metadata.total).toBeGreaterThan(1);
   });
 });
 

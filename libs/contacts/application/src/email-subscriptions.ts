@@ -115,8 +115,9 @@ export class EmailSubscriptions {
 }
 
 /** Query takes what Wix's does: a filter on `email` only. */
-function emailsOfFilter(filter: Record<string, unknown> | undefined): string[] | undefined {
-  if (filter === undefined || Object.keys(filter).length === 0) return undefined;
+function emailsOfFilter(filter: Record<string, unknown> | null | undefined): string[] | undefined {
+  // `null` is absent, as everywhere in the API (the gateway passes filters through as sent).
+  if (filter === undefined || filter === null || Object.keys(filter).length === 0) return undefined;
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== 'email') throw AppError.invalidField(`filter.${keys.find((key) => key !== 'email') ?? keys[0]}`, 'only `email` can be filtered on', 'UNSUPPORTED_FILTER');
   const condition = filter.email;
