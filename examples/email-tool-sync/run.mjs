@@ -113,7 +113,10 @@ try {
   for (const email of READERS) tool.upsert({ email, source: 'signup-form', subscriptionStatus: 'SUBSCRIBED' }, 'signup-form');
   console.log(`  the email tool has ${READERS.length} sign-ups of its own (${READERS[0]} ... ${READERS.at(-1)}), SUBSCRIBED in the tool`);
 
-  // The change feed's end now: every subscription change after it happens once the sync listens.
+  // The change feed's end once the seed's changes are in it (they reach the feed a moment after
+  // their upserts return): every subscription change after it happens once the sync listens.
+  const seeded = people.filter((person) => person.status).length + 1;
+  await until(async () => (await readFeed(baseUrl, '')).length >= seeded, "the seed's subscription changes are in the change feed");
   const feedStart = await feedCursor(baseUrl);
 
   console.log('\n2. Export to the email tool');

@@ -13,11 +13,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const running = await startStandalone(config, { announce: (lines) => lines.forEach((line) => console.log(line)) });
+  const running = await startStandalone(config, { announce: (lines) => lines.forEach((line) => console.log(line)), webhooksInWorker: true });
   console.log(`Contacts platform listening on ${running.url} (API docs: ${running.url}/docs, data: ${config.dataDir})`);
   const stop = async () => {
     await running.close();
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -10,9 +10,9 @@ import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitS
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { SqliteCheckpointStore } from '@cp/projection';
 import { EmbeddedReadStore } from '@cp/read-store';
-import { loadSigningKeys, WebhooksServiceModule } from '@cp/webhooks-service';
 import { StandaloneConfig } from './config';
 import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
+import { standaloneWebhooksModule, startWebhooksWorker } from './webhooks-thread';
 
 export interface RunningStandalone {
   url: string;
@@ -21,6 +21,12 @@ export interface RunningStandalone {
 
 export interface StartOptions {
   logger?: LogLevel[] | false;
+  /**
+   * The webhooks service in a worker thread of its own (the built app does so: main.ts), so
+   * that delivery does not take its time from requests. Needs the compiled worker script, so
+   * suites that run the sources keep it in the main thread.
+   */
+  webhooksInWorker?: boolean;
   /** Called once with what a newcomer needs to get in when no API_KEYS were given. */
   announce?: (lines: string[]) => void;
 }
@@ -39,17 +45,11 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const store = (service: string) => new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
   // Relays into the webhooks feed and the webhooks dispatcher write durable output: they resume from here.
   const checkpoints = new SqliteCheckpointStore(join(config.dataDir, 'checkpoints.sqlite'));
+  const webhooksSettings = { dataDir: config.dataDir, webhooks: config.webhooks, logger };
+  // Started first, so that it listens before the other services' relays publish their public events.
+  const webhooksWorker = options.webhooksInWorker ? await startWebhooksWorker(broker, webhooksSettings, exitOnWorkerDeath) : undefined;
   const serviceModules = [
-    // First, so that it listens before the other services' relays publish their public events.
-    WebhooksServiceModule.register({
-      eventStore: store('webhooks'),
-      readStore: new EmbeddedReadStore(),
-      signingKeys: loadSigningKeys({ privateKeyPem: config.webhooks.privateKeyPem, dataDir: config.dataDir }),
-      config: config.webhooks,
-      // One process owns DATA_DIR: a restart may take over the leases of the process before it at once.
-      workerId: 'standalone',
-      checkpoints,
-    }),
+    ...(webhooksWorker ? [] : [standaloneWebhooksModule(webhooksSettings, checkpoints)]),
     ContactsServiceModule.register({
       eventStore: store('contacts'),
       readStore: new EmbeddedReadStore(),
@@ -95,9 +95,17 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     close: async () => {
       await gateway.close();
       for (const service of services) await service.close();
+      await webhooksWorker?.close();
       checkpoints.close();
     },
   };
+}
+
+/** A dead webhooks worker stops the app (exit 1) rather than leave it accepting writes it never delivers. */
+function exitOnWorkerDeath(error: Error): void {
+  console.error(`${error.message}: stopping, so that a supervisor restarts the app`);
+  process.exitCode = 1;
+  process.kill(process.pid, 'SIGTERM');
 }
 
 function unsubscribeLinks(config: StandaloneConfig): UnsubscribeLinks {

@@ -8,7 +8,19 @@ import { SerializedReply } from './serialized-reply';
 export type RequestHandler = (data: unknown) => Promise<unknown>;
 export type EventListener = (data: unknown) => Promise<void>;
 
-export class InProcessBroker {
+/** What the in-process transport's servers and clients need: this process's broker, or one reached over a thread's port. */
+export interface Broker {
+  serve(pattern: string, handler: RequestHandler): void;
+  listen(pattern: string, listener: EventListener): void;
+  remove(patterns: Iterable<string>): void;
+  hasHandler(pattern: string): boolean;
+  /** The handler's reply, serialized, as it would come from Kafka. */
+  request(pattern: string, data: unknown): Promise<SerializedReply | undefined>;
+  /** Resolves once every listener has handled the event (or it is queued for the first listener). */
+  publish(pattern: string, data: unknown): Promise<void>;
+}
+
+export class InProcessBroker implements Broker {
   private readonly requestHandlers = new Map<string, RequestHandler>();
   private readonly eventListeners = new Map<string, EventListener[]>();
   /** Events published before anyone listens wait here, as they would on a broker's topic. */

@@ -1,7 +1,7 @@
 import { ClientProxy, CustomTransportStrategy, ReadPacket, Server, WritePacket } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { toErrorPayload } from '@cp/errors';
-import { InProcessBroker, NoHandlerError } from './in-process-broker';
+import { Broker, NoHandlerError } from './in-process-broker';
 
 /**
  * A NestJS transport strategy over the in-process broker: services keep their ordinary
@@ -9,7 +9,7 @@ import { InProcessBroker, NoHandlerError } from './in-process-broker';
  * distributed mode by swapping this strategy for Nest's Kafka transport.
  */
 export class InProcessServer extends Server implements CustomTransportStrategy {
-  constructor(private readonly broker: InProcessBroker) {
+  constructor(private readonly broker: Broker) {
     super();
     this.initializeSerializer({});
     this.initializeDeserializer({});
@@ -40,7 +40,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 }
 
 export class InProcessClient extends ClientProxy {
-  constructor(private readonly broker: InProcessBroker) {
+  constructor(private readonly broker: Broker) {
     super();
   }
 

@@ -6,3 +6,4 @@ export * from './event-relay';
 export * from './stream-state-cache';
 export * from './health';
 export * from './serialized-reply';
+export * from './thread-broker';

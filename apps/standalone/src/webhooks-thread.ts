@@ -1,0 +1,85 @@
+import { DynamicModule, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { SqliteEventStore } from '@cp/event-store';
+import { Broker, connectBrokerToPort, InProcessServer } from '@cp/messaging';
+import { CheckpointStore, SqliteCheckpointStore } from '@cp/projection';
+import { EmbeddedReadStore } from '@cp/read-store';
+import { loadSigningKeys, WebhooksConfig, WebhooksServiceModule } from '@cp/webhooks-service';
+
+/** What the webhooks service of the standalone app is made of, in whichever thread it runs. */
+export interface StandaloneWebhooks {
+  dataDir: string;
+  webhooks: WebhooksConfig;
+  logger: LogLevel[] | false;
+}
+
+export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoints: CheckpointStore): DynamicModule {
+  return WebhooksServiceModule.register({
+    eventStore: new SqliteEventStore(join(settings.dataDir, 'webhooks-events.sqlite')),
+    readStore: new EmbeddedReadStore(),
+    signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
+    config: settings.webhooks,
+    // One process owns DATA_DIR: a restart may take over the leases of the process before it at once.
+    workerId: 'standalone',
+    checkpoints,
+  });
+}
+
+export interface WebhooksWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the webhooks service in a worker thread (webhooks-worker.js beside this file: the built
+ * app) joined to `broker`, and resolves once it serves and listens, so the other services'
+ * relays find it there. A worker that dies takes the process down (`onExit`): an app that
+ * accepts writes but delivers no webhook must not look healthy.
+ */
+export async function startWebhooksWorker(broker: Broker, settings: StandaloneWebhooks, onExit: (error: Error) => void): Promise<WebhooksWorker> {
+  const worker = new Worker(join(__dirname, 'webhooks-worker.js'), { workerData: settings });
+  const disconnect = connectBrokerToPort(broker, worker);
+  let closing = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      const error = new Error(`the webhooks worker exited (code ${code})`);
+      disconnect(error);
+      if (!closing) onExit(error);
+      resolve();
+    }),
+  );
+  worker.on('error', (error) => console.error('webhooks worker:', error));
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: { t?: string }) => {
+      if (message?.t !== 'ready') return;
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    void exited.then(() => reject(new Error('the webhooks worker exited while starting')));
+  });
+  return {
+    close: async () => {
+      closing = true;
+      worker.postMessage({ t: 'close' });
+      await exited;
+    },
+  };
+}
+
+/** The worker's side: the webhooks service on a broker whose other end is the main thread. */
+export async function runWebhooksWorker(port: import('node:worker_threads').MessagePort, settings: StandaloneWebhooks, broker: Broker): Promise<void> {
+  const checkpoints = new SqliteCheckpointStore(join(settings.dataDir, 'checkpoints.sqlite'));
+  const service = await NestFactory.createMicroservice(standaloneWebhooksModule(settings, checkpoints), { strategy: new InProcessServer(broker), logger: settings.logger });
+  await service.listen();
+  port.on('message', (message: { t?: string }) => {
+    if (message?.t !== 'close') return;
+    // process.exit in a worker ends the thread only; open keep-alive sockets would keep it running.
+    void service.close().finally(() => {
+      checkpoints.close();
+      process.exit(0);
+    });
+  });
+  port.postMessage({ t: 'ready' });
+}
