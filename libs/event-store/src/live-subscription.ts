@@ -30,13 +30,23 @@ export class PollingSubscription implements Subscription {
     this.done = this.run();
   }
 
-  notify(): void {
+  /**
+   * An append: wakes the subscription when the stream is one it delivers (all, with no prefixes).
+   * Without a stream (another connection committed something): always.
+   */
+  notify(streamId?: string): void {
+    const prefixes = this.options.streamPrefixes;
+    if (streamId !== undefined && prefixes && prefixes.length > 0 && !prefixes.some((prefix) => streamId.startsWith(prefix))) return;
+    this.wake?.();
+  }
+
+  refresh(): void {
     this.wake?.();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.notify();
+    this.refresh();
     this.unregister(this);
     await this.done;
   }
