@@ -11,33 +11,21 @@
 //
 // Builds first (npm run build) unless --no-build; with --no-build and no build in dist/, it
 // builds anyway. Exits 0 when every check passes, 1 otherwise.
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppStrategy, createClient } from '@wix/sdk';
 import { emailSubscriptions } from '@wix/email-subscriptions';
+import { buildUnlessAsked, checker, createPlatform, listenForWebhooks, randomApiKey, step, until } from '../lib/platform.mjs';
 import { EmailTool } from './email-tool.mjs';
 import { EVENT_TYPES, fetchPublicKey, platformClient, startSync, SYNC_ACTOR, webhooksApi } from './sync.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const main = join(root, 'dist/apps/standalone/src/main.js');
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const started = Date.now();
 
-if (!args.includes('--no-build') || !existsSync(main)) {
-  if (args.includes('--no-build')) console.log(`${main} is missing: building first`);
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
+buildUnlessAsked(args);
 
 const SITE = 'email-tool-demo';
-const SYNC = { name: 'email-tool-sync', key: `email-tool-sync-${randomBytes(16).toString('hex')}` };
-const DASHBOARD = { name: 'dashboard', key: `dashboard-${randomBytes(16).toString('hex')}` };
+const SYNC = randomApiKey('email-tool-sync');
+const DASHBOARD = randomApiKey('dashboard');
 const API_KEYS = [
   // The email tool reads contacts, reads and writes subscriptions, and manages its webhook: nothing more.
   { ...SYNC, sites: [SITE], scopes: ['SCOPE.DC-CONTACTS.READ-CONTACTS', 'SCOPE.DC-MANAGE.EMAIL-SUBSCRIPTIONS', 'SCOPE.WEBHOOKS.MANAGE'] },
@@ -62,41 +50,21 @@ const BOUNCING_READER = 'reader-077@example.org';
 // A sign-up with a typo the tool's form let through: the platform refuses it, the rest go on.
 const TYPO = 'bob@@example.org';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'email-tool-sync-'));
-const logFile = join(dataDir, 'server.log');
-let server;
+const platform = createPlatform({ label: 'email-tool-sync' });
 let sync;
 let control;
 const checks = [];
+const check = checker(checks);
 // Ctrl-C or a CI timeout: leave neither the platform running nor its data behind.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    server?.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    platform.kill();
     process.exit(130);
   });
 }
 
 try {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [main], {
-    cwd: root,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      API_KEYS: JSON.stringify(API_KEYS),
-      // The receivers listen on loopback, which the platform refuses by default.
-      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-      NO_COLOR: '1',
-      // Retries in seconds rather than Wix's minutes to hours: a slow first attempt is not a slow example.
-      WEBHOOK_RETRY_SCHEDULE: '1s,2s,5s,10s',
-    },
-    stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
-  });
-  await waitForHealth(baseUrl);
+  const baseUrl = await platform.start({ apiKeys: API_KEYS });
   console.log(`Platform: ${baseUrl}, site "${SITE}", API keys "${SYNC.name}" (the email tool's sync) and "${DASHBOARD.name}" (a dashboard user)`);
   const dashboard = platformClient({ baseUrl, apiKey: DASHBOARD.key, siteId: SITE });
   const log = verbose ? (line) => console.log(line) : () => {};
@@ -308,9 +276,7 @@ try {
   await sync?.close().catch(() => {});
   await control?.close().catch(() => {});
   const failed = checks.length === 0 || checks.includes(false);
-  if (failed && existsSync(logFile)) console.error(`--- server log (last 4000 characters) ---\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
-  await stopServer();
-  rmSync(dataDir, { recursive: true, force: true });
+  await platform.stop({ showLog: failed });
   console.log(`\nemail-tool sync example ${failed ? 'FAILED' : 'passed'} (${checks.filter(Boolean).length}/${checks.length} checks) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exitCode = failed ? 1 : 0;
 }
@@ -327,16 +293,6 @@ async function seed(dashboard) {
     people.push({ ...person, id: contact._id, name: `${person.first} ${person.last}` });
   }
   return people;
-}
-
-function step(action, outcome) {
-  console.log(`  ${action}\n       -> ${outcome}`);
-}
-
-function check(description, ok, detail) {
-  checks.push(Boolean(ok));
-  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${description}`);
-  if (!ok && detail !== undefined) console.log(`       ${JSON.stringify(detail, null, 2).split('\n').join('\n       ')}`);
 }
 
 function describePush(push) {
@@ -373,67 +329,7 @@ async function controlReceiver(baseUrl) {
   const client = createClient({ auth: AppStrategy({ appId: 'control', publicKey: await fetchPublicKey(baseUrl) }), modules: { emailSubscriptions } });
   let count = 0;
   client.emailSubscriptions.onEmailsubscriptionEmailSubscriptionChanged(() => void count++);
-  const http = createServer((request, response) => {
-    const chunks = [];
-    request.on('data', (chunk) => chunks.push(chunk));
-    request.on('end', () =>
-      client.webhooks.process(Buffer.concat(chunks).toString('utf8')).then(
-        () => response.writeHead(200).end(),
-        () => response.writeHead(401).end(),
-      ),
-    );
-  });
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${http.address().port}/control`,
-    count: () => count,
-    close: () => new Promise((resolve) => (http.close(resolve), http.closeAllConnections())),
-  };
-}
-
-/** Polls `probe` until it answers something truthy (which it returns), for at most 15 s. */
-async function until(probe, what, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function waitForHealth(baseUrl) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the platform exited with code ${server.exitCode}`);
-    const healthy = await fetch(`${baseUrl}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the platform did not become healthy within 60 s');
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+  return { ...(await listenForWebhooks(client, '/control')), count: () => count };
 }
 
 function subscriptionCounts({ facets }) {
