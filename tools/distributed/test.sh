@@ -76,9 +76,14 @@ WEBHOOK_PRIVATE_KEY=$(node -e "console.log(require('crypto').generateKeyPairSync
 export WEBHOOK_PRIVATE_KEY WEBHOOK_ALLOW_PRIVATE_TARGETS=true WEBHOOK_RETRY_SCHEDULE=300ms,600ms,900ms WEBHOOK_SWEEP_INTERVAL_MS=500 WEBHOOK_CONCURRENCY=2
 webhooks_replicas=(webhooks-1:3965 webhooks-2:3966)
 webhooks_pids=()
+# One after the other: twice in five runs the second replica, started beside the first, hung in
+# its start-up for over two minutes (after Nest's module set-up, before its Kafka consumer: in the
+# webhooks application's start on FerretDB and the shared SQLite file). Not understood yet
+# (noted in issue 16); this run starts the second once the first answers.
 for replica in "${webhooks_replicas[@]}"; do
   start "${replica%%:*}" webhooks-service INSTANCE_ID="${replica%%:*}" HEALTH_PORT="${replica##*:}"
   webhooks_pids+=("$!")
+  for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:${replica##*:}/health" >/dev/null 2>&1 && break; sleep 1; done
 done
 # Two gateway replicas, one Redis: the suites' keys and the rate-limited key of rate-limits.json.
 api_keys=$(node -p 'JSON.stringify([...require("./apps/standalone/test/test-keys.json"), ...require("./apps/standalone/test/rate-limits.json").keys])')
@@ -98,7 +103,9 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 if [ -z "$ready" ]; then
-  echo "the system did not become healthy; logs:"
+  echo "the system did not become healthy; health answers:"
+  for port in "$gateway_port" "$replica_port" 3961 3962 3963 3965 3966; do echo "  $port: $(curl -s -m 30 "http://127.0.0.1:$port/health" 2>&1 | head -c 1500)"; done
+  echo "logs:"
   tail -n 40 "$run_dir"/*.log
   exit 1
 fi
