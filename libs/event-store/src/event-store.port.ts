@@ -63,13 +63,6 @@ export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
 
 export interface Subscription {
   close(): Promise<void>;
-  /**
-   * Reads again now. Embedded stores wake a filtered subscription only for appends to its
-   * streams, so its progress past other streams' events shows at its next read: a caller that
-   * waits for a position that may be such an event (the store's head) asks for that read.
-   * Subscriptions that are pushed every position (EventStoreDB's) need not have it.
-   */
-  refresh?(): void;
 }
 
 export interface SubscribeOptions {

@@ -42,7 +42,7 @@ export class InMemoryEventStore implements EventStore {
       this.log.push(recorded);
     }
     this.streams.set(streamId, stream);
-    this.subscriptions.forEach((subscription) => subscription.notify(streamId));
+    this.subscriptions.forEach((subscription) => subscription.notify());
     return { revision: stream.length - 1, position: this.log.length };
   }
 

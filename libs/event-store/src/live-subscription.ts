@@ -30,23 +30,13 @@ export class PollingSubscription implements Subscription {
     this.done = this.run();
   }
 
-  /**
-   * An append: wakes the subscription when the stream is one it delivers (all, with no prefixes).
-   * Without a stream (another connection committed something): always.
-   */
-  notify(streamId?: string): void {
-    const prefixes = this.options.streamPrefixes;
-    if (streamId !== undefined && prefixes && prefixes.length > 0 && !prefixes.some((prefix) => streamId.startsWith(prefix))) return;
-    this.wake?.();
-  }
-
-  refresh(): void {
+  notify(): void {
     this.wake?.();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.refresh();
+    this.notify();
     this.unregister(this);
     await this.done;
   }

@@ -116,7 +116,7 @@ export class SqliteEventStore implements EventStore {
     // first, and when another process writes meanwhile it cannot upgrade its snapshot to a
     // write and fails with SQLITE_BUSY at once, whatever the busy timeout.
     const result = this.appendTransaction.immediate(streamId, events, expected);
-    this.subscriptions.forEach((subscription) => subscription.notify(streamId));
+    this.subscriptions.forEach((subscription) => subscription.notify());
     return result;
   }
 

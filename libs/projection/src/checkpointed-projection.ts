@@ -76,8 +76,6 @@ export class CheckpointedProjection {
   /** Resolves once `position` has been handled, or after the timeout (callers then read what is there). */
   waitFor(position: number, timeoutMs = 5_000): Promise<void> {
     if (this.position >= position) return Promise.resolve();
-    // The position may be another stream's event, which does not wake a filtered subscription.
-    this.subscription?.refresh?.();
     return new Promise((resolve) => {
       const waiter = { position, resolve };
       this.waiters.push(waiter);
