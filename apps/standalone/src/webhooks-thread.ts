@@ -21,10 +21,8 @@ export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoin
     readStore: new EmbeddedReadStore(),
     signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
     config: settings.webhooks,
-    // One process owns DATA_DIR: a restart may take over the leases of the process before it at once,
-    // and no other worker can hold a delivery.
+    // One process owns DATA_DIR: a restart may take over the leases of the process before it at once.
     workerId: 'standalone',
-    soleWorker: true,
     checkpoints,
   });
 }

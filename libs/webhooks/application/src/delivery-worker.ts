@@ -56,22 +56,14 @@ export class DeliveryWorker {
     private readonly logger: WebhooksLogger,
   ) {}
 
-  /**
-   * Takes on what storage holds pending (resolving once the first sweep has offered it all), then
-   * sweeps periodically. Start it before anything else offers work, so a lane's older pending
-   * deliveries are held before newer ones arrive.
-   */
-  async start(): Promise<void> {
+  /** Starts the periodic sweep (the first one at once). */
+  start(): void {
     this.stopped = false;
     const loop = () => {
       this.sweepTimer = setTimeout(() => void this.sweep().finally(() => !this.stopped && loop()), this.settings.sweepIntervalMs);
       this.sweepTimer.unref();
     };
-    try {
-      await this.sweep();
-    } finally {
-      if (!this.stopped) loop();
-    }
+    void this.sweep().finally(() => !this.stopped && loop());
   }
 
   async stop(): Promise<void> {
@@ -241,11 +233,9 @@ export class DeliveryWorker {
   /**
    * Replicas keep lanes of their own: when an earlier pending delivery of this lane is not held
    * here, another worker has it (or will), and it goes first; the sweep offers this one again.
-   * The read model is first brought up to what this worker and its dispatcher wrote. A sole
-   * worker holds every lane: waiting for the read model would only put each attempt behind it.
+   * The read model is first brought up to what this worker and its dispatcher wrote.
    */
   private async laneIsOurs(task: DeliveryTask): Promise<boolean> {
-    if (this.settings.soleWorker) return true;
     await this.deliveries.runner.waitFor(Math.max(task.position ?? 0, this.lastAppended));
     const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
     return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));

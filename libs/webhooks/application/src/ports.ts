@@ -30,12 +30,6 @@ export interface WebhooksSettings {
   concurrencyPerSubscription: number;
   /** Names this process in leases: unique per replica. */
   workerId: string;
-  /**
-   * The only worker on its event store (standalone): it holds every pending delivery, so no
-   * other replica can have an earlier one of a lane, and an attempt need not ask the deliveries
-   * read model first.
-   */
-  soleWorker?: boolean;
   /** How often pending deliveries are looked for in storage (retries due, work of dead workers). */
   sweepIntervalMs: number;
 }

@@ -47,17 +47,13 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
     deliveries,
     worker,
     publicKey: () => ({ publicKey: signer.publicKeyPem, keyId: signer.keyId }),
-    /**
-     * The read model first, so the worker's first sweep finds what was pending before the
-     * restart; that sweep before the dispatcher and replays offer anything, so each lane's older
-     * deliveries are held (and go) before newer ones.
-     */
+    /** The read model first, so the worker's first sweep finds what was pending before the restart. */
     async start(): Promise<void> {
       await deliveriesReadModel.start();
       await deliveriesReadModel.runner.waitUntilCaughtUp();
-      await worker.start();
       await dispatcher.start();
       await replays.start();
+      worker.start();
     },
     async stop(): Promise<void> {
       await worker.stop();
