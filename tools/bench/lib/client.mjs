@@ -19,6 +19,9 @@ export class ApiClient {
   /** `request` with the body already serialized (so that timing it leaves out the client's JSON work). */
   requestRaw(method, path, payload, { timeoutMs = 30_000 } = {}) {
     return new Promise((resolve, reject) => {
+      // A server that refuses a large body answers before reading it and closes the connection:
+      // the client's write then fails (EPIPE, ECONNRESET) although the answer is in. It counts.
+      let answered = false;
       const req = http.request(
         {
           host: this.url.hostname,
@@ -29,6 +32,7 @@ export class ApiClient {
           headers: { ...this.headers, ...(payload !== undefined && { 'content-length': Buffer.byteLength(payload) }) },
         },
         (res) => {
+          answered = true;
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
           res.on('end', () => {
@@ -41,10 +45,14 @@ export class ApiClient {
             }
             resolve({ status: res.statusCode, body: parsed });
           });
-          res.on('error', reject);
+          const settleWithWhatCame = () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') });
+          res.on('error', settleWithWhatCame);
+          res.on('aborted', settleWithWhatCame);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error) => {
+        if (!answered) reject(error);
+      });
       req.setTimeout(timeoutMs, () => req.destroy(new ClientTimeout(`${method} ${path}: no answer in ${timeoutMs / 1000} s`)));
       if (payload !== undefined) req.write(payload);
       req.end();
