@@ -1,4 +1,4 @@
-import { ContactEventRecord, ContactView, emailIdentities, fold, toContactView } from '@cp/contacts-domain';
+import { ContactEventRecord, ContactView, emailAddresses, fold, toContactView } from '@cp/contacts-domain';
 import { PagingMetadata, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { EventStore, RecordedEvent } from '@cp/event-store';
@@ -56,8 +56,7 @@ export class ContactHistory {
     const state = fold(events.map(toRecord));
     if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `Contact ${payload.contactId} did not exist at ${payload.asOf}`);
     // With its addresses' subscriptions as they were then.
-    const emails = emailIdentities(state.info).map((identity) => identity.value);
-    const statuses = await this.statuses.at(context.siteId, emails, (event) => Date.parse(event.occurredAt) <= time);
+    const statuses = await this.statuses.at(context.siteId, emailAddresses(state.info), (event) => Date.parse(event.occurredAt) <= time);
     return { contact: project(toContactView(state, statuses), paths), responseType: 'REGULAR' };
   }
 

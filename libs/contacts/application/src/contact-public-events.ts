@@ -3,7 +3,7 @@ import {
   ContactEventRecord,
   ContactState,
   ContactView,
-  emailIdentities,
+  emailAddresses,
   emailKey,
   EmailSubscriptionEventRecord,
   EmailSubscriptionState,
@@ -82,8 +82,7 @@ export class ContactPublicEvents {
   }
 
   private async viewAt(event: RecordedEvent, state: ContactState, counts: (subscriptionEvent: RecordedEvent) => boolean): Promise<ContactView> {
-    const emails = emailIdentities(state.info).map((identity) => identity.value);
-    return toContactView(state, await this.statuses.at(event.siteId, emails, counts));
+    return toContactView(state, await this.statuses.at(event.siteId, emailAddresses(state.info), counts));
   }
 
   private async mapSubscriptionEvent(event: RecordedEvent): Promise<PublishedPublicEvent[]> {
@@ -112,7 +111,7 @@ export class ContactPublicEvents {
     for (const contactId of holders) {
       const events = (await this.store.readStream(contactStream(event.siteId, contactId))).filter(before);
       const state = fold(events.map(toRecord));
-      if (!state || state.deleted || !emailIdentities(state.info).some((identity) => identity.value === emailKey(email))) continue;
+      if (!state || state.deleted || !emailAddresses(state.info).includes(emailKey(email))) continue;
       const was = await this.viewAt(event, state, before);
       const now = await this.viewAt(event, state, (other) => other.globalPosition <= event.globalPosition);
       if (JSON.stringify(was) === JSON.stringify(now)) continue;

@@ -1,4 +1,4 @@
-import { ContactState, ContactView, emailIdentities, EmailStatuses, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, emailAddresses, EmailStatuses, toContactView } from '@cp/contacts-domain';
 import { GetContactPayload, ListContactsPayload, PagingMetadata, QueryContactsPayload, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import {
@@ -58,7 +58,7 @@ export class ContactQueries {
 
   /** The statuses of a contact's addresses, for a view the read model does not hold yet (a command's answer). */
   statusesOf(siteId: string, state: ContactState): Promise<EmailStatuses> {
-    return readStatuses(this.subscriptions, siteId, emailIdentities(state.info).map((identity) => identity.value));
+    return readStatuses(this.subscriptions, siteId, emailAddresses(state.info));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { ContactState, ContactView, emailIdentities, EmailStatuses, ExtendedFieldValue, NO_STATUSES, toContactView } from '@cp/contacts-domain';
+import { ContactState, ContactView, emailAddresses, EmailStatuses, ExtendedFieldValue, NO_STATUSES, toContactView } from '@cp/contacts-domain';
 import { siteDocumentId } from '@cp/contracts';
 import { Document, IndexSpec } from '@cp/read-store';
 import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
@@ -60,7 +60,7 @@ export function viewOf(doc: Pick<ContactDocument, 'state' | 'subscriptions'>): C
 export function toContactDocument(siteId: string, state: ContactState, seq: number, statuses: EmailStatuses = NO_STATUSES): ContactDocument {
   const view = toContactView(state, statuses);
   const stored = storedStatuses(statuses);
-  const emails = emailIdentities(state.info).map((identity) => identity.value);
+  const emails = emailAddresses(state.info);
   return {
     _id: contactDocumentId(siteId, state.id),
     siteId,

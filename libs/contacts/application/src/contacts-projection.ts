@@ -1,4 +1,4 @@
-import { ContactEventRecord, ContactState, emailIdentities, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription } from '@cp/contacts-domain';
+import { ContactEventRecord, ContactState, emailAddresses, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription } from '@cp/contacts-domain';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadCollection, ReadStore } from '@cp/read-store';
@@ -96,7 +96,7 @@ export class ContactsProjection {
 
   /** Most contact events leave the addresses as they were: their statuses are then the document's. */
   private statusesAfter(siteId: string, existing: ContactDocument | null, state: ContactState): Promise<EmailStatuses> | EmailStatuses {
-    const emails = emailIdentities(state.info).map((identity) => identity.value);
+    const emails = emailAddresses(state.info);
     const before = existing?.lowercased.emails ?? [];
     if (existing && emails.length === before.length && emails.every((email, i) => email === before[i])) return statusesOf(existing.subscriptions);
     return readStatuses(this.subscriptions, siteId, emails);

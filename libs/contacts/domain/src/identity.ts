@@ -16,6 +16,11 @@ export function emailIdentities(info: ContactInfo): Identity[] {
   return (info.emails?.items ?? []).map((item) => ({ kind: 'email', value: item.email.toLowerCase() }));
 }
 
+/** A contact's addresses as subscriptions and the duplicate check compare them: lowercased. */
+export function emailAddresses(info: ContactInfo): string[] {
+  return emailIdentities(info).map((identity) => identity.value);
+}
+
 export function phoneIdentities(info: ContactInfo): Identity[] {
   const values = (info.phones?.items ?? []).map((item) => item.e164Phone ?? item.phone.replace(/\D/g, ''));
   return [...new Set(values)].map((value) => ({ kind: 'phone', value }));
