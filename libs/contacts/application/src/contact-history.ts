@@ -5,6 +5,7 @@ import { EventStore, RecordedEvent } from '@cp/event-store';
 import { project, resolvePaging, resolveProjection } from '@cp/query';
 import { CONTACT_PROJECTION } from './contact-read-model';
 import { EmailStatusHistory } from './email-status-history';
+import { recordOf } from './stream-decisions';
 import { contactStream } from './streams';
 
 export interface HistoryEntry {
@@ -53,7 +54,7 @@ export class ContactHistory {
     if (Number.isNaN(time)) throw AppError.invalidField('asOf', 'must be an ISO-8601 date-time', 'FORMAT');
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
     const events = (await this.events(context, payload.contactId)).filter((event) => Date.parse(event.occurredAt) <= time);
-    const state = fold(events.map(toRecord));
+    const state = fold(events.map(recordOf<ContactEventRecord>));
     if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `Contact ${payload.contactId} did not exist at ${payload.asOf}`);
     // With its addresses' subscriptions as they were then.
     const statuses = await this.statuses.at(context.siteId, emailAddresses(state.info), (event) => Date.parse(event.occurredAt) <= time);
@@ -65,10 +66,6 @@ export class ContactHistory {
     if (events.length === 0) throw AppError.notFound('CONTACT_NOT_FOUND', `No contact with id ${contactId}`);
     return events;
   }
-}
-
-function toRecord(event: RecordedEvent): ContactEventRecord {
-  return { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
 }
 
 function changedFields(event: RecordedEvent): string[] {

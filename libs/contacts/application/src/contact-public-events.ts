@@ -48,7 +48,7 @@ export class ContactPublicEvents {
     private readonly store: EventStore,
     cacheSize?: number,
   ) {
-    this.states = new StreamStateCache<ContactState | undefined>(store, (state, event) => evolve(state, toRecord(event)), undefined, cacheSize);
+    this.states = new StreamStateCache<ContactState | undefined>(store, (state, event) => evolve(state, recordOf<ContactEventRecord>(event)), undefined, cacheSize);
     this.subscriptionStates = new StreamStateCache<EmailSubscriptionState | undefined>(store, (state, event) => evolveSubscription(state, recordOf<EmailSubscriptionEventRecord>(event)), undefined, cacheSize);
     this.statuses = new EmailStatusHistory(store);
   }
@@ -110,7 +110,7 @@ export class ContactPublicEvents {
     const published: PublishedPublicEvent[] = [];
     for (const contactId of holders) {
       const events = (await this.store.readStream(contactStream(event.siteId, contactId))).filter(before);
-      const state = fold(events.map(toRecord));
+      const state = fold(events.map(recordOf<ContactEventRecord>));
       if (!state || state.deleted || !emailAddresses(state.info).includes(emailKey(email))) continue;
       const was = await this.viewAt(event, state, before);
       const now = await this.viewAt(event, state, (other) => other.globalPosition <= event.globalPosition);
@@ -147,8 +147,4 @@ export function contactPublicEventRelay(options: {
 
 function publicEvent(event: RecordedEvent, ordinal: number, eventType: PublicEventType, slug: string, body: Body): PublishedPublicEvent {
   return publishedPublicEvent(event, ordinal, { eventType, slug, entityFqdn: PublicEntityFqdns.contact, entityId: contactIdOf(event.streamId) }, body);
-}
-
-function toRecord(event: RecordedEvent): ContactEventRecord {
-  return { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
 }

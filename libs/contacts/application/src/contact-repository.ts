@@ -3,6 +3,7 @@ import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { AppendResult, EventStore, isWrongExpectedRevision } from '@cp/event-store';
 import { metadataFor, toNewEvents } from './event-metadata';
+import { recordOf } from './stream-decisions';
 import { contactStream } from './streams';
 
 export interface LoadedContact {
@@ -17,7 +18,7 @@ export class ContactRepository {
 
   async load(siteId: string, contactId: string): Promise<LoadedContact> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    const records = events.map((e) => ({ type: e.type, data: e.data, occurredAt: e.occurredAt }) as ContactEventRecord);
+    const records = events.map(recordOf<ContactEventRecord>);
     return { state: fold(records), streamRevision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
   }
 

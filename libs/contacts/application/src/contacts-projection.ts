@@ -11,6 +11,7 @@ import {
   readStatuses,
   statusesOf,
 } from './email-subscription-read-model';
+import { recordOf } from './stream-decisions';
 import { CONTACT_STREAM_PREFIX, contactIdOf, EMAIL_SUBSCRIPTION_STREAM_PREFIX, isContactStream, isEmailSubscriptionStream } from './streams';
 
 /**
@@ -86,8 +87,7 @@ export class ContactsProjection {
       this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: contact ${id} unknown to the read model`);
       return;
     }
-    const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as ContactEventRecord;
-    const state = evolve(existing ? stateOf(existing) : undefined, record);
+    const state = evolve(existing ? stateOf(existing) : undefined, recordOf<ContactEventRecord>(event));
     const seq = existing?.seq ?? event.globalPosition;
     const statuses = await this.statusesAfter(event.siteId, existing, state);
     // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
@@ -103,13 +103,12 @@ export class ContactsProjection {
   }
 
   private async applySubscriptionEvent(event: RecordedEvent): Promise<void> {
-    const record = { type: event.type, data: event.data, occurredAt: event.occurredAt } as EmailSubscriptionEventRecord;
     // Every subscription event carries its address.
     const email = String((event.data as { email: string }).email).toLowerCase();
     const docId = emailSubscriptionDocumentId(event.siteId, email);
     const existing = await this.subscriptions.findOne({ _id: docId }, { readOnly: true });
     if (existing && existing.revision >= event.revision + 1) return; // seen already
-    const state = evolveSubscription(existing?.subscription, record);
+    const state = evolveSubscription(existing?.subscription, recordOf<EmailSubscriptionEventRecord>(event));
     if (!state) {
       this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: subscription ${event.streamId} unknown to the read model`);
       return;
