@@ -112,9 +112,10 @@ export class ContactPublicEvents {
       const events = (await this.store.readStream(contactStream(event.siteId, contactId))).filter(before);
       const state = fold(events.map(recordOf<ContactEventRecord>));
       if (!state || state.deleted || !emailAddresses(state.info).includes(emailKey(email))) continue;
-      const was = await this.viewAt(event, state, before);
-      const now = await this.viewAt(event, state, (other) => other.globalPosition <= event.globalPosition);
-      if (JSON.stringify(was) === JSON.stringify(now)) continue;
+      const upTo = (other: RecordedEvent) => other.globalPosition <= event.globalPosition;
+      const [statusesBefore, statusesAfter] = await this.statuses.asOf(event.siteId, emailAddresses(state.info), [before, upTo]);
+      const now = toContactView(state, statusesAfter);
+      if (JSON.stringify(toContactView(state, statusesBefore)) === JSON.stringify(now)) continue;
       const update = publishedPublicEvent(
         { ...event, revision: events[events.length - 1].revision },
         2 + event.globalPosition,

@@ -12,11 +12,19 @@ export class EmailStatusHistory {
   constructor(private readonly store: EventStore) {}
 
   async at(siteId: string, emails: readonly string[], before: (event: RecordedEvent) => boolean): Promise<EmailStatuses> {
-    const statuses = new Map<string, EmailStatus>();
+    const [statuses] = await this.asOf(siteId, emails, [before]);
+    return statuses;
+  }
+
+  /** The statuses at several points at once, from one read of each address's stream. */
+  async asOf(siteId: string, emails: readonly string[], points: readonly ((event: RecordedEvent) => boolean)[]): Promise<EmailStatuses[]> {
+    const statuses = points.map(() => new Map<string, EmailStatus>());
     for (const email of new Set(emails.map(emailKey))) {
       const events = await this.store.readStream(emailSubscriptionStream(siteId, emailSubscriptionId(siteId, email)));
-      const state = foldSubscription(events.filter(before).map(recordOf<EmailSubscriptionEventRecord>));
-      if (state) statuses.set(email, statusOf(state));
+      points.forEach((counts, i) => {
+        const state = foldSubscription(events.filter(counts).map(recordOf<EmailSubscriptionEventRecord>));
+        if (state) statuses[i].set(email, statusOf(state));
+      });
     }
     return statuses;
   }
