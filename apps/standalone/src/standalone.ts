@@ -1,7 +1,6 @@
 import { INestApplication, INestMicroservice, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { join } from 'node:path';
 import { ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
 import { LabelsServiceModule } from '@cp/labels-service';
@@ -11,6 +10,7 @@ import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from
 import { SqliteCheckpointStore } from '@cp/projection';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
+import { checkpointsFile, eventStoreFile } from './data-files';
 import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
 import { standaloneWebhooksModule, startWebhooksWorker } from './webhooks-thread';
 
@@ -42,9 +42,9 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const apiKeys = config.apiKeys ?? [defaultKey(config, options.announce)];
 
   const client = () => new ServiceClient(new InProcessClient(broker));
-  const store = (service: string) => new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
+  const store = (service: string) => new SqliteEventStore(eventStoreFile(config.dataDir, service));
   // Relays into the webhooks feed and the webhooks dispatcher write durable output: they resume from here.
-  const checkpoints = new SqliteCheckpointStore(join(config.dataDir, 'checkpoints.sqlite'));
+  const checkpoints = new SqliteCheckpointStore(checkpointsFile(config.dataDir));
   const webhooksSettings = { dataDir: config.dataDir, webhooks: config.webhooks, logger };
   // Started first, so that it listens before the other services' relays publish their public events.
   const webhooksWorker = options.webhooksInWorker ? await startWebhooksWorker(broker, webhooksSettings, exitOnWorkerDeath) : undefined;

@@ -7,6 +7,7 @@ import { Broker, connectBrokerToPort, InProcessServer } from '@cp/messaging';
 import { CheckpointStore, SqliteCheckpointStore } from '@cp/projection';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { loadSigningKeys, WebhooksConfig, WebhooksServiceModule } from '@cp/webhooks-service';
+import { checkpointsFile, eventStoreFile } from './data-files';
 
 /** What the webhooks service of the standalone app is made of, in whichever thread it runs. */
 export interface StandaloneWebhooks {
@@ -17,7 +18,7 @@ export interface StandaloneWebhooks {
 
 export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoints: CheckpointStore): DynamicModule {
   return WebhooksServiceModule.register({
-    eventStore: new SqliteEventStore(join(settings.dataDir, 'webhooks-events.sqlite')),
+    eventStore: new SqliteEventStore(eventStoreFile(settings.dataDir, 'webhooks')),
     readStore: new EmbeddedReadStore(),
     signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
     config: settings.webhooks,
@@ -70,7 +71,7 @@ export async function startWebhooksWorker(broker: Broker, settings: StandaloneWe
 
 /** The worker's side: the webhooks service on a broker whose other end is the main thread. */
 export async function runWebhooksWorker(port: import('node:worker_threads').MessagePort, settings: StandaloneWebhooks, broker: Broker): Promise<void> {
-  const checkpoints = new SqliteCheckpointStore(join(settings.dataDir, 'checkpoints.sqlite'));
+  const checkpoints = new SqliteCheckpointStore(checkpointsFile(settings.dataDir));
   const service = await NestFactory.createMicroservice(standaloneWebhooksModule(settings, checkpoints), { strategy: new InProcessServer(broker), logger: settings.logger });
   await service.listen();
   port.on('message', (message: { t?: string }) => {
