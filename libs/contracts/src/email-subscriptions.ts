@@ -80,7 +80,7 @@ export class QueryEmailSubscriptionsBody {
   @RawJson()
   filter?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: PagingDto, description: 'Offset paging: limit default 100, at most 1000' })
+  @ApiPropertyOptional({ type: PagingDto, description: 'Offset paging: limit default 100, at most 1000', example: { limit: 100, offset: 0 } })
   @Optional()
   @IsObject()
   @ValidateNested()
