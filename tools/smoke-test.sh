@@ -22,4 +22,9 @@ grep -q "Authorization: " "$log" || { cat "$log"; echo "the generated key was no
 
 BASE_URL="http://127.0.0.1:$port" API_KEY=$(node -p "require('$data_dir/standalone-api-key.json').key") SITE_ID=default-site \
   bash tools/curl-session.sh
+# A stop as a terminal's Ctrl-C or a supervisor does it: the signal to the group (npm forwards it
+# again), and the app closes everything, the webhooks worker included, before it exits.
+kill -TERM -- -"$server"
+for _ in $(seq 1 30); do kill -0 "$server" 2>/dev/null || break; sleep 1; done
+grep -q "Contacts platform stopped (SIGTERM)" "$log" || { cat "$log"; echo "the app did not stop cleanly on SIGTERM"; exit 1; }
 echo "smoke test passed"

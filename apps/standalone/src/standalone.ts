@@ -85,7 +85,6 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     { logger },
   );
   setupOpenApi(gateway as INestApplication);
-  gateway.enableShutdownHooks();
   await gateway.listen(config.port, config.host);
   const address = gateway.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
