@@ -2,8 +2,9 @@ import { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { IntegrationEvent, PublishedPublicEvent, siteDocumentId } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
-import { CheckpointedProjection, CheckpointStore, ProjectionLogger } from '@cp/projection';
+import { CheckpointedProjection, CheckpointStore, ProjectionLogger, Settlement } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
+import { KeyedPipeline } from './keyed-pipeline';
 
 /** Where relayed messages go: the in-process bus or Kafka, both through a Nest ClientProxy. */
 export interface EventPublisher {
@@ -54,9 +55,16 @@ export interface EventRelayOptions<M> {
  * A crash between the two republishes, which consumers absorb (they are idempotent). A publish
  * that fails (the broker is away longer than the client's own retries) is tried again with
  * backoff until it goes through or the relay stops: the relay never gives up on an event.
+ *
+ * Publishes are pipelined: up to RELAY_IN_FLIGHT events' messages wait for their acknowledgement
+ * at once, one key's messages one after another (so they reach the topic in order), one event's
+ * messages in their order, and the checkpoint
+ * stays below the oldest event not yet acknowledged. One at a time, the relay ran at one
+ * acknowledgement per turn of a busy event loop (docs/performance.md, "Webhooks").
  */
 export class EventRelay<M> {
   private readonly runner: CheckpointedProjection;
+  private readonly pipeline = new KeyedPipeline(RELAY_IN_FLIGHT);
   private stopping = false;
 
   constructor(private readonly options: EventRelayOptions<M>) {
@@ -64,9 +72,7 @@ export class EventRelay<M> {
       options.checkpoint,
       options.events,
       options.readStore,
-      async (event) => {
-        for (const message of await options.map(event)) await this.publishUntilDone(message);
-      },
+      (event) => this.relay(event),
       options.logger,
       options.streamPrefixes,
       options.checkpoints,
@@ -87,6 +93,17 @@ export class EventRelay<M> {
     return this.runner.ready;
   }
 
+  private async relay(event: RecordedEvent): Promise<Settlement | undefined> {
+    const messages = await this.options.map(event);
+    if (messages.length === 0) return undefined;
+    await this.pipeline.room();
+    // One event's messages go out in their order (a merge: merged, the target updated, the sources deleted).
+    const publishInOrder = async () => {
+      for (const message of messages) await this.publishUntilDone(message);
+    };
+    return { settled: this.pipeline.run(messages.map(this.options.key), publishInOrder) };
+  }
+
   private async publishUntilDone(message: M): Promise<void> {
     const { topic, key, publisher, logger, checkpoint } = this.options;
     for (let attempt = 1; ; attempt++) {
@@ -102,6 +119,8 @@ export class EventRelay<M> {
   }
 }
 
+/** Events whose messages await their acknowledgement at once, per relay. */
+const RELAY_IN_FLIGHT = 256;
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
 

@@ -43,4 +43,56 @@ describe('CheckpointedProjection', () => {
     expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('boom'));
     await failing.stop();
   });
+
+  it('checkpoints a pipelined handler only below the oldest event not yet settled', async () => {
+    const events = new InMemoryEventStore();
+    const reads = new EmbeddedReadStore();
+    const settle = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+    const pipelined = async (event: RecordedEvent) => ({
+      settled: new Promise<void>((resolve, reject) => settle.set((event.data as { n: number }).n, { resolve, reject })),
+    });
+    const positions = [];
+    for (const n of [1, 2, 3]) positions.push((await append(events, n)).position);
+    const projection = new CheckpointedProjection('pipelined', events, reads, pipelined, logger);
+    await projection.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([...settle.keys()]).toEqual([1, 2, 3]); // all three handed on before any settled
+    settle.get(2)!.resolve();
+    settle.get(3)!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(projection.processedPosition).toBe(0);
+    settle.get(1)!.resolve();
+    await projection.waitFor(positions[2], 1_000);
+    expect(projection.processedPosition).toBe(positions[2]);
+    await projection.stop();
+  });
+
+  it('stops at a settlement that fails, and a restart resumes from the event before it', async () => {
+    const events = new InMemoryEventStore();
+    const reads = new EmbeddedReadStore();
+    const seen: number[] = [];
+    let failing = true;
+    const pipelined = async (event: RecordedEvent) => {
+      const n = (event.data as { n: number }).n;
+      seen.push(n);
+      return { settled: n === 2 && failing ? Promise.reject(new Error('broker gone')) : Promise.resolve() };
+    };
+    const positions = [];
+    for (const n of [1, 2, 3]) positions.push((await append(events, n)).position);
+    const first = new CheckpointedProjection('pipelined-failing', events, reads, pipelined, logger);
+    await first.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(first.ready).toBe(false);
+    expect(first.processedPosition).toBe(positions[0]);
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('broker gone'));
+    await first.stop();
+
+    failing = false;
+    seen.length = 0;
+    const second = new CheckpointedProjection('pipelined-failing', events, reads, pipelined, logger);
+    await second.start();
+    await second.waitFor(positions[2], 1_000);
+    expect(seen).toEqual([2, 3]);
+    await second.stop();
+  });
 });

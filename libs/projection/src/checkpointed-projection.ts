@@ -8,8 +8,19 @@ export interface ProjectionLogger {
   warn(message: string): void;
 }
 
-/** What a projection does with one event; must be idempotent, since delivery is at least once. */
-export type ProjectionHandler = (event: RecordedEvent) => Promise<void>;
+/**
+ * What a pipelined handler returns: the event is handed on, so the next one may start, and it is
+ * done once `settled` resolves. The checkpoint never passes an event that has not settled.
+ */
+export interface Settlement {
+  settled: Promise<void>;
+}
+
+/**
+ * What a projection does with one event; must be idempotent, since delivery is at least once.
+ * It is done when its promise resolves, or, if that gives a Settlement, when the settlement does.
+ */
+export type ProjectionHandler = (event: RecordedEvent) => Promise<void | Settlement>;
 
 /**
  * Runs a handler over an event store's events in order: from its checkpoint (catch-up), then
@@ -27,6 +38,11 @@ export class CheckpointedProjection {
   private savedPosition = 0;
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** Handed-on events not yet all settled, oldest first: the checkpoint stays below the first. */
+  private unsettled: { position: number; done: boolean }[] = [];
+  private readonly settling = new Set<Promise<void>>();
+  /** The furthest position seen, handled or not yet settled. */
+  private observed = 0;
 
   constructor(
     readonly name: string,
@@ -45,22 +61,22 @@ export class CheckpointedProjection {
   async start(): Promise<void> {
     this.position = await this.checkpoints.load(this.name);
     this.savedPosition = this.position;
+    this.observed = this.position;
+    this.unsettled = [];
     this.headAtStart = await this.events.headPosition();
     this.failure = undefined;
     this.subscription = this.events.subscribeAll((event) => this.handle(event), {
       after: this.position,
       streamPrefixes: this.streamPrefixes,
-      onPosition: (position) => this.advance(position),
-      onError: (error) => {
-        this.failure = error;
-        this.logger.error(`${this.name} projection stopped: ${error instanceof Error ? error.stack : String(error)}`);
-      },
+      onPosition: (position) => this.observe(position),
+      onError: (error) => this.fail(error),
     });
   }
 
   async stop(): Promise<void> {
     await this.subscription?.close();
     this.subscription = undefined;
+    await Promise.allSettled([...this.settling]);
     await this.flushCheckpoint();
   }
 
@@ -92,8 +108,36 @@ export class CheckpointedProjection {
   }
 
   private async handle(event: RecordedEvent): Promise<void> {
-    await this.handler(event);
-    this.advance(event.globalPosition);
+    if (this.failure !== undefined) throw this.failure;
+    const outcome = await this.handler(event);
+    if (!outcome) return this.observe(event.globalPosition);
+    const entry = { position: event.globalPosition, done: false };
+    this.unsettled.push(entry);
+    const settled = outcome.settled.then(
+      () => {
+        entry.done = true;
+        this.observe(entry.position);
+      },
+      (error: unknown) => this.fail(error),
+    );
+    this.settling.add(settled);
+    void settled.finally(() => this.settling.delete(settled));
+  }
+
+  /** Everything up to `position` has been seen: advance as far as every handed-on event before it has settled. */
+  private observe(position: number): void {
+    if (this.failure !== undefined) return;
+    this.observed = Math.max(this.observed, position);
+    while (this.unsettled[0]?.done) this.unsettled.shift();
+    this.advance(this.unsettled.length > 0 ? this.unsettled[0].position - 1 : this.observed);
+  }
+
+  /** The first failure stops the projection where it is: nothing after the failed event is checkpointed. */
+  private fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    this.logger.error(`${this.name} projection stopped: ${error instanceof Error ? error.stack : String(error)}`);
+    void this.subscription?.close();
   }
 
   /** Everything up to `position` is handled (or was none of this projection's business). */
