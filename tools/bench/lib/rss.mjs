@@ -7,7 +7,7 @@
 // On Linux it also watches the CPU time of the machine against that of the bench's own
 // processes, so that a run disturbed by other work on the machine says so.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export class RssSampler {
   constructor(intervalMs = 200) {
@@ -135,6 +135,32 @@ export function processTicks(pid) {
   } catch {
     return undefined;
   }
+}
+
+/** CPU ticks (1/100 s) of each thread of a process, by thread id (Linux; empty elsewhere). */
+export function threadTicks(pid) {
+  const ticks = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const ticksOfThread = processTicks(`${pid}/task/${tid}`);
+      if (ticksOfThread !== undefined) ticks.set(Number(tid), ticksOfThread);
+    }
+  } catch {
+    /* not Linux, or the process is gone */
+  }
+  return ticks;
+}
+
+/**
+ * Cores each thread used between two `threadTicks` readings: the main thread (its id is the
+ * pid), the busiest other thread (in the standalone app, the webhooks worker) and the rest together.
+ */
+export function threadCores(pid, before, after, seconds) {
+  const used = [...after].map(([tid, ticks]) => [tid, (ticks - (before.get(tid) ?? ticks)) / 100 / seconds]);
+  const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
+  const round = (x) => Math.round(x * 100) / 100;
+  return { main: round(main), busiest_other: round(others[0]?.[1] ?? 0), rest: round(others.slice(1).reduce((sum, [, cores]) => sum + cores, 0)) };
 }
 
 /** RSS of a process in MB: /proc/<pid>/status on Linux, `ps` elsewhere; undefined if it is gone. */

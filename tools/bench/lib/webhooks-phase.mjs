@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ApiClient } from './client.mjs';
 import { sleep } from './processes.mjs';
-import { processTicks } from './rss.mjs';
+import { processTicks, threadCores, threadTicks } from './rss.mjs';
 import { percentile, round2 } from './stats.mjs';
 
 export const WEBHOOK_EVENT_TYPES = ['wix.contacts.v4.contact_created', 'wix.contacts.v4.contact_updated'];
@@ -71,12 +71,14 @@ export async function runWebhooksPhase({ baseUrl, headers, appPid, eventLoop, be
       }
     })();
     let load;
+    const ticksAtStart = threadTicks(appPid);
     try {
       load = await timed('webhooks_load', runLoad);
     } finally {
       sampling = false;
     }
     const loadSeconds = (performance.now() - loadStart) / 1000;
+    const appThreads = threadCores(appPid, ticksAtStart, threadTicks(appPid), loadSeconds);
 
     // At the end of the load (at once: the backlog drains fast once the creates stop), then every
     // 250 ms: when everything created has been delivered, and how it stands SETTLE_S later.
@@ -144,6 +146,8 @@ export async function runWebhooksPhase({ baseUrl, headers, appPid, eventLoop, be
       lag_ms: lags.length === 0 ? null : { samples: lags.length, p50: percentile(lags, 50), p95: percentile(lags, 95), p99: percentile(lags, 99), max: Math.max(...lags), mean: round2(lags.reduce((a, b) => a + b, 0) / lags.length) },
       stages_ms: stages,
       app_idle_before_s: quiet.seconds,
+      // cores of the app's threads while the load ran: main, the busiest other (the webhooks worker), the rest (libuv, GC helpers)
+      app_thread_cores_during_load: appThreads,
       // the app's event-loop delay while the load ran (1 ms timer; under load about one tick a turn)
       event_loop_during_load: loopDuringLoad && { ...loopDuringLoad, turns_per_s: loopDuringLoad.window_ms ? Math.round((loopDuringLoad.ticks / loopDuringLoad.window_ms) * 1000) : null },
       backlog: {
@@ -168,6 +172,7 @@ export async function runWebhooksPhase({ baseUrl, headers, appPid, eventLoop, be
       `  backlog: at the end ${atEnd.pending} pending, ${undelivered(atEnd)} not yet delivered; ${SETTLE_S} s later ${later.pending} pending, ${undelivered(later)} not yet delivered` +
         `; ${drained === null ? `not all delivered ${SETTLE_S + DRAIN_LIMIT_S} s after the end` : `all delivered ${round2(drained)} s after the end`}`,
     );
+    log(`  app's threads during the load: main ${appThreads.main} cores, busiest other (webhooks worker) ${appThreads.busiest_other}, the rest ${appThreads.rest}`);
     if (loopDuringLoad?.ticks) log(`  app's event loop during the load: ${result.event_loop_during_load.turns_per_s} turns/s, delay p50 ${loopDuringLoad.p50_ms} ms, p99 ${loopDuringLoad.p99_ms} ms, max ${loopDuringLoad.max_ms} ms`);
     if (stages) log(`  stages (p50 / p99): commit → scheduled ${stages.commit_to_scheduled.p50} / ${stages.commit_to_scheduled.p99} ms · scheduled → received ${stages.scheduled_to_received.p50} / ${stages.scheduled_to_received.p99} ms`);
     return result;
