@@ -22,8 +22,10 @@ export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoin
     readStore: new EmbeddedReadStore(),
     signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
     config: settings.webhooks,
-    // One process owns DATA_DIR: a restart may take over the leases of the process before it at once.
+    // One process owns DATA_DIR: a restart may take over the leases of the process before it at
+    // once, and no other worker shares the deliveries.
     workerId: 'standalone',
+    soleWorker: true,
     checkpoints,
   });
 }

@@ -18,6 +18,8 @@ export interface DeliveryTask {
   event?: PublicEvent;
   /** Global position of the last event of the delivery written here, if any. */
   position?: number;
+  /** Found by the sweep in the read model, which may trail the delivery's stream. */
+  fromReadModel?: boolean;
 }
 
 type LaneState = 'waiting' | 'ready' | 'busy';
@@ -30,7 +32,8 @@ type LaneState = 'waiting' | 'ready' | 'busy';
  * being attempted; while the head waits for a retry the rest of the lane waits too, other lanes
  * go on. A subscription has at most `concurrencyPerSubscription` attempts in flight, so one slow
  * or dead receiver holds only its own work. Every attempt is recorded in the delivery's stream
- * (a lease before it, the outcome after), so a crash re-sends at most what was in flight, and
+ * (a lease before it when workers share the store, the outcome after), so a crash re-sends at
+ * most what was in flight, and
  * the sweep picks up, from storage, pending work this process does not hold.
  */
 export class DeliveryWorker {
@@ -44,6 +47,8 @@ export class DeliveryWorker {
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastAppended = 0;
+  /** A sole worker attempts nothing before its first sweep has put storage's pending work in the lanes, in feed order. */
+  private attempting = false;
 
   constructor(
     private readonly store: EventStore,
@@ -59,11 +64,23 @@ export class DeliveryWorker {
   /** Starts the periodic sweep (the first one at once). */
   start(): void {
     this.stopped = false;
+    this.attempting = !this.settings.soleWorker;
     const loop = () => {
       this.sweepTimer = setTimeout(() => void this.sweep().finally(() => !this.stopped && loop()), this.settings.sweepIntervalMs);
       this.sweepTimer.unref();
     };
-    void this.sweep().finally(() => !this.stopped && loop());
+    void this.sweep()
+      .catch((error: unknown) => this.logger.warn(`webhook deliveries: the first sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        if (this.stopped) return;
+        if (!this.attempting) this.startAttempting();
+        loop();
+      });
+  }
+
+  private startAttempting(): void {
+    this.attempting = true;
+    for (const subscription of [...this.readyBySubscription.keys()]) this.pump(subscription);
   }
 
   async stop(): Promise<void> {
@@ -104,7 +121,7 @@ export class DeliveryWorker {
         const heldElsewhere = doc.lease && doc.lease.worker !== this.settings.workerId && Date.parse(doc.lease.until) > now;
         if (heldElsewhere) continue;
         const { _id, siteId, revision, ...state } = doc;
-        this.offer({ siteId, state: state as DeliveryState, revision });
+        this.offer({ siteId, state: state as DeliveryState, revision, fromReadModel: true });
       }
       if (docs.length < SWEEP_BATCH || this.stopped) return;
       const last = docs[docs.length - 1];
@@ -145,6 +162,7 @@ export class DeliveryWorker {
   }
 
   private pump(subscription: string): void {
+    if (!this.attempting) return;
     const ready = this.readyBySubscription.get(subscription) ?? [];
     while (!this.stopped && ready.length > 0 && (this.inFlight.get(subscription) ?? 0) < this.settings.concurrencyPerSubscription) {
       const lane = ready.shift()!;
@@ -204,6 +222,7 @@ export class DeliveryWorker {
    * `elsewhere`: finished, or another worker holds it; `not-due`: pending, but not yet.
    */
   private async takeLease(task: DeliveryTask): Promise<'taken' | 'not-due' | 'elsewhere'> {
+    if (this.settings.soleWorker) return this.checkCurrent(task);
     for (let tries = 0; tries < 3; tries++) {
       const now = new Date();
       if (!canAttempt(task.state, this.settings.workerId, now)) return notAttemptable(task.state, this.settings.workerId, now);
@@ -220,6 +239,19 @@ export class DeliveryWorker {
     return 'elsewhere';
   }
 
+  /**
+   * A sole worker takes no lease (nobody else could attempt it): it need only know the delivery
+   * as its stream has it. What it wrote itself it knows; what the sweep found is read again.
+   */
+  private async checkCurrent(task: DeliveryTask): Promise<'taken' | 'not-due' | 'elsewhere'> {
+    if (task.fromReadModel) {
+      await this.reload(task);
+      task.fromReadModel = false;
+    }
+    const now = new Date();
+    return canAttempt(task.state, this.settings.workerId, now) ? 'taken' : notAttemptable(task.state, this.settings.workerId, now);
+  }
+
   /** Records an attempt's outcome; true when the delivery is finished (delivered or failed). */
   private async record(task: DeliveryTask, result: { delivered: boolean; statusCode?: number; error?: string; durationMs: number }, final: boolean): Promise<boolean> {
     const outcome = decideAttemptOutcome(task.state, result, final ? [] : this.settings.retryScheduleMs, this.settings.workerId, new Date(), LEASE_MARGIN_MS + this.settings.sweepIntervalMs);
@@ -233,12 +265,22 @@ export class DeliveryWorker {
   /**
    * Replicas keep lanes of their own: when an earlier pending delivery of this lane is not held
    * here, another worker has it (or will), and it goes first; the sweep offers this one again.
-   * The read model is first brought up to what this worker and its dispatcher wrote.
+   * The read model must have the deliveries scheduled before this one (those up to its own
+   * position). An earlier one it shows pending may be one this worker has just finished: only
+   * then is it brought up to everything this worker wrote, and asked again. (Waiting for that
+   * every time made each attempt chase the appends of all the others in flight.) A sole worker
+   * holds every pending delivery once its first sweep is done: its lanes are the whole truth.
    */
   private async laneIsOurs(task: DeliveryTask): Promise<boolean> {
-    await this.deliveries.runner.waitFor(Math.max(task.position ?? 0, this.lastAppended));
-    const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
-    return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));
+    if (this.settings.soleWorker) return true;
+    await this.deliveries.runner.waitFor(task.position ?? 0);
+    const ours = async () => {
+      const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
+      return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));
+    };
+    if (await ours()) return true;
+    await this.deliveries.runner.waitFor(this.lastAppended);
+    return ours();
   }
 
   private async append(task: DeliveryTask, event: DeliveryEvent, expected: number | 'any'): Promise<void> {

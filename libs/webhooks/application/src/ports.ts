@@ -30,6 +30,12 @@ export interface WebhooksSettings {
   concurrencyPerSubscription: number;
   /** Names this process in leases: unique per replica. */
   workerId: string;
+  /**
+   * No other worker shares this store (standalone: one process owns DATA_DIR). Then every pending
+   * delivery in storage is this worker's: attempts begin once the first sweep has taken them on,
+   * and a lane needs no look at the read model for another worker's earlier delivery.
+   */
+  soleWorker?: boolean;
   /** How often pending deliveries are looked for in storage (retries due, work of dead workers). */
   sweepIntervalMs: number;
 }

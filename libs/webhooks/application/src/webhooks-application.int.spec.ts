@@ -7,6 +7,13 @@ import { derivedUuid, PublishedPublicEvent, RequestContext } from '@cp/contracts
 import { SqliteEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { generateWebhookSecret, HttpWebhookSender, loadSigningKeys, signWixWebhook, standardWebhookHeaders, wixWebhookPayload } from '@cp/webhooks-delivery';
+import { DeliveriesReadModel } from './deliveries-read-model';
+import { DeliveryScheduler } from './delivery-scheduler';
+import { DeliveryWorker } from './delivery-worker';
+import { EventFeed } from './feed';
+import { FEED_PREFIX } from './streams';
+import { SubscriptionDirectory } from './subscription-directory';
+import { Subscriptions } from './subscriptions';
 import { createWebhooksApplication, WebhooksApplication } from './webhooks-application';
 import { WebhookSigner, WebhookTransport } from './ports';
 
@@ -145,5 +152,40 @@ describe('webhooks application', () => {
     expect(byWorker).toEqual(new Set(['w1', 'w2']));
     const deliveries = await one.app.deliveries.list(site, subscription.id, { status: 'DELIVERED', limit: 1000 });
     expect(deliveries.pagingMetadata.total).toBe(count);
+  });
+
+  it('as the sole worker, takes no lease and sends what storage held before what was handed on meanwhile', async () => {
+    const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
+    const { subscription } = await new Subscriptions(store, signer, transport()).create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
+    const directory = new SubscriptionDirectory();
+    (await store.readAll()).forEach((event) => directory.apply(event));
+    const feed = new EventFeed(store);
+    const [earlier, later] = [published('c-1', 0), published('c-1', 1)];
+    await feed.record(earlier);
+    await feed.record(later);
+    const [earlierAt, laterAt] = (await store.readAll({ streamPrefixes: [FEED_PREFIX] })).map((event) => event.globalPosition);
+    const state = directory.get(site.siteId, subscription.id)!;
+    // The earlier delivery is pending in storage (scheduled before a restart) ...
+    await new DeliveryScheduler(store, { offer: () => undefined } as unknown as DeliveryWorker).schedule(state, earlier.event, earlierAt);
+    const readModel = new DeliveriesReadModel(store, new EmbeddedReadStore(), quiet);
+    const settings = { retryScheduleMs: [100], timeoutMs: 1250, concurrencyPerSubscription: 4, workerId: 'standalone', soleWorker: true, sweepIntervalMs: 200 };
+    const worker = new DeliveryWorker(store, feed, directory, readModel, signer, transport(), settings, quiet);
+    // ... and the later one is handed on by the dispatcher before the worker's first sweep.
+    await new DeliveryScheduler(store, worker).schedule(state, later.event, laterAt);
+    await readModel.start();
+    await readModel.runner.waitUntilCaughtUp();
+    worker.start();
+    try {
+      await until(() => bodies.length >= 2);
+      const ids = bodies.map((body) => (JSON.parse(body) as { data: { id: string } }).data.id);
+      expect(ids).toEqual([earlier.event.id, later.event.id]);
+      const types = (await store.readAll({ streamPrefixes: ['webhookdelivery-'] })).map((event) => event.type);
+      expect(types.filter((type) => type === 'WebhookDeliveryAttempted')).toHaveLength(2);
+      expect(types).not.toContain('WebhookDeliveryAttemptStarted');
+    } finally {
+      await worker.stop();
+      await readModel.stop();
+      await store.close();
+    }
   });
 });

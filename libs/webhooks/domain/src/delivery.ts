@@ -1,8 +1,9 @@
 /**
  * One event on its way to one subscription. Its stream records every attempt, so the pending
  * work (what is due, when, how often it failed) lives in the event store, not in memory: a crash
- * or a receiver down for a day loses nothing. Before each attempt a worker takes a lease (an
- * event appended at the revision it read), so two workers never send the same attempt.
+ * or a receiver down for a day loses nothing. Where workers share the store, each takes a lease
+ * before an attempt (an event appended at the revision it read), so two never send the same
+ * attempt; a sole worker (standalone) needs none.
  */
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];

@@ -16,7 +16,7 @@ export interface WebhooksConfig {
   sweepIntervalMs: number;
 }
 
-export const WEBHOOK_DEFAULTS = { timeoutMs: 1250, concurrencyPerSubscription: 4, sweepIntervalMs: 5_000 } as const;
+export const WEBHOOK_DEFAULTS = { timeoutMs: 1250, concurrencyPerSubscription: 10, sweepIntervalMs: 5_000 } as const;
 
 /** Reads every webhooks variable; returns the problems instead of stopping at the first. */
 export function readWebhooksConfig(env: NodeJS.ProcessEnv): { config: WebhooksConfig; problems: string[] } {

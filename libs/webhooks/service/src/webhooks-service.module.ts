@@ -18,6 +18,8 @@ export interface WebhooksServiceOptions {
   config: WebhooksConfig;
   /** Names this process in delivery leases; unique per replica. */
   workerId: string;
+  /** No replica shares the store (standalone); see WebhooksSettings.soleWorker. */
+  soleWorker?: boolean;
   /** Durable checkpoints for the dispatcher and replays when the read store is not (standalone). */
   checkpoints?: CheckpointStore;
 }
@@ -64,6 +66,7 @@ export class WebhooksServiceModule {
                 concurrencyPerSubscription: config.concurrencyPerSubscription,
                 sweepIntervalMs: config.sweepIntervalMs,
                 workerId: options.workerId,
+                soleWorker: options.soleWorker,
               },
               logger: new Logger('Webhooks'),
               checkpoints: options.checkpoints,
