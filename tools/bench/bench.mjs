@@ -19,6 +19,7 @@ import { APPS, startDistributed, waitUntilDrained } from './lib/distributed.mjs'
 import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
 import { runSubscriptionsPhase } from './lib/subscriptions-phase.mjs';
+import { waitUntilIdle } from './lib/idle.mjs';
 import { freePort, run, startNode, stopApps, stopProcess, waitForHttp200 } from './lib/processes.mjs';
 import { RssSampler } from './lib/rss.mjs';
 import { startStandalone } from './lib/standalone.mjs';
@@ -228,6 +229,14 @@ async function main() {
   const client = new ApiClient(baseUrl, { ...apiHeaders(), 'content-type': 'application/json' }, options.seedConcurrency + 4);
   const seeding = await timed('seed', () => seed(client, options));
   const { ids, labelKeys, fieldKeys, createdDates } = seeding;
+  // The relay and the feed may still be storing the seeding's public events: the phases after it
+  // measure the app, not that catch-up (the webhooks phase waits the same way).
+  let seedSettle = null;
+  if (!sut.infra) {
+    rss.setPhase('seed_settle');
+    seedSettle = await waitUntilIdle(sut.apps[0].proc.pid);
+    log(`app idle ${seedSettle.seconds} s after seeding${seedSettle.idle ? '' : ' (not idle yet: going on)'}`);
+  }
 
   // ---- load phases, from a separate load-generator process
   let querySerial = null;
@@ -373,6 +382,7 @@ async function main() {
     baseline_hello_p99_ms: p99('hello'),
     nest_hello_rps: pick('nest_hello', 'rps'),
     seed_contacts_per_s: seeding.per_s,
+    seed_settle_s: seedSettle?.seconds ?? null,
     machine,
     code: codeInfo(),
     settings: {

@@ -10,8 +10,9 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ApiClient } from './client.mjs';
+import { IDLE_LIMIT_S, waitUntilIdle } from './idle.mjs';
 import { sleep } from './processes.mjs';
-import { processTicks, threadCores, threadTicks } from './rss.mjs';
+import { threadCores, threadTicks } from './rss.mjs';
 import { percentile, round2 } from './stats.mjs';
 
 export const WEBHOOK_EVENT_TYPES = ['wix.contacts.v4.contact_created', 'wix.contacts.v4.contact_updated'];
@@ -183,35 +184,6 @@ export async function runWebhooksPhase({ baseUrl, headers, appPid, eventLoop, be
   }
 }
 
-const IDLE_LIMIT_S = 120;
-/**
- * CPU of the app under this share of a core over a window (twice in a row) counts as idle: work
- * left over (the relay catching up) runs at a whole core, an idle app uses next to nothing, and
- * --cpu-prof's sampling thread, GC and timers stay well under this.
- */
-const IDLE_SHARE = 0.25;
-const IDLE_WINDOW_MS = 500;
-
-/** Waits until the app's process uses (almost) no CPU; without /proc, waits 5 s. */
-async function waitUntilIdle(pid) {
-  const start = performance.now();
-  const seconds = () => round2((performance.now() - start) / 1000);
-  if (processTicks(pid) === undefined) {
-    await sleep(5_000);
-    return { idle: true, seconds: seconds(), measured: false };
-  }
-  let quietWindows = 0;
-  let last = processTicks(pid);
-  while (performance.now() - start < IDLE_LIMIT_S * 1000) {
-    await sleep(IDLE_WINDOW_MS);
-    const now = processTicks(pid);
-    const share = (now - last) / 100 / (IDLE_WINDOW_MS / 1000); // ticks are 1/100 s
-    last = now;
-    quietWindows = share <= IDLE_SHARE ? quietWindows + 1 : 0;
-    if (quietWindows >= 2) return { idle: true, seconds: seconds(), measured: true };
-  }
-  return { idle: false, seconds: seconds(), measured: true };
-}
 
 async function contactCount(client) {
   const page = await client.ok('POST', '/contacts/v4/contacts/query', { query: { paging: { limit: 1 }, fieldsets: ['BASIC'] } });
