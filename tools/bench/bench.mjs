@@ -229,14 +229,16 @@ async function main() {
   const client = new ApiClient(baseUrl, { ...apiHeaders(), 'content-type': 'application/json' }, options.seedConcurrency + 4);
   const seeding = await timed('seed', () => seed(client, options));
   const { ids, labelKeys, fieldKeys, createdDates } = seeding;
-  // The relay and the feed may still be storing the seeding's public events: the phases after it
-  // measure the app, not that catch-up (the webhooks phase waits the same way).
-  let seedSettle = null;
-  if (!sut.infra) {
-    rss.setPhase('seed_settle');
-    seedSettle = await waitUntilIdle(sut.apps[0].proc.pid);
-    log(`app idle ${seedSettle.seconds} s after seeding${seedSettle.idle ? '' : ' (not idle yet: going on)'}`);
-  }
+  // The relay and the feed may still be storing the public events of a phase's writes: the phase
+  // after it measures the app, not that catch-up (the webhooks phase waits the same way).
+  const settle = async (after) => {
+    if (sut.infra) return null;
+    rss.setPhase(`${after}_settle`);
+    const quiet = await waitUntilIdle(sut.apps[0].proc.pid);
+    log(`app idle ${quiet.seconds} s after ${after}${quiet.idle ? '' : ' (not idle yet: going on)'}`);
+    return quiet.seconds;
+  };
+  const seedSettle = await settle('seeding');
 
   // ---- load phases, from a separate load-generator process
   let querySerial = null;
@@ -273,11 +275,14 @@ async function main() {
     }
   }
 
+  if (options.phases.includes('label')) await settle('the label phase');
+
   // ---- email statuses imported through Bulk Upsert, one per seeded contact (issue 12)
   let subscriptions = null;
   if (options.phases.includes('subscriptions')) {
     rss.setPhase('subscriptions');
     subscriptions = await timed('subscriptions', () => runSubscriptionsPhase({ client, ids, labelKeys, fieldKeys, log }));
+    subscriptions.settle_s = await settle('the email subscriptions');
   }
 
   // ---- read-your-writes lag: create, then query by its email until it shows
@@ -382,7 +387,7 @@ async function main() {
     baseline_hello_p99_ms: p99('hello'),
     nest_hello_rps: pick('nest_hello', 'rps'),
     seed_contacts_per_s: seeding.per_s,
-    seed_settle_s: seedSettle?.seconds ?? null,
+    seed_settle_s: seedSettle,
     machine,
     code: codeInfo(),
     settings: {
