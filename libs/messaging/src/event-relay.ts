@@ -58,8 +58,7 @@ export interface EventRelayOptions<M> {
  *
  * Publishes are pipelined: up to RELAY_IN_FLIGHT events' messages wait for their acknowledgement
  * at once, one key's messages one after another (so they reach the topic in order), one event's
- * messages in their order, and the checkpoint
- * stays below the oldest event not yet acknowledged. One at a time, the relay ran at one
+ * messages in their order, and the checkpoint stays below the oldest event not yet acknowledged. One at a time, the relay ran at one
  * acknowledgement per turn of a busy event loop (docs/performance.md, "Webhooks").
  */
 export class EventRelay<M> {

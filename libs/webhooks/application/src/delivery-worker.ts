@@ -33,8 +33,8 @@ type LaneState = 'waiting' | 'ready' | 'busy';
  * go on. A subscription has at most `concurrencyPerSubscription` attempts in flight, so one slow
  * or dead receiver holds only its own work. Every attempt is recorded in the delivery's stream
  * (a lease before it when workers share the store, the outcome after), so a crash re-sends at
- * most what was in flight, and
- * the sweep picks up, from storage, pending work this process does not hold.
+ * most what was in flight, and the sweep picks up, from storage, pending work this process does
+ * not hold.
  */
 export class DeliveryWorker {
   private readonly lanes = new Map<string, DeliveryTask[]>();
@@ -48,7 +48,7 @@ export class DeliveryWorker {
   private stopped = false;
   private lastAppended = 0;
   /** A sole worker attempts nothing before its first sweep has put storage's pending work in the lanes, in feed order. */
-  private attempting = false;
+  private attempting: boolean;
 
   constructor(
     private readonly store: EventStore,
@@ -59,12 +59,15 @@ export class DeliveryWorker {
     private readonly transport: WebhookTransport,
     private readonly settings: WebhooksSettings,
     private readonly logger: WebhooksLogger,
-  ) {}
+  ) {
+    // Replicas attempt what they are handed at once, even before start (the dispatcher's catch-up).
+    this.attempting = !settings.soleWorker;
+  }
 
   /** Starts the periodic sweep (the first one at once). */
   start(): void {
     this.stopped = false;
-    this.attempting = !this.settings.soleWorker;
+    if (this.settings.soleWorker) this.attempting = false;
     const loop = () => {
       this.sweepTimer = setTimeout(() => void this.sweep().finally(() => !this.stopped && loop()), this.settings.sweepIntervalMs);
       this.sweepTimer.unref();

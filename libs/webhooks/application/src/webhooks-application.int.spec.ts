@@ -188,4 +188,31 @@ describe('webhooks application', () => {
       await store.close();
     }
   });
+
+  it('as a worker sharing the store, attempts what the dispatcher handed on before the worker started', async () => {
+    const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
+    const { subscription } = await new Subscriptions(store, signer, transport()).create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
+    const directory = new SubscriptionDirectory();
+    (await store.readAll()).forEach((event) => directory.apply(event));
+    const feed = new EventFeed(store);
+    const event = published('c-2', 0);
+    await feed.record(event);
+    const [feedAt] = (await store.readAll({ streamPrefixes: [FEED_PREFIX] })).map((stored) => stored.globalPosition);
+    const readModel = new DeliveriesReadModel(store, new EmbeddedReadStore(), quiet);
+    const settings = { retryScheduleMs: [100], timeoutMs: 1250, concurrencyPerSubscription: 4, workerId: 'w1', sweepIntervalMs: 60_000 };
+    const worker = new DeliveryWorker(store, feed, directory, readModel, signer, transport(), settings, quiet);
+    await readModel.start();
+    // Handed on at a restart, while the dispatcher catches up and before the worker starts; held
+    // here, so no sweep (a minute away) offers it again.
+    await new DeliveryScheduler(store, worker).schedule(directory.get(site.siteId, subscription.id)!, event.event, feedAt);
+    worker.start();
+    try {
+      await until(() => bodies.length >= 1);
+      expect(bodies.map((body) => (JSON.parse(body) as { data: { id: string } }).data.id)).toEqual([event.event.id]);
+    } finally {
+      await worker.stop();
+      await readModel.stop();
+      await store.close();
+    }
+  });
 });
