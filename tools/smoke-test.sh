@@ -25,6 +25,7 @@ BASE_URL="http://127.0.0.1:$port" API_KEY=$(node -p "require('$data_dir/standalo
 # A stop as a terminal's Ctrl-C or a supervisor does it: the signal to the group (npm forwards it
 # again), and the app closes everything, the webhooks worker included, before it exits.
 kill -TERM -- -"$server"
-for _ in $(seq 1 30); do kill -0 "$server" 2>/dev/null || break; sleep 1; done
+# npm exits at once; the app (same process group) is done when the whole group is gone.
+for _ in $(seq 1 30); do pgrep -g "$server" >/dev/null || break; sleep 1; done
 grep -q "Contacts platform stopped (SIGTERM)" "$log" || { cat "$log"; echo "the app did not stop cleanly on SIGTERM"; exit 1; }
 echo "smoke test passed"
