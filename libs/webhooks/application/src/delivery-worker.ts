@@ -268,22 +268,14 @@ export class DeliveryWorker {
   /**
    * Replicas keep lanes of their own: when an earlier pending delivery of this lane is not held
    * here, another worker has it (or will), and it goes first; the sweep offers this one again.
-   * The read model must have the deliveries scheduled before this one (those up to its own
-   * position). An earlier one it shows pending may be one this worker has just finished: only
-   * then is it brought up to everything this worker wrote, and asked again. (Waiting for that
-   * every time made each attempt chase the appends of all the others in flight.) A sole worker
-   * holds every pending delivery once its first sweep is done: its lanes are the whole truth.
+   * The read model is first brought up to what this worker and its dispatcher wrote. A sole
+   * worker holds every pending delivery once its first sweep is done: its lanes are the whole truth.
    */
   private async laneIsOurs(task: DeliveryTask): Promise<boolean> {
     if (this.settings.soleWorker) return true;
-    await this.deliveries.runner.waitFor(task.position ?? 0);
-    const ours = async () => {
-      const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
-      return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));
-    };
-    if (await ours()) return true;
-    await this.deliveries.runner.waitFor(this.lastAppended);
-    return ours();
+    await this.deliveries.runner.waitFor(Math.max(task.position ?? 0, this.lastAppended));
+    const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
+    return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));
   }
 
   private async append(task: DeliveryTask, event: DeliveryEvent, expected: number | 'any'): Promise<void> {
