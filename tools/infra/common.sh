@@ -37,6 +37,7 @@ infra_spawn() {
   # holds the server's pid whether or not setsid had to fork.
   # shellcheck disable=SC2016 # expanded by the inner shell
   setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" </dev/null >"$logfile" 2>&1 &
+  INFRA_SPAWNED_JOB=$!
   local i
   for i in $(seq 1 50); do
     [[ -s "$pidfile" ]] && return 0
@@ -79,6 +80,31 @@ infra_fail_start() {
   exit 1
 }
 
+# infra_pid_running PIDFILE -> 0 if the pidfile names a process that has not exited (a zombie
+# has). For the server just spawned: its pidfile is fresh, so no marker is needed, and the
+# command line is not read (it is briefly empty while the process execs).
+infra_pid_running() {
+  local pid state
+  [[ -s "$1" ]] || return 1
+  pid="$(cat "$1")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)"
+  [[ "$state" != Z ]]
+}
+
+# infra_exit_status PIDFILE -> sets INFRA_EXIT to how the server spawned last ended (" (exit
+# status N)" or " (killed by signal N)"), for the start-up failure message; empty when it is not
+# known (setsid forked, so the job is not the server). Not called in a subshell: only this
+# shell can wait for its job.
+infra_exit_status() {
+  local status
+  INFRA_EXIT=""
+  [[ -n "${INFRA_SPAWNED_JOB:-}" && "$INFRA_SPAWNED_JOB" == "$(cat "$1" 2>/dev/null)" ]] || return 0
+  wait "$INFRA_SPAWNED_JOB" 2>/dev/null && status=0 || status=$?
+  if ((status > 128)); then INFRA_EXIT=" (killed by signal $((status - 128)))"; else INFRA_EXIT=" (exit status $status)"; fi
+}
+
 # infra_wait_ready NAME LOGFILE PIDFILE MARKER TIMEOUT INTERVAL CHECK... -> returns once CHECK
 # (a command) succeeds; fails the start (infra_fail_start) if the process exits first or TIMEOUT
 # seconds pass.
@@ -87,7 +113,10 @@ infra_wait_ready() {
   shift 6
   local deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
-    infra_pid_alive "$pidfile" "$marker" || infra_fail_start "$name" "$logfile" "$pidfile" "$marker" "exited during start-up"
+    if ! infra_pid_running "$pidfile"; then
+      infra_exit_status "$pidfile"
+      infra_fail_start "$name" "$logfile" "$pidfile" "$marker" "exited during start-up$INFRA_EXIT"
+    fi
     "$@" && return 0
     sleep "$interval"
   done

@@ -12,9 +12,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/kafka.sh" install
 "$here/ferretdb.sh" install
 "$here/redis.sh" install
-"$here/kafka.sh" start
-"$here/ferretdb.sh" start || { "$here/kafka.sh" stop; exit 1; }
-"$here/redis.sh" start || { "$here/ferretdb.sh" stop; "$here/kafka.sh" stop; exit 1; }
+# A server that dies during start-up is started once more: CI has seen FerretDB and Redis exit
+# at once with nothing in their logs, and not again on the next try. The failure is printed
+# (with the exit status or signal) either way.
+start() {
+  "$here/$1.sh" start && return 0
+  echo "infra: starting $1 once more" >&2
+  "$here/$1.sh" start
+}
+start kafka
+start ferretdb || { "$here/kafka.sh" stop; exit 1; }
+start redis || { "$here/ferretdb.sh" stop; "$here/kafka.sh" stop; exit 1; }
 
 echo "KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-19092}"
 echo "MONGODB_URL=mongodb://127.0.0.1:${MONGODB_PORT:-27018}"
