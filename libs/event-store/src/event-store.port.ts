@@ -59,6 +59,18 @@ export interface ReadAllOptions {
   streamPrefixes?: readonly string[];
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+}
+
+export interface ReadStreamOptions {
+  /** Only the events at this revision and after (0 or absent: the whole stream). */
+  fromRevision?: number;
+}
+
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
 
 export interface Subscription {
@@ -80,9 +92,22 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
+  /**
+   * Whether `appendToStreams` is all or nothing. The embedded stores write it in one transaction;
+   * EventStoreDB has no multi-stream transactions, so there a caller compensates what landed.
+   */
+  readonly atomicMultiStreamAppend: boolean;
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each with its own expected revision, in the order given (a
+   * stream may not appear twice), and resolves to one result per append. On an atomic store a
+   * failed check writes nothing (the WrongExpectedRevisionError names the stream). Elsewhere the
+   * appends land one by one: a failure after the first throws PartialAppendError, which says
+   * how many landed.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events in order; an empty array when the stream does not exist. */
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Delivers every event after `after` in order (catch-up), then new ones as they are appended. */
   subscribeAll(handler: EventHandler, options?: SubscribeOptions): Subscription;
@@ -101,6 +126,30 @@ export class WrongExpectedRevisionError extends Error {
     super(`Stream ${streamId}: expected revision ${expected}, actual ${actual}`);
     this.name = 'WrongExpectedRevisionError';
   }
+}
+
+/** A non-atomic multi-stream append that failed part way: `appended` are the results of the appends that landed, in order. */
+export class PartialAppendError extends Error {
+  constructor(
+    readonly appended: AppendResult[],
+    override readonly cause: unknown,
+  ) {
+    super(`${appended.length} of the streams were appended before: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'PartialAppendError';
+  }
+}
+
+/** Appends one by one, for a store without multi-stream transactions (see `EventStore.appendToStreams`). */
+export async function appendInTurn(store: Pick<EventStore, 'append'>, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  const results: AppendResult[] = [];
+  for (const { streamId, events, expected } of appends) {
+    try {
+      results.push(await store.append(streamId, events, expected));
+    } catch (error) {
+      throw results.length === 0 ? error : new PartialAppendError(results, error);
+    }
+  }
+  return results;
 }
 
 export function isWrongExpectedRevision(error: unknown): error is WrongExpectedRevisionError {

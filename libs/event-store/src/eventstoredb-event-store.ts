@@ -16,6 +16,7 @@ import {
 } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import {
+  appendInTurn,
   AppendResult,
   CURRENT_SCHEMA_VERSION,
   EventHandler,
@@ -23,7 +24,9 @@ import {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
@@ -45,6 +48,8 @@ interface StoredMetadata {
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
+  /** The server has no multi-stream transactions: appendToStreams appends in turn. */
+  readonly atomicMultiStreamAppend = false;
 
   constructor(connectionString: string) {
     this.client = EventStoreDBClient.connectionString`${connectionString}`;
@@ -82,10 +87,15 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return appendInTurn(this, appends);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
+    const fromRevision = options.fromRevision ? BigInt(options.fromRevision) : START;
     try {
-      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START })) {
+      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision })) {
         events.push(toRecorded(resolved));
       }
     } catch (error) {

@@ -7,7 +7,9 @@ import {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
@@ -20,34 +22,45 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly subscriptions = new Set<PollingSubscription>();
 
+  readonly atomicMultiStreamAppend = true;
+
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const stream = this.streams.get(streamId) ?? [];
-    checkExpectedRevision(streamId, expected, stream.length - 1);
-    for (const event of events) {
-      const recorded: RecordedEvent = structuredClone({
-        id: event.id ?? randomUUID(),
-        type: event.type,
-        schemaVersion: event.metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION,
-        streamId,
-        revision: stream.length,
-        globalPosition: this.log.length + 1,
-        siteId: event.metadata.siteId,
-        occurredAt: event.metadata.occurredAt ?? new Date().toISOString(),
-        correlationId: event.metadata.correlationId,
-        causationId: event.metadata.causationId,
-        actor: event.metadata.actor,
-        data: event.data,
-      });
-      stream.push(recorded);
-      this.log.push(recorded);
-    }
-    this.streams.set(streamId, stream);
-    this.subscriptions.forEach((subscription) => subscription.notify());
-    return { revision: stream.length - 1, position: this.log.length };
+    const [result] = await this.appendToStreams([{ streamId, events, expected }]);
+    return result;
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return structuredClone(this.streams.get(streamId) ?? []);
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    // Every check before any write, so a refusal writes nothing.
+    for (const { streamId, expected } of appends) checkExpectedRevision(streamId, expected, (this.streams.get(streamId)?.length ?? 0) - 1);
+    const results = appends.map(({ streamId, events }) => {
+      const stream = this.streams.get(streamId) ?? [];
+      for (const event of events) {
+        const recorded: RecordedEvent = structuredClone({
+          id: event.id ?? randomUUID(),
+          type: event.type,
+          schemaVersion: event.metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION,
+          streamId,
+          revision: stream.length,
+          globalPosition: this.log.length + 1,
+          siteId: event.metadata.siteId,
+          occurredAt: event.metadata.occurredAt ?? new Date().toISOString(),
+          correlationId: event.metadata.correlationId,
+          causationId: event.metadata.causationId,
+          actor: event.metadata.actor,
+          data: event.data,
+        });
+        stream.push(recorded);
+        this.log.push(recorded);
+      }
+      this.streams.set(streamId, stream);
+      return { revision: stream.length - 1, position: this.log.length };
+    });
+    this.subscriptions.forEach((subscription) => subscription.notify());
+    return results;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return structuredClone((this.streams.get(streamId) ?? []).slice(options.fromRevision ?? 0));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -10,7 +10,9 @@ import {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
@@ -46,6 +48,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly statements;
   private readonly appendTransaction;
+  readonly atomicMultiStreamAppend = true;
   private poller: NodeJS.Timeout | undefined;
   private dataVersion = 0;
   private wakePending = false;
@@ -81,44 +84,57 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO events (id, stream_id, stream_revision, type, schema_version, site_id, occurred_at, metadata, data)
          VALUES (@id, @stream_id, @stream_revision, @type, @schema_version, @site_id, @occurred_at, @metadata, @data)`,
       ),
-      stream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY stream_revision'),
+      stream: this.db.prepare<[string, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision',
+      ),
       all: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?',
       ),
       last: this.db.prepare<[], { position: number | null }>('SELECT MAX(global_position) AS position FROM events'),
     };
-    this.appendTransaction = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) => {
-      const current = this.statements.head.get(streamId)?.revision ?? -1;
-      checkExpectedRevision(streamId, expected, current);
-      let revision = current;
-      let position = 0;
-      for (const event of events) {
-        revision += 1;
-        const { siteId, schemaVersion, occurredAt, ...rest } = event.metadata;
-        const result = this.statements.insert.run({
-          id: event.id ?? randomUUID(),
-          stream_id: streamId,
-          stream_revision: revision,
-          type: event.type,
-          schema_version: schemaVersion ?? CURRENT_SCHEMA_VERSION,
-          site_id: siteId,
-          occurred_at: occurredAt ?? new Date().toISOString(),
-          metadata: JSON.stringify(rest),
-          data: JSON.stringify(event.data),
-        });
-        position = Number(result.lastInsertRowid);
-      }
-      return { revision, position };
+    this.appendTransaction = this.db.transaction((appends: readonly StreamAppend[]) => {
+      // Every check before any insert: a refusal of the last stream writes nothing of the first.
+      const currents = appends.map(({ streamId, expected }) => {
+        const current = this.statements.head.get(streamId)?.revision ?? -1;
+        checkExpectedRevision(streamId, expected, current);
+        return current;
+      });
+      return appends.map(({ streamId, events }, i) => {
+        let revision = currents[i];
+        let position = 0;
+        for (const event of events) {
+          revision += 1;
+          const { siteId, schemaVersion, occurredAt, ...rest } = event.metadata;
+          const result = this.statements.insert.run({
+            id: event.id ?? randomUUID(),
+            stream_id: streamId,
+            stream_revision: revision,
+            type: event.type,
+            schema_version: schemaVersion ?? CURRENT_SCHEMA_VERSION,
+            site_id: siteId,
+            occurred_at: occurredAt ?? new Date().toISOString(),
+            metadata: JSON.stringify(rest),
+            data: JSON.stringify(event.data),
+          });
+          position = Number(result.lastInsertRowid);
+        }
+        return { revision, position };
+      });
     });
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    // IMMEDIATE takes the write lock before the revision is read: a deferred transaction reads
+    const [result] = await this.appendToStreams([{ streamId, events, expected }]);
+    return result;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    // IMMEDIATE takes the write lock before the revisions are read: a deferred transaction reads
     // first, and when another process writes meanwhile it cannot upgrade its snapshot to a
     // write and fails with SQLITE_BUSY at once, whatever the busy timeout.
-    const result = this.appendTransaction.immediate(streamId, events, expected);
+    const results = this.appendTransaction.immediate(appends);
     this.wakeSubscriptions();
-    return result;
+    return results;
   }
 
   /**
@@ -135,8 +151,8 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return this.statements.stream.all(streamId).map(toRecorded);
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.statements.stream.all(streamId, options.fromRevision ?? 0).map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, isWrongExpectedRevision, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '@cp/event-store';
+import { EventStore, isWrongExpectedRevision, NewEvent, PartialAppendError, RecordedEvent, WrongExpectedRevisionError } from '@cp/event-store';
 
 /**
  * The behaviour every EventStore adapter must show. Streams get unique names and positions are
@@ -82,6 +82,75 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       expect(isWrongExpectedRevision(rejected.reason)).toBe(true);
       expect(await store.readStream(id)).toHaveLength(2);
+    });
+
+    it('reads a stream from a revision on', async () => {
+      const id = stream('from');
+      await store.append(id, [event('A'), event('B'), event('C')], 'no_stream');
+      expect((await store.readStream(id, { fromRevision: 1 })).map((e) => [e.type, e.revision])).toEqual([
+        ['B', 1],
+        ['C', 2],
+      ]);
+      expect(await store.readStream(id, { fromRevision: 3 })).toEqual([]);
+      expect((await store.readStream(id, { fromRevision: 0 })).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    });
+
+    it('appends to several streams, each with its own expected revision, in the order given', async () => {
+      const [a, b, c] = [stream('multi-a'), stream('multi-b'), stream('multi-c')];
+      await store.append(b, [event('B0')], 'no_stream');
+      const results = await store.appendToStreams([
+        { streamId: a, events: [event('A0'), event('A1')], expected: 'no_stream' },
+        { streamId: b, events: [event('B1')], expected: 0 },
+        { streamId: c, events: [event('C0')], expected: 'any' },
+      ]);
+      expect(results.map((r) => r.revision)).toEqual([1, 1, 0]);
+      const [readA, readB, readC] = await Promise.all([a, b, c].map((id) => store.readStream(id)));
+      expect(readA.map((e) => e.type)).toEqual(['A0', 'A1']);
+      expect(readB.map((e) => e.type)).toEqual(['B0', 'B1']);
+      expect(readC.map((e) => e.type)).toEqual(['C0']);
+      expect(results.map((r) => r.position)).toEqual([readA[1].globalPosition, readB[1].globalPosition, readC[0].globalPosition]);
+      expect(readA[1].globalPosition).toBeLessThan(readB[1].globalPosition);
+      expect(readB[1].globalPosition).toBeLessThan(readC[0].globalPosition);
+    });
+
+    it('on a refused expectation in a multi-stream append, writes all or nothing where the store is atomic, else says what landed', async () => {
+      const [a, b] = [stream('multi-first'), stream('multi-refused')];
+      await store.append(b, [event('B0')], 'no_stream');
+      const failure = await store
+        .appendToStreams([
+          { streamId: a, events: [event('A0')], expected: 'no_stream' },
+          { streamId: b, events: [event('B1')], expected: 'no_stream' },
+        ])
+        .then(() => undefined, (error: unknown) => error);
+      if (store.atomicMultiStreamAppend) {
+        expect(isWrongExpectedRevision(failure)).toBe(true);
+        expect((failure as WrongExpectedRevisionError).streamId).toBe(b);
+        expect(await store.readStream(a)).toEqual([]);
+      } else {
+        expect(failure).toBeInstanceOf(PartialAppendError);
+        expect((failure as PartialAppendError).appended).toHaveLength(1);
+        expect(isWrongExpectedRevision((failure as PartialAppendError).cause)).toBe(true);
+        expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A0']);
+      }
+      expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0']);
+    });
+
+    it('lets exactly one of two concurrent multi-stream appends on a shared stream win', async () => {
+      const [shared, x, y] = [stream('multi-shared'), stream('multi-x'), stream('multi-y')];
+      const results = await Promise.allSettled([
+        store.appendToStreams([
+          { streamId: shared, events: [event('S1')], expected: 'no_stream' },
+          { streamId: x, events: [event('X')], expected: 'no_stream' },
+        ]),
+        store.appendToStreams([
+          { streamId: shared, events: [event('S2')], expected: 'no_stream' },
+          { streamId: y, events: [event('Y')], expected: 'no_stream' },
+        ]),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await store.readStream(shared)).toHaveLength(1);
+      const written = (await store.readStream(x)).length + (await store.readStream(y)).length;
+      expect(written).toBe(1);
     });
 
     it('reads an unknown stream as empty', async () => {

@@ -20,7 +20,8 @@ import { isAppError } from '@cp/errors';
 import { ContactReferences } from './contact-references';
 import { Clock, IdSource } from './clock';
 import { ContactRepository, LoadedContact } from './contact-repository';
-import { CHECK_DUPLICATES, claimsFor, DuplicateRule, identitiesDropped, IdentityClaims } from './identity-claims';
+import { ContactWrites } from './contact-writes';
+import { CHECK_DUPLICATES, claimsFor, DuplicateRule, identitiesDropped } from './identity-claims';
 import { MergeReservations } from './merge-reservations';
 
 export interface CommitOptions {
@@ -66,7 +67,7 @@ export interface EmailStatusSource {
 export class ContactCommands {
   constructor(
     private readonly contacts: ContactRepository,
-    private readonly claims: IdentityClaims,
+    private readonly writes: ContactWrites,
     private readonly references: ContactReferences,
     private readonly projection: ProjectionProgress,
     private readonly clock: Clock,
@@ -234,8 +235,8 @@ export class ContactCommands {
   }
 
   /**
-   * Claims the identities the change adds (the duplicate check), appends, then releases the
-   * identities it dropped. A failed append gives back what it claimed, so nothing is half-written.
+   * Appends the change with the identities it claims (the duplicate check) and releases, all
+   * together (see ContactWrites), then waits until queries see it.
    */
   private async commit(
     context: RequestContext,
@@ -250,15 +251,11 @@ export class ContactCommands {
     const occurredAt = this.clock.now();
     const after = events.reduce<ContactState | undefined>((state, event) => evolve(state, { ...event, occurredAt }), before)!;
     const liveAfter = after.deleted ? undefined : after.info;
-    const claimed = liveAfter ? await this.claims.claim(context, contactId, claimsFor(before?.info, liveAfter, rule)) : [];
-    let position: number;
-    try {
-      position = (await this.contacts.append(context, contactId, loaded, events, occurredAt)).position;
-    } catch (error) {
-      await this.claims.release(context, contactId, claimed);
-      throw error;
-    }
-    if (before) await this.claims.release(context, contactId, identitiesDropped(before.info, liveAfter));
+    const identities = {
+      claims: liveAfter ? claimsFor(before?.info, liveAfter, rule) : [],
+      dropped: before ? identitiesDropped(before.info, liveAfter) : [],
+    };
+    const { position } = await this.writes.write(context, contactId, loaded, events, occurredAt, identities);
     if (options.waitForProjection !== false) await this.projection.waitFor(position);
     return this.view(context, after);
   }

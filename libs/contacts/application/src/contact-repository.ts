@@ -1,8 +1,6 @@
-import { ContactEvent, ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
-import { RequestContext } from '@cp/contracts';
+import { ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
 import { AppError } from '@cp/errors';
-import { AppendResult, EventStore, isWrongExpectedRevision } from '@cp/event-store';
-import { metadataFor, toNewEvents } from './event-metadata';
+import { EventStore } from '@cp/event-store';
 import { recordOf } from './stream-decisions';
 import { contactStream } from './streams';
 
@@ -12,7 +10,7 @@ export interface LoadedContact {
   streamRevision: number | 'no_stream';
 }
 
-/** Loads a contact by folding its stream and appends new events with the expected revision. */
+/** Loads a contact by folding its stream. */
 export class ContactRepository {
   constructor(private readonly store: EventStore) {}
 
@@ -27,29 +25,12 @@ export class ContactRepository {
     return this.store.headPosition();
   }
 
-  /** Appends; a concurrent writer in between is a 409 REVISION_MISMATCH, never a lost update. */
-  async append(
-    context: RequestContext,
-    contactId: string,
-    loaded: LoadedContact,
-    events: readonly ContactEvent[],
-    occurredAt: string,
-  ): Promise<AppendResult> {
-    try {
-      return await this.store.append(
-        contactStream(context.siteId, contactId),
-        toNewEvents(events, metadataFor(context, occurredAt)),
-        loaded.streamRevision,
-      );
-    } catch (error) {
-      if (!isWrongExpectedRevision(error)) throw error;
-      const current = await this.load(context.siteId, contactId);
-      if (loaded.streamRevision === 'no_stream') {
-        throw AppError.conflict('CONTACT_ID_ALREADY_EXISTS', `Contact ${contactId} already exists`);
-      }
-      throw AppError.conflict('REVISION_MISMATCH', 'The contact was changed by another request; reload it and retry', {
-        currentRevision: current.state?.revision ?? 0,
-      });
-    }
+  /** What a write on `loaded` that lost to a concurrent writer answers: a 409, never a lost update. */
+  async conflict(siteId: string, contactId: string, loaded: LoadedContact): Promise<AppError> {
+    if (loaded.streamRevision === 'no_stream') return AppError.conflict('CONTACT_ID_ALREADY_EXISTS', `Contact ${contactId} already exists`);
+    const current = await this.load(siteId, contactId);
+    return AppError.conflict('REVISION_MISMATCH', 'The contact was changed by another request; reload it and retry', {
+      currentRevision: current.state?.revision ?? 0,
+    });
   }
 }

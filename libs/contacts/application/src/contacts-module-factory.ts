@@ -9,6 +9,7 @@ import { ContactHistory } from './contact-history';
 import { ContactQueries } from './contact-queries';
 import { ContactReferences } from './contact-references';
 import { ContactRepository } from './contact-repository';
+import { ContactWrites } from './contact-writes';
 import { ContactsProjection } from './contacts-projection';
 import { DefinitionEvents } from './definition-cleanup';
 import { EmailSubscriptions } from './email-subscriptions';
@@ -48,7 +49,8 @@ export function createContactsApplication(options: {
   const newId = options.newId ?? uuidSource;
   const reservations = new MergeReservations(options.eventStore, clock);
   const queries = new ContactQueries(options.readStore, repository, definitions);
-  const commands = new ContactCommands(repository, claims, references, projection, clock, newId, reservations, queries);
+  const writes = new ContactWrites(options.eventStore, repository, claims);
+  const commands = new ContactCommands(repository, writes, references, projection, clock, newId, reservations, queries);
   return {
     commands,
     queries,

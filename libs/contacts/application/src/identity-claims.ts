@@ -1,21 +1,19 @@
 import {
-  claimHolders,
-  ClaimHolder,
+  ClaimState,
   claimIdentity,
   ContactInfo,
   Identity,
-  IdentityClaimEventRecord,
   identitiesOf,
   identitiesToCheck,
   releaseIdentity,
   sameIdentity,
 } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, StreamAppend } from '@cp/event-store';
+import { ClaimStates } from './claim-states';
 import { Clock } from './clock';
 import { ContactRepository } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
-import { decideOnStream, recordOf } from './stream-decisions';
 import { identityStream } from './streams';
 
 /** How a change's new identities meet the duplicate rule. */
@@ -55,73 +53,89 @@ export function identitiesDropped(before: ContactInfo, after: ContactInfo | unde
   return identitiesOf(before).filter((identity) => !kept.some((k) => sameIdentity(k, identity)));
 }
 
+/** A claim a write appends with the contact's events, and the identity it is for. */
+export interface PlannedClaim {
+  identity: Identity;
+  append: StreamAppend;
+}
+
+/** The claim-stream appends of one contact write: claims go before the contact's events, releases after. */
+export interface ClaimPlan {
+  claims: PlannedClaim[];
+  releases: StreamAppend[];
+}
+
 /**
  * Keeps "one contact per email (or phone) per site" true under concurrency. Each identity has a
  * claim stream; a claim is appended with the revision the check was made against, so two
- * concurrent creators cannot both pass the check. A claim whose contact never got created
- * (the process died in between) stops counting after a grace period.
+ * concurrent creators cannot both pass the check. Where the store appends to several streams
+ * in one transaction, claims, releases and the contact's events land together; elsewhere a
+ * claim can outlive a failed write (the process died in between), so a holder counts only while
+ * its contact exists and still has the identity — or, not created yet, for a grace period.
  */
 export class IdentityClaims {
+  private readonly states: ClaimStates;
+
   constructor(
     private readonly store: EventStore,
     private readonly contacts: ContactRepository,
     private readonly clock: Clock,
     private readonly abandonedAfterMs = 30_000,
-  ) {}
-
-  /** Claims all or nothing: on a refusal, the claims already made are released. */
-  async claim(context: RequestContext, contactId: string, requests: readonly ClaimRequest[]): Promise<Identity[]> {
-    const claimed: Identity[] = [];
-    try {
-      for (const request of requests) {
-        await this.claimOne(context, contactId, request);
-        claimed.push(request.identity);
-      }
-    } catch (error) {
-      await this.release(context, contactId, claimed);
-      throw error;
-    }
-    return claimed;
+  ) {
+    this.states = new ClaimStates(store);
   }
 
+  /**
+   * Decides the claims and releases of a write: refuses (409) an exclusive claim another live
+   * contact holds; skips what the contact holds already (claims) or does not hold (releases).
+   */
+  async plan(context: RequestContext, contactId: string, requests: readonly ClaimRequest[], dropped: readonly Identity[]): Promise<ClaimPlan> {
+    const metadata = metadataFor(context, this.clock.now());
+    const claims: PlannedClaim[] = [];
+    for (const request of requests) {
+      const streamId = identityStream(context.siteId, request.identity);
+      const { holders, expected } = await this.states.read(streamId);
+      if (holders.has(contactId)) continue;
+      const duplicateOf = request.exclusive ? await this.duplicateHolder(context.siteId, contactId, holders, request) : undefined;
+      const events = claimIdentity(request.identity, contactId, duplicateOf);
+      claims.push({ identity: request.identity, append: { streamId, events: toNewEvents(events, metadata), expected } });
+    }
+    const releases: StreamAppend[] = [];
+    for (const identity of dropped) {
+      const streamId = identityStream(context.siteId, identity);
+      const events = releaseIdentity((await this.states.read(streamId)).holders, contactId);
+      // No expected revision: only this contact's own writes, ordered by its stream, release its claim.
+      if (events.length > 0) releases.push({ streamId, events: toNewEvents(events, metadata), expected: 'any' });
+    }
+    return { claims, releases };
+  }
+
+  /** Gives back claims a failed write left behind on a store that appends stream by stream. */
   async release(context: RequestContext, contactId: string, identities: readonly Identity[]): Promise<void> {
-    for (const identity of identities) {
-      const stream = identityStream(context.siteId, identity);
-      const { holders } = await this.readClaims(stream);
-      const events = releaseIdentity(holders, contactId);
-      if (events.length > 0) await this.store.append(stream, toNewEvents(events, metadataFor(context, this.clock.now())), 'any');
+    const { releases } = await this.plan(context, contactId, [], identities);
+    for (const release of releases) await this.store.append(release.streamId, release.events, release.expected);
+  }
+
+  /**
+   * The live contact an exclusive claim would duplicate, if any: the first live holder found,
+   * so the check loads one contact however many share the identity. A merge's source holding
+   * it lets the target claim it (the identity moves).
+   */
+  private async duplicateHolder(siteId: string, contactId: string, holders: ClaimState, request: ClaimRequest): Promise<string | undefined> {
+    for (const source of request.movedFrom ?? []) {
+      const claimedAt = holders.get(source);
+      if (claimedAt !== undefined && (await this.isLive(siteId, source, claimedAt, request.identity))) return undefined;
     }
-  }
-
-  private async claimOne(context: RequestContext, contactId: string, request: ClaimRequest): Promise<void> {
-    const { kind, value } = request.identity;
-    const decide = async (events: RecordedEvent[]) => {
-      const holders = claimHolders(events.map((e) => recordOf<IdentityClaimEventRecord>(e)));
-      if (holders.some((holder) => holder.contactId === contactId)) return [];
-      const others = await this.liveHolders(context.siteId, holders, request.identity);
-      const moved = request.movedFrom?.some((source) => others.includes(source)) ?? false;
-      return claimIdentity(request.identity, contactId, others, !request.exclusive || moved);
-    };
-    await decideOnStream(this.store, identityStream(context.siteId, request.identity), decide, () => metadataFor(context, this.clock.now()), `${kind} ${value}`);
-  }
-
-  private async readClaims(stream: string): Promise<{ holders: ClaimHolder[] }> {
-    const events = await this.store.readStream(stream);
-    return { holders: claimHolders(events.map((e) => recordOf<IdentityClaimEventRecord>(e))) };
-  }
-
-  /** Holders whose contact exists, is not deleted and still carries the identity (or is being created now). */
-  private async liveHolders(siteId: string, holders: readonly ClaimHolder[], identity: Identity): Promise<string[]> {
-    const live: string[] = [];
-    for (const holder of holders) {
-      const { state } = await this.contacts.load(siteId, holder.contactId);
-      if (!state) {
-        const age = Date.parse(this.clock.now()) - Date.parse(holder.claimedAt);
-        if (age < this.abandonedAfterMs) live.push(holder.contactId);
-      } else if (!state.deleted && identitiesOf(state.info).some((held) => sameIdentity(held, identity))) {
-        live.push(holder.contactId);
-      }
+    for (const [holder, claimedAt] of holders) {
+      if (holder !== contactId && (await this.isLive(siteId, holder, claimedAt, request.identity))) return holder;
     }
-    return live;
+    return undefined;
+  }
+
+  /** A holder counts while its contact exists, is not deleted and still carries the identity, or is being created now. */
+  private async isLive(siteId: string, contactId: string, claimedAt: string, identity: Identity): Promise<boolean> {
+    const { state } = await this.contacts.load(siteId, contactId);
+    if (!state) return Date.parse(this.clock.now()) - Date.parse(claimedAt) < this.abandonedAfterMs;
+    return !state.deleted && identitiesOf(state.info).some((held) => sameIdentity(held, identity));
   }
 }

@@ -1,5 +1,5 @@
 import { createContact, fold, mergeContacts } from '@cp/contacts-domain';
-import { AppendResult, ExpectedRevision, InMemoryEventStore, NewEvent } from '@cp/event-store';
+import { AppendResult, InMemoryEventStore, NewEvent, StreamAppend } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, contactStream, MERGE_RESERVATION_STREAM_PREFIX, mergeReservationStream } from './index';
 import { expectError, siteA, startContacts, stopContacts } from './test/contacts-test-kit';
@@ -21,14 +21,15 @@ class ScriptedEventStore extends InMemoryEventStore {
     this.dying = when;
   }
 
-  override async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const hook = this.before.find((h) => h.when(stream, events));
+  /** Every append goes through here (`append` too), alone or with others in one transaction. */
+  override async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const hook = this.before.find((h) => appends.some(({ streamId, events }) => h.when(streamId, events)));
     if (hook) {
       this.before = this.before.filter((h) => h !== hook);
       await hook.run();
     }
-    if (this.dying?.(stream, events)) throw new Error('the process died here');
-    return super.append(stream, events, expected);
+    if (appends.some(({ streamId, events }) => this.dying?.(streamId, events))) throw new Error('the process died here');
+    return super.appendToStreams(appends);
   }
 }
 

@@ -1,4 +1,4 @@
-import { claimHolders, claimIdentity, createContact, fold, identitiesToCheck, releaseIdentity } from './index';
+import { claimHolders, claimIdentity, createContact, evolveClaims, fold, identitiesToCheck, IdentityClaimEventRecord, releaseIdentity } from './index';
 
 const info = (raw: Record<string, unknown>) =>
   fold(createContact(undefined, { contactId: 'c', info: raw }, () => 'id').map((e) => ({ ...e, occurredAt: 't' })))!.info;
@@ -16,20 +16,24 @@ describe('identities', () => {
   });
 
   it('refuses a claim held by another live contact, naming it', () => {
-    expect(() => claimIdentity({ kind: 'email', value: 'a@x.io' }, 'new', ['old'], false)).toThrow(
+    expect(() => claimIdentity({ kind: 'email', value: 'a@x.io' }, 'new', 'old')).toThrow(
       expect.objectContaining({ code: 'DUPLICATE_CONTACT_EXISTS', data: { duplicateContactId: 'old', duplicateEmail: 'a@x.io' } }),
     );
-    expect(claimIdentity({ kind: 'email', value: 'a@x.io' }, 'new', ['old'], true)).toHaveLength(1);
+    expect(claimIdentity({ kind: 'email', value: 'a@x.io' }, 'new')).toEqual([
+      { type: 'IdentityClaimed', data: { contactId: 'new', kind: 'email', value: 'a@x.io' } },
+    ]);
   });
 
   it('tracks holders through claims and releases', () => {
-    const holders = claimHolders([
+    const events: IdentityClaimEventRecord[] = [
       { type: 'IdentityClaimed', data: { contactId: 'a', kind: 'email', value: 'v' }, occurredAt: 't1' },
       { type: 'IdentityClaimed', data: { contactId: 'b', kind: 'email', value: 'v' }, occurredAt: 't2' },
-      { type: 'IdentityReleased', data: { contactId: 'a' }, occurredAt: 't3' },
-    ]);
-    expect(holders).toEqual([{ contactId: 'b', claimedAt: 't2' }]);
-    expect(releaseIdentity(holders, 'a')).toEqual([]);
-    expect(releaseIdentity(holders, 'b')).toHaveLength(1);
+      { type: 'IdentityClaimed', data: { contactId: 'b', kind: 'email', value: 'v' }, occurredAt: 't3' },
+      { type: 'IdentityReleased', data: { contactId: 'a' }, occurredAt: 't4' },
+    ];
+    expect(claimHolders(events)).toEqual([{ contactId: 'b', claimedAt: 't2' }]);
+    const state = events.reduce(evolveClaims, new Map<string, string>());
+    expect(releaseIdentity(state, 'a')).toEqual([]);
+    expect(releaseIdentity(state, 'b')).toEqual([{ type: 'IdentityReleased', data: { contactId: 'b' } }]);
   });
 });

@@ -57,33 +57,36 @@ export interface ClaimHolder {
 
 export type IdentityClaimEventRecord = IdentityClaimEvent & { occurredAt: string };
 
+/** A claim stream folded: who holds the identity (contact id to when it claimed), oldest claim first. */
+export type ClaimState = Map<string, string>;
+
+/**
+ * Folds one claim event into the state, in place: a cache folds each new event of a claim
+ * stream once, however many contacts hold the identity.
+ */
+export function evolveClaims(state: ClaimState, event: IdentityClaimEventRecord): ClaimState {
+  if (event.type === 'IdentityReleased') state.delete(event.data.contactId);
+  else if (!state.has(event.data.contactId)) state.set(event.data.contactId, event.occurredAt);
+  return state;
+}
+
 /** Who holds an identity now, oldest claim first. */
 export function claimHolders(events: readonly IdentityClaimEventRecord[]): ClaimHolder[] {
-  const holders = new Map<string, ClaimHolder>();
-  for (const event of events) {
-    if (event.type === 'IdentityClaimed') {
-      if (!holders.has(event.data.contactId)) holders.set(event.data.contactId, { contactId: event.data.contactId, claimedAt: event.occurredAt });
-    } else holders.delete(event.data.contactId);
-  }
-  return [...holders.values()];
+  const state = events.reduce(evolveClaims, new Map<string, string>());
+  return [...state].map(([contactId, claimedAt]) => ({ contactId, claimedAt }));
 }
 
 /**
- * Decides a claim. `otherLiveHolders` are the current holders that still use the identity
- * (the caller filters out abandoned claims). With duplicates allowed the claim is only recorded.
+ * Decides a claim: refused (409) when `duplicateOf`, a live contact holding the identity, is
+ * given — the caller gives none where duplicates are allowed.
  */
-export function claimIdentity(
-  identity: Identity,
-  contactId: string,
-  otherLiveHolders: readonly string[],
-  allowDuplicates: boolean,
-): IdentityClaimEvent[] {
-  if (!allowDuplicates && otherLiveHolders.length > 0) throw duplicateContactError(identity, otherLiveHolders[0]);
+export function claimIdentity(identity: Identity, contactId: string, duplicateOf?: string): IdentityClaimEvent[] {
+  if (duplicateOf !== undefined) throw duplicateContactError(identity, duplicateOf);
   return [{ type: 'IdentityClaimed', data: { contactId, kind: identity.kind, value: identity.value } }];
 }
 
-export function releaseIdentity(holders: readonly ClaimHolder[], contactId: string): IdentityClaimEvent[] {
-  return holders.some((holder) => holder.contactId === contactId) ? [{ type: 'IdentityReleased', data: { contactId } }] : [];
+export function releaseIdentity(state: ClaimState, contactId: string): IdentityClaimEvent[] {
+  return state.has(contactId) ? [{ type: 'IdentityReleased', data: { contactId } }] : [];
 }
 
 export function duplicateContactError(identity: Identity, duplicateContactId: string): AppError {
