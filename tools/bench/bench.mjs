@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApiClient, pool } from './lib/client.mjs';
-import { contactInfo, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
+import { contactInfo, crudSeedId, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
 import { APPS, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
 import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
@@ -38,7 +38,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         phases to run, comma-separated (default hello,nest_hello,get,query,query_prefix,create,webhooks,label,abusive,bulk;
+  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,create,create_shared,webhooks,label,abusive,bulk;
                           webhooks, abusive and bulk run in standalone only)
   --webhook-rate <n>      the webhooks phase sends its creates evenly at n/s (open loop) instead of the
                           create phase's closed-loop load
@@ -55,7 +55,7 @@ const USAGE = `usage: npm run bench -- [options]
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
                           and the four apps, each its own process; --profile and --require apply to each app`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'get', 'query', 'query_prefix', 'create', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
+const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -179,6 +179,31 @@ async function main() {
     started.delete(server);
   }
 
+  // ---- the CRUD yardstick: Nest + class-validator + better-sqlite3, seeded like the product, the
+  // create and get phases' requests with the same bodies (issue 13)
+  if (options.phases.includes('crud')) {
+    log(`\n== CRUD yardstick: NestJS + class-validator + better-sqlite3, one table of JSON documents, unique lower-cased email (separate process, ${options.size.toLocaleString('en')} contacts seeded)`);
+    rss.setPhase('crud');
+    const port = await freePort();
+    const crudDir = mkdtempSync(join(os.tmpdir(), 'contacts-bench-crud-'));
+    const server = startNode([join(here, 'crud-yardstick-server.mjs')], {
+      env: { PORT: String(port), SEED: String(options.size), DATA_FILE: join(crudDir, 'crud.sqlite') },
+      logFile: join(resultsDir, 'crud.log'),
+      cwd: root,
+    });
+    started.add(server);
+    rss.track('crud', server.pid);
+    await waitForHttp200(`http://127.0.0.1:${port}/contacts/v4/contacts/${crudSeedId(0)}`, server, 120_000);
+    const crudIds = Array.from({ length: options.size }, (_, i) => crudSeedId(i));
+    const crudTarget = { ...loadJob, url: `http://127.0.0.1:${port}`, headers: apiHeaders(), ids: crudIds, labelKeys: ['custom.a', 'custom.b'], fieldKeys: {} };
+    phases.crud_get = await loadPhase('crud_get', { ...crudTarget, request: 'get' }, rss);
+    phases.crud_create = await loadPhase('crud_create', { ...crudTarget, request: 'create', createBase: 500_000 }, rss);
+    rss.untrack('crud');
+    await stopProcess(server);
+    started.delete(server);
+    rmSync(crudDir, { recursive: true, force: true });
+  }
+
   // ---- the system under test
   log(options.distributed ? '\n== distributed stack: infrastructure, then four apps (one process each, fresh DATA_DIR)' : '\n== standalone app (separate process, fresh DATA_DIR)');
   const dataDir = mkdtempSync(join(os.tmpdir(), 'contacts-bench-'));
@@ -244,8 +269,17 @@ async function main() {
   let querySerial = null;
   let webhooks = null;
   const target = { ...loadJob, url: baseUrl, headers: apiHeaders(), ids, labelKeys, fieldKeys };
-  for (const phase of ['get', 'query', 'query_prefix', 'create', 'webhooks', 'label']) {
+  for (const phase of ['get', 'query', 'query_prefix', 'create', 'create_shared', 'webhooks', 'label']) {
     if (!options.phases.includes(phase)) continue;
+    if (phase === 'create_shared') {
+      // a fixed count, not a duration: whether the rate holds as the contacts sharing one phone and one email grow
+      rss.setPhase(phase);
+      phases[phase] = await timed(phase, () => loadPhase(phase, { ...target, createBase: 900_000, amount: sharedCreates(options) }, rss));
+      const shared = phases[phase];
+      log(`create_shared: first second ${shared.first_second_rps}/s, last full second ${shared.last_full_second_rps}/s, slowest ${shared.slowest_second_rps}/s over ${shared.per_second.length} s`);
+      if (sut.infra) phases[phase].drain_s = await timed(`${phase}_drain`, () => waitUntilDrained(baseUrl, log));
+      continue;
+    }
     if (phase === 'webhooks') {
       // the create phase's load again, with a subscription delivering every contact_created to a receiver on loopback
       if (sut.infra) {
@@ -346,6 +380,16 @@ async function main() {
     contacts_at_end: contactsAtEnd,
     create_rps: pick('create', 'rps'),
     create_p99_ms: p99('create'),
+    // issue 13: the CRUD yardstick's create and get, and the product's as a share of them
+    crud_create_rps: pick('crud_create', 'rps'),
+    crud_get_rps: pick('crud_get', 'rps'),
+    create_vs_crud: ratioOf(pick('create', 'rps'), pick('crud_create', 'rps')),
+    get_vs_crud: ratioOf(pick('get', 'rps'), pick('crud_get', 'rps')),
+    // issue 13: creates that all share one phone and one email (allowDuplicates), per second from the first
+    shared_create_rps: pick('create_shared', 'rps'),
+    shared_create_first_second_rps: pick('create_shared', 'first_second_rps'),
+    shared_create_last_full_second_rps: pick('create_shared', 'last_full_second_rps'),
+    shared_create_slowest_second_rps: pick('create_shared', 'slowest_second_rps'),
     get_rps: pick('get', 'rps'),
     get_p99_ms: p99('get'),
     query_rps: pick('query', 'rps'),
@@ -498,7 +542,7 @@ async function seed(client, options) {
 
 /** One autocannon phase in a forked load-generator process; returns its summary. */
 function loadPhase(phase, job, rss) {
-  log(`\n== ${phase}: ${describe(phase)} · ${job.connections} connections · ${job.warmup} s warm-up + ${job.duration} s`);
+  log(`\n== ${phase}: ${describe(phase)} · ${job.connections} connections · ${job.amount ? `${job.amount.toLocaleString('en')} requests` : `${job.warmup} s warm-up + ${job.duration} s`}`);
   return new Promise((resolvePhase, reject) => {
     const child = fork(join(here, 'loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     forked.add(child);
@@ -525,6 +569,16 @@ function loadPhase(phase, job, rss) {
   });
 }
 
+/** a / b to two decimals, or null when either is missing. */
+function ratioOf(a, b) {
+  return a && b ? Math.round((a / b) * 100) / 100 : null;
+}
+
+/** How many creates share one phone and one email: 20,000 (issue 13), 2,000 in a quick run. */
+function sharedCreates(options) {
+  return options.quick ? 2_000 : 20_000;
+}
+
 function describe(phase) {
   return {
     hello: 'GET / on the hello-world',
@@ -533,6 +587,9 @@ function describe(phase) {
     query: 'POST /contacts/v4/contacts/query, info.labelKeys $hasSome [one label], sort createdDate DESC, limit 50',
     query_prefix: 'POST /contacts/v4/contacts/query, info.name.first $startsWith two letters, sort createdDate DESC, limit 50',
     create: 'POST /contacts/v4/contacts, unique emails, allowDuplicates not set',
+    crud_get: 'GET /contacts/v4/contacts/{id} on the CRUD yardstick over its seeded ids',
+    crud_create: 'POST /contacts/v4/contacts on the CRUD yardstick, the create phase\'s bodies',
+    create_shared: 'POST /contacts/v4/contacts, every contact with the same phone and the same email (allowDuplicates), a fixed count, no warm-up',
     webhooks: 'POST /contacts/v4/contacts as in create, with one webhook subscription delivering to a receiver on loopback',
     label: 'POST /contacts/v4/contacts/{id}/labels, one random label',
   }[phase];
@@ -630,6 +687,9 @@ function printReport(r) {
     ['nest_hello_rps', r.nest_hello_rps, 'req/s', 'empty NestJS route on Fastify: the framework floor'],
     ['create_rps', r.create_rps, 'req/s', ''],
     ['create_p99_ms', r.create_p99_ms, 'ms', ''],
+    ['crud_create_rps', r.crud_create_rps, 'req/s', `CRUD yardstick (Nest + class-validator + better-sqlite3); create is ${r.create_vs_crud ?? '—'}× of it`],
+    ['crud_get_rps', r.crud_get_rps, 'req/s', `CRUD yardstick; get is ${r.get_vs_crud ?? '—'}× of it`],
+    ['shared_create_rps', r.shared_create_rps, 'req/s', r.shared_create_rps === null ? '' : `one phone and one email for all ${r.phases.create_shared.ok_2xx}: first second ${r.shared_create_first_second_rps}/s, last full ${r.shared_create_last_full_second_rps}/s, slowest ${r.shared_create_slowest_second_rps}/s`],
     ['get_rps', r.get_rps, 'req/s', ''],
     ['get_p99_ms', r.get_p99_ms, 'ms', ''],
     ['query_rps', r.query_rps, 'req/s', 'labelKeys $hasSome + sort createdDate, limit 50'],
@@ -661,7 +721,7 @@ function printReport(r) {
   const stalled = (metric) => r.phases[metric.replace(/_(rps|p99_ms)$/, '')]?.requests_total === 0;
   const note = (m, v, n) => (stalled(m) && (v === null || v === 0) ? `no request completed within the phase${n ? `; ${n}` : ''}` : n);
   log(table(['metric', 'value', 'unit', 'note'], rows.map(([m, v, u, n]) => [m, v === null || v === undefined ? '—' : String(v), u, note(m, v, n)])));
-  log(`\n== targets (issues 6, 10, 11 and 12, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
+  log(`\n== targets (issues 6, 10, 11, 12 and 13, standalone on 2 cores${r.distributed ? '; this run measured the distributed stack' : ''})`);
   log(table(['target', 'measured', 'needed', 'result'], r.targets.map((t) => [t.target, t.measured, t.needed, t.status + (t.note ? ` (${t.note})` : '')])));
 }
 

@@ -13,6 +13,11 @@ const CONTACTS = '/contacts/v4/contacts';
 
 process.once('message', async (job) => {
   try {
+    if (job.phase === 'create_shared') {
+      const summary = await sharedIdentities(job);
+      process.send({ ok: true, summary }, () => process.exit(0));
+      return;
+    }
     if (job.paceRate > 0) {
       const summary = await paced(job);
       process.send({ ok: true, summary }, () => process.exit(0));
@@ -54,7 +59,8 @@ function newestFirstQuery(filter) {
 
 /** The request of a phase; setupRequest varies it per request (unique emails, random ids). */
 function requestFor(job) {
-  switch (job.phase) {
+  // A yardstick's phase names the product phase whose request it sends (`request`).
+  switch (job.request ?? job.phase) {
     case 'hello':
     case 'nest_hello':
       return { method: 'GET', path: '/' };
@@ -111,6 +117,47 @@ function summarize(result) {
     },
     status_codes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count])),
   };
+}
+
+/**
+ * A fixed number of creates that all carry the same phone and the same email (with
+ * allowDuplicates), with the count of successes per wall-clock second from the start: whether
+ * the identity check slows down as the contacts sharing them grow (issue 13). No warm-up, so
+ * the first second is the first contacts.
+ */
+async function sharedIdentities(job) {
+  const perSecond = [];
+  let next = job.createBase;
+  const started = performance.now();
+  const result = await autocannon({
+    url: job.url,
+    connections: job.connections,
+    amount: job.amount,
+    headers: job.headers,
+    requests: [
+      withJsonBody(
+        {
+          method: 'POST',
+          path: CONTACTS,
+          setupRequest: (request) => {
+            const n = next++;
+            const info = { name: { first: 'Member', last: `Household ${n}` }, emails: { items: [{ email: 'household@shared.example' }] }, phones: { items: [{ phone: '+1 415 555 0100' }] } };
+            return { ...request, body: JSON.stringify({ info, allowDuplicates: true }) };
+          },
+          onResponse: (status) => {
+            if (status < 200 || status >= 300) return;
+            const second = Math.floor((performance.now() - started) / 1000);
+            perSecond[second] = (perSecond[second] ?? 0) + 1;
+          },
+        },
+        job.headers,
+      ),
+    ],
+  });
+  const seconds = Array.from(perSecond, (count) => count ?? 0);
+  // The last second is cut short when the amount runs out: the last full one is the one before it.
+  const full = seconds.length > 1 ? seconds.slice(0, -1) : seconds;
+  return { ...summarize(result), per_second: seconds, first_second_rps: full[0] ?? 0, last_full_second_rps: full[full.length - 1] ?? 0, slowest_second_rps: Math.min(...full) };
 }
 
 /** Open loop: one request every 1/paceRate s through at most `connections` sockets (more wait for a socket), warm-up first. */

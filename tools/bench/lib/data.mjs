@@ -99,3 +99,8 @@ export function contactInfo(index, labelKeys, fieldKeys, tag = 's') {
   if (Object.keys(items).length > 0) info.extendedFields = { items };
   return info;
 }
+
+/** The id of the CRUD yardstick's seeded contact `index` (a valid UUID, as the product's ids are). */
+export function crudSeedId(index) {
+  return `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+}

@@ -1,4 +1,4 @@
-// The targets of issues 6, 10, 11 and 12 for standalone on 2-core machines, checked against a run's results.
+// The targets of issues 6, 10, 11, 12 and 13 for standalone on 2-core machines, checked against a run's results.
 // Some are defined at 100k contacts: in a smaller run they are still checked, with a note.
 // They are defined for standalone: a distributed run is checked against them too, with a note on each.
 
@@ -22,6 +22,15 @@ export function evaluateTargets(r) {
   const targets = [
     shareOfHello('create_rps', 'create', 0.1),
     shareOfHello('get_rps', 'get', 0.25),
+    {
+      key: 'shared_create_slowest_second_rps',
+      target: 'creates sharing one phone and one email: every full second ≥ 80% of the create rate (issue 13)',
+      value: r.shared_create_slowest_second_rps ?? null,
+      threshold: r.create_rps ? r.create_rps * 0.8 : null,
+      measured: r.shared_create_slowest_second_rps == null ? '—' : `slowest second ${r.shared_create_slowest_second_rps}/s (first ${r.shared_create_first_second_rps}/s, last full ${r.shared_create_last_full_second_rps}/s)`,
+      needed: r.create_rps ? `≥ ${Math.round(r.create_rps * 0.8)}/s (create ${r.create_rps} req/s)` : 'needs the create phase',
+      pass: (v, t) => v >= t,
+    },
     {
       key: 'query_p99_ms',
       target: 'filtered query p99 < 50 ms at 100k',
@@ -54,6 +63,7 @@ export function evaluateTargets(r) {
     },
     ...isolationTargets(r, atSize),
     ...webhookTargets(r),
+    ...writePathTargets(r, shareOfHello),
     {
       key: 'subscriptions_upsert_per_s',
       target: 'email statuses through Bulk Upsert ≥ 2,000/s (100k)',
@@ -81,6 +91,46 @@ export function evaluateTargets(r) {
     status: stalled ? 'MISS' : t.value === null || t.value === undefined || t.threshold === null ? 'NOT MEASURED' : pass(t.value, t.threshold) ? 'PASS' : 'MISS',
     ...(t.threshold !== null && { threshold: Math.round(t.threshold * 10) / 10 }),
   }));
+}
+
+/**
+ * Issue 13: create and get against the CRUD yardstick of the same run, label and a stricter get
+ * against the hello-world, seeding through the API and a tighter read-your-writes lag.
+ */
+function writePathTargets(r, shareOfHello) {
+  const againstCrud = (key, name, share) => ({
+    key,
+    target: `${name} ≥ ${share}× the CRUD yardstick (issue 13)`,
+    value: r[key] ?? null,
+    threshold: share,
+    measured: r[key] == null ? '—' : `${r[key]}× (${r[name + '_rps']} vs ${r['crud_' + name + '_rps']} req/s)`,
+    needed: `≥ ${share}×`,
+    pass: (v, t) => v >= t,
+  });
+  return [
+    againstCrud('create_vs_crud', 'create', 0.5),
+    againstCrud('get_vs_crud', 'get', 0.8),
+    { ...shareOfHello('label_rps', 'label', 0.1), target: 'label ≥ 10% of hello-world rps (issue 13)' },
+    { ...shareOfHello('get_rps', 'get', 0.3), key: 'get_rps_issue13', target: 'get ≥ 30% of hello-world rps (issue 13)' },
+    {
+      key: 'seed_contacts_per_s',
+      target: 'seeding ≥ 3,000 contacts/s through the public API (issue 13)',
+      value: r.seed_contacts_per_s ?? null,
+      threshold: 3000,
+      measured: r.seed_contacts_per_s == null ? '—' : `${r.seed_contacts_per_s} contacts/s`,
+      needed: '≥ 3000 contacts/s',
+      pass: (v, t) => v >= t,
+    },
+    {
+      key: 'lag_p99_ms_issue13',
+      target: 'lag p99 < 20 ms (issue 13)',
+      value: r.lag_p99_ms ?? null,
+      threshold: 20,
+      measured: `${r.lag_p99_ms} ms`,
+      needed: '< 20 ms',
+      pass: (v, t) => v < t,
+    },
+  ];
 }
 
 /**
