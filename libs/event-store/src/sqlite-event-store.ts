@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   AppendResult,
   CURRENT_SCHEMA_VERSION,
@@ -18,6 +18,7 @@ import {
 } from './event-store.port';
 import { checkExpectedRevision } from './revision-check';
 import { pageOf, PollingSubscription } from './live-subscription';
+import { WalCheckpointer } from './wal-checkpointer';
 
 interface EventRow {
   global_position: number;
@@ -52,6 +53,8 @@ export class SqliteEventStore implements EventStore {
   private poller: NodeJS.Timeout | undefined;
   private dataVersion = 0;
   private wakePending = false;
+  private readonly checkpointer: WalCheckpointer | undefined;
+  private readonly file: string = ':memory:';
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -60,6 +63,13 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    if (file !== ':memory:') {
+      // Checkpoints (and with them every fsync) run on the checkpointer's thread; SQLite's own,
+      // in a commit on the event loop, stays only as a backstop should the WAL grow past 40 MB.
+      this.db.pragma('wal_autocheckpoint = 10000');
+      this.file = resolve(file);
+      this.checkpointer = WalCheckpointer.forFile(this.file);
+    }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         global_position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -133,6 +143,7 @@ export class SqliteEventStore implements EventStore {
     // first, and when another process writes meanwhile it cannot upgrade its snapshot to a
     // write and fails with SQLITE_BUSY at once, whatever the busy timeout.
     const results = this.appendTransaction.immediate(appends);
+    this.checkpointer?.committed(this.file);
     this.wakeSubscriptions();
     return results;
   }
@@ -243,7 +254,10 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     clearInterval(this.poller);
     this.poller = undefined;
-    if (this.db.open) this.db.close();
+    // The checkpointer's connection first, so that closing the last one checkpoints and removes the WAL.
+    if (!this.db.open) return;
+    await this.checkpointer?.release(this.file);
+    this.db.close();
   }
 }
 
