@@ -71,7 +71,8 @@ export class Definitions {
   async unknownLabels(context: RequestContext, keys: readonly string[]): Promise<string[]> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return [];
-    const known = await this.labels.find({ _id: { $in: unique.map((key) => siteDocumentId(context.siteId, key)) } });
+    // Read-only: the embedded store then hands out its documents without copying them (every create checks its labels).
+    const known = await this.labels.find({ _id: { $in: unique.map((key) => siteDocumentId(context.siteId, key)) } }, { readOnly: true });
     const missing: string[] = [];
     for (const key of unique) {
       const doc = known.find((d) => d.key === key);
