@@ -156,4 +156,5 @@ export function isWrongExpectedRevision(error: unknown): error is WrongExpectedR
   return error instanceof WrongExpectedRevisionError;
 }
 
+/** The schema version of an event stored without one (see domain-events.ts for how versions go up). */
 export const CURRENT_SCHEMA_VERSION = 1;

@@ -31,6 +31,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from './event-store.port';
+import { schemaVersionOf } from './domain-events';
 
 interface StoredMetadata {
   siteId: string;
@@ -67,7 +68,7 @@ export class EventStoreDbEventStore implements EventStore {
             data: event.data as Record<string, unknown>,
             metadata: {
               siteId: event.metadata.siteId,
-              schemaVersion: event.metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION,
+              schemaVersion: event.metadata.schemaVersion ?? schemaVersionOf(event.type),
               occurredAt: event.metadata.occurredAt ?? new Date().toISOString(),
               ...(event.metadata.correlationId && { $correlationId: event.metadata.correlationId }),
               ...(event.metadata.causationId && { $causationId: event.metadata.causationId }),

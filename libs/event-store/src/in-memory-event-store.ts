@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppendResult,
-  CURRENT_SCHEMA_VERSION,
   EventHandler,
   EventStore,
   ExpectedRevision,
@@ -13,6 +12,7 @@ import {
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
+import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
 import { pageOf, PollingSubscription } from './live-subscription';
 
@@ -38,7 +38,7 @@ export class InMemoryEventStore implements EventStore {
         const recorded: RecordedEvent = structuredClone({
           id: event.id ?? randomUUID(),
           type: event.type,
-          schemaVersion: event.metadata.schemaVersion ?? CURRENT_SCHEMA_VERSION,
+          schemaVersion: event.metadata.schemaVersion ?? schemaVersionOf(event.type),
           streamId,
           revision: stream.length,
           globalPosition: this.log.length + 1,

@@ -3,3 +3,5 @@ export * from './in-memory-event-store';
 export * from './sqlite-event-store';
 export * from './eventstoredb-event-store';
 export * from './time-slice';
+export * from './command-handler';
+export * from './domain-events';

@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   AppendResult,
-  CURRENT_SCHEMA_VERSION,
   EventHandler,
   EventStore,
   ExpectedRevision,
@@ -16,6 +15,7 @@ import {
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
+import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
 import { pageOf, PollingSubscription } from './live-subscription';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -120,7 +120,7 @@ export class SqliteEventStore implements EventStore {
             stream_id: streamId,
             stream_revision: revision,
             type: event.type,
-            schema_version: schemaVersion ?? CURRENT_SCHEMA_VERSION,
+            schema_version: schemaVersion ?? schemaVersionOf(event.type),
             site_id: siteId,
             occurred_at: occurredAt ?? new Date().toISOString(),
             metadata: JSON.stringify(rest),

@@ -11,7 +11,7 @@ import {
 } from '@cp/contacts-domain';
 import { RequestContext, siteDocumentId, siteStream, streamEntityId } from '@cp/contracts';
 import { AppError, isAppError } from '@cp/errors';
-import { EventStore, RecordedEvent, TimeSlice } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf, TimeSlice } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { resolvePaging } from '@cp/query';
 import { Document, ReadCollection, ReadStore } from '@cp/read-store';
@@ -19,7 +19,6 @@ import { IdSource } from './clock';
 import { ContactCommands } from './contact-commands';
 import { ContactQueries } from './contact-queries';
 import { ContactReferences } from './contact-references';
-import { recordOf } from './stream-decisions';
 
 export const BULK_JOB_STREAM_PREFIX = 'contactbulkjob-';
 const BULK_JOBS_COLLECTION = 'bulk_jobs';

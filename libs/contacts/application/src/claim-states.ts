@@ -1,6 +1,5 @@
 import { ClaimState, evolveClaims, IdentityClaimEventRecord } from '@cp/contacts-domain';
-import { EventStore, ExpectedRevision } from '@cp/event-store';
-import { recordOf } from './stream-decisions';
+import { EventStore, ExpectedRevision, recordOf } from '@cp/event-store';
 
 export interface ReadClaims {
   holders: ClaimState;

@@ -1,11 +1,10 @@
 import { ContactEventRecord, ContactView, emailAddresses, fold, toContactView } from '@cp/contacts-domain';
 import { PagingMetadata, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { project, resolvePaging, resolveProjection } from '@cp/query';
 import { CONTACT_PROJECTION } from './contact-read-model';
 import { EmailStatusHistory } from './email-status-history';
-import { recordOf } from './stream-decisions';
 import { contactStream } from './streams';
 
 export interface HistoryEntry {

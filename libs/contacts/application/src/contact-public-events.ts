@@ -14,13 +14,12 @@ import {
   toContactView,
 } from '@cp/contacts-domain';
 import { derivedUuid, PublicEntityFqdns, PublicEventBody, PublicEventTopics, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventRelay, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { toSubscriptionView } from './email-subscription-read-model';
 import { EmailStatusHistory } from './email-status-history';
-import { recordOf } from './stream-decisions';
 import { CONTACT_STREAM_PREFIX, contactIdOf, contactStream, EMAIL_SUBSCRIPTION_STREAM_PREFIX, identityStream, isContactStream, isEmailSubscriptionStream } from './streams';
 
 type Body = PublicEventBody;

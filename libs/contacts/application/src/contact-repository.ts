@@ -1,7 +1,6 @@
 import { ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
 import { AppError } from '@cp/errors';
-import { EventStore } from '@cp/event-store';
-import { recordOf } from './stream-decisions';
+import { EventStore, recordOf } from '@cp/event-store';
 import { contactStream } from './streams';
 
 export interface LoadedContact {

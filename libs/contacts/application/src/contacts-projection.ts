@@ -1,5 +1,5 @@
 import { ContactEventRecord, ContactState, emailAddresses, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription } from '@cp/contacts-domain';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, stateOf, toContactDocument } from './contact-read-model';
@@ -11,7 +11,6 @@ import {
   readStatuses,
   statusesOf,
 } from './email-subscription-read-model';
-import { recordOf } from './stream-decisions';
 import { CONTACT_STREAM_PREFIX, contactIdOf, EMAIL_SUBSCRIPTION_STREAM_PREFIX, isContactStream, isEmailSubscriptionStream } from './streams';
 
 /**

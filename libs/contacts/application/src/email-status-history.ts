@@ -1,6 +1,5 @@
 import { emailKey, EmailStatus, EmailStatuses, EmailSubscriptionEventRecord, foldSubscription, statusOf } from '@cp/contacts-domain';
-import { EventStore, RecordedEvent } from '@cp/event-store';
-import { recordOf } from './stream-decisions';
+import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { emailSubscriptionId, emailSubscriptionStream } from './streams';
 
 /**

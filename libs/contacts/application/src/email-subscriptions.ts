@@ -19,14 +19,13 @@ import {
   UpsertEmailSubscriptionPayload,
 } from '@cp/contracts';
 import { AppError, isAppError } from '@cp/errors';
-import { EventStore } from '@cp/event-store';
+import { EventStore, handleCommand, recordOf } from '@cp/event-store';
 import { resolvePaging } from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { Clock } from './clock';
 import { ProjectionProgress } from './contact-commands';
 import { EMAIL_SUBSCRIPTIONS_COLLECTION, EmailSubscriptionDocument, emailSubscriptionDocumentId, toSubscriptionView } from './email-subscription-read-model';
 import { metadataFor } from './event-metadata';
-import { decideOnStream, recordOf } from './stream-decisions';
 import { emailSubscriptionId, emailSubscriptionStream } from './streams';
 
 const PAGING = { limit: 100, max: 1000 };
@@ -97,20 +96,18 @@ export class EmailSubscriptions {
   private async upsertOne(context: RequestContext, upsert: SubscriptionUpsert): Promise<{ state: EmailSubscriptionState; position?: number }> {
     const id = emailSubscriptionId(context.siteId, upsert.email);
     const occurredAt = this.clock.now();
-    let state: EmailSubscriptionState | undefined;
-    const appended = await decideOnStream(
+    const { result: state, appended } = await handleCommand(
       this.store,
       emailSubscriptionStream(context.siteId, id),
-      async (events) => {
-        const current = foldSubscription(events.map(recordOf<EmailSubscriptionEventRecord>));
+      (events) => foldSubscription(events.map(recordOf<EmailSubscriptionEventRecord>)),
+      (current) => {
         const decided = upsertSubscription(current, upsert, id);
-        state = decided.reduce<EmailSubscriptionState | undefined>((next, event) => evolveSubscription(next, { ...event, occurredAt }), current);
-        return decided;
+        const after = decided.reduce<EmailSubscriptionState | undefined>((next, event) => evolveSubscription(next, { ...event, occurredAt }), current);
+        return { events: decided, result: after! };
       },
-      () => metadataFor(context, occurredAt),
-      `the email subscription of ${upsert.email}`,
+      { metadata: () => metadataFor(context, occurredAt), subject: `the email subscription of ${upsert.email}` },
     );
-    return { state: state!, ...(appended && { position: appended.position }) };
+    return { state, ...(appended && { position: appended.position }) };
   }
 }
 

@@ -6,10 +6,9 @@ import {
   reserveForMerge,
 } from '@cp/contacts-domain';
 import { RequestContext, siteStream } from '@cp/contracts';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, handleCommand, RecordedEvent, recordOf } from '@cp/event-store';
 import { Clock } from './clock';
 import { metadataFor } from './event-metadata';
-import { decideOnStream, recordOf } from './stream-decisions';
 import { contactStream } from './streams';
 
 /** `contactmerge-<siteKey>.<contactId>`: not under `contact-`, so contact projections never see it. */
@@ -54,14 +53,13 @@ export class MergeReservations {
     for (const contactId of contactIds) await this.decide(context, contactId, async (current) => releaseMergeReservation(current, mergeId));
   }
 
-  private decide(context: RequestContext, contactId: string, decide: (current: MergeReservation | undefined) => Promise<readonly { type: string; data: unknown }[]>) {
-    const current = (events: RecordedEvent[]) => currentReservation(events.map((e) => recordOf<MergeReservationEventRecord>(e)));
-    return decideOnStream(
+  private async decide(context: RequestContext, contactId: string, decide: (current: MergeReservation | undefined) => Promise<readonly { type: string; data: unknown }[]>): Promise<void> {
+    await handleCommand(
       this.store,
       mergeReservationStream(context.siteId, contactId),
-      (events) => decide(current(events)),
-      () => metadataFor(context, this.clock.now()),
-      `the merge reservation of ${contactId}`,
+      (events: RecordedEvent[]) => currentReservation(events.map((e) => recordOf<MergeReservationEventRecord>(e))),
+      async (current) => ({ events: await decide(current), result: undefined }),
+      { metadata: () => metadataFor(context, this.clock.now()), subject: `the merge reservation of ${contactId}` },
     );
   }
 

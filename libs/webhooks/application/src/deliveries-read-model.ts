@@ -1,10 +1,9 @@
 import { siteDocumentId, streamEntityId } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { Document, DuplicateKeyError, ReadCollection, ReadStore } from '@cp/read-store';
 import { DELIVERY_STATUSES, DeliveryEventRecord, DeliveryState, DeliveryStatus, evolveDelivery } from '@cp/webhooks-domain';
-import { recordOf } from './stream-decisions';
 import { DELIVERY_PREFIX } from './streams';
 
 export type DeliveryDocument = Document & DeliveryState & { siteId: string; revision: number };

@@ -1,10 +1,9 @@
 import { isGuid, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore } from '@cp/event-store';
+import { EventStore, recordOf } from '@cp/event-store';
 import { DeliveryEventRecord, foldDelivery } from '@cp/webhooks-domain';
 import { DeliveriesReadModel, toDeliveryView } from './deliveries-read-model';
 import { DeliveryWorker } from './delivery-worker';
-import { recordOf } from './stream-decisions';
 import { deliveryStream } from './streams';
 import { Subscriptions } from './subscriptions';
 

@@ -1,11 +1,10 @@
 import { PublicEvent, siteDocumentId } from '@cp/contracts';
-import { EventStore, isWrongExpectedRevision } from '@cp/event-store';
+import { EventStore, isWrongExpectedRevision, recordOf } from '@cp/event-store';
 import { canAttempt, decideAttemptOutcome, DeliveryEvent, DeliveryEventRecord, DeliveryState, evolveDelivery, foldDelivery } from '@cp/webhooks-domain';
 import { DeliveriesReadModel } from './deliveries-read-model';
 import { deliveryRequest } from './delivery-requests';
 import { EventFeed } from './feed';
 import { WebhookSigner, WebhooksLogger, WebhooksSettings, WebhookTransport } from './ports';
-import { recordOf } from './stream-decisions';
 import { deliveryStream } from './streams';
 import { SubscriptionDirectory } from './subscription-directory';
 

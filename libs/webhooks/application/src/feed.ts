@@ -1,8 +1,7 @@
 import { isPublicEventType, PUBLIC_EVENT_TYPES, PublicEvent, PublishedPublicEvent } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, handleCommand, RecordedEvent } from '@cp/event-store';
 import { entityKeyOf, feedStream, siteFeedPrefix } from './streams';
-import { decideOnStream } from './stream-decisions';
 
 /** What a feed stream's event holds: the public event as delivered, and where its owner made it. */
 export interface FeedRecord {
@@ -35,16 +34,17 @@ export class EventFeed {
    */
   async record(published: PublishedPublicEvent): Promise<boolean> {
     const event = checkedEvent(published);
-    const { result } = await decideOnStream(
+    const { result } = await handleCommand(
       this.store,
       feedStream(event.instanceId, entityKeyOf(event)),
+      (stored) => stored,
       (stored) => {
         const last = stored[stored.length - 1]?.data as FeedRecord | undefined;
         if (last && !isNewer(published.sourcePosition, last.sourcePosition)) return { events: [], result: false };
         const record: FeedRecord = { event: { ...event, entityEventSequence: stored.length + 1 }, sourcePosition: published.sourcePosition };
         return { events: [{ id: event.id, type: event.eventType, data: record }], result: true };
       },
-      { siteId: event.instanceId, correlationId: published.correlationId, actor: { type: 'SYSTEM', id: 'webhooks' } },
+      { metadata: () => ({ siteId: event.instanceId, correlationId: published.correlationId, actor: { type: 'SYSTEM', id: 'webhooks' } }) },
     );
     if (result) this.appended.forEach((wake) => wake());
     return result;

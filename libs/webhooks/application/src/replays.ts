@@ -1,10 +1,9 @@
-import { EventStore, RecordedEvent, TimeSlice } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf, TimeSlice } from '@cp/event-store';
 import { CheckpointedProjection, CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { foldSubscription, ReplayRequest, SubscriptionEventRecord } from '@cp/webhooks-domain';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { feedEventOf } from './feed';
-import { recordOf } from './stream-decisions';
 import { siteFeedPrefix, SUBSCRIPTION_PREFIX } from './streams';
 
 /**

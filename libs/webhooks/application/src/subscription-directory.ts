@@ -1,7 +1,6 @@
 import { streamEntityId } from '@cp/contracts';
-import { RecordedEvent } from '@cp/event-store';
+import { RecordedEvent, recordOf } from '@cp/event-store';
 import { evolveSubscription, SubscriptionEventRecord, SubscriptionState } from '@cp/webhooks-domain';
-import { recordOf } from './stream-decisions';
 import { SUBSCRIPTION_PREFIX } from './streams';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isGuid, PUBLIC_EVENT_TYPES, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore } from '@cp/event-store';
+import { EventStore, handleCommand, recordOf } from '@cp/event-store';
 import {
   decideCreate,
   decideDelete,
@@ -15,7 +15,6 @@ import {
 } from '@cp/webhooks-domain';
 import { WebhookSigner, WebhookTransport } from './ports';
 import { SubscriptionDirectory } from './subscription-directory';
-import { decideOnStream, recordOf } from './stream-decisions';
 import { siteSubscriptionPrefix, subscriptionStream } from './streams';
 
 /** The subscription as the API shows it: never its secret, except once in the answer to Create. */
@@ -111,20 +110,18 @@ export class Subscriptions {
   }
 
   private async commit(context: RequestContext, id: string, decide: (state: SubscriptionState | undefined) => SubscriptionEvent[]): Promise<SubscriptionState> {
-    let after: SubscriptionState | undefined;
     const now = new Date().toISOString();
-    await decideOnStream(
+    const { result } = await handleCommand(
       this.store,
       subscriptionStream(context.siteId, id),
-      (stored) => {
-        const records = stored.map((e) => recordOf<SubscriptionEventRecord>(e));
+      (stored) => stored.map((e) => recordOf<SubscriptionEventRecord>(e)),
+      (records) => {
         const decided = decide(foldSubscription(records));
-        after = foldSubscription([...records, ...decided.map((event) => ({ ...event, occurredAt: now }))]);
-        return { events: decided, result: undefined };
+        return { events: decided, result: foldSubscription([...records, ...decided.map((event) => ({ ...event, occurredAt: now }))])! };
       },
-      { siteId: context.siteId, occurredAt: now, correlationId: context.correlationId, actor: context.actor },
+      { metadata: () => ({ siteId: context.siteId, occurredAt: now, correlationId: context.correlationId, actor: context.actor }) },
     );
-    return after!;
+    return result;
   }
 
   private async checkTarget(url: string): Promise<void> {
