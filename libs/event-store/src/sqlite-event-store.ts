@@ -55,6 +55,7 @@ export class SqliteEventStore implements EventStore {
   private wakePending = false;
   private readonly checkpointer: WalCheckpointer | undefined;
   private readonly file: string = ':memory:';
+  private closing = false;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -254,8 +255,9 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     clearInterval(this.poller);
     this.poller = undefined;
+    if (this.closing) return;
+    this.closing = true;
     // The checkpointer's connection first, so that closing the last one checkpoints and removes the WAL.
-    if (!this.db.open) return;
     await this.checkpointer?.release(this.file);
     this.db.close();
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,5 +36,20 @@ describe('WAL checkpoints on their own thread', () => {
     const reopened = new SqliteEventStore(file);
     expect(await reopened.readStream('a-s.1')).toHaveLength(2);
     await reopened.close();
+  });
+
+  it('does not keep a process alive: one that leaves its store open still exits', () => {
+    const script = `
+const swc = require(${JSON.stringify(require.resolve('@swc/core'))});
+const options = { swcrc: false, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } };
+require.extensions['.ts'] = (module, file) => module._compile(swc.transformFileSync(file, options).code, file);
+const { SqliteEventStore } = require(${JSON.stringify(join(__dirname, 'sqlite-event-store.ts'))});
+const store = new SqliteEventStore(${JSON.stringify(join(dir, 'left-open.sqlite'))});
+store.append('a-s.1', [{ type: 'A', data: {}, metadata: { siteId: 's' } }], 'no_stream').then(() => console.log('appended'));
+`;
+    const run = spawnSync(process.execPath, ['-e', script], { timeout: 20_000, encoding: 'utf8' });
+    expect(run.stdout).toContain('appended');
+    expect(run.signal).toBeNull(); // not killed by the timeout: it exited by itself
+    expect(run.status).toBe(0);
   });
 });

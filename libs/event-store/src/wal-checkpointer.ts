@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 
 /** How long after a commit the checkpointer copies the WAL back (commits in between share it). */
 const CHECKPOINT_DELAY_MS = 100;
+/** How long a close waits for the thread to close its connection to the file before going on without. */
+const CLOSE_WAIT_MS = 2_000;
 
 // The thread's code: one connection per file, a PASSIVE checkpoint when asked. PASSIVE never
 // waits for readers or writers, so the committing thread is never held up by it; frames a
@@ -38,15 +40,16 @@ export class WalCheckpointer {
   /** The stores open on each file (a file may be opened twice, e.g. reopened before the first closes). */
   private readonly files = new Map<string, number>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
-  private readonly closing = new Map<string, () => void>();
+  private readonly closing = new Map<string, (() => void)[]>();
 
   private constructor() {
     this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { sqlite: require.resolve('better-sqlite3') } });
+    this.worker.on('message', ({ closed }: { closed: string }) => this.closed(closed));
+    // A thread that fails (it cannot open a file) only loses checkpoints: SQLite's backstop remains.
+    this.worker.on('error', () => [...this.closing.keys()].forEach((file) => this.closed(file)));
+    // After the listeners: adding a 'message' listener refs the worker again, and a store a test
+    // never closed would then keep the process alive.
     this.worker.unref();
-    this.worker.on('message', ({ closed }: { closed: string }) => {
-      this.closing.get(closed)?.();
-      this.closing.delete(closed);
-    });
   }
 
   /** The process's checkpointer, started with its first file. */
@@ -69,6 +72,12 @@ export class WalCheckpointer {
     this.pending.set(file, timer);
   }
 
+  private closed(file: string): void {
+    const waiting = this.closing.get(file) ?? [];
+    this.closing.delete(file);
+    waiting.forEach((resolve) => resolve());
+  }
+
   /** Closes the thread's connection to `file`; the thread ends with its last file. */
   async release(file: string): Promise<void> {
     const stores = (this.files.get(file) ?? 1) - 1;
@@ -80,7 +89,9 @@ export class WalCheckpointer {
     this.pending.delete(file);
     this.files.delete(file);
     await new Promise<void>((resolve) => {
-      this.closing.set(file, resolve);
+      const timer = setTimeout(() => this.closed(file), CLOSE_WAIT_MS);
+      timer.unref();
+      this.closing.set(file, [...(this.closing.get(file) ?? []), () => (clearTimeout(timer), resolve())]);
       this.worker.postMessage({ kind: 'close', file });
     });
     if (this.files.size === 0 && WalCheckpointer.current === this) {
