@@ -89,8 +89,8 @@ export class WalCheckpointer {
     this.pending.delete(file);
     this.files.delete(file);
     await new Promise<void>((resolve) => {
+      // Not unref'd: the thread is, so this timer is what keeps the process alive until the reply.
       const timer = setTimeout(() => this.closed(file), CLOSE_WAIT_MS);
-      timer.unref();
       this.closing.set(file, [...(this.closing.get(file) ?? []), () => (clearTimeout(timer), resolve())]);
       this.worker.postMessage({ kind: 'close', file });
     });
