@@ -108,4 +108,18 @@ describe('contact writes', () => {
     await expectError(create('Outsider', 'family@example.com'), 'DUPLICATE_CONTACT_EXISTS');
     expect(reads.contactLoads - before.contactLoads).toBe(1);
   });
+
+  it('re-claims an identity over a stale claim of its own, so a concurrent claimer cannot pass the check too', async () => {
+    const store = new SqliteEventStore(':memory:');
+    app = await startContacts(store, new EmbeddedReadStore());
+    const [c, d] = [await create('C'), await create('D')];
+    // A claim C holds though it has no such address: a release an older version lost.
+    await store.append(`${IDENTITY_STREAM_PREFIX}site-a.email:shared@example.com`, [
+      { type: 'IdentityClaimed', data: { contactId: c.id, kind: 'email', value: 'shared@example.com' }, metadata: { siteId: 'site-a' } },
+    ], 'any');
+    const add = (contactId: string) => app.commands.update(siteA, { contactId, revision: 1, info: { emails: { items: [{ email: 'shared@example.com' }] } } });
+    const results = await Promise.allSettled([add(c.id), add(d.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'DUPLICATE_CONTACT_EXISTS' });
+  });
 });

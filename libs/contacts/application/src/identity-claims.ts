@@ -87,7 +87,14 @@ export class IdentityClaims {
 
   /**
    * Decides the claims and releases of a write: refuses (409) an exclusive claim another live
-   * contact holds; skips what the contact holds already (claims) or does not hold (releases).
+   * contact holds; skips releases of what the contact does not hold.
+   *
+   * A claim the contact still holds is claimed again rather than skipped: the change adds the
+   * identity, so that claim is a stale one (a release lost on a store without multi-stream
+   * transactions, or written before claims and contacts shared a transaction), and only a new
+   * append with the revision read protects the check from a concurrent claimer. A claim the
+   * check does not cover expects no revision: no rule depends on what it read, and creates
+   * sharing an identity would otherwise contend on its stream for nothing.
    */
   async plan(context: RequestContext, contactId: string, requests: readonly ClaimRequest[], dropped: readonly Identity[]): Promise<ClaimPlan> {
     const metadata = metadataFor(context, this.clock.now());
@@ -95,10 +102,9 @@ export class IdentityClaims {
     for (const request of requests) {
       const streamId = identityStream(context.siteId, request.identity);
       const { holders, expected } = await this.states.read(streamId);
-      if (holders.has(contactId)) continue;
       const duplicateOf = request.exclusive ? await this.duplicateHolder(context.siteId, contactId, holders, request) : undefined;
       const events = claimIdentity(request.identity, contactId, duplicateOf);
-      claims.push({ identity: request.identity, append: { streamId, events: toNewEvents(events, metadata), expected } });
+      claims.push({ identity: request.identity, append: { streamId, events: toNewEvents(events, metadata), expected: request.exclusive ? expected : 'any' } });
     }
     const releases: StreamAppend[] = [];
     for (const identity of dropped) {
