@@ -38,12 +38,12 @@ export async function handleCommand<State, Result>(
   store: EventStore,
   streamId: string,
   fold: (events: RecordedEvent[]) => State,
-  decide: (state: State, events: RecordedEvent[]) => Decision<Result> | Promise<Decision<Result>>,
+  decide: (state: State) => Decision<Result> | Promise<Decision<Result>>,
   options: CommandOptions,
 ): Promise<{ result: Result; appended?: AppendResult }> {
   for (let attempt = 0; attempt < MAX_COMMAND_ATTEMPTS; attempt++) {
     const stored = await store.readStream(streamId);
-    const { events, result } = await decide(fold(stored), stored);
+    const { events, result } = await decide(fold(stored));
     if (events.length === 0) return { result };
     const metadata = options.metadata();
     try {
