@@ -48,6 +48,12 @@ export interface AppendResult {
   revision: number;
   /** Global position of the last event appended. */
   position: number;
+  /**
+   * The events as stored, as a reader will see them, where the store can say (the embedded
+   * stores; EventStoreDB does not give each event's position): the writer's own process applies
+   * them to its read model at once instead of waiting for its subscription.
+   */
+  recorded?: RecordedEvent[];
 }
 
 export interface ReadAllOptions {

@@ -34,6 +34,7 @@ export class InMemoryEventStore implements EventStore {
     for (const { streamId, expected } of appends) checkExpectedRevision(streamId, expected, (this.streams.get(streamId)?.length ?? 0) - 1);
     const results = appends.map(({ streamId, events }) => {
       const stream = this.streams.get(streamId) ?? [];
+      const from = stream.length;
       for (const event of events) {
         const recorded: RecordedEvent = structuredClone({
           id: event.id ?? randomUUID(),
@@ -53,7 +54,7 @@ export class InMemoryEventStore implements EventStore {
         this.log.push(recorded);
       }
       this.streams.set(streamId, stream);
-      return { revision: stream.length - 1, position: this.log.length };
+      return { revision: stream.length - 1, position: this.log.length, recorded: structuredClone(stream.slice(from)) };
     });
     this.subscriptions.forEach((subscription) => subscription.notify());
     return results;

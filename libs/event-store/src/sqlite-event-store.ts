@@ -113,10 +113,11 @@ export class SqliteEventStore implements EventStore {
       return appends.map(({ streamId, events }, i) => {
         let revision = currents[i];
         let position = 0;
+        const recorded: RecordedEvent[] = [];
         for (const event of events) {
           revision += 1;
           const { siteId, schemaVersion, occurredAt, ...rest } = event.metadata;
-          const result = this.statements.insert.run({
+          const row: Omit<EventRow, 'global_position'> = {
             id: event.id ?? randomUUID(),
             stream_id: streamId,
             stream_revision: revision,
@@ -126,10 +127,12 @@ export class SqliteEventStore implements EventStore {
             occurred_at: occurredAt ?? new Date().toISOString(),
             metadata: JSON.stringify(rest),
             data: JSON.stringify(event.data),
-          });
-          position = Number(result.lastInsertRowid);
+          };
+          position = Number(this.statements.insert.run(row).lastInsertRowid);
+          // Parsed back from what was stored, so the writer sees exactly what a reader will.
+          recorded.push(toRecorded({ ...row, global_position: position }));
         }
-        return { revision, position };
+        return { revision, position, recorded };
       });
     });
   }

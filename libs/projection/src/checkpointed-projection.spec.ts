@@ -31,6 +31,39 @@ describe('CheckpointedProjection', () => {
     await second.stop();
   });
 
+  it('applies committed events at once, never while the handler is at work, and the subscription passes over them', async () => {
+    const events = new InMemoryEventStore();
+    // The subscription delivers only once released: the events below are committed before it gets to them.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held: typeof events = Object.create(events);
+    held.subscribeAll = (handler, options) => events.subscribeAll(async (event) => (await released, handler(event)), options);
+    const seen: string[] = [];
+    let busy = false;
+    const record = (by: string) => async (event: RecordedEvent) => {
+      expect(busy).toBe(false); // one event at a time touches the read model
+      busy = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      seen.push(`${by}:${(event.data as { n: number }).n}`);
+      busy = false;
+      return true;
+    };
+    const projection = new CheckpointedProjection('p', held, new EmbeddedReadStore(), async (event) => void (await record('sub')(event)), logger, ['s-']);
+    await projection.start();
+    await append(events, 1);
+    const second = await append(events, 2);
+    const third = await append(events, 3);
+    const elsewhere = await events.append('other-1', [{ type: 'T', data: { n: 9 }, metadata: { siteId: 's' } }], 'any');
+    release();
+    // Inline while the subscription works through the same events: each is applied once.
+    expect(await projection.applyCommitted([...second.recorded!, ...elsewhere.recorded!], record('inline'))).toBe(true);
+    // An event the apply refuses (out of order for its entity) is left to the subscription.
+    expect(await projection.applyCommitted(third.recorded!, async () => false)).toBe(false);
+    await projection.waitFor(elsewhere.position);
+    expect(seen.sort()).toEqual(['inline:2', 'sub:1', 'sub:3']); // each once; entities apart need no order
+    await projection.stop();
+  });
+
   it('reports itself not ready when its handler fails', async () => {
     const events = new InMemoryEventStore();
     await append(events, 1);

@@ -43,6 +43,10 @@ export class CheckpointedProjection {
   private readonly settling = new Set<Promise<void>>();
   /** The furthest position seen, handled or not yet settled. */
   private observed = 0;
+  /** Events applied inline (see applyCommitted) that the subscription has not reached yet: it passes over them. */
+  private readonly appliedInline = new Set<number>();
+  /** The inline applications and the subscription's handler take turns: one event at a time touches the read model. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -63,6 +67,7 @@ export class CheckpointedProjection {
     this.savedPosition = this.position;
     this.observed = this.position;
     this.unsettled = [];
+    this.appliedInline.clear();
     this.headAtStart = await this.events.headPosition();
     this.failure = undefined;
     this.subscription = this.events.subscribeAll((event) => this.handle(event), {
@@ -107,9 +112,42 @@ export class CheckpointedProjection {
     return this.waitFor(this.headAtStart, timeoutMs);
   }
 
+  /**
+   * Applies events its own process has just committed, before the subscription delivers them, so
+   * that the command that wrote them reads its writes without waiting for a poll. `apply` is the
+   * projection's in-order check and write: it returns false when an event does not follow what
+   * the read model has (another writer's event to the same entity is not projected yet), and this
+   * then stops, leaving the rest to the subscription. Resolves to whether every event is now
+   * shown. The checkpoint does not move: it stays the subscription's, which passes over the events
+   * applied here, so a restart still replays from a position where everything before is handled.
+   */
+  applyCommitted(events: readonly RecordedEvent[], apply: (event: RecordedEvent) => Promise<boolean>): Promise<boolean> {
+    return this.inTurn(async () => {
+      if (this.failure !== undefined || this.subscription === undefined) return false;
+      for (const event of events) {
+        if (!this.covers(event.streamId)) continue; // never delivered here, so not this projection's business
+        if (event.globalPosition <= this.observed || this.appliedInline.has(event.globalPosition)) continue; // handled already
+        if (!(await apply(event))) return false;
+        this.appliedInline.add(event.globalPosition);
+      }
+      return true;
+    });
+  }
+
+  private covers(streamId: string): boolean {
+    return !this.streamPrefixes || this.streamPrefixes.length === 0 || this.streamPrefixes.some((prefix) => streamId.startsWith(prefix));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
   private async handle(event: RecordedEvent): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
-    const outcome = await this.handler(event);
+    // Asked in the turn: an inline application may be under way for this very event.
+    const outcome = await this.inTurn(async () => (this.appliedInline.delete(event.globalPosition) ? undefined : this.handler(event)));
     if (!outcome) return this.observe(event.globalPosition);
     const entry = { position: event.globalPosition, done: false };
     this.unsettled.push(entry);

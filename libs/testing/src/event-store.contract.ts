@@ -54,6 +54,22 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect(Date.parse(recorded.occurredAt)).toBeGreaterThanOrEqual(before - 1000);
     });
 
+    it('returns the events it stored exactly as a reader reads them, where it returns them at all', async () => {
+      const id = stream('recorded');
+      const other = stream('recorded-other');
+      const results = await store.appendToStreams([
+        { streamId: id, events: [event('A', { n: 1, gone: undefined, nested: { list: [1, 'two'] } }), event('B')], expected: 'no_stream' },
+        { streamId: other, events: [event('C')], expected: 'no_stream' },
+      ]);
+      if (results.some((result) => result.recorded === undefined)) {
+        // A store that cannot say each event's position (EventStoreDB) returns none, for no stream.
+        expect(results.every((result) => result.recorded === undefined)).toBe(true);
+        return;
+      }
+      expect(results[0].recorded).toStrictEqual(await store.readStream(id));
+      expect(results[1].recorded).toStrictEqual(await store.readStream(other));
+    });
+
     it('refuses no_stream on an existing stream and a stale revision, writing nothing', async () => {
       const id = stream('conflict');
       await store.append(id, [event('A')], 'no_stream');

@@ -17,6 +17,7 @@ import {
 } from '@cp/contacts-domain';
 import { CreateContactPayload, DeleteContactPayload, RequestContext, UpdateContactPayload } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
+import { AppendResult } from '@cp/event-store';
 import { ContactReferences } from './contact-references';
 import { Clock, IdSource } from './clock';
 import { ContactRepository, LoadedContact } from './contact-repository';
@@ -53,8 +54,11 @@ export interface UnmarkedSource {
   code: string;
 }
 
-/** Read-your-writes: a command returns once its events are visible to queries (bounded wait). */
+/** Read-your-writes: a command returns once queries show its events (ContactsProjection). */
 export interface ProjectionProgress {
+  /** Shows what this process appended: applied at once where it can, else a bounded wait for the subscription. */
+  showCommitted(appended: readonly AppendResult[]): Promise<void>;
+  /** A bounded wait for the subscription to pass a position. */
   waitFor(position: number): Promise<void>;
 }
 
@@ -255,8 +259,8 @@ export class ContactCommands {
       claims: liveAfter ? claimsFor(before?.info, liveAfter, rule) : [],
       dropped: before ? identitiesDropped(before.info, liveAfter) : [],
     };
-    const { position } = await this.writes.write(context, contactId, loaded, events, occurredAt, identities);
-    if (options.waitForProjection !== false) await this.projection.waitFor(position);
+    const appended = await this.writes.write(context, contactId, loaded, events, occurredAt, identities);
+    if (options.waitForProjection !== false) await this.projection.showCommitted([appended]);
     return this.view(context, after);
   }
 

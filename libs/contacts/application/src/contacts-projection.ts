@@ -1,5 +1,5 @@
 import { ContactEventRecord, ContactState, emailAddresses, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription } from '@cp/contacts-domain';
-import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
+import { AppendResult, EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, stateOf, toContactDocument } from './contact-read-model';
@@ -38,7 +38,7 @@ export class ContactsProjection {
     this.contacts = readStore.collection<ContactDocument>(collection);
     this.subscriptions = readStore.collection<EmailSubscriptionDocument>(ContactsProjection.subscriptionsCollection(collection));
     const name = collection === CONTACTS_COLLECTION ? ContactsProjection.NAME : collection;
-    this.runner = new CheckpointedProjection(name, events, readStore, (event) => this.apply(event), logger, [CONTACT_STREAM_PREFIX, EMAIL_SUBSCRIPTION_STREAM_PREFIX]);
+    this.runner = new CheckpointedProjection(name, events, readStore, async (event) => void (await this.apply(event)), logger, [CONTACT_STREAM_PREFIX, EMAIL_SUBSCRIPTION_STREAM_PREFIX]);
   }
 
   /** The subscriptions collection that goes with a contacts collection. */
@@ -72,25 +72,43 @@ export class ContactsProjection {
     return this.runner.waitUntilCaughtUp(timeoutMs);
   }
 
-  private async apply(event: RecordedEvent): Promise<void> {
-    if (isContactStream(event.streamId)) return this.applyContactEvent(event);
-    if (isEmailSubscriptionStream(event.streamId)) return this.applySubscriptionEvent(event);
+  /**
+   * Returns once queries show what a command of this process appended: its events are applied
+   * here and now (read your writes, with no wait on the subscription), unless the store did not
+   * return them or the read model misses an earlier event of the same contact or subscription
+   * (another writer's); then it waits for the subscription to get there, bounded.
+   */
+  async showCommitted(appended: readonly AppendResult[]): Promise<void> {
+    const events = appended.flatMap((result) => result.recorded ?? []);
+    const complete = appended.every((result) => result.recorded !== undefined);
+    if (complete && (await this.runner.applyCommitted(events, (event) => this.apply(event, { inOrder: true })))) return;
+    const last = Math.max(0, ...appended.map((result) => result.position));
+    if (last > 0) await this.runner.waitFor(last);
   }
 
-  private async applyContactEvent(event: RecordedEvent): Promise<void> {
+  /** Applies an event; `inOrder` (applied ahead of the subscription) refuses one that does not follow the document's revision, with false. */
+  private async apply(event: RecordedEvent, { inOrder = false } = {}): Promise<boolean> {
+    if (isContactStream(event.streamId)) return this.applyContactEvent(event, inOrder);
+    if (isEmailSubscriptionStream(event.streamId)) return this.applySubscriptionEvent(event, inOrder);
+    return true;
+  }
+
+  private async applyContactEvent(event: RecordedEvent, inOrder: boolean): Promise<boolean> {
     const id = contactDocumentId(event.siteId, contactIdOf(event.streamId));
     // Read-only: evolve never changes the state it is given, it builds the next one beside it.
     const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });
-    if (existing && existing.revision >= event.revision + 1) return; // seen already
+    if (existing && existing.revision >= event.revision + 1) return true; // seen already
+    if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
     if (!existing && event.type !== 'ContactCreated') {
       this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: contact ${id} unknown to the read model`);
-      return;
+      return true;
     }
     const state = evolve(existing ? stateOf(existing) : undefined, recordOf<ContactEventRecord>(event));
     const seq = existing?.seq ?? event.globalPosition;
     const statuses = await this.statusesAfter(event.siteId, existing, state);
     // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
     await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq, statuses), { upsert: true, owned: true });
+    return true;
   }
 
   /** Most contact events leave the addresses as they were: their statuses are then the document's. */
@@ -101,16 +119,17 @@ export class ContactsProjection {
     return readStatuses(this.subscriptions, siteId, emails);
   }
 
-  private async applySubscriptionEvent(event: RecordedEvent): Promise<void> {
+  private async applySubscriptionEvent(event: RecordedEvent, inOrder: boolean): Promise<boolean> {
     // Every subscription event carries its address.
     const email = String((event.data as { email: string }).email).toLowerCase();
     const docId = emailSubscriptionDocumentId(event.siteId, email);
     const existing = await this.subscriptions.findOne({ _id: docId }, { readOnly: true });
-    if (existing && existing.revision >= event.revision + 1) return; // seen already
+    if (existing && existing.revision >= event.revision + 1) return true; // seen already
+    if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
     const state = evolveSubscription(existing?.subscription, recordOf<EmailSubscriptionEventRecord>(event));
     if (!state) {
       this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: subscription ${event.streamId} unknown to the read model`);
-      return;
+      return true;
     }
     const doc: EmailSubscriptionDocument = { _id: docId, siteId: event.siteId, email, revision: event.revision + 1, subscription: state };
     await this.subscriptions.replaceOne({ _id: doc._id }, doc, { upsert: true });
@@ -121,5 +140,6 @@ export class ContactsProjection {
       const statuses = await readStatuses(this.subscriptions, event.siteId, holder.lowercased.emails ?? []);
       await this.contacts.replaceOne({ _id: holder._id }, toContactDocument(event.siteId, contact, holder.seq, statuses), { upsert: true });
     }
+    return true;
   }
 }

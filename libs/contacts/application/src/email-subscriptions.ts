@@ -19,7 +19,7 @@ import {
   UpsertEmailSubscriptionPayload,
 } from '@cp/contracts';
 import { AppError, isAppError } from '@cp/errors';
-import { EventStore, handleCommand, recordOf } from '@cp/event-store';
+import { AppendResult, EventStore, handleCommand, recordOf } from '@cp/event-store';
 import { resolvePaging } from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { Clock } from './clock';
@@ -69,31 +69,31 @@ export class EmailSubscriptions {
   }
 
   async upsert(context: RequestContext, payload: UpsertEmailSubscriptionPayload): Promise<{ subscription: EmailSubscriptionView }> {
-    const { state, position } = await this.upsertOne(context, parseSubscriptionUpsert(payload.subscription));
-    if (position !== undefined) await this.projection.waitFor(position);
+    const { state, appended } = await this.upsertOne(context, parseSubscriptionUpsert(payload.subscription));
+    if (appended) await this.projection.showCommitted([appended]);
     return { subscription: toSubscriptionView(state) };
   }
 
-  /** Each item on its own: a bad one fails alone, with its index; one wait for the read model at the end. */
+  /** Each item on its own: a bad one fails alone, with its index; the read model shows them all at the end. */
   async bulkUpsert(context: RequestContext, payload: BulkUpsertEmailSubscriptionsPayload): Promise<BulkUpsertEmailSubscriptionsResponse> {
     const results: BulkUpsertEmailSubscriptionResult[] = [];
-    let last: number | undefined;
+    const appendedAll: AppendResult[] = [];
     for (const [originalIndex, item] of payload.subscriptions.entries()) {
       try {
-        const { state, position } = await this.upsertOne(context, parseSubscriptionUpsert(item, `subscriptions[${originalIndex}]`));
-        if (position !== undefined) last = Math.max(last ?? 0, position);
+        const { state, appended } = await this.upsertOne(context, parseSubscriptionUpsert(item, `subscriptions[${originalIndex}]`));
+        if (appended) appendedAll.push(appended);
         results.push({ originalIndex, emailSubscription: toSubscriptionView(state) });
       } catch (error) {
         if (!isAppError(error)) throw error;
         results.push({ originalIndex, error: { errorCode: error.code, message: error.message } });
       }
     }
-    if (last !== undefined) await this.projection.waitFor(last);
+    if (appendedAll.length > 0) await this.projection.showCommitted(appendedAll);
     const totalFailure = results.filter((result) => result.error).length;
     return { results, metadata: { totalSuccess: results.length - totalFailure, totalFailure } };
   }
 
-  private async upsertOne(context: RequestContext, upsert: SubscriptionUpsert): Promise<{ state: EmailSubscriptionState; position?: number }> {
+  private async upsertOne(context: RequestContext, upsert: SubscriptionUpsert): Promise<{ state: EmailSubscriptionState; appended?: AppendResult }> {
     const id = emailSubscriptionId(context.siteId, upsert.email);
     const occurredAt = this.clock.now();
     const { result: state, appended } = await handleCommand(
@@ -107,7 +107,7 @@ export class EmailSubscriptions {
       },
       { metadata: () => metadataFor(context, occurredAt), subject: `the email subscription of ${upsert.email}` },
     );
-    return { state, ...(appended && { position: appended.position }) };
+    return { state, appended };
   }
 }
 
