@@ -7,11 +7,22 @@ export interface Decision<Result> {
   result: Result;
 }
 
-export interface CommandOptions {
+export interface CommandOptions<State> {
   /** The appended events' metadata (site, actor, correlation, time), built for each attempt. */
   metadata: () => EventMetadata;
   /** The stream as the error names it when contention outlasts the attempts, e.g. "the labels of the site". */
   subject?: string;
+  /**
+   * The stream's state as the caller already folded it, up to a revision (a long-running process
+   * deciding on its own stream, such as a bulk job's runner): only the events after that revision
+   * are read, and folded onto it. The expected revision is the same as without it.
+   */
+  known?: KnownState<State>;
+}
+
+export interface KnownState<State> {
+  state: State;
+  revision: number;
 }
 
 /** The retry policy of every command: a decision that lost to a concurrent writer is taken again on what it wrote, this many times in all. */
@@ -37,20 +48,21 @@ export function expectedRevisionOf(events: readonly RecordedEvent[]): ExpectedRe
 export async function handleCommand<State, Result>(
   store: EventStore,
   streamId: string,
-  fold: (events: RecordedEvent[]) => State,
+  fold: (events: RecordedEvent[], from?: State) => State,
   decide: (state: State) => Decision<Result> | Promise<Decision<Result>>,
-  options: CommandOptions,
+  options: CommandOptions<State>,
 ): Promise<{ result: Result; appended?: AppendResult }> {
+  const known = options.known;
   for (let attempt = 0; attempt < MAX_COMMAND_ATTEMPTS; attempt++) {
-    const stored = await store.readStream(streamId);
-    const { events, result } = await decide(fold(stored));
+    const stored = await store.readStream(streamId, known && { fromRevision: known.revision + 1 });
+    const { events, result } = await decide(known ? fold(stored, known.state) : fold(stored));
     if (events.length === 0) return { result };
     const metadata = options.metadata();
     try {
       const appended = await store.append(
         streamId,
         events.map((event) => ({ id: event.id, type: event.type, data: event.data, metadata })),
-        expectedRevisionOf(stored),
+        stored.length === 0 && known ? known.revision : expectedRevisionOf(stored),
       );
       return { result, appended };
     } catch (error) {

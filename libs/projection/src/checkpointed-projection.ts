@@ -1,4 +1,4 @@
-import { EventStore, RecordedEvent, Subscription } from '@cp/event-store';
+import { AppendResult, EventStore, RecordedEvent, Subscription } from '@cp/event-store';
 import { ReadStore } from '@cp/read-store';
 import { CheckpointStore } from './checkpoint-store';
 import { ProjectionCheckpoints } from './projection-checkpoints';
@@ -132,6 +132,18 @@ export class CheckpointedProjection {
       }
       return true;
     });
+  }
+
+  /**
+   * Returns once the read model shows what its own process appended: applied here and now (see
+   * applyCommitted) where the store returned the events and they follow what the read model has,
+   * else after a bounded wait for the subscription to get there.
+   */
+  async showCommitted(appended: readonly AppendResult[], apply: (event: RecordedEvent) => Promise<boolean>): Promise<void> {
+    const complete = appended.every((result) => result.recorded !== undefined);
+    if (complete && (await this.applyCommitted(appended.flatMap((result) => result.recorded!), apply))) return;
+    const last = Math.max(0, ...appended.map((result) => result.position));
+    if (last > 0) await this.waitFor(last);
   }
 
   private covers(streamId: string): boolean {

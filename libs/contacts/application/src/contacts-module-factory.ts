@@ -54,7 +54,7 @@ export function createContactsApplication(options: {
   return {
     commands,
     queries,
-    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, options.logger),
+    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),

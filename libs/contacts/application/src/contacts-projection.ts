@@ -78,12 +78,8 @@ export class ContactsProjection {
    * return them or the read model misses an earlier event of the same contact or subscription
    * (another writer's); then it waits for the subscription to get there, bounded.
    */
-  async showCommitted(appended: readonly AppendResult[]): Promise<void> {
-    const events = appended.flatMap((result) => result.recorded ?? []);
-    const complete = appended.every((result) => result.recorded !== undefined);
-    if (complete && (await this.runner.applyCommitted(events, (event) => this.apply(event, { inOrder: true })))) return;
-    const last = Math.max(0, ...appended.map((result) => result.position));
-    if (last > 0) await this.runner.waitFor(last);
+  showCommitted(appended: readonly AppendResult[]): Promise<void> {
+    return this.runner.showCommitted(appended, (event) => this.apply(event, { inOrder: true }));
   }
 
   /** Applies an event; `inOrder` (applied ahead of the subscription) refuses one that does not follow the document's revision, with false. */

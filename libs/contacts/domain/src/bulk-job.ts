@@ -99,6 +99,47 @@ export function evolveBulkJobProgress(progress: BulkJobProgress | undefined, eve
   }
 }
 
+/** What a bulk job is asked to do: be created (by the API), then start, record a batch and complete (by its runner). */
+export type BulkJobCommand =
+  | { type: 'CreateBulkJob'; data: { jobId: string; spec: BulkJobSpec; contactIds: string[] } }
+  | { type: 'StartBulkJob' }
+  | { type: 'RecordBulkJobProgress'; data: { processed: number; succeeded: number; failed: number; errors: BulkJobError[] } }
+  | { type: 'CompleteBulkJob' };
+
+export const initialBulkJobState = (): BulkJobState | undefined => undefined;
+
+/**
+ * The bulk job's decider. The runner's commands are idempotent: a start, a batch or a completion
+ * already recorded (by this runner before a crash, or by another one) records nothing again.
+ */
+export function decideBulkJob(command: BulkJobCommand, state: BulkJobState | undefined): BulkJobEvent[] {
+  if (command.type === 'CreateBulkJob') {
+    if (state) throw AppError.conflict('BULK_JOB_EXISTS', `Bulk job ${command.data.jobId} exists already`);
+    return createBulkJob(command.data.jobId, command.data.spec, command.data.contactIds);
+  }
+  if (!state) throw AppError.notFound('BULK_JOB_NOT_FOUND', `No bulk job to ${command.type}`);
+  switch (command.type) {
+    case 'StartBulkJob':
+      return state.status === 'NEW' ? [{ type: 'BulkJobStarted', data: {} }] : [];
+    case 'RecordBulkJobProgress':
+      if (state.status !== 'RUNNING') throw AppError.precondition('BULK_JOB_NOT_RUNNING', `Bulk job ${state.id} is ${state.status}`);
+      if (command.data.processed > state.contactIds.length) throw AppError.invalidField('processed', `the job has ${state.contactIds.length} contacts`);
+      return command.data.processed > state.processed ? [{ type: 'BulkJobProgressed', data: command.data }] : [];
+    case 'CompleteBulkJob':
+      if (state.status === 'COMPLETED') return [];
+      if (state.status !== 'RUNNING' || state.processed < state.contactIds.length) {
+        throw AppError.precondition('BULK_JOB_NOT_DONE', `Bulk job ${state.id} has processed ${state.processed} of ${state.contactIds.length}`);
+      }
+      return [{ type: 'BulkJobCompleted', data: {} }];
+    default:
+      return exhaustive(command);
+  }
+}
+
+function exhaustive(command: never): never {
+  throw new Error(`Unknown bulk job command ${JSON.stringify(command)}`);
+}
+
 export function createBulkJob(jobId: string, spec: BulkJobSpec, contactIds: string[]): BulkJobEvent[] {
   if (spec.filter === undefined && (spec.search === undefined || spec.search.trim() === '')) {
     throw AppError.invalidField('filter', 'give a filter, a search, or both', 'REQUIRED');

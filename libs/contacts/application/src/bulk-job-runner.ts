@@ -1,0 +1,107 @@
+import { BulkJobCommand, BulkJobError, BulkJobSpec } from '@cp/contacts-domain';
+import { RequestContext } from '@cp/contracts';
+import { isAppError } from '@cp/errors';
+import { EventStore, TimeSlice } from '@cp/event-store';
+import { ProjectionLogger } from '@cp/projection';
+import { BulkJobCommands } from './bulk-job-commands';
+import { BulkJobViews } from './bulk-job-views';
+import { ContactCommands } from './contact-commands';
+
+/** Contacts per recorded batch: what a crash may make a job redo. */
+const BATCH = 50;
+
+/**
+ * Runs bulk jobs in the background, in small slices (other requests run between the contacts of
+ * a job), recording progress every BATCH contacts; a job interrupted by a restart resumes after
+ * its last recorded batch. Every contact it touches gets its own events, as if changed one by one.
+ */
+export class BulkJobRunner {
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly jobs: BulkJobCommands,
+    private readonly views: BulkJobViews,
+    private readonly contacts: ContactCommands,
+    private readonly contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
+    private readonly logger: ProjectionLogger,
+  ) {}
+
+  start(siteId: string, jobId: string): void {
+    if (this.running.has(jobId) || this.stopping) return;
+    const run = this.run(siteId, jobId)
+      .catch((error) => this.logger.error(`bulk job ${jobId} stopped: ${error instanceof Error ? error.stack : String(error)}`))
+      .finally(() => this.running.delete(jobId));
+    this.running.set(jobId, run);
+  }
+
+  /** After a restart: picks up every job that had not completed. */
+  async resumeUnfinished(): Promise<void> {
+    for (const { siteId, jobId } of await this.views.unfinished()) this.start(siteId, jobId);
+  }
+
+  /** Resolves when the jobs running now have finished (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  /** Lets running jobs finish their current contact and batch; they resume on the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
+  private async run(siteId: string, jobId: string): Promise<void> {
+    let job = await this.jobs.load(siteId, jobId);
+    if (!job || job.state.status === 'COMPLETED') return;
+    const record = async (command: Exclude<BulkJobCommand, { type: 'CreateBulkJob' }>) => {
+      const { job: next, appended } = await this.jobs.record(job!, command);
+      job = next;
+      if (appended) await this.views.showCommitted(appended);
+    };
+    await record({ type: 'StartBulkJob' });
+    const { contactIds, spec } = job.state;
+    // Contacts after the last recorded progress may have been done already: every action is
+    // idempotent, and a delete that finds its contact gone in that window counts as done.
+    const redoUntil = Math.min(job.state.processed + BATCH, contactIds.length);
+    const slice = new TimeSlice();
+    for (let start = job.state.processed; start < contactIds.length; start += BATCH) {
+      if (this.stopping) return;
+      const batch = contactIds.slice(start, start + BATCH);
+      let succeeded = 0;
+      const errors: BulkJobError[] = [];
+      for (const [offset, contactId] of batch.entries()) {
+        await slice.pause(); // other requests run between the contacts of a job
+        const error = await this.apply(job.context, spec, contactId, start + offset < redoUntil);
+        if (error) errors.push(error);
+        else succeeded++;
+      }
+      await record({ type: 'RecordBulkJobProgress', data: { processed: start + batch.length, succeeded, failed: errors.length, errors } });
+    }
+    // Completed means visible: queries made after it see every change the job made.
+    await this.contactsProjection.waitFor(await this.store.headPosition(), 60_000);
+    await record({ type: 'CompleteBulkJob' });
+  }
+
+  private async apply(context: RequestContext, spec: BulkJobSpec, contactId: string, mayBeDone: boolean): Promise<BulkJobError | undefined> {
+    const options = { waitForProjection: false };
+    try {
+      switch (spec.type) {
+        case 'DELETE':
+          await this.contacts.delete(context, { contactId }, options);
+          break;
+        case 'UPDATE':
+          await this.contacts.updateLatest(context, contactId, spec.info ?? {}, options);
+          break;
+        default:
+          await this.contacts.relabel(context, contactId, spec.labelKeysToAdd ?? [], spec.labelKeysToRemove ?? [], options);
+      }
+      return undefined;
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      if (mayBeDone && spec.type === 'DELETE' && error.code === 'CONTACT_NOT_FOUND') return undefined;
+      return { contactId, code: error.code, description: error.message, ...(Object.keys(error.data ?? {}).length > 0 && { data: error.data }) };
+    }
+  }
+}
