@@ -46,15 +46,19 @@ export class ContactWrites {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const plan = await this.claims.plan(context, contactId, identities.claims, identities.dropped);
       const at = plan.claims.length;
+      const appends = [...plan.claims.map((claim) => claim.append), contact, ...plan.releases];
       try {
-        const results = await this.store.appendToStreams([...plan.claims.map((claim) => claim.append), contact, ...plan.releases]);
+        const results = await this.store.appendToStreams(appends);
+        this.claims.committed(appends, results);
         return results[at];
       } catch (error) {
         const landed = error instanceof PartialAppendError ? error.appended : [];
+        this.claims.committed(appends, landed);
         if (landed.length > at) return landed[at];
         await this.claims.release(context, contactId, plan.claims.slice(0, landed.length).map((claim) => claim.identity));
         const cause = error instanceof PartialAppendError ? error.cause : error;
         if (!isWrongExpectedRevision(cause)) throw cause;
+        this.claims.moved(cause.streamId);
         if (cause.streamId === contact.streamId) throw await this.contacts.conflict(context.siteId, contactId, loaded);
         // A claim stream moved under the check: decide the claims again on what it holds now.
       }

@@ -9,12 +9,12 @@ import {
   sameIdentity,
 } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
-import { EventStore, StreamAppend } from '@cp/event-store';
+import { AppendResult, EventStore, StreamAppend } from '@cp/event-store';
 import { ClaimStates } from './claim-states';
 import { Clock } from './clock';
 import { ContactRepository } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
-import { identityStream } from './streams';
+import { identityStream, isIdentityStream } from './streams';
 
 /** How a change's new identities meet the duplicate rule. */
 export interface DuplicateRule {
@@ -109,17 +109,27 @@ export class IdentityClaims {
     const releases: StreamAppend[] = [];
     for (const identity of dropped) {
       const streamId = identityStream(context.siteId, identity);
-      const events = releaseIdentity((await this.states.read(streamId)).holders, contactId);
+      const events = releaseIdentity((await this.states.read(streamId, { fresh: true })).holders, contactId);
       // No expected revision: only this contact's own writes, ordered by its stream, release its claim.
       if (events.length > 0) releases.push({ streamId, events: toNewEvents(events, metadata), expected: 'any' });
     }
     return { claims, releases };
   }
 
+  /** What a write appended (claims, the contact, releases): the claim states follow it without reading the streams again. */
+  committed(appends: readonly StreamAppend[], results: readonly AppendResult[]): void {
+    this.states.committed(appends, results, isIdentityStream);
+  }
+
+  /** A claim stream refused an append: it is read again before the next decision on it. */
+  moved(streamId: string): void {
+    this.states.moved(streamId);
+  }
+
   /** Gives back claims a failed write left behind on a store that appends stream by stream. */
   async release(context: RequestContext, contactId: string, identities: readonly Identity[]): Promise<void> {
     const { releases } = await this.plan(context, contactId, [], identities);
-    for (const release of releases) await this.store.append(release.streamId, release.events, release.expected);
+    for (const release of releases) this.committed([release], [await this.store.append(release.streamId, release.events, release.expected)]);
   }
 
   /**

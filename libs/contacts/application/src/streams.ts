@@ -13,6 +13,10 @@ export function identityStream(siteId: string, identity: Identity): string {
   return siteStream(IDENTITY_STREAM_PREFIX, siteId, `${identity.kind}:${identity.value}`);
 }
 
+export function isIdentityStream(streamId: string): boolean {
+  return streamId.startsWith(IDENTITY_STREAM_PREFIX);
+}
+
 export function isContactStream(streamId: string): boolean {
   return streamId.startsWith(CONTACT_STREAM_PREFIX);
 }
