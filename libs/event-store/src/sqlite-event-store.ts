@@ -17,7 +17,7 @@ import {
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
-import { pageOf, PollingSubscription } from './live-subscription';
+import { AppendedBlock, pageOf, PollingSubscription } from './live-subscription';
 import { WalCheckpointer } from './wal-checkpointer';
 
 interface EventRow {
@@ -110,7 +110,8 @@ export class SqliteEventStore implements EventStore {
         checkExpectedRevision(streamId, expected, current);
         return current;
       });
-      return appends.map(({ streamId, events }, i) => {
+      const rows: EventRow[] = [];
+      const results = appends.map(({ streamId, events }, i) => {
         let revision = currents[i];
         let position = 0;
         const recorded: RecordedEvent[] = [];
@@ -129,11 +130,14 @@ export class SqliteEventStore implements EventStore {
             data: JSON.stringify(event.data),
           };
           position = Number(this.statements.insert.run(row).lastInsertRowid);
+          const stored = { ...row, global_position: position };
+          rows.push(stored);
           // Parsed back from what was stored, so the writer sees exactly what a reader will.
-          recorded.push(toRecorded({ ...row, global_position: position }));
+          recorded.push(toRecorded(stored));
         }
         return { revision, position, recorded };
       });
+      return { results, rows };
     });
   }
 
@@ -146,10 +150,22 @@ export class SqliteEventStore implements EventStore {
     // IMMEDIATE takes the write lock before the revisions are read: a deferred transaction reads
     // first, and when another process writes meanwhile it cannot upgrade its snapshot to a
     // write and fails with SQLITE_BUSY at once, whatever the busy timeout.
-    const results = this.appendTransaction.immediate(appends);
+    const { results, rows } = this.appendTransaction.immediate(appends);
     this.checkpointer?.committed(this.file);
+    if (rows.length > 0) this.offerToSubscriptions(rows);
     this.wakeSubscriptions();
     return results;
+  }
+
+  /** One transaction's rows are every position between its first and last: subscriptions take them without a read (see AppendedBlock). */
+  private offerToSubscriptions(rows: readonly EventRow[]): void {
+    if (this.subscriptions.size === 0) return;
+    const block: AppendedBlock = {
+      first: rows[0].global_position,
+      last: rows[rows.length - 1].global_position,
+      events: (after, accepts) => rows.filter((row) => row.global_position > after && accepts(row.stream_id)).map(toRecorded),
+    };
+    this.subscriptions.forEach((subscription) => subscription.offer(block));
   }
 
   /**
@@ -162,7 +178,7 @@ export class SqliteEventStore implements EventStore {
     this.wakePending = true;
     setImmediate(() => {
       this.wakePending = false;
-      this.subscriptions.forEach((subscription) => subscription.notify());
+      this.subscriptions.forEach((subscription) => subscription.wakeForOffers());
     });
   }
 
@@ -186,6 +202,7 @@ export class SqliteEventStore implements EventStore {
       handler,
       options,
       (s) => this.unwatch(s),
+      prefixes ? (streamId) => prefixes.some((prefix) => streamId.startsWith(prefix)) : undefined,
     );
     this.subscriptions.add(subscription);
     return subscription;
