@@ -107,7 +107,8 @@ export class PollingSubscription implements Subscription {
           await woken;
           continue;
         }
-        this.unread = false;
+        // Only a page read covers what a notify announced; blocks are this process's own appends.
+        if (!taken) this.unread = false;
         const { events, readTo } = taken ?? (await this.readPage(position, PAGE_SIZE));
         for (const event of events) {
           if (this.closed) return;

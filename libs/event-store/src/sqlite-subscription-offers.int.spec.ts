@@ -62,4 +62,29 @@ describe('SQLite subscriptions take their own process’s appends without readin
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
     await subscription.close();
   });
+
+  it("reads another writer's events announced while it was busy, after taking its own process's block", async () => {
+    const seen: number[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived = () => {};
+    const subscription = ours.subscribeAll(async (e: RecordedEvent) => {
+      const n = (e.data as { n: number }).n;
+      if (n === 1) await held; // busy while ours and theirs append
+      seen.push(n);
+      arrived();
+    });
+    await ours.append('a-1', [event(1)], 'no_stream');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await ours.append('a-1', [event(2)], 0); // offered as a block
+    await theirs.append('a-2', [event(3)], 'no_stream');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the other-writers poll notices it meanwhile
+    release();
+    await new Promise<void>((resolve) => {
+      arrived = () => seen.length >= 3 && resolve();
+      arrived();
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    await subscription.close();
+  });
 });

@@ -10,7 +10,7 @@ describe('WAL checkpoints on their own thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('copies committed appends into the database file shortly after, without the committing thread doing it', async () => {
+  it('copies committed appends into the database file shortly after, though the committing connection checkpoints only past 10,000 pages', async () => {
     const file = join(dir, 'events.sqlite');
     const store = new SqliteEventStore(file);
     const sizeAtStart = statSync(file).size;
@@ -18,7 +18,8 @@ describe('WAL checkpoints on their own thread', () => {
     for (let i = 0; i < 1000; i++) {
       await store.append(`contact-s.${i}`, [{ type: 'ContactCreated', data: { padding: 'x'.repeat(1500) }, metadata: { siteId: 's' } }], 'no_stream');
     }
-    expect(statSync(file).size).toBe(sizeAtStart); // all of it still in the WAL
+    // Not asserted: that all of it is still in the WAL here. The checkpointer thread may already have
+    // copied some when the loop ran slowly (a busy machine), and nothing else would have.
     for (let waited = 0; statSync(file).size === sizeAtStart && waited < 5000; waited += 50) await sleep(50);
     expect(statSync(file).size).toBeGreaterThan(sizeAtStart + 1_000_000);
     expect(await store.readStream('contact-s.999')).toHaveLength(1);

@@ -64,6 +64,20 @@ describe('CheckpointedProjection', () => {
     await projection.stop();
   });
 
+  it('shows committed events through the subscription when applying them inline fails', async () => {
+    const events = new InMemoryEventStore();
+    const seen: number[] = [];
+    const projection = new CheckpointedProjection('p', events, new EmbeddedReadStore(), async (event) => void seen.push((event.data as { n: number }).n), logger);
+    await projection.start();
+    const appended = await append(events, 1);
+    await projection.showCommitted([appended], async () => {
+      throw new Error('read store down');
+    });
+    expect(seen).toEqual([1]);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('read store down'));
+    await projection.stop();
+  });
+
   it('reports itself not ready when its handler fails', async () => {
     const events = new InMemoryEventStore();
     await append(events, 1);

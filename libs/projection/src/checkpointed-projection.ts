@@ -141,7 +141,12 @@ export class CheckpointedProjection {
    */
   async showCommitted(appended: readonly AppendResult[], apply: (event: RecordedEvent) => Promise<boolean>): Promise<void> {
     const complete = appended.every((result) => result.recorded !== undefined);
-    if (complete && (await this.applyCommitted(appended.flatMap((result) => result.recorded!), apply))) return;
+    // The events are committed whatever happens here: a failure to apply them is the subscription's to retry, not the command's.
+    const applied = complete && (await this.applyCommitted(appended.flatMap((result) => result.recorded!), apply).catch((error: unknown) => {
+      this.logger.warn(`${this.name}: applying committed events inline failed, waiting for the subscription: ${String(error)}`);
+      return false;
+    }));
+    if (applied) return;
     const last = Math.max(0, ...appended.map((result) => result.position));
     if (last > 0) await this.waitFor(last);
   }

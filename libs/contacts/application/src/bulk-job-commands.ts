@@ -32,9 +32,15 @@ export class BulkJobCommands {
     return (await this.decide(context, command.data.jobId, command)).appended;
   }
 
-  /** A runner's command on the job it holds: only the events after its revision are read (the first one lists every contact). */
-  async record(job: LoadedBulkJob, command: Exclude<BulkJobCommand, { type: 'CreateBulkJob' }>): Promise<{ job: LoadedBulkJob; appended?: AppendResult }> {
-    const { state, revision, appended } = await this.decide(job.context, job.state.id, command, { state: job.state, revision: job.revision });
+  /**
+   * A runner's command on the job it holds: only the events after its revision are read (the first
+   * one lists every contact). Only its runner writes to a job after its creation, so events after
+   * that revision are another runner's (another instance resumed the job too): this one has lost
+   * the job, records nothing and stops (`lost`).
+   */
+  async record(job: LoadedBulkJob, command: Exclude<BulkJobCommand, { type: 'CreateBulkJob' }>): Promise<{ job: LoadedBulkJob; appended?: AppendResult; lost?: true }> {
+    const { state, revision, appended, lost } = await this.decide(job.context, job.state.id, command, { state: job.state, revision: job.revision });
+    if (lost) return { job, lost };
     return { job: { ...job, state: state!, revision }, appended };
   }
 
@@ -55,20 +61,23 @@ export class BulkJobCommands {
   private async decide(context: RequestContext, jobId: string, command: BulkJobCommand, known?: KnownState<BulkJobState | undefined>) {
     let revision = known?.revision ?? -1;
     let occurredAt = this.clock.now();
+    let lost = false;
     const { result: state, appended } = await handleCommand(
       this.store,
       bulkJobStream(context.siteId, jobId),
       (events, from) => {
         if (events.length > 0) revision = events[events.length - 1].revision;
+        if (known && events.length > 0) lost = true;
         return foldBulkJob(events, from);
       },
       (current) => {
+        if (lost) return { events: [], result: current };
         const events = decideBulkJob(command, current);
         occurredAt = this.clock.now();
         return { events, result: events.reduce<BulkJobState | undefined>((next, event) => evolveBulkJob(next, { ...event, occurredAt } as BulkJobEventRecord), current) };
       },
       { metadata: () => metadataFor(context, occurredAt), subject: `bulk job ${jobId}`, known },
     );
-    return { state, revision: appended?.revision ?? revision, appended };
+    return { state, revision: appended?.revision ?? revision, appended, lost };
   }
 }

@@ -55,12 +55,18 @@ export class BulkJobRunner {
   private async run(siteId: string, jobId: string): Promise<void> {
     let job = await this.jobs.load(siteId, jobId);
     if (!job || job.state.status === 'COMPLETED') return;
-    const record = async (command: Exclude<BulkJobCommand, { type: 'CreateBulkJob' }>) => {
-      const { job: next, appended } = await this.jobs.record(job!, command);
+    /** Records a step of the job; false when another runner has taken the job over (this one then stops). */
+    const record = async (command: Exclude<BulkJobCommand, { type: 'CreateBulkJob' }>): Promise<boolean> => {
+      const { job: next, appended, lost } = await this.jobs.record(job!, command);
+      if (lost) {
+        this.logger.warn(`bulk job ${jobId}: another runner records it; this one stops`);
+        return false;
+      }
       job = next;
       if (appended) await this.views.showCommitted(appended);
+      return true;
     };
-    await record({ type: 'StartBulkJob' });
+    if (!(await record({ type: 'StartBulkJob' }))) return;
     const { contactIds, spec } = job.state;
     // Contacts after the last recorded progress may have been done already: every action is
     // idempotent, and a delete that finds its contact gone in that window counts as done.
@@ -77,7 +83,7 @@ export class BulkJobRunner {
         if (error) errors.push(error);
         else succeeded++;
       }
-      await record({ type: 'RecordBulkJobProgress', data: { processed: start + batch.length, succeeded, failed: errors.length, errors } });
+      if (!(await record({ type: 'RecordBulkJobProgress', data: { processed: start + batch.length, succeeded, failed: errors.length, errors } }))) return;
     }
     // Completed means visible: queries made after it see every change the job made.
     await this.contactsProjection.waitFor(await this.store.headPosition(), 60_000);

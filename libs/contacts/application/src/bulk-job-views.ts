@@ -60,9 +60,9 @@ export class BulkJobViews {
     this.projection = new CheckpointedProjection('bulk-jobs', store, readStore, async (event) => void (await this.project(event)), logger, [BULK_JOB_STREAM_PREFIX]);
   }
 
-  /** From the read model; a job it does not show yet (just created, or through another instance) is read from its stream. */
+  /** From the read model while its projection runs; a job it does not show (created through another instance), or a stopped projection, reads the stream. */
   async get(context: RequestContext, jobId: string): Promise<{ job: BulkJobView }> {
-    const doc = await this.jobs.findOne({ _id: siteDocumentId(context.siteId, jobId) }, { readOnly: true });
+    const doc = this.projection.ready ? await this.jobs.findOne({ _id: siteDocumentId(context.siteId, jobId) }, { readOnly: true }) : null;
     if (doc) return { job: doc.job };
     const loaded = await this.commands.load(context.siteId, jobId);
     if (!loaded) throw AppError.notFound('BULK_JOB_NOT_FOUND', `No bulk job with id ${jobId}`);

@@ -64,8 +64,8 @@ export class ClaimStates {
 
   private async catchUp(stream: string, known: FoldedClaims | undefined): Promise<FoldedClaims> {
     const state = known ?? { revision: -1, holders: new Map<string, string>(), stale: false };
+    state.stale = false; // before the read: a gap noticed while it runs marks the state again
     const events = await this.store.readStream(stream, { fromRevision: state.revision + 1 });
-    state.stale = false;
     for (const event of events) this.foldInto(state, event);
     return state;
   }
