@@ -78,7 +78,8 @@ export class PollingSubscription implements Subscription {
     while (this.blocks.length > 0 && this.blocks[0].last <= position) this.blocks.shift();
     let readTo = position;
     const events: RecordedEvent[] = [];
-    while (this.blocks.length > 0 && this.blocks[0].first <= readTo + 1) {
+    // At most about a page at a time, as a read would: a backlog of blocks is parsed in slices too.
+    while (this.blocks.length > 0 && this.blocks[0].first <= readTo + 1 && events.length < PAGE_SIZE) {
       const block = this.blocks.shift()!;
       events.push(...block.events(readTo, this.accepts));
       readTo = block.last;
