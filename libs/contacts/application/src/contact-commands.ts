@@ -1,20 +1,4 @@
-import {
-  ContactEvent,
-  ContactState,
-  ContactView,
-  createContact,
-  EmailStatuses,
-  deleteContact,
-  evolve,
-  existing,
-  labelContact,
-  markMergedInto,
-  mergeContacts,
-  removeExtendedFieldValues,
-  toContactView,
-  unlabelContact,
-  updateContact,
-} from '@cp/contacts-domain';
+import { ContactEvent, contactDecider, ContactState, ContactView, EmailStatuses, evolve, existing, toContactView } from '@cp/contacts-domain';
 import { CreateContactPayload, DeleteContactPayload, RequestContext, UpdateContactPayload } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
 import { AppendResult } from '@cp/event-store';
@@ -69,6 +53,8 @@ export interface EmailStatusSource {
 
 /** Load, decide, append with the expected revision: the write side of contacts. */
 export class ContactCommands {
+  private readonly decider: ReturnType<typeof contactDecider>;
+
   constructor(
     private readonly contacts: ContactRepository,
     private readonly writes: ContactWrites,
@@ -78,13 +64,15 @@ export class ContactCommands {
     private readonly newId: IdSource,
     private readonly reservations: MergeReservations,
     private readonly statuses: EmailStatusSource,
-  ) {}
+  ) {
+    this.decider = contactDecider(newId);
+  }
 
   async create(context: RequestContext, payload: CreateContactPayload): Promise<ContactView> {
     const contactId = this.newId();
     const loaded: LoadedContact = { state: undefined, streamRevision: 'no_stream' };
     const info = await this.references.check(context, payload.info ?? {});
-    const events = createContact(undefined, { contactId, info }, this.newId);
+    const events = this.decider.decide({ type: 'CreateContact', data: { contactId, info } }, undefined);
     return this.commit(context, contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false });
   }
 
@@ -93,7 +81,7 @@ export class ContactCommands {
     existing(loaded.state); // an unknown contact is a 404 before anything about the input
     const checked = await this.references.check(context, payload.info ?? {});
     const info = this.references.keepProtectedValues(context, loaded.state?.info, checked);
-    const events = updateContact(loaded.state, { revision: payload.revision, info }, this.newId);
+    const events = this.decider.decide({ type: 'UpdateContact', data: { revision: payload.revision, info } }, loaded.state);
     return this.commit(context, payload.contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false });
   }
 
@@ -102,14 +90,14 @@ export class ContactCommands {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
     existing(loaded.state);
     await this.references.requireLabels(context, payload.labelKeys);
-    return this.commit(context, payload.contactId, loaded, labelContact(loaded.state, payload.labelKeys), SAME_IDENTITIES);
+    return this.commit(context, payload.contactId, loaded, this.decider.decide({ type: 'LabelContact', data: payload }, loaded.state), SAME_IDENTITIES);
   }
 
   async unlabel(context: RequestContext, payload: LabelsPayload): Promise<ContactView> {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
     existing(loaded.state);
     await this.references.requireLabels(context, payload.labelKeys);
-    return this.commit(context, payload.contactId, loaded, unlabelContact(loaded.state, payload.labelKeys), SAME_IDENTITIES);
+    return this.commit(context, payload.contactId, loaded, this.decider.decide({ type: 'UnlabelContact', data: payload }, loaded.state), SAME_IDENTITIES);
   }
 
   /**
@@ -145,7 +133,7 @@ export class ContactCommands {
     const unmarked: UnmarkedSource[] = [];
     for (const sourceId of sourceIds) {
       try {
-        await this.changeLatest(context, sourceId, (state) => markMergedInto(state, targetId), SAME_IDENTITIES, NO_WAIT);
+        await this.changeLatest(context, sourceId, (state) => this.decider.decide({ type: 'MarkMergedInto', data: { targetId } }, state), SAME_IDENTITIES, NO_WAIT);
       } catch (error) {
         if (!isAppError(error) || error.code === 'REVISION_MISMATCH' || error.kind === 'UNAVAILABLE') throw error;
         unmarked.push({ contactId: sourceId, code: error.code });
@@ -164,10 +152,9 @@ export class ContactCommands {
   private async planMerge(context: RequestContext, payload: MergePayload, mergeId?: string) {
     const target = await this.contacts.load(context.siteId, payload.targetContactId);
     const sources = await Promise.all(payload.sourceContactIds.map((id) => this.contacts.load(context.siteId, id)));
-    const events = mergeContacts(
+    const events = this.decider.decide(
+      { type: 'MergeContacts', data: { sources: sources.map((source) => source.state), sourceContactIds: payload.sourceContactIds, targetRevision: payload.targetContactRevision, mergeId } },
       target.state,
-      sources.map((source) => source.state),
-      { sourceContactIds: payload.sourceContactIds, targetRevision: payload.targetContactRevision, mergeId },
     );
     return { target, events };
   }
@@ -179,7 +166,10 @@ export class ContactCommands {
   async removeDefinition(context: RequestContext, contactId: string, removal: { labelKey?: string; fieldKey?: string }): Promise<boolean> {
     const decide = (state: ContactState | undefined) => {
       if (!state || state.deleted) return [];
-      return removal.labelKey ? unlabelContact(state, [removal.labelKey]) : removeExtendedFieldValues(state, [removal.fieldKey!]);
+      return this.decider.decide(
+        removal.labelKey ? { type: 'UnlabelContact', data: { labelKeys: [removal.labelKey] } } : { type: 'RemoveExtendedFieldValues', data: { keys: [removal.fieldKey!] } },
+        state,
+      );
     };
     try {
       return (await this.changeLatest(context, contactId, decide, SAME_IDENTITIES)) !== undefined;
@@ -191,7 +181,7 @@ export class ContactCommands {
 
   async delete(context: RequestContext, payload: DeleteContactPayload, options: CommitOptions = {}): Promise<void> {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
-    await this.commit(context, payload.contactId, loaded, deleteContact(loaded.state), SAME_IDENTITIES, options);
+    await this.commit(context, payload.contactId, loaded, this.decider.decide({ type: 'DeleteContact' }, loaded.state), SAME_IDENTITIES, options);
   }
 
   /**
@@ -200,17 +190,13 @@ export class ContactCommands {
    */
   async updateLatest(context: RequestContext, contactId: string, info: Record<string, unknown>, options: CommitOptions = {}): Promise<void> {
     const decide = (state: ContactState | undefined) =>
-      updateContact(state, { revision: state?.revision ?? 0, info: this.references.keepProtectedValues(context, state?.info, info) }, this.newId);
+      this.decider.decide({ type: 'UpdateContact', data: { revision: state?.revision ?? 0, info: this.references.keepProtectedValues(context, state?.info, info) } }, state);
     await this.changeLatest(context, contactId, decide, CHECK_DUPLICATES, options);
   }
 
   /** Adds and removes labels already checked to exist (bulk labelling). */
   async relabel(context: RequestContext, contactId: string, add: readonly string[], remove: readonly string[], options: CommitOptions = {}): Promise<void> {
-    const decide = (state: ContactState | undefined) => {
-      const labeled = labelContact(state, add);
-      const afterAdd = labeled.reduce<ContactState | undefined>((next, event) => evolve(next, { ...event, occurredAt: '' }), state);
-      return [...labeled, ...unlabelContact(afterAdd, remove)];
-    };
+    const decide = (state: ContactState | undefined) => this.decider.decide({ type: 'RelabelContact', data: { add, remove } }, state);
     await this.changeLatest(context, contactId, decide, SAME_IDENTITIES, options);
   }
 

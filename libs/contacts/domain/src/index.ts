@@ -10,3 +10,4 @@ export * from './bulk-job';
 export * from './wire-shape';
 export * from './merge-reservation';
 export * from './email-subscription';
+export * from './contact-decider';
