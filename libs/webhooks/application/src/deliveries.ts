@@ -1,7 +1,7 @@
 import { isGuid, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore, recordOf } from '@cp/event-store';
-import { DeliveryEventRecord, foldDelivery } from '@cp/webhooks-domain';
+import { EventStore, handleCommand, recordOf } from '@cp/event-store';
+import { DeliveryEventRecord, evolveDelivery, foldDelivery } from '@cp/webhooks-domain';
 import { DeliveriesReadModel, toDeliveryView } from './deliveries-read-model';
 import { DeliveryWorker } from './delivery-worker';
 import { deliveryStream } from './streams';
@@ -25,23 +25,21 @@ export class Deliveries {
   async redeliver(context: RequestContext, subscriptionId: string, deliveryId: string) {
     await this.subscriptions.load(context, subscriptionId);
     if (!isGuid(deliveryId)) throw AppError.invalidField('deliveryId', 'must be a GUID', 'FORMAT');
-    const stream = deliveryStream(context.siteId, deliveryId);
-    for (let tries = 0; tries < 5; tries++) {
-      const stored = await this.store.readStream(stream);
-      const state = foldDelivery(stored.map((e) => recordOf<DeliveryEventRecord>(e)));
-      if (!state || state.subscriptionId !== subscriptionId) throw AppError.notFound('DELIVERY_NOT_FOUND', `No delivery ${deliveryId} for subscription ${subscriptionId}`);
-      if (state.status === 'PENDING') return { delivery: toDeliveryView(state) };
-      const occurredAt = new Date().toISOString();
-      const requested = { type: 'WebhookDeliveryRedeliveryRequested' as const, data: {} };
-      try {
-        const appended = await this.store.append(stream, [{ ...requested, metadata: { siteId: context.siteId, occurredAt, correlationId: context.correlationId, actor: context.actor } }], stored[stored.length - 1].revision);
-        const next = foldDelivery([...stored.map((e) => recordOf<DeliveryEventRecord>(e)), { ...requested, occurredAt }])!;
-        this.worker.offer({ siteId: context.siteId, state: next, revision: appended.revision });
-        return { delivery: toDeliveryView(next) };
-      } catch (error) {
-        if (!(error instanceof Error && error.name === 'WrongExpectedRevisionError')) throw error;
-      }
-    }
-    throw new AppError('UNAVAILABLE', 'CONTENDED', `Too many concurrent changes to delivery ${deliveryId}; retry`);
+    let occurredAt = new Date().toISOString();
+    const { result: state, appended } = await handleCommand(
+      this.store,
+      deliveryStream(context.siteId, deliveryId),
+      (events) => foldDelivery(events.map((e) => recordOf<DeliveryEventRecord>(e))),
+      (current) => {
+        if (!current || current.subscriptionId !== subscriptionId) throw AppError.notFound('DELIVERY_NOT_FOUND', `No delivery ${deliveryId} for subscription ${subscriptionId}`);
+        if (current.status === 'PENDING') return { events: [], result: current };
+        occurredAt = new Date().toISOString();
+        const requested = { type: 'WebhookDeliveryRedeliveryRequested' as const, data: {} };
+        return { events: [requested], result: evolveDelivery(current, { ...requested, occurredAt })! };
+      },
+      { metadata: () => ({ siteId: context.siteId, occurredAt, correlationId: context.correlationId, actor: context.actor }), subject: `delivery ${deliveryId}` },
+    );
+    if (appended) this.worker.offer({ siteId: context.siteId, state, revision: appended.revision });
+    return { delivery: toDeliveryView(state) };
   }
 }

@@ -1,5 +1,6 @@
 import { PublicEvent, siteDocumentId } from '@cp/contracts';
-import { EventStore, isWrongExpectedRevision, recordOf } from '@cp/event-store';
+import { Decision, EventStore, handleCommand, recordOf } from '@cp/event-store';
+import { isAppError } from '@cp/errors';
 import { canAttempt, decideAttemptOutcome, DeliveryEvent, DeliveryEventRecord, DeliveryState, evolveDelivery, foldDelivery } from '@cp/webhooks-domain';
 import { DeliveriesReadModel } from './deliveries-read-model';
 import { deliveryRequest } from './delivery-requests';
@@ -220,25 +221,44 @@ export class DeliveryWorker {
   }
 
   /**
-   * Appends the lease at the revision this worker knows; if another got in first, looks again.
-   * `elsewhere`: finished, or another worker holds it; `not-due`: pending, but not yet.
+   * Appends the lease through the command handler, from the state this worker knows (only the
+   * events after its revision are read); if another worker got in first, it decides again on
+   * what that one wrote. `elsewhere`: finished, or another worker holds it; `not-due`: pending,
+   * but not yet.
    */
   private async takeLease(task: DeliveryTask): Promise<'taken' | 'not-due' | 'elsewhere'> {
     if (this.settings.soleWorker) return this.checkCurrent(task);
-    for (let tries = 0; tries < 3; tries++) {
-      const now = new Date();
-      if (!canAttempt(task.state, this.settings.workerId, now)) return notAttemptable(task.state, this.settings.workerId, now);
-      const leaseUntil = new Date(now.getTime() + this.settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
-      const event: DeliveryEvent = { type: 'WebhookDeliveryAttemptStarted', data: { attempt: task.state.attempts + 1, worker: this.settings.workerId, leaseUntil } };
-      try {
-        await this.append(task, event, task.revision);
-        return 'taken';
-      } catch (error) {
-        if (!isWrongExpectedRevision(error)) throw error;
-        await this.reload(task);
+    let revision = task.revision;
+    let now = new Date();
+    try {
+      const { result, appended } = await handleCommand(
+        this.store,
+        deliveryStream(task.siteId, task.state.deliveryId),
+        (events, from) => {
+          if (events.length > 0) revision = events[events.length - 1].revision;
+          return events.map((e) => recordOf<DeliveryEventRecord>(e)).reduce<DeliveryState | undefined>(evolveDelivery, from)!;
+        },
+        (state): Decision<{ state: DeliveryState; lease: 'taken' | 'not-due' | 'elsewhere' }> => {
+          now = new Date();
+          if (!canAttempt(state, this.settings.workerId, now)) return { events: [], result: { state, lease: notAttemptable(state, this.settings.workerId, now) } };
+          const leaseUntil = new Date(now.getTime() + this.settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
+          const event: DeliveryEvent = { type: 'WebhookDeliveryAttemptStarted', data: { attempt: state.attempts + 1, worker: this.settings.workerId, leaseUntil } };
+          return { events: [event], result: { state: evolveDelivery(state, { ...event, occurredAt: now.toISOString() })!, lease: 'taken' as const } };
+        },
+        { metadata: () => ({ siteId: task.siteId, occurredAt: now.toISOString(), actor: { type: 'SYSTEM', id: 'webhooks' } }), subject: `webhook delivery ${task.state.deliveryId}`, known: { state: task.state, revision: task.revision } },
+      );
+      task.state = result.state;
+      task.revision = appended?.revision ?? revision;
+      if (appended) {
+        task.position = appended.position;
+        this.lastAppended = Math.max(this.lastAppended, appended.position);
       }
+      return result.lease;
+    } catch (error) {
+      // Lost the race every time: other workers are at it.
+      if (isAppError(error) && error.code === 'CONTENDED') return 'elsewhere';
+      throw error;
     }
-    return 'elsewhere';
   }
 
   /**
