@@ -150,8 +150,13 @@ describe('webhooks application', () => {
     const attempts = (await one.store.readAll({ streamPrefixes: ['webhookdelivery-'] })).filter((e) => e.type === 'WebhookDeliveryAttempted');
     const byWorker = new Set(attempts.map((e) => (e.data as { worker: string }).worker));
     expect(byWorker).toEqual(new Set(['w1', 'w2']));
-    const deliveries = await one.app.deliveries.list(site, subscription.id, { status: 'DELIVERED', limit: 1000 });
-    expect(deliveries.pagingMetadata.total).toBe(count);
+    // Outcomes are recorded after the receiver has the bodies, and the read model follows them.
+    let delivered = 0;
+    for (let waited = 0; waited < 10_000 && delivered < count; waited += 50) {
+      delivered = (await one.app.deliveries.list(site, subscription.id, { status: 'DELIVERED', limit: 1000 })).pagingMetadata.total;
+      if (delivered < count) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(delivered).toBe(count);
   });
 
   it('as the sole worker, takes no lease and sends what storage held before what was handed on meanwhile', async () => {
@@ -179,8 +184,14 @@ describe('webhooks application', () => {
       await until(() => bodies.length >= 2);
       const ids = bodies.map((body) => (JSON.parse(body) as { data: { id: string } }).data.id);
       expect(ids).toEqual([earlier.event.id, later.event.id]);
-      const types = (await store.readAll({ streamPrefixes: ['webhookdelivery-'] })).map((event) => event.type);
-      expect(types.filter((type) => type === 'WebhookDeliveryAttempted')).toHaveLength(2);
+      // The receiver has the bodies before the worker records the outcomes.
+      let types: string[] = [];
+      const attempted = () => types.filter((type) => type === 'WebhookDeliveryAttempted').length;
+      for (let waited = 0; waited < 5000 && attempted() < 2; waited += 20) {
+        types = (await store.readAll({ streamPrefixes: ['webhookdelivery-'] })).map((event) => event.type);
+        if (attempted() < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(attempted()).toBe(2);
       expect(types).not.toContain('WebhookDeliveryAttemptStarted');
     } finally {
       await worker.stop();
