@@ -1,4 +1,4 @@
-import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, findByDisplayName, validDisplayName } from '@cp/catalog-domain';
+import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, findByDisplayName, validDisplayName, emptyCatalog } from '@cp/catalog-domain';
 import { AppError } from '@cp/errors';
 import { SYSTEM_FIELDS } from './system-fields';
 
@@ -99,4 +99,39 @@ function editableField(state: FieldCatalog, key: string, verb: string): Extended
     throw AppError.precondition('EXTENDED_FIELD_NOT_EDITABLE', `System extended fields cannot be ${verb}`, { key });
   }
   return field;
+}
+
+/** What a site's extended-field catalog is asked to do (Find Or Create, Rename, Delete Extended Field). */
+export type FieldCommand =
+  | { type: 'FindOrCreateField'; data: { displayName: unknown; dataType: unknown } }
+  | { type: 'RenameField'; data: { key: string; displayName: unknown } }
+  | { type: 'DeleteField'; data: { key: string } };
+
+export const initialFieldCatalog = (): FieldCatalog => emptyCatalog<FieldDefinition>();
+
+/** The extended-field catalog's decider: a typed command, an exhaustive switch, `evolveFieldCatalog`. */
+export function decideFields(command: FieldCommand, state: FieldCatalog): FieldCatalogEvent[] {
+  switch (command.type) {
+    case 'FindOrCreateField':
+      return findOrCreateField(state, command.data.displayName, command.data.dataType).events;
+    case 'RenameField':
+      return renameField(state, command.data.key, command.data.displayName);
+    case 'DeleteField':
+      return deleteField(state, command.data.key);
+    default:
+      return unknownCommand(command);
+  }
+}
+
+export const fieldDecider = { decide: decideFields, evolve: evolveFieldCatalog, initialState: initialFieldCatalog };
+
+/** What Find Or Create answers, from the catalog after its decision: the field, and whether the decision created it. */
+export function foundOrCreatedField(after: FieldCatalog, events: readonly FieldCatalogEvent[], displayName: unknown): { field: ExtendedField; newField: boolean } {
+  const created = events.find((event) => event.type === 'ExtendedFieldCreated');
+  const key = created ? (created.data as FieldDefinition).key : findByDisplayName(after, validDisplayName(displayName, FIELD_LIMITS.displayNameLength))!.key;
+  return { field: requireField(after, key), newField: created !== undefined };
+}
+
+function unknownCommand(command: never): never {
+  throw new Error(`Unknown extended field command ${JSON.stringify(command)}`);
 }

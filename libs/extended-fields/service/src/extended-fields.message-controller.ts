@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CatalogServiceParts } from '@cp/catalog-service';
 import { CatalogListPayload, CatalogQueryPayload, Envelope, ExtendedFieldsPatterns, FindOrCreatePayload, HealthReport, KeyPayload, RenamePayload } from '@cp/contracts';
-import { deleteField, ExtendedField, FieldDefinition, findOrCreateField, renameField } from '@cp/extended-fields-domain';
+import { decideFields, ExtendedField, FieldCommand, FieldDefinition, foundOrCreatedField } from '@cp/extended-fields-domain';
 import { fieldToApi } from './extended-fields-spec';
 import { EXTENDED_FIELDS_CATALOG } from './tokens';
 
@@ -14,11 +14,13 @@ export class ExtendedFieldsMessageController {
 
   @MessagePattern(ExtendedFieldsPatterns.findOrCreate)
   async findOrCreate(@Payload() { context, payload }: Envelope<FindOrCreatePayload>) {
-    const { result, state } = await this.service.catalog.decide(context, (catalog) => {
-      const decided = findOrCreateField(catalog, payload.displayName, payload.dataType);
-      return { events: decided.events, result: decided };
+    const command: FieldCommand = { type: 'FindOrCreateField', data: { displayName: payload.displayName, dataType: payload.dataType } };
+    const { result: events, state } = await this.service.catalog.decide(context, (catalog) => {
+      const decided = decideFields(command, catalog);
+      return { events: decided, result: decided };
     });
-    return { field: toApi(state.entries.get(result.key)), newField: result.newField };
+    const { field, newField } = foundOrCreatedField(state, events, payload.displayName);
+    return { field: toApi(field), newField };
   }
 
   @MessagePattern(ExtendedFieldsPatterns.get)
@@ -35,7 +37,7 @@ export class ExtendedFieldsMessageController {
   @MessagePattern(ExtendedFieldsPatterns.rename)
   async rename(@Payload() { context, payload }: Envelope<RenamePayload>) {
     const { state } = await this.service.catalog.decide(context, (catalog) => ({
-      events: renameField(catalog, payload.key, payload.displayName),
+      events: decideFields({ type: 'RenameField', data: { key: payload.key, displayName: payload.displayName } }, catalog),
       result: undefined,
     }));
     return { field: toApi(state.entries.get(payload.key)) };
@@ -43,7 +45,7 @@ export class ExtendedFieldsMessageController {
 
   @MessagePattern(ExtendedFieldsPatterns.delete)
   async delete(@Payload() { context, payload }: Envelope<KeyPayload>) {
-    await this.service.catalog.decide(context, (catalog) => ({ events: deleteField(catalog, payload.key), result: undefined }));
+    await this.service.catalog.decide(context, (catalog) => ({ events: decideFields({ type: 'DeleteField', data: { key: payload.key } }, catalog), result: undefined }));
     return {};
   }
 

@@ -1,4 +1,4 @@
-import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, findByDisplayName, validDisplayName } from '@cp/catalog-domain';
+import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, emptyCatalog, findByDisplayName, validDisplayName } from '@cp/catalog-domain';
 import { AppError } from '@cp/errors';
 
 /**
@@ -101,4 +101,39 @@ function editableLabel(state: LabelCatalog, key: string, verb: string): Label {
     throw AppError.precondition('LABEL_NOT_EDITABLE', `${label.labelType} labels cannot be ${verb}`, { key });
   }
   return label;
+}
+
+/** What a site's label catalog is asked to do (Find Or Create, Rename, Delete Label). */
+export type LabelCommand =
+  | { type: 'FindOrCreateLabel'; data: { displayName: unknown; quota: number } }
+  | { type: 'RenameLabel'; data: { key: string; displayName: unknown } }
+  | { type: 'DeleteLabel'; data: { key: string } };
+
+export const initialLabelCatalog = (): LabelCatalog => emptyCatalog<LabelDefinition>();
+
+/** The label catalog's decider: a typed command, an exhaustive switch, `evolveLabelCatalog`. */
+export function decideLabels(command: LabelCommand, state: LabelCatalog): LabelCatalogEvent[] {
+  switch (command.type) {
+    case 'FindOrCreateLabel':
+      return findOrCreateLabel(state, command.data.displayName, command.data.quota).events;
+    case 'RenameLabel':
+      return renameLabel(state, command.data.key, command.data.displayName);
+    case 'DeleteLabel':
+      return deleteLabel(state, command.data.key);
+    default:
+      return unknownCommand(command);
+  }
+}
+
+export const labelDecider = { decide: decideLabels, evolve: evolveLabelCatalog, initialState: initialLabelCatalog };
+
+/** What Find Or Create answers, from the catalog after its decision: the label, and whether the decision created it. */
+export function foundOrCreatedLabel(after: LabelCatalog, events: readonly LabelCatalogEvent[], displayName: unknown): { label: Label; newLabel: boolean } {
+  const created = events.find((event) => event.type === 'LabelCreated');
+  const key = created ? (created.data as LabelDefinition).key : findByDisplayName(after, validDisplayName(displayName, LABEL_LIMITS.displayNameLength))!.key;
+  return { label: requireLabel(after, key), newLabel: created !== undefined };
+}
+
+function unknownCommand(command: never): never {
+  throw new Error(`Unknown label command ${JSON.stringify(command)}`);
 }

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CatalogServiceParts } from '@cp/catalog-service';
 import { CatalogListPayload, CatalogQueryPayload, Envelope, FindOrCreatePayload, HealthReport, KeyPayload, LabelsPatterns, RenamePayload } from '@cp/contracts';
-import { deleteLabel, findOrCreateLabel, LabelDefinition, renameLabel } from '@cp/labels-domain';
+import { decideLabels, foundOrCreatedLabel, LabelCommand, LabelDefinition } from '@cp/labels-domain';
 import type { LabelsServiceOptions } from './labels-service.module';
 import { LABELS_CATALOG, LABELS_OPTIONS } from './tokens';
 
@@ -16,11 +16,12 @@ export class LabelsMessageController {
 
   @MessagePattern(LabelsPatterns.findOrCreate)
   async findOrCreate(@Payload() { context, payload }: Envelope<FindOrCreatePayload>) {
-    const { result, state } = await this.service.catalog.decide(context, (catalog) => {
-      const decided = findOrCreateLabel(catalog, payload.displayName, this.options.labelQuota);
-      return { events: decided.events, result: decided };
+    const command: LabelCommand = { type: 'FindOrCreateLabel', data: { displayName: payload.displayName, quota: this.options.labelQuota } };
+    const { result: events, state } = await this.service.catalog.decide(context, (catalog) => {
+      const decided = decideLabels(command, catalog);
+      return { events: decided, result: decided };
     });
-    return { label: state.entries.get(result.key), newLabel: result.newLabel };
+    return foundOrCreatedLabel(state, events, payload.displayName);
   }
 
   @MessagePattern(LabelsPatterns.get)
@@ -31,7 +32,7 @@ export class LabelsMessageController {
   @MessagePattern(LabelsPatterns.rename)
   async rename(@Payload() { context, payload }: Envelope<RenamePayload>) {
     const { state } = await this.service.catalog.decide(context, (catalog) => ({
-      events: renameLabel(catalog, payload.key, payload.displayName),
+      events: decideLabels({ type: 'RenameLabel', data: { key: payload.key, displayName: payload.displayName } }, catalog),
       result: undefined,
     }));
     return { label: state.entries.get(payload.key) };
@@ -39,7 +40,7 @@ export class LabelsMessageController {
 
   @MessagePattern(LabelsPatterns.delete)
   async delete(@Payload() { context, payload }: Envelope<KeyPayload>) {
-    await this.service.catalog.decide(context, (catalog) => ({ events: deleteLabel(catalog, payload.key), result: undefined }));
+    await this.service.catalog.decide(context, (catalog) => ({ events: decideLabels({ type: 'DeleteLabel', data: { key: payload.key } }, catalog), result: undefined }));
     return {};
   }
 
