@@ -5,7 +5,7 @@ import {
   foldSubscription,
   parseSubscriptionUpsert,
   SubscriptionUpsert,
-  upsertSubscription,
+  decideEmailSubscription,
 } from '@cp/contacts-domain';
 import {
   BulkUpsertEmailSubscriptionResult,
@@ -101,7 +101,7 @@ export class EmailSubscriptions {
       emailSubscriptionStream(context.siteId, id),
       (events) => foldSubscription(events.map(recordOf<EmailSubscriptionEventRecord>)),
       (current) => {
-        const decided = upsertSubscription(current, upsert, id);
+        const decided = decideEmailSubscription({ type: 'UpsertEmailSubscription', data: { upsert, subscriptionId: id } }, current);
         const after = decided.reduce<EmailSubscriptionState | undefined>((next, event) => evolveSubscription(next, { ...event, occurredAt }), current);
         return { events: decided, result: after! };
       },

@@ -1,11 +1,10 @@
 import {
   ClaimState,
-  claimIdentity,
+  decideIdentityClaim,
   ContactInfo,
   Identity,
   identitiesOf,
   identitiesToCheck,
-  releaseIdentity,
   sameIdentity,
 } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
@@ -103,13 +102,13 @@ export class IdentityClaims {
       const streamId = identityStream(context.siteId, request.identity);
       const { holders, expected } = await this.states.read(streamId);
       const duplicateOf = request.exclusive ? await this.duplicateHolder(context.siteId, contactId, holders, request) : undefined;
-      const events = claimIdentity(request.identity, contactId, duplicateOf);
+      const events = decideIdentityClaim({ type: 'ClaimIdentity', data: { identity: request.identity, contactId, duplicateOf } }, holders);
       claims.push({ identity: request.identity, append: { streamId, events: toNewEvents(events, metadata), expected: request.exclusive ? expected : 'any' } });
     }
     const releases: StreamAppend[] = [];
     for (const identity of dropped) {
       const streamId = identityStream(context.siteId, identity);
-      const events = releaseIdentity((await this.states.read(streamId, { fresh: true })).holders, contactId);
+      const events = decideIdentityClaim({ type: 'ReleaseIdentity', data: { contactId } }, (await this.states.read(streamId, { fresh: true })).holders);
       // No expected revision: only this contact's own writes, ordered by its stream, release its claim.
       if (events.length > 0) releases.push({ streamId, events: toNewEvents(events, metadata), expected: 'any' });
     }

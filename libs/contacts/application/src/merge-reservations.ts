@@ -2,8 +2,7 @@ import {
   currentReservation,
   MergeReservation,
   MergeReservationEventRecord,
-  releaseMergeReservation,
-  reserveForMerge,
+  decideMergeReservation,
 } from '@cp/contacts-domain';
 import { RequestContext, siteStream } from '@cp/contracts';
 import { EventStore, handleCommand, RecordedEvent, recordOf } from '@cp/event-store';
@@ -39,7 +38,7 @@ export class MergeReservations {
       for (const contactId of [...contactIds].sort()) {
         await this.decide(context, contactId, async (current) => {
           const heldByOther = current !== undefined && current.mergeId !== mergeId && (await this.stillHeld(context.siteId, contactId, current));
-          return reserveForMerge(contactId, current, heldByOther, mergeId, targetContactId);
+          return decideMergeReservation({ type: 'ReserveForMerge', data: { contactId, mergeId, targetContactId, heldByOther } }, current);
         });
         reserved.push(contactId);
       }
@@ -50,7 +49,7 @@ export class MergeReservations {
   }
 
   async release(context: RequestContext, contactIds: readonly string[], mergeId: string): Promise<void> {
-    for (const contactId of contactIds) await this.decide(context, contactId, async (current) => releaseMergeReservation(current, mergeId));
+    for (const contactId of contactIds) await this.decide(context, contactId, async (current) => decideMergeReservation({ type: 'ReleaseMergeReservation', data: { mergeId } }, current));
   }
 
   private async decide(context: RequestContext, contactId: string, decide: (current: MergeReservation | undefined) => Promise<readonly { type: string; data: unknown }[]>): Promise<void> {

@@ -102,6 +102,25 @@ export function evolveSubscription(state: EmailSubscriptionState | undefined, ev
   }
 }
 
+/** What an email subscription is asked to do: Upsert (one item of Bulk Upsert too). */
+export type EmailSubscriptionCommand = { type: 'UpsertEmailSubscription'; data: { upsert: SubscriptionUpsert; subscriptionId: string } };
+
+/** The email subscription's decider: a typed command, an exhaustive switch, `evolveSubscription`. */
+export function decideEmailSubscription(command: EmailSubscriptionCommand, state: EmailSubscriptionState | undefined): EmailSubscriptionEvent[] {
+  switch (command.type) {
+    case 'UpsertEmailSubscription':
+      return upsertSubscription(state, command.data.upsert, command.data.subscriptionId);
+    default:
+      return unknownSubscriptionCommand(command.type);
+  }
+}
+
+export const emailSubscriptionDecider = { decide: decideEmailSubscription, evolve: evolveSubscription, initialState: (): EmailSubscriptionState | undefined => undefined };
+
+function unknownSubscriptionCommand(type: never): never {
+  throw new Error(`Unknown email subscription command ${String(type)}`);
+}
+
 export function foldSubscription(events: readonly EmailSubscriptionEventRecord[]): EmailSubscriptionState | undefined {
   return events.reduce<EmailSubscriptionState | undefined>(evolveSubscription, undefined);
 }

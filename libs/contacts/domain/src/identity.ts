@@ -89,6 +89,29 @@ export function releaseIdentity(state: ClaimState, contactId: string): IdentityC
   return state.has(contactId) ? [{ type: 'IdentityReleased', data: { contactId } }] : [];
 }
 
+/** What an identity-claim stream is asked to do. `duplicateOf`: the live holder the caller found, which refuses an exclusive claim. */
+export type IdentityClaimCommand =
+  | { type: 'ClaimIdentity'; data: { identity: Identity; contactId: string; duplicateOf?: string } }
+  | { type: 'ReleaseIdentity'; data: { contactId: string } };
+
+/** The identity claim's decider: a typed command, an exhaustive switch, `evolveClaims`. */
+export function decideIdentityClaim(command: IdentityClaimCommand, state: ClaimState): IdentityClaimEvent[] {
+  switch (command.type) {
+    case 'ClaimIdentity':
+      return claimIdentity(command.data.identity, command.data.contactId, command.data.duplicateOf);
+    case 'ReleaseIdentity':
+      return releaseIdentity(state, command.data.contactId);
+    default:
+      return unknownClaimCommand(command);
+  }
+}
+
+export const identityClaimDecider = { decide: decideIdentityClaim, evolve: evolveClaims, initialState: (): ClaimState => new Map() };
+
+function unknownClaimCommand(command: never): never {
+  throw new Error(`Unknown identity claim command ${JSON.stringify(command)}`);
+}
+
 export function duplicateContactError(identity: Identity, duplicateContactId: string): AppError {
   const data =
     identity.kind === 'email'

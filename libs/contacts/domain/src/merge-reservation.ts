@@ -18,14 +18,37 @@ export interface MergeReservation {
   reservedAt: string;
 }
 
+export function evolveReservation(current: MergeReservation | undefined, event: MergeReservationEventRecord): MergeReservation | undefined {
+  if (event.type === 'MergeReserved') return { mergeId: event.data.mergeId, targetContactId: event.data.targetContactId, reservedAt: event.occurredAt };
+  return current?.mergeId === event.data.mergeId ? undefined : current;
+}
+
 /** The reservation a contact's stream holds now, if any. */
 export function currentReservation(events: readonly MergeReservationEventRecord[]): MergeReservation | undefined {
-  let current: MergeReservation | undefined;
-  for (const event of events) {
-    if (event.type === 'MergeReserved') current = { mergeId: event.data.mergeId, targetContactId: event.data.targetContactId, reservedAt: event.occurredAt };
-    else if (current?.mergeId === event.data.mergeId) current = undefined;
+  return events.reduce<MergeReservation | undefined>(evolveReservation, undefined);
+}
+
+/** What a contact's merge-reservation stream is asked to do. `heldByOther` is the caller's judgement (see reserveForMerge). */
+export type MergeReservationCommand =
+  | { type: 'ReserveForMerge'; data: { contactId: string; mergeId: string; targetContactId: string; heldByOther: boolean } }
+  | { type: 'ReleaseMergeReservation'; data: { mergeId: string } };
+
+/** The merge reservation's decider: a typed command, an exhaustive switch, `evolveReservation`. */
+export function decideMergeReservation(command: MergeReservationCommand, current: MergeReservation | undefined): MergeReservationEvent[] {
+  switch (command.type) {
+    case 'ReserveForMerge':
+      return reserveForMerge(command.data.contactId, current, command.data.heldByOther, command.data.mergeId, command.data.targetContactId);
+    case 'ReleaseMergeReservation':
+      return releaseMergeReservation(current, command.data.mergeId);
+    default:
+      return unknownCommand(command);
   }
-  return current;
+}
+
+export const mergeReservationDecider = { decide: decideMergeReservation, evolve: evolveReservation, initialState: (): MergeReservation | undefined => undefined };
+
+function unknownCommand(command: never): never {
+  throw new Error(`Unknown merge reservation command ${JSON.stringify(command)}`);
 }
 
 /**
