@@ -3,15 +3,13 @@ import { isGuid, PUBLIC_EVENT_TYPES, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { EventStore, handleCommand, recordOf } from '@cp/event-store';
 import {
-  decideCreate,
-  decideDelete,
-  decideReplay,
-  decideUpdate,
+  decideWebhookSubscription,
   foldSubscription,
   SubscriptionEvent,
   SubscriptionEventRecord,
   SubscriptionFields,
   SubscriptionState,
+  WebhookSubscriptionCommand,
 } from '@cp/webhooks-domain';
 import { WebhookSigner, WebhookTransport } from './ports';
 import { SubscriptionDirectory } from './subscription-directory';
@@ -49,9 +47,13 @@ export class Subscriptions {
       throw AppError.precondition('SUBSCRIPTION_QUOTA_REACHED', `A site may have at most ${MAX_SUBSCRIPTIONS_PER_SITE} webhook subscriptions`);
     }
     const id = randomUUID();
-    const events = decideCreate({ id, owner: context.actor.id, fields, knownEventTypes: PUBLIC_EVENT_TYPES, newSecret: () => this.signer.newSecret() });
+    const command: WebhookSubscriptionCommand = {
+      type: 'CreateWebhookSubscription',
+      data: { id, owner: context.actor.id, fields, knownEventTypes: PUBLIC_EVENT_TYPES, newSecret: () => this.signer.newSecret() },
+    };
+    decideWebhookSubscription(command, undefined); // the input is refused before the target is looked up
     await this.checkTarget(fields.url as string);
-    const state = await this.commit(context, id, () => events);
+    const state = await this.commit(context, id, (current) => decideWebhookSubscription(command, current));
     return { subscription: { ...toSubscriptionView(state), ...(state.secret && { secret: state.secret }) } };
   }
 
@@ -76,16 +78,17 @@ export class Subscriptions {
 
   async update(context: RequestContext, id: string, fields: SubscriptionFields): Promise<{ subscription: SubscriptionView }> {
     checkId(id);
+    const command: WebhookSubscriptionCommand = { type: 'UpdateWebhookSubscription', data: { fields, knownEventTypes: PUBLIC_EVENT_TYPES } };
     if (fields.url !== undefined) {
-      decideUpdate(await this.load(context, id), fields, PUBLIC_EVENT_TYPES);
+      decideWebhookSubscription(command, await this.load(context, id));
       await this.checkTarget(fields.url as string);
     }
-    return { subscription: toSubscriptionView(await this.commit(context, id, (state) => decideUpdate(state, fields, PUBLIC_EVENT_TYPES))) };
+    return { subscription: toSubscriptionView(await this.commit(context, id, (state) => decideWebhookSubscription(command, state))) };
   }
 
   async delete(context: RequestContext, id: string): Promise<Record<string, never>> {
     checkId(id);
-    await this.commit(context, id, decideDelete);
+    await this.commit(context, id, (state) => decideWebhookSubscription({ type: 'DeleteWebhookSubscription' }, state));
     return {};
   }
 
@@ -94,7 +97,7 @@ export class Subscriptions {
     const replayId = randomUUID();
     let requested = '';
     await this.commit(context, id, (state) => {
-      const events = decideReplay(state, replayId, fromDate, new Date());
+      const events = decideWebhookSubscription({ type: 'RequestWebhookReplay', data: { replayId, fromDate, now: new Date() } }, state);
       requested = (events[0].data as { fromDate: string }).fromDate;
       return events;
     });

@@ -127,6 +127,40 @@ export function decideReplay(state: SubscriptionState | undefined, replayId: str
   return [{ type: 'WebhookReplayRequested', data: { replayId, fromDate: new Date(time).toISOString(), wanted: { eventTypes, excludeOwnChanges, owner } } }];
 }
 
+/** What a webhook subscription is asked to do (the Subscriptions API's writes). */
+export type WebhookSubscriptionCommand =
+  | { type: 'CreateWebhookSubscription'; data: CreateSubscription }
+  | { type: 'UpdateWebhookSubscription'; data: { fields: SubscriptionFields; knownEventTypes: readonly string[] } }
+  | { type: 'DeleteWebhookSubscription' }
+  | { type: 'RequestWebhookReplay'; data: { replayId: string; fromDate: unknown; now: Date } };
+
+/** The webhook subscription's decider: a typed command, an exhaustive switch, `evolveSubscription`. */
+export function decideWebhookSubscription(command: WebhookSubscriptionCommand, state: SubscriptionState | undefined): SubscriptionEvent[] {
+  switch (command.type) {
+    case 'CreateWebhookSubscription':
+      if (state) throw AppError.conflict('SUBSCRIPTION_EXISTS', `Webhook subscription ${command.data.id} exists already`);
+      return decideCreate(command.data);
+    case 'UpdateWebhookSubscription':
+      return decideUpdate(state, command.data.fields, command.data.knownEventTypes);
+    case 'DeleteWebhookSubscription':
+      return decideDelete(state);
+    case 'RequestWebhookReplay':
+      return decideReplay(state, command.data.replayId, command.data.fromDate, command.data.now);
+    default:
+      return unknownCommand(command);
+  }
+}
+
+export const webhookSubscriptionDecider = {
+  decide: decideWebhookSubscription,
+  evolve: (state: SubscriptionState | undefined, event: SubscriptionEventRecord) => evolveSubscription(state, event),
+  initialState: (): SubscriptionState | undefined => undefined,
+};
+
+function unknownCommand(command: never): never {
+  throw new Error(`Unknown webhook subscription command ${JSON.stringify(command)}`);
+}
+
 export function evolveSubscription(state: SubscriptionState | undefined, event: SubscriptionEventRecord): SubscriptionState | undefined {
   switch (event.type) {
     case 'WebhookSubscriptionCreated': {
