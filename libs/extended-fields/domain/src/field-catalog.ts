@@ -21,23 +21,21 @@ export interface FieldDefinition {
 export type ExtendedField = Dated<FieldDefinition>;
 export type FieldCatalog = Catalog<FieldDefinition>;
 
+/** The extended-field catalog's stored event types, named here only (the evolver, the service's relays and the contacts' consumers read them from here). */
+export const FIELD_EVENT_TYPES = { opened: 'ExtendedFieldCatalogOpened', created: 'ExtendedFieldCreated', renamed: 'ExtendedFieldRenamed', deleted: 'ExtendedFieldDeleted' } as const;
+
 export type FieldCatalogEvent =
-  | { type: 'ExtendedFieldCatalogOpened'; data: { system: FieldDefinition[] } }
-  | { type: 'ExtendedFieldCreated'; data: FieldDefinition }
-  | { type: 'ExtendedFieldRenamed'; data: { key: string; displayName: string } }
-  | { type: 'ExtendedFieldDeleted'; data: { key: string } };
+  | { type: typeof FIELD_EVENT_TYPES.opened; data: { system: FieldDefinition[] } }
+  | { type: typeof FIELD_EVENT_TYPES.created; data: FieldDefinition }
+  | { type: typeof FIELD_EVENT_TYPES.renamed; data: { key: string; displayName: string } }
+  | { type: typeof FIELD_EVENT_TYPES.deleted; data: { key: string } };
 
 export type FieldCatalogEventRecord = FieldCatalogEvent & { occurredAt: string };
 
 export const FIELD_LIMITS = { customFields: 100, keyLength: 80, displayNameLength: 180 };
 const CUSTOM_NAMESPACE = 'custom';
 
-const catalog = catalogEvolver<FieldDefinition>({
-  opened: 'ExtendedFieldCatalogOpened',
-  created: 'ExtendedFieldCreated',
-  renamed: 'ExtendedFieldRenamed',
-  deleted: 'ExtendedFieldDeleted',
-});
+const catalog = catalogEvolver<FieldDefinition>(FIELD_EVENT_TYPES);
 
 export const evolveFieldCatalog = (state: FieldCatalog, event: FieldCatalogEventRecord) =>
   catalog.evolve(state, event as CatalogEventRecord<FieldDefinition>);
@@ -45,7 +43,7 @@ export const foldFieldCatalog = (events: readonly FieldCatalogEventRecord[]) =>
   catalog.fold(events as readonly CatalogEventRecord<FieldDefinition>[]);
 
 export function openFieldCatalog(state: FieldCatalog): FieldCatalogEvent[] {
-  return state.opened ? [] : [{ type: 'ExtendedFieldCatalogOpened', data: { system: SYSTEM_FIELDS.map((f) => ({ ...f })) } }];
+  return state.opened ? [] : [{ type: FIELD_EVENT_TYPES.opened, data: { system: SYSTEM_FIELDS.map((f) => ({ ...f })) } }];
 }
 
 export interface FindOrCreateFieldResult {
@@ -70,7 +68,7 @@ export function findOrCreateField(state: FieldCatalog, displayName: unknown, dat
   }
   const key = allocateKey(CUSTOM_NAMESPACE, name, (candidate) => state.usedKeys.has(candidate), FIELD_LIMITS.keyLength);
   const definition: FieldDefinition = { key, namespace: CUSTOM_NAMESPACE, displayName: name, dataType: dataType as FieldDataType, fieldType: 'USER_DEFINED' };
-  return { events: [...openFieldCatalog(state), { type: 'ExtendedFieldCreated', data: definition }], key, newField: true };
+  return { events: [...openFieldCatalog(state), { type: FIELD_EVENT_TYPES.created, data: definition }], key, newField: true };
 }
 
 export function renameField(state: FieldCatalog, key: string, displayName: unknown): FieldCatalogEvent[] {
@@ -79,12 +77,12 @@ export function renameField(state: FieldCatalog, key: string, displayName: unkno
   if (name === field.displayName) return [];
   const clash = findByDisplayName(state, name);
   if (clash) throw AppError.conflict('EXTENDED_FIELD_ALREADY_EXISTS', `Another extended field is already named ${name}`, { key: clash.key });
-  return [{ type: 'ExtendedFieldRenamed', data: { key, displayName: name } }];
+  return [{ type: FIELD_EVENT_TYPES.renamed, data: { key, displayName: name } }];
 }
 
 export function deleteField(state: FieldCatalog, key: string): FieldCatalogEvent[] {
   editableField(state, key, 'deleted');
-  return [{ type: 'ExtendedFieldDeleted', data: { key } }];
+  return [{ type: FIELD_EVENT_TYPES.deleted, data: { key } }];
 }
 
 export function requireField(state: FieldCatalog, key: string): ExtendedField {
@@ -127,7 +125,7 @@ export const fieldDecider = { decide: decideFields, evolve: evolveFieldCatalog, 
 
 /** What Find Or Create answers, from the catalog after its decision: the field, and whether the decision created it. */
 export function foundOrCreatedField(after: FieldCatalog, events: readonly FieldCatalogEvent[], displayName: unknown): { field: ExtendedField; newField: boolean } {
-  const created = events.find((event) => event.type === 'ExtendedFieldCreated');
+  const created = events.find((event) => event.type === FIELD_EVENT_TYPES.created);
   const key = created ? (created.data as FieldDefinition).key : findByDisplayName(after, validDisplayName(displayName, FIELD_LIMITS.displayNameLength))!.key;
   return { field: requireField(after, key), newField: created !== undefined };
 }

@@ -1,7 +1,7 @@
 import { CatalogSpec, COMMON_DEFINITION_FIELDS, definitionField } from '@cp/catalog-application';
 import { PublicEntityFqdns, PublicEventTopics } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { evolveFieldCatalog, ExtendedField, FieldCatalogEventRecord, FieldDefinition, openFieldCatalog } from '@cp/extended-fields-domain';
+import { evolveFieldCatalog, ExtendedField, FIELD_EVENT_TYPES, FieldCatalogEventRecord, FieldDefinition, openFieldCatalog } from '@cp/extended-fields-domain';
 import { FieldTable } from '@cp/query';
 
 /** API.md §8.3. */
@@ -22,7 +22,7 @@ export function fieldToApi(field: ExtendedField): Omit<ExtendedField, 'writable'
 export const EXTENDED_FIELDS_SPEC: CatalogSpec<FieldDefinition> = {
   name: 'extended-fields',
   streamPrefix: 'extendedfields-',
-  eventTypes: { opened: 'ExtendedFieldCatalogOpened', created: 'ExtendedFieldCreated', renamed: 'ExtendedFieldRenamed', deleted: 'ExtendedFieldDeleted' },
+  eventTypes: FIELD_EVENT_TYPES,
   evolve: (state, event) => evolveFieldCatalog(state, event as FieldCatalogEventRecord),
   open: openFieldCatalog,
   notFound: (key) => AppError.notFound('EXTENDED_FIELD_NOT_FOUND', `No extended field with key ${key}`, { key }),

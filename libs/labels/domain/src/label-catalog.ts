@@ -18,11 +18,14 @@ export interface LabelDefinition {
 export type Label = Dated<LabelDefinition>;
 export type LabelCatalog = Catalog<LabelDefinition>;
 
+/** The label catalog's stored event types, named here only (the evolver, the service's relays and the contacts' consumers read them from here). */
+export const LABEL_EVENT_TYPES = { opened: 'LabelCatalogOpened', created: 'LabelCreated', renamed: 'LabelRenamed', deleted: 'LabelDeleted' } as const;
+
 export type LabelCatalogEvent =
-  | { type: 'LabelCatalogOpened'; data: { system: LabelDefinition[] } }
-  | { type: 'LabelCreated'; data: LabelDefinition }
-  | { type: 'LabelRenamed'; data: { key: string; displayName: string } }
-  | { type: 'LabelDeleted'; data: { key: string } };
+  | { type: typeof LABEL_EVENT_TYPES.opened; data: { system: LabelDefinition[] } }
+  | { type: typeof LABEL_EVENT_TYPES.created; data: LabelDefinition }
+  | { type: typeof LABEL_EVENT_TYPES.renamed; data: { key: string; displayName: string } }
+  | { type: typeof LABEL_EVENT_TYPES.deleted; data: { key: string } };
 
 export type LabelCatalogEventRecord = LabelCatalogEvent & { occurredAt: string };
 
@@ -35,12 +38,7 @@ export const SYSTEM_LABELS: readonly LabelDefinition[] = [
   { key: 'contacts.customers', namespace: 'contacts', namespaceDisplayName: 'Contacts', displayName: 'Customers', labelType: 'SYSTEM' },
 ];
 
-const catalog = catalogEvolver<LabelDefinition>({
-  opened: 'LabelCatalogOpened',
-  created: 'LabelCreated',
-  renamed: 'LabelRenamed',
-  deleted: 'LabelDeleted',
-});
+const catalog = catalogEvolver<LabelDefinition>(LABEL_EVENT_TYPES);
 
 export const evolveLabelCatalog = (state: LabelCatalog, event: LabelCatalogEventRecord) =>
   catalog.evolve(state, event as CatalogEventRecord<LabelDefinition>);
@@ -49,7 +47,7 @@ export const foldLabelCatalog = (events: readonly LabelCatalogEventRecord[]) =>
 
 /** Opens a site's catalog with its system labels; a no-op once opened. */
 export function openLabelCatalog(state: LabelCatalog): LabelCatalogEvent[] {
-  return state.opened ? [] : [{ type: 'LabelCatalogOpened', data: { system: SYSTEM_LABELS.map((l) => ({ ...l })) } }];
+  return state.opened ? [] : [{ type: LABEL_EVENT_TYPES.opened, data: { system: SYSTEM_LABELS.map((l) => ({ ...l })) } }];
 }
 
 export interface FindOrCreateLabelResult {
@@ -72,7 +70,7 @@ export function findOrCreateLabel(state: LabelCatalog, displayName: unknown, quo
   }
   const key = allocateKey(CUSTOM_NAMESPACE, name, (candidate) => state.usedKeys.has(candidate), LABEL_LIMITS.keyLength);
   const definition: LabelDefinition = { key, namespace: CUSTOM_NAMESPACE, namespaceDisplayName: 'Custom', displayName: name, labelType: 'USER_DEFINED' };
-  return { events: [...openLabelCatalog(state), { type: 'LabelCreated', data: definition }], key, newLabel: true };
+  return { events: [...openLabelCatalog(state), { type: LABEL_EVENT_TYPES.created, data: definition }], key, newLabel: true };
 }
 
 export function renameLabel(state: LabelCatalog, key: string, displayName: unknown): LabelCatalogEvent[] {
@@ -81,12 +79,12 @@ export function renameLabel(state: LabelCatalog, key: string, displayName: unkno
   if (name === label.displayName) return [];
   const clash = findByDisplayName(state, name);
   if (clash) throw AppError.conflict('LABEL_ALREADY_EXISTS', `Another label is already named ${name}`, { key: clash.key });
-  return [{ type: 'LabelRenamed', data: { key, displayName: name } }];
+  return [{ type: LABEL_EVENT_TYPES.renamed, data: { key, displayName: name } }];
 }
 
 export function deleteLabel(state: LabelCatalog, key: string): LabelCatalogEvent[] {
   editableLabel(state, key, 'deleted');
-  return [{ type: 'LabelDeleted', data: { key } }];
+  return [{ type: LABEL_EVENT_TYPES.deleted, data: { key } }];
 }
 
 export function requireLabel(state: LabelCatalog, key: string): Label {
@@ -129,7 +127,7 @@ export const labelDecider = { decide: decideLabels, evolve: evolveLabelCatalog, 
 
 /** What Find Or Create answers, from the catalog after its decision: the label, and whether the decision created it. */
 export function foundOrCreatedLabel(after: LabelCatalog, events: readonly LabelCatalogEvent[], displayName: unknown): { label: Label; newLabel: boolean } {
-  const created = events.find((event) => event.type === 'LabelCreated');
+  const created = events.find((event) => event.type === LABEL_EVENT_TYPES.created);
   const key = created ? (created.data as LabelDefinition).key : findByDisplayName(after, validDisplayName(displayName, LABEL_LIMITS.displayNameLength))!.key;
   return { label: requireLabel(after, key), newLabel: created !== undefined };
 }

@@ -1,7 +1,7 @@
 import { CatalogSpec, COMMON_DEFINITION_FIELDS, definitionField } from '@cp/catalog-application';
 import { PublicEntityFqdns, PublicEventTopics } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { evolveLabelCatalog, LabelCatalogEventRecord, LabelDefinition, openLabelCatalog } from '@cp/labels-domain';
+import { evolveLabelCatalog, LABEL_EVENT_TYPES, LabelCatalogEventRecord, LabelDefinition, openLabelCatalog } from '@cp/labels-domain';
 import { FieldTable } from '@cp/query';
 
 /** API.md §7.3; the query operators of §7.2 also apply. */
@@ -15,7 +15,7 @@ export const LABEL_FIELDS: FieldTable = {
 export const LABELS_SPEC: CatalogSpec<LabelDefinition> = {
   name: 'labels',
   streamPrefix: 'labels-',
-  eventTypes: { opened: 'LabelCatalogOpened', created: 'LabelCreated', renamed: 'LabelRenamed', deleted: 'LabelDeleted' },
+  eventTypes: LABEL_EVENT_TYPES,
   evolve: (state, event) => evolveLabelCatalog(state, event as LabelCatalogEventRecord),
   open: openLabelCatalog,
   notFound: (key) => AppError.notFound('LABEL_NOT_FOUND', `No label with key ${key}`, { key }),
