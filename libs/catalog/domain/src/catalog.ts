@@ -83,3 +83,18 @@ export function countEntries<D extends Definition>(catalog: Catalog<D>, predicat
   for (const entry of catalog.entries.values()) if (predicate(entry)) count++;
   return count;
 }
+
+/**
+ * Which definition a Find Or Create decision answers with, from the catalog after it: the one its
+ * `createdType` event made, or the one that already had the display name.
+ */
+export function foundOrCreatedKey<D extends Definition>(
+  after: Catalog<D>,
+  events: readonly { type: string; data: unknown }[],
+  createdType: string,
+  displayName: string,
+): { key: string; created: boolean } {
+  const created = events.find((event) => event.type === createdType);
+  if (created) return { key: (created.data as D).key, created: true };
+  return { key: findByDisplayName(after, displayName)!.key, created: false };
+}

@@ -1,4 +1,4 @@
-import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, findByDisplayName, validDisplayName, emptyCatalog } from '@cp/catalog-domain';
+import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, findByDisplayName, foundOrCreatedKey, validDisplayName, emptyCatalog } from '@cp/catalog-domain';
 import { AppError } from '@cp/errors';
 import { SYSTEM_FIELDS } from './system-fields';
 
@@ -125,9 +125,8 @@ export const fieldDecider = { decide: decideFields, evolve: evolveFieldCatalog, 
 
 /** What Find Or Create answers, from the catalog after its decision: the field, and whether the decision created it. */
 export function foundOrCreatedField(after: FieldCatalog, events: readonly FieldCatalogEvent[], displayName: unknown): { field: ExtendedField; newField: boolean } {
-  const created = events.find((event) => event.type === FIELD_EVENT_TYPES.created);
-  const key = created ? (created.data as FieldDefinition).key : findByDisplayName(after, validDisplayName(displayName, FIELD_LIMITS.displayNameLength))!.key;
-  return { field: requireField(after, key), newField: created !== undefined };
+  const { key, created } = foundOrCreatedKey(after, events, FIELD_EVENT_TYPES.created, validDisplayName(displayName, FIELD_LIMITS.displayNameLength));
+  return { field: requireField(after, key), newField: created };
 }
 
 function unknownCommand(command: never): never {

@@ -1,4 +1,4 @@
-import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, emptyCatalog, findByDisplayName, validDisplayName } from '@cp/catalog-domain';
+import { allocateKey, Catalog, catalogEvolver, CatalogEventRecord, countEntries, Dated, emptyCatalog, findByDisplayName, foundOrCreatedKey, validDisplayName } from '@cp/catalog-domain';
 import { AppError } from '@cp/errors';
 
 /**
@@ -127,9 +127,8 @@ export const labelDecider = { decide: decideLabels, evolve: evolveLabelCatalog, 
 
 /** What Find Or Create answers, from the catalog after its decision: the label, and whether the decision created it. */
 export function foundOrCreatedLabel(after: LabelCatalog, events: readonly LabelCatalogEvent[], displayName: unknown): { label: Label; newLabel: boolean } {
-  const created = events.find((event) => event.type === LABEL_EVENT_TYPES.created);
-  const key = created ? (created.data as LabelDefinition).key : findByDisplayName(after, validDisplayName(displayName, LABEL_LIMITS.displayNameLength))!.key;
-  return { label: requireLabel(after, key), newLabel: created !== undefined };
+  const { key, created } = foundOrCreatedKey(after, events, LABEL_EVENT_TYPES.created, validDisplayName(displayName, LABEL_LIMITS.displayNameLength));
+  return { label: requireLabel(after, key), newLabel: created };
 }
 
 function unknownCommand(command: never): never {
