@@ -145,8 +145,18 @@ export class PartialAppendError extends Error {
   }
 }
 
+/** A multi-stream append names each stream once: two parts for one stream would each check the same revision and both land. */
+export function checkDistinctStreams(appends: readonly StreamAppend[]): void {
+  const seen = new Set<string>();
+  for (const { streamId } of appends) {
+    if (seen.has(streamId)) throw new Error(`appendToStreams: stream ${streamId} appears twice; give it one part`);
+    seen.add(streamId);
+  }
+}
+
 /** Appends one by one, for a store without multi-stream transactions (see `EventStore.appendToStreams`). */
 export async function appendInTurn(store: Pick<EventStore, 'append'>, appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  checkDistinctStreams(appends);
   const results: AppendResult[] = [];
   for (const { streamId, events, expected } of appends) {
     try {

@@ -11,6 +11,7 @@ import {
   StreamAppend,
   SubscribeOptions,
   Subscription,
+  checkDistinctStreams,
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
@@ -30,6 +31,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    checkDistinctStreams(appends);
     // Every check before any write, so a refusal writes nothing.
     for (const { streamId, expected } of appends) checkExpectedRevision(streamId, expected, (this.streams.get(streamId)?.length ?? 0) - 1);
     const results = appends.map(({ streamId, events }) => {

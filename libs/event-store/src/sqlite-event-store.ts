@@ -14,6 +14,7 @@ import {
   StreamAppend,
   SubscribeOptions,
   Subscription,
+  checkDistinctStreams,
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
@@ -147,6 +148,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    checkDistinctStreams(appends);
     // IMMEDIATE takes the write lock before the revisions are read: a deferred transaction reads
     // first, and when another process writes meanwhile it cannot upgrade its snapshot to a
     // write and fails with SQLITE_BUSY at once, whatever the busy timeout.

@@ -151,6 +151,20 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0']);
     });
 
+    it('refuses a multi-stream append that names a stream twice, writing nothing', async () => {
+      const id = stream('twice');
+      const other = stream('twice-other');
+      await expect(
+        store.appendToStreams([
+          { streamId: other, events: [event('A')], expected: 'no_stream' },
+          { streamId: id, events: [event('B')], expected: 'no_stream' },
+          { streamId: id, events: [event('C')], expected: 'no_stream' },
+        ]),
+      ).rejects.toThrow('appears twice');
+      expect(await store.readStream(id)).toEqual([]);
+      expect(await store.readStream(other)).toEqual([]);
+    });
+
     it('lets exactly one of two concurrent multi-stream appends on a shared stream win', async () => {
       const [shared, x, y] = [stream('multi-shared'), stream('multi-x'), stream('multi-y')];
       const results = await Promise.allSettled([
