@@ -77,6 +77,11 @@ export interface ReadStreamOptions {
   fromRevision?: number;
 }
 
+/** Whether a stream is among those `streamPrefixes` select (none or an empty list: every stream), as in `SubscribeOptions`. */
+export function inStreamPrefixes(streamId: string, prefixes: readonly string[] | undefined): boolean {
+  return !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix));
+}
+
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
 
 export interface Subscription {

@@ -30,6 +30,7 @@ import {
   SubscribeOptions,
   Subscription,
   WrongExpectedRevisionError,
+  inStreamPrefixes,
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 
@@ -121,7 +122,7 @@ export class EventStoreDbEventStore implements EventStore {
       if (!resolved.event || resolved.event.type.startsWith('$')) continue;
       const recorded = toRecorded(resolved);
       if (recorded.globalPosition <= after) continue;
-      if (prefixes && !prefixes.some((prefix) => recorded.streamId.startsWith(prefix))) continue;
+      if (!inStreamPrefixes(recorded.streamId, prefixes)) continue;
       events.push(recorded);
       if (events.length >= limit) break;
     }
@@ -145,7 +146,7 @@ export class EventStoreDbEventStore implements EventStore {
           if (!resolved.event) continue;
           const recorded = toRecorded(resolved);
           if (recorded.globalPosition <= after) continue;
-          if (prefixes && !prefixes.some((prefix) => recorded.streamId.startsWith(prefix))) options.onPosition?.(recorded.globalPosition);
+          if (!inStreamPrefixes(recorded.streamId, prefixes)) options.onPosition?.(recorded.globalPosition);
           else await handler(recorded);
         }
       } catch (error) {

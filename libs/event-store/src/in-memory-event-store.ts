@@ -12,6 +12,7 @@ import {
   SubscribeOptions,
   Subscription,
   checkDistinctStreams,
+  inStreamPrefixes,
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
@@ -92,7 +93,7 @@ export class InMemoryEventStore implements EventStore {
     const head = this.log.length;
     const events: RecordedEvent[] = [];
     for (let i = after; i < head && events.length < limit; i++) {
-      if (prefixes.some((prefix) => this.log[i].streamId.startsWith(prefix))) events.push(structuredClone(this.log[i]));
+      if (inStreamPrefixes(this.log[i].streamId, prefixes)) events.push(structuredClone(this.log[i]));
     }
     return { events, readTo: events.length === limit ? events[events.length - 1].globalPosition : head };
   }

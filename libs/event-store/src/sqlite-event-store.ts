@@ -15,6 +15,7 @@ import {
   SubscribeOptions,
   Subscription,
   checkDistinctStreams,
+  inStreamPrefixes,
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
@@ -204,7 +205,7 @@ export class SqliteEventStore implements EventStore {
       handler,
       options,
       (s) => this.unwatch(s),
-      prefixes ? (streamId) => prefixes.some((prefix) => streamId.startsWith(prefix)) : undefined,
+      prefixes ? (streamId) => inStreamPrefixes(streamId, prefixes) : undefined,
     );
     this.subscriptions.add(subscription);
     return subscription;

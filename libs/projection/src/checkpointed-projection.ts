@@ -1,4 +1,4 @@
-import { AppendResult, EventStore, RecordedEvent, Subscription } from '@cp/event-store';
+import { AppendResult, EventStore, inStreamPrefixes, RecordedEvent, Subscription } from '@cp/event-store';
 import { ReadStore } from '@cp/read-store';
 import { CheckpointStore } from './checkpoint-store';
 import { ProjectionCheckpoints } from './projection-checkpoints';
@@ -152,7 +152,7 @@ export class CheckpointedProjection {
   }
 
   private covers(streamId: string): boolean {
-    return !this.streamPrefixes || this.streamPrefixes.length === 0 || this.streamPrefixes.some((prefix) => streamId.startsWith(prefix));
+    return inStreamPrefixes(streamId, this.streamPrefixes);
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
