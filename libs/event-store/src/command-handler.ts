@@ -51,20 +51,22 @@ export async function handleCommand<State, Result>(
   fold: (events: RecordedEvent[], from?: State) => State,
   decide: (state: State) => Decision<Result> | Promise<Decision<Result>>,
   options: CommandOptions<State>,
-): Promise<{ result: Result; appended?: AppendResult }> {
+): Promise<{ result: Result; appended?: AppendResult; revision: number }> {
   const known = options.known;
   for (let attempt = 0; attempt < MAX_COMMAND_ATTEMPTS; attempt++) {
     const stored = await store.readStream(streamId, known && { fromRevision: known.revision + 1 });
     const { events, result } = await decide(known ? fold(stored, known.state) : fold(stored));
-    if (events.length === 0) return { result };
+    const expected = stored.length === 0 && known ? known.revision : expectedRevisionOf(stored);
+    // The stream's revision after the command (-1: no stream), which a caller holding its state keeps.
+    if (events.length === 0) return { result, revision: expected === 'no_stream' ? -1 : (expected as number) };
     const metadata = options.metadata();
     try {
       const appended = await store.append(
         streamId,
         events.map((event) => ({ id: event.id, type: event.type, data: event.data, metadata })),
-        stored.length === 0 && known ? known.revision : expectedRevisionOf(stored),
+        expected,
       );
-      return { result, appended };
+      return { result, appended, revision: appended.revision };
     } catch (error) {
       if (!isWrongExpectedRevision(error)) throw error;
     }

@@ -19,8 +19,9 @@ describe('handleCommand', () => {
 
   it('appends nothing when the decision has no events', async () => {
     const store = new InMemoryEventStore();
-    const { appended } = await handleCommand(store, 'counter-1', sum, (state) => ({ events: [], result: state }), { metadata });
+    const { appended, revision } = await handleCommand(store, 'counter-1', sum, (state) => ({ events: [], result: state }), { metadata });
     expect(appended).toBeUndefined();
+    expect(revision).toBe(-1); // no stream
     expect(await store.readStream('counter-1')).toEqual([]);
   });
 
@@ -56,6 +57,9 @@ describe('handleCommand', () => {
     // Nothing after what it knows: expects the known revision.
     const next = await handleCommand(store, 'counter-1', sum, add(1), { metadata, known: { state: 8, revision: 2 } });
     expect(next.appended).toMatchObject({ revision: 3 });
-    await expect(handleCommand(store, 'counter-1', sum, add(1), { metadata, known: { state: 8, revision: 2 } })).resolves.toMatchObject({ result: 10 });
+    await expect(handleCommand(store, 'counter-1', sum, add(1), { metadata, known: { state: 8, revision: 2 } })).resolves.toMatchObject({ result: 10, revision: 4 });
+    // Nothing decided: the revision read, after what it knew.
+    const unchanged = await handleCommand(store, 'counter-1', sum, (state) => ({ events: [], result: state }), { metadata, known: { state: 10, revision: 3 } });
+    expect(unchanged).toMatchObject({ result: 11, revision: 4 });
   });
 });

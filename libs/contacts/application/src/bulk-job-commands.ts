@@ -59,14 +59,12 @@ export class BulkJobCommands {
   }
 
   private async decide(context: RequestContext, jobId: string, command: BulkJobCommand, known?: KnownState<BulkJobState | undefined>) {
-    let revision = known?.revision ?? -1;
     let occurredAt = this.clock.now();
     let lost = false;
-    const { result: state, appended } = await handleCommand(
+    const { result: state, appended, revision } = await handleCommand(
       this.store,
       bulkJobStream(context.siteId, jobId),
       (events, from) => {
-        if (events.length > 0) revision = events[events.length - 1].revision;
         if (known && events.length > 0) lost = true;
         return foldBulkJob(events, from);
       },
@@ -78,6 +76,6 @@ export class BulkJobCommands {
       },
       { metadata: () => metadataFor(context, occurredAt), subject: `bulk job ${jobId}`, known },
     );
-    return { state, revision: appended?.revision ?? revision, appended, lost };
+    return { state, revision, appended, lost };
   }
 }

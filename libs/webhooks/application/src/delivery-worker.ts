@@ -228,16 +228,12 @@ export class DeliveryWorker {
    */
   private async takeLease(task: DeliveryTask): Promise<'taken' | 'not-due' | 'elsewhere'> {
     if (this.settings.soleWorker) return this.checkCurrent(task);
-    let revision = task.revision;
     let now = new Date();
     try {
-      const { result, appended } = await handleCommand(
+      const { result, appended, revision } = await handleCommand(
         this.store,
         deliveryStream(task.siteId, task.state.deliveryId),
-        (events, from) => {
-          if (events.length > 0) revision = events[events.length - 1].revision;
-          return events.map((e) => recordOf<DeliveryEventRecord>(e)).reduce<DeliveryState | undefined>(evolveDelivery, from)!;
-        },
+        (events, from) => events.map((e) => recordOf<DeliveryEventRecord>(e)).reduce<DeliveryState | undefined>(evolveDelivery, from)!,
         (state): Decision<{ state: DeliveryState; lease: 'taken' | 'not-due' | 'elsewhere' }> => {
           now = new Date();
           if (!canAttempt(state, this.settings.workerId, now)) return { events: [], result: { state, lease: notAttemptable(state, this.settings.workerId, now) } };
@@ -248,7 +244,7 @@ export class DeliveryWorker {
         { metadata: () => ({ siteId: task.siteId, occurredAt: now.toISOString(), actor: { type: 'SYSTEM', id: 'webhooks' } }), subject: `webhook delivery ${task.state.deliveryId}`, known: { state: task.state, revision: task.revision } },
       );
       task.state = result.state;
-      task.revision = appended?.revision ?? revision;
+      task.revision = revision;
       if (appended) {
         task.position = appended.position;
         this.lastAppended = Math.max(this.lastAppended, appended.position);
