@@ -1,5 +1,6 @@
-import { DynamicModule, LogLevel } from '@nestjs/common';
+import { DynamicModule, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SqliteEventStore } from '@cp/event-store';
@@ -73,6 +74,7 @@ export async function startWebhooksWorker(broker: Broker, settings: StandaloneWe
 
 /** The worker's side: the webhooks service on a broker whose other end is the main thread. */
 export async function runWebhooksWorker(port: import('node:worker_threads').MessagePort, settings: StandaloneWebhooks, broker: Broker): Promise<void> {
+  raiseDeliveryPriority();
   const checkpoints = new SqliteCheckpointStore(checkpointsFile(settings.dataDir));
   const service = await NestFactory.createMicroservice(standaloneWebhooksModule(settings, checkpoints), { strategy: new InProcessServer(broker), logger: settings.logger });
   await service.listen();
@@ -85,4 +87,20 @@ export async function runWebhooksWorker(port: import('node:worker_threads').Mess
     });
   });
   port.postMessage({ t: 'ready' });
+}
+
+/**
+ * The worker thread runs above the main thread's scheduling priority (this thread only: Linux
+ * keeps a nice value per thread). Every write becomes deliveries here, and under a saturating
+ * load the two threads split the cores evenly, so the deliveries fell behind the writes by
+ * hundreds of milliseconds and more (docs/performance.md, "Webhook lag"); what it takes is bounded
+ * by the writes, so requests keep the rest. Raising a priority needs CAP_SYS_NICE (root, or
+ * `cap_add: [SYS_NICE]`); without it deliveries run at the normal priority, which is said once.
+ */
+function raiseDeliveryPriority(): void {
+  try {
+    setPriority(constants.priority.PRIORITY_ABOVE_NORMAL);
+  } catch (error) {
+    new Logger('webhooks-worker').warn(`webhook deliveries run at normal priority (${(error as NodeJS.ErrnoException).code ?? String(error)}): under a saturating load they may fall behind the writes; grant CAP_SYS_NICE to raise it`);
+  }
 }

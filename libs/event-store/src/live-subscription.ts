@@ -5,6 +5,12 @@ import { TimeSlice } from './time-slice';
 export type ReadPage = (after: number, limit: number) => Promise<{ events: RecordedEvent[]; readTo: number }>;
 
 const PAGE_SIZE = 500;
+/**
+ * After waiting for its turn, a subscription with events to handle may hold the loop for a quarter
+ * of that wait (a fifth of the thread): with a fixed 2 ms a turn, the public-event relay fell
+ * seconds behind a saturating create load (docs/performance.md, "Webhook lag").
+ */
+const SHARE_OF_WAIT = 0.25;
 /** Appended blocks a subscription keeps while it is busy; past this it drops them and reads instead. */
 const MAX_BLOCKS = 1_000;
 
@@ -96,8 +102,9 @@ export class PollingSubscription implements Subscription {
 
   private async run(): Promise<void> {
     let position = this.options.after ?? 0;
-    // A backlog (a bulk job's events, a rebuild at start) is handled in slices between requests.
-    const slice = new TimeSlice();
+    // A backlog (a bulk job's events, a rebuild at start) is handled in slices between requests;
+    // behind a steady stream of writes it takes a share of the turn, so it keeps up under load.
+    const slice = new TimeSlice({ shareOfWait: SHARE_OF_WAIT });
     try {
       while (!this.closed) {
         // Set up before looking, so a notify or an offer from here on wakes the wait below.
@@ -106,6 +113,7 @@ export class PollingSubscription implements Subscription {
         // A block left ahead of the position means a gap: another writer's events in between.
         if (!taken && !this.unread && this.blocks.length === 0) {
           await woken;
+          slice.restart();
           continue;
         }
         // Only a page read covers what a notify announced; blocks are this process's own appends.
