@@ -2,13 +2,13 @@ import {
   checkFieldValue,
   deleteField,
   findOrCreateField,
-  FieldCatalogEvent,
-  FieldCatalogEventRecord,
+  FieldEvent,
+  FieldEventRecord,
   foldFieldCatalog,
   renameField,
 } from './index';
 
-const at = (events: FieldCatalogEvent[]): FieldCatalogEventRecord[] => events.map((e) => ({ ...e, occurredAt: '2026-01-01T00:00:00.000Z' }));
+const at = (events: FieldEvent[]): FieldEventRecord[] => events.map((e) => ({ ...e, occurredAt: '2026-01-01T00:00:00.000Z' }));
 
 describe('extended-field catalog', () => {
   it('creates typed custom fields, finds them by name and keeps their type', () => {
@@ -26,7 +26,7 @@ describe('extended-field catalog', () => {
   });
 
   it('allows at most 100 custom fields (429)', () => {
-    let history: FieldCatalogEventRecord[] = [];
+    let history: FieldEventRecord[] = [];
     for (let i = 0; i < 100; i++) history = [...history, ...at(findOrCreateField(foldFieldCatalog(history), `f${i}`, 'TEXT').events)];
     expect(() => findOrCreateField(foldFieldCatalog(history), 'one too many', 'TEXT')).toThrow(
       expect.objectContaining({ kind: 'RESOURCE_EXHAUSTED', code: 'EXTENDED_FIELDS_LIMIT_REACHED' }),
@@ -40,6 +40,20 @@ describe('extended-field catalog', () => {
     expect(() => renameField(catalog, 'invoices.vatId', 'VAT')).toThrow(expect.objectContaining({ kind: 'FAILED_PRECONDITION' }));
     expect(() => deleteField(catalog, 'ecom.numOfPurchases')).toThrow(expect.objectContaining({ kind: 'FAILED_PRECONDITION' }));
     expect(() => deleteField(catalog, 'custom.none')).toThrow(expect.objectContaining({ kind: 'NOT_FOUND' }));
+  });
+});
+
+describe('extended-field catalog, folded from stored events', () => {
+  it('dates what it creates and renames, leaves the system fields undated, and keeps deleted keys used', () => {
+    const catalog = foldFieldCatalog([
+      ...at(findOrCreateField(foldFieldCatalog([]), 'Tier', 'TEXT').events),
+      { type: 'ExtendedFieldRenamed', data: { key: 'custom.tier', displayName: 'Level' }, occurredAt: '2026-02-01T00:00:00.000Z' },
+      { type: 'ExtendedFieldDeleted', data: { key: 'invoices.vatId' }, occurredAt: '2026-03-01T00:00:00.000Z' },
+    ]);
+    expect(catalog.entries.get('custom.tier')).toMatchObject({ displayName: 'Level', createdDate: '2026-01-01T00:00:00.000Z', updatedDate: '2026-02-01T00:00:00.000Z' });
+    expect(catalog.entries.get('ecom.numOfPurchases')).not.toHaveProperty('createdDate');
+    expect(catalog.entries.has('invoices.vatId')).toBe(false);
+    expect(catalog.usedKeys.has('invoices.vatId')).toBe(true);
   });
 });
 

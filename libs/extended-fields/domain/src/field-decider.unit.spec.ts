@@ -1,14 +1,20 @@
 import { DeciderSpecification } from '@cp/testing';
-import { fieldDecider, FieldCatalogEventRecord } from './field-catalog';
+import { FieldEventRecord } from './field-catalog';
+import { fieldDecider } from './field-decider';
 import { SYSTEM_FIELDS } from './system-fields';
 
 const given = DeciderSpecification.for(fieldDecider);
 const at = '2026-01-01T00:00:00.000Z';
-const opened: FieldCatalogEventRecord = { type: 'ExtendedFieldCatalogOpened', data: { system: SYSTEM_FIELDS.map((f) => ({ ...f })) }, occurredAt: at };
+const opened: FieldEventRecord = { type: 'ExtendedFieldCatalogOpened', data: { system: SYSTEM_FIELDS.map((f) => ({ ...f })) }, occurredAt: at };
 const tier = { key: 'custom.tier', namespace: 'custom', displayName: 'Tier', dataType: 'TEXT' as const, fieldType: 'USER_DEFINED' as const };
-const created: FieldCatalogEventRecord = { type: 'ExtendedFieldCreated', data: tier, occurredAt: at };
+const created: FieldEventRecord = { type: 'ExtendedFieldCreated', data: tier, occurredAt: at };
 
 describe('extended-field catalog decider', () => {
+  it('opens a catalog once, before it is read', () => {
+    given([]).when({ type: 'OpenFieldCatalog' }).then([{ type: 'ExtendedFieldCatalogOpened', data: opened.data }]);
+    given([opened]).when({ type: 'OpenFieldCatalog' }).thenNothingHappened();
+  });
+
   it('opens the catalog with the system fields and creates a custom field on first use', () => {
     given([])
       .when({ type: 'FindOrCreateField', data: { displayName: 'Tier', dataType: 'TEXT' } })

@@ -1,1 +1,2 @@
 export * from './label-catalog';
+export * from './label-decider';

@@ -3,16 +3,17 @@ import {
   findOrCreateLabel,
   foldLabelCatalog as foldCatalog,
   LabelCatalog,
-  LabelCatalogEvent,
-  LabelCatalogEventRecord,
+  LabelEvent,
+  LabelEventRecord,
   openLabelCatalog as openCatalog,
   renameLabel,
+  SYSTEM_LABELS,
 } from './index';
 
-const at = (events: LabelCatalogEvent[], occurredAt = '2026-01-01T00:00:00.000Z'): LabelCatalogEventRecord[] =>
+const at = (events: LabelEvent[], occurredAt = '2026-01-01T00:00:00.000Z'): LabelEventRecord[] =>
   events.map((e) => ({ ...e, occurredAt }));
 
-function catalogWith(...names: string[]): { catalog: LabelCatalog; history: LabelCatalogEventRecord[] } {
+function catalogWith(...names: string[]): { catalog: LabelCatalog; history: LabelEventRecord[] } {
   let history = at(openCatalog(foldCatalog([])));
   for (const name of names) history = [...history, ...at(findOrCreateLabel(foldCatalog(history), name, 100).events)];
   return { catalog: foldCatalog(history), history };
@@ -68,5 +69,23 @@ describe('label catalog', () => {
 
   it('limits display names to 180 characters', () => {
     expect(() => findOrCreateLabel(catalogWith().catalog, 'x'.repeat(181), 100)).toThrow(expect.objectContaining({ kind: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('label catalog, folded from stored events', () => {
+  it('dates what it creates and renames, keeps deleted keys used, and ignores what it does not know', () => {
+    const catalog = foldCatalog([
+      { type: 'LabelCatalogOpened', data: { system: [...SYSTEM_LABELS] }, occurredAt: 't0' },
+      { type: 'LabelCreated', data: { key: 'custom.a', namespace: 'custom', namespaceDisplayName: 'Custom', displayName: 'A', labelType: 'USER_DEFINED' }, occurredAt: 't1' },
+      { type: 'LabelRenamed', data: { key: 'custom.a', displayName: 'A2' }, occurredAt: 't2' },
+      { type: 'LabelRenamed', data: { key: 'custom.none', displayName: 'X' }, occurredAt: 't3' },
+      { type: 'LabelCreated', data: { key: 'custom.b', namespace: 'custom', namespaceDisplayName: 'Custom', displayName: 'B', labelType: 'USER_DEFINED' }, occurredAt: 't4' },
+      { type: 'LabelDeleted', data: { key: 'custom.b' }, occurredAt: 't5' },
+      { type: 'SomethingNewer', data: {}, occurredAt: 't6' } as unknown as LabelEventRecord,
+    ]);
+    expect(catalog.opened).toBe(true);
+    expect(catalog.entries.get('custom.a')).toMatchObject({ displayName: 'A2', createdDate: 't1', updatedDate: 't2' });
+    expect([...catalog.entries.keys()]).toEqual(['contacts.contacted-me', 'contacts.customers', 'custom.a']);
+    expect(catalog.usedKeys.has('custom.b')).toBe(true);
   });
 });

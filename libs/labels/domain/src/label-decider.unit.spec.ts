@@ -1,13 +1,19 @@
 import { DeciderSpecification } from '@cp/testing';
-import { LabelCatalogEventRecord, labelDecider, SYSTEM_LABELS } from './label-catalog';
+import { LabelEventRecord, SYSTEM_LABELS } from './label-catalog';
+import { labelDecider } from './label-decider';
 
 const given = DeciderSpecification.for(labelDecider);
 const at = '2026-01-01T00:00:00.000Z';
-const opened: LabelCatalogEventRecord = { type: 'LabelCatalogOpened', data: { system: SYSTEM_LABELS.map((l) => ({ ...l })) }, occurredAt: at };
+const opened: LabelEventRecord = { type: 'LabelCatalogOpened', data: { system: SYSTEM_LABELS.map((l) => ({ ...l })) }, occurredAt: at };
 const vip = { key: 'custom.vip', namespace: 'custom', namespaceDisplayName: 'Custom', displayName: 'VIP', labelType: 'USER_DEFINED' as const };
-const created: LabelCatalogEventRecord = { type: 'LabelCreated', data: vip, occurredAt: at };
+const created: LabelEventRecord = { type: 'LabelCreated', data: vip, occurredAt: at };
 
 describe('label catalog decider', () => {
+  it('opens a catalog once, before it is read', () => {
+    given([]).when({ type: 'OpenLabelCatalog' }).then([{ type: 'LabelCatalogOpened', data: opened.data }]);
+    given([opened]).when({ type: 'OpenLabelCatalog' }).thenNothingHappened();
+  });
+
   it('opens the catalog with the system labels and creates a custom label on first use', () => {
     given([])
       .when({ type: 'FindOrCreateLabel', data: { displayName: 'VIP', quota: 10 } })
@@ -20,7 +26,7 @@ describe('label catalog decider', () => {
   });
 
   it('never reuses the key of a deleted label, and stops at the quota', () => {
-    const deleted: LabelCatalogEventRecord = { type: 'LabelDeleted', data: { key: 'custom.vip' }, occurredAt: at };
+    const deleted: LabelEventRecord = { type: 'LabelDeleted', data: { key: 'custom.vip' }, occurredAt: at };
     given([opened, created, deleted])
       .when({ type: 'FindOrCreateLabel', data: { displayName: 'VIP', quota: 10 } })
       .then([{ type: 'LabelCreated', data: { ...vip, key: 'custom.vip-1' } }]);

@@ -1,3 +1,2 @@
 export * from './labels-service.module';
-export * from './labels-spec';
 export * from './labels.message-controller';

@@ -1,2 +1,2 @@
-export const LABELS_CATALOG = Symbol('LABELS_CATALOG');
+export const LABELS_APPLICATION = Symbol('LABELS_APPLICATION');
 export const LABELS_OPTIONS = Symbol('LABELS_OPTIONS');

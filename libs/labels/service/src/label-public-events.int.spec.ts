@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublicEventTopics, PublishedPublicEvent, RequestContext, siteDocumentId } from '@cp/contracts';
 import { EventStore, SqliteEventStore } from '@cp/event-store';
-import { deleteLabel, findOrCreateLabel, LabelDefinition, renameLabel } from '@cp/labels-domain';
 import { ClientProxyPublisher, EventRelay, InProcessBroker, InProcessClient } from '@cp/messaging';
 import { EmbeddedReadStore } from '@cp/read-store';
-import { CatalogPublicEvents, catalogPublicEventRelay, CatalogService } from './index';
-import { testLabelSpec } from './test/test-label-spec';
+import { LabelCommands } from './label-commands';
+import { LabelPublicEvents, labelPublicEventRelay } from './label-public-events';
+import { LabelQueries } from './label-queries';
+import { LabelsProjection } from './labels-projection';
 
 const site: RequestContext = { siteId: 'site-1', actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' };
 const logger = { error: jest.fn(), warn: jest.fn() };
@@ -18,25 +19,29 @@ async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-describe('label catalog public events, relayed', () => {
+describe('label public events, relayed', () => {
   let dir: string;
   let events: EventStore;
   let readStore: EmbeddedReadStore;
-  let service: CatalogService<LabelDefinition>;
+  let projection: LabelsProjection;
+  let commands: LabelCommands;
+  let queries: LabelQueries;
   let broker: InProcessBroker;
   let received: { key: string; value: PublishedPublicEvent }[];
   let relay: EventRelay<PublishedPublicEvent>;
   const startRelay = async () => {
-    relay = catalogPublicEventRelay(testLabelSpec, { eventStore: events, readStore, publisher: new ClientProxyPublisher(new InProcessClient(broker)), logger });
+    relay = labelPublicEventRelay({ eventStore: events, readStore, publisher: new ClientProxyPublisher(new InProcessClient(broker)), logger });
     await relay.start();
   };
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'catalog-public-events-'));
+    dir = mkdtempSync(join(tmpdir(), 'label-public-events-'));
     events = new SqliteEventStore(join(dir, 'labels-events.sqlite'));
     readStore = new EmbeddedReadStore();
-    service = new CatalogService(testLabelSpec, events, readStore, logger);
-    await service.projection.start();
+    projection = new LabelsProjection(events, readStore, logger);
+    await projection.start();
+    commands = new LabelCommands(events, projection, 100);
+    queries = new LabelQueries(events, readStore, commands);
     broker = new InProcessBroker();
     received = [];
     broker.listen(PublicEventTopics.labels, async (message) => void received.push(message as { key: string; value: PublishedPublicEvent }));
@@ -44,27 +49,24 @@ describe('label catalog public events, relayed', () => {
   });
   afterEach(async () => {
     await relay.stop();
-    await service.projection.stop();
+    await projection.stop();
     await events.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('publishes open, create, rename and delete in order, each definition as Get shows it; a restart republishes nothing', async () => {
-    await service.decide(site, (state) => {
-      const decided = findOrCreateLabel(state, 'VIP', 100);
-      return { events: decided.events, result: decided };
-    });
+  it('publishes open, create, rename and delete in order, each label as Get shows it; a restart republishes nothing', async () => {
+    await commands.findOrCreate(site, 'VIP');
     await until(() => received.length === 3);
-    expect(received[2].value.event.createdEvent!.entity).toEqual(json(await service.get(site, 'custom.vip')));
-    await service.decide(site, (state) => ({ events: renameLabel(state, 'custom.vip', 'Very Important'), result: undefined }));
+    expect(received[2].value.event.createdEvent!.entity).toEqual(json(await queries.get(site, 'custom.vip')));
+    await commands.rename(site, 'custom.vip', 'Very Important');
     await until(() => received.length === 4);
-    const renamed = json(await service.get(site, 'custom.vip'));
+    const renamed = json(await queries.get(site, 'custom.vip'));
     expect(received[3].value.event.updatedEvent!.currentEntity).toEqual(renamed);
 
     await relay.stop();
     await startRelay();
     await until(() => relay.ready);
-    await service.decide(site, (state) => ({ events: deleteLabel(state, 'custom.vip'), result: undefined }));
+    await commands.delete(site, 'custom.vip');
     await until(() => received.length === 5);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
@@ -80,7 +82,7 @@ describe('label catalog public events, relayed', () => {
 
     // The restarted relay met the delete cold: what it published is what a cold fold gives.
     const cold: PublishedPublicEvent[] = [];
-    for (const event of await events.readAll()) cold.push(...(await new CatalogPublicEvents(testLabelSpec, events).map(event)));
+    for (const event of await events.readAll()) cold.push(...(await new LabelPublicEvents(events).map(event)));
     expect(received.map((m) => m.value)).toEqual(json(cold));
   });
 });

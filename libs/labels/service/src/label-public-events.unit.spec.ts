@@ -1,8 +1,7 @@
 import { derivedUuid } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { SYSTEM_LABELS } from '@cp/labels-domain';
-import { CatalogPublicEvents } from './catalog-public-events';
-import { testLabelSpec } from './test/test-label-spec';
+import { LabelPublicEvents } from './label-public-events';
 
 const vip = { key: 'custom.vip', namespace: 'custom', namespaceDisplayName: 'Custom', displayName: 'VIP', labelType: 'USER_DEFINED' };
 
@@ -27,14 +26,14 @@ const stream: RecordedEvent[] = [
 
 const store = { readStream: async () => stream } as unknown as EventStore;
 
-async function mapAll(mapper = new CatalogPublicEvents(testLabelSpec, store)) {
+async function mapAll(mapper = new LabelPublicEvents(store)) {
   const out = [];
   for (const event of stream) out.push(await mapper.map(event));
   return out;
 }
 
-describe('catalog public events', () => {
-  it('opening a catalog creates each system definition, one ordinal each', async () => {
+describe('label public events', () => {
+  it('opening a catalog creates each system label, one ordinal each', async () => {
     const [opened] = await mapAll();
     expect(opened.map((p) => [p.event.eventType, p.event.entityId, p.event.id, p.sourcePosition])).toEqual([
       ['wix.contacts.v4.label_created', 'contacts.contacted-me', derivedUuid('event-0', 0), [0, 0]],
@@ -43,7 +42,7 @@ describe('catalog public events', () => {
     expect(opened[0].event.createdEvent).toEqual({ entity: SYSTEM_LABELS[0] }); // system labels carry no dates
   });
 
-  it('create, rename and delete carry the definition as Get shows it, with the common fields', async () => {
+  it('create, rename and delete carry the label as Get shows it, with the common fields', async () => {
     const [, [created], [renamed], [deleted]] = await mapAll();
     const t = (revision: number) => stream[revision].occurredAt;
     expect(created).toEqual({
@@ -72,17 +71,11 @@ describe('catalog public events', () => {
     expect((await mapAll())[4]).toEqual([]);
   });
 
-  it("shows the definition through the spec's REST shape", async () => {
-    const hidden = new CatalogPublicEvents({ ...testLabelSpec, toApi: ({ namespaceDisplayName: _hidden, ...shown }) => shown }, store);
-    const [first] = await hidden.map(stream[0]);
-    expect(first.event.createdEvent!.entity).not.toHaveProperty('namespaceDisplayName');
-  });
-
   it('gives the same events cold (folding the stream) as warm, and ignores other streams', async () => {
     const warm = await mapAll();
     const cold = [];
-    for (const event of stream) cold.push(await new CatalogPublicEvents(testLabelSpec, store).map(event));
+    for (const event of stream) cold.push(await new LabelPublicEvents(store).map(event));
     expect(cold).toEqual(warm);
-    expect(await new CatalogPublicEvents(testLabelSpec, store).map({ ...stream[1], streamId: 'extendedfields-site-1' })).toEqual([]);
+    expect(await new LabelPublicEvents(store).map({ ...stream[1], streamId: 'extendedfields-site-1' })).toEqual([]);
   });
 });
