@@ -1,16 +1,16 @@
 import { INestApplication, INestMicroservice, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ContactsServiceModule } from '@cp/contacts-service';
-import { ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
-import { LabelsServiceModule } from '@cp/labels-service';
+import { CONTACTS_READ_MODEL_VERSION, ContactsServiceModule } from '@cp/contacts-service';
+import { ExtendedFieldsServiceModule, FIELDS_READ_MODEL_VERSION } from '@cp/extended-fields-service';
+import { LABELS_READ_MODEL_VERSION, LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
 import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, parseUnsubscribeLinkConfig, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { SqliteCheckpointStore } from '@cp/projection';
-import { EmbeddedReadStore } from '@cp/read-store';
+import { SqliteReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
-import { checkpointsFile, eventStoreFile } from './data-files';
+import { checkpointsFile, eventStoreFile, readStoreFile } from './data-files';
 import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
 import { standaloneWebhooksModule, startWebhooksWorker } from './webhooks-thread';
 
@@ -33,8 +33,8 @@ export interface StartOptions {
 
 /**
  * One process, zero setup: the gateway and every service, joined by the in-process transport,
- * each service on its own SQLite event store under DATA_DIR and an embedded read store that is
- * rebuilt from those events at start.
+ * each service on its own SQLite event store and SQLite read store under DATA_DIR; projections
+ * resume from checkpoints kept beside their read models.
  */
 export async function startStandalone(config: StandaloneConfig, options: StartOptions = {}): Promise<RunningStandalone> {
   const logger = options.logger ?? ['log', 'warn', 'error'];
@@ -43,6 +43,12 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
 
   const client = () => new ServiceClient(new InProcessClient(broker));
   const store = (service: string) => new SqliteEventStore(eventStoreFile(config.dataDir, service));
+  const readStores: SqliteReadStore[] = [];
+  const readStore = (service: string, schemaVersion: number) => {
+    const opened = new SqliteReadStore(readStoreFile(config.dataDir, service), { schemaVersion });
+    readStores.push(opened);
+    return opened;
+  };
   // Relays into the webhooks feed and the webhooks dispatcher write durable output: they resume from here.
   const checkpoints = new SqliteCheckpointStore(checkpointsFile(config.dataDir));
   const webhooksSettings = { dataDir: config.dataDir, webhooks: config.webhooks, logger };
@@ -52,7 +58,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     ...(webhooksWorker ? [] : [standaloneWebhooksModule(webhooksSettings, checkpoints)]),
     ContactsServiceModule.register({
       eventStore: store('contacts'),
-      readStore: new EmbeddedReadStore(),
+      readStore: readStore('contacts', CONTACTS_READ_MODEL_VERSION),
       labels: client(),
       extendedFields: client(),
       bus: new InProcessClient(broker),
@@ -60,14 +66,14 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     }),
     LabelsServiceModule.register({
       eventStore: store('labels'),
-      readStore: new EmbeddedReadStore(),
+      readStore: readStore('labels', LABELS_READ_MODEL_VERSION),
       bus: new InProcessClient(broker),
       labelQuota: config.labelQuota,
       publicEventCheckpoints: checkpoints,
     }),
     ExtendedFieldsServiceModule.register({
       eventStore: store('extended-fields'),
-      readStore: new EmbeddedReadStore(),
+      readStore: readStore('extended-fields', FIELDS_READ_MODEL_VERSION),
       bus: new InProcessClient(broker),
       publicEventCheckpoints: checkpoints,
     }),
@@ -96,6 +102,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       for (const service of services) await service.close();
       await webhooksWorker?.close();
       checkpoints.close();
+      for (const opened of readStores) await opened.close();
     },
   };
 }

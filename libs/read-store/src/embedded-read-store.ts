@@ -18,8 +18,9 @@ import {
 import { FieldIndex } from './embedded-index';
 import { OrderIndex, OrderWalker } from './embedded-order';
 import { FilterPlan } from './embedded-plan';
-import { findOwnFields, updateOwnFields } from './embedded-own-fields';
-import { compareValues, valueAt } from './embedded-values';
+import { findOwnFields } from './embedded-own-fields';
+import { valueAt } from './embedded-values';
+import { applyUpdate, idOnly, sortPage, upsertedDocument } from './documents';
 
 /**
  * The embedded read store: documents in memory, MongoDB query and update semantics from mingo.
@@ -220,10 +221,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       return { matchedCount: 1, modifiedCount: changed ? 1 : 0, upsertedCount: 0 };
     }
     if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
-    const seed = equalityFields(filter) as T;
-    const { $setOnInsert, ...rest } = update;
-    const inserted = { ...seed, ...(structuredClone($setOnInsert) ?? {}) } as T;
-    this.applyUpdate(inserted, rest, undefined);
+    this.store(upsertedDocument<T>(filter, update), undefined);
     return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
   }
 
@@ -326,13 +324,9 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   /** Applies the operators to `draft`, then stores it in place of `previous`; false when nothing changed. */
-  private applyUpdate(draft: T, update: UpdateSpec, previous: T | undefined): boolean {
-    let changed = false;
-    for (const [operator, fields] of Object.entries(update)) {
-      if (operator === '$setOnInsert' || fields === undefined) continue;
-      if (updateOwnFields(draft, operator, fields)) changed = true;
-    }
-    if (changed || !previous) this.store(draft, previous);
+  private applyUpdate(draft: T, update: UpdateSpec, previous: T): boolean {
+    const changed = applyUpdate(draft, update);
+    if (changed) this.store(draft, previous);
     return changed;
   }
 
@@ -368,39 +362,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 }
 
-/** The page of `matches` a sort, skip and limit give. */
-function sortPage<T extends Document>(matches: T[], options: PageOptions): T[] {
-  const keys = Object.entries(options.sort);
-  const keyed = matches.map((doc) => ({ doc, values: keys.map(([path]) => valueAt(doc, path)) }));
-  keyed.sort((a, b) => {
-    for (let i = 0; i < keys.length; i++) {
-      const order = compareValues(a.values[i], b.values[i]);
-      if (order !== 0) return order * keys[i][1];
-    }
-    return 0;
-  });
-  return keyed.slice(options.skip, options.skip + options.limit).map((entry) => entry.doc);
-}
-
-/** The id of a filter that is exactly `{ _id: <string> }`. */
-function idOnly(filter: Filter): string | undefined {
-  const keys = Object.keys(filter);
-  return keys.length === 1 && keys[0] === '_id' && typeof filter._id === 'string' ? filter._id : undefined;
-}
-
 function indexKey(doc: Document, index: IndexSpec): string | undefined {
   const values = Object.keys(index.keys).map((path) => valueAt(doc, path));
   return values.every((v) => v === undefined) ? undefined : JSON.stringify(values);
-}
-
-/** The fields an upsert copies from its filter: plain top-level equality conditions. */
-function equalityFields(filter: Filter): Record<string, unknown> {
-  const seed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(filter)) {
-    if (key.startsWith('$') || key.includes('.')) continue;
-    const isOperatorObject = typeof value === 'object' && value !== null && Object.keys(value).some((k) => k.startsWith('$'));
-    // Defined, not assigned: `seed.__proto__ = x` would set the seed's prototype.
-    if (!isOperatorObject) Object.defineProperty(seed, key, { value: structuredClone(value), enumerable: true, writable: true, configurable: true });
-  }
-  return seed;
 }

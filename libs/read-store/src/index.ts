@@ -1,3 +1,4 @@
 export * from './read-store.port';
 export * from './embedded-read-store';
 export * from './mongo-read-store';
+export * from './sqlite-read-store';

@@ -37,6 +37,12 @@ export interface IndexSpec {
   name?: string;
   /** Serves sorting only: the embedded store keeps no lookup index for it (MongoDB creates it as usual). */
   sortOnly?: boolean;
+  /**
+   * Paths of this index the SQLite store also indexes lowercased, so that a case-insensitive
+   * prefix (`{ $regex: '^ad', $options: 'i' }`, what `$startsWith` becomes) reads a range of it
+   * instead of every document. The other stores ignore it.
+   */
+  caseInsensitive?: string[];
 }
 
 export interface ReplaceOptions {

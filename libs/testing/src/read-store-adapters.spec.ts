@@ -1,7 +1,13 @@
 import { describeReadStoreContract } from './read-store.contract';
-import { EmbeddedReadStore, MongoReadStore } from '@cp/read-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedReadStore, MongoReadStore, SqliteReadStore } from '@cp/read-store';
 
 describeReadStoreContract('embedded', async () => new EmbeddedReadStore());
+
+const sqliteDir = mkdtempSync(join(tmpdir(), 'read-store-contract-'));
+describeReadStoreContract('sqlite', async () => new SqliteReadStore(join(sqliteDir, 'read.sqlite')));
 
 const mongoUrl = process.env.MONGODB_URL;
 if (mongoUrl) {

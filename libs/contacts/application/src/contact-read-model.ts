@@ -26,6 +26,13 @@ export interface ContactDocument extends Document {
   subscriptions?: StoredEmailStatus[];
 }
 
+/**
+ * The version of the documents this service's projections write (every collection of its read
+ * store). A persistent read store written by another version starts empty and is rebuilt from
+ * the events (SqliteReadStore's schemaVersion): bump it whenever a projection's documents change.
+ */
+export const CONTACTS_READ_MODEL_VERSION = 1;
+
 export const CONTACTS_COLLECTION = 'contacts';
 
 export function contactDocumentId(siteId: string, contactId: string): string {
@@ -216,8 +223,8 @@ export const CONTACT_INDEXES: IndexSpec[] = [
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1 }, name: 'site_live_labels' },
   // One label's contacts newest first: the page of a label filter without looking at other contacts.
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1, 'state.createdDate': -1, seq: -1 }, name: 'site_label_created', sortOnly: true },
-  { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name' },
-  { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name' },
+  { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name', caseInsensitive: ['state.info.name.first'] },
+  { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name', caseInsensitive: ['state.info.name.last'] },
   { keys: { siteId: 1, 'lowercased.primaryEmail': 1 }, name: 'site_primary_email_lowercased' },
   { keys: { siteId: 1, deleted: 1, 'top.primaryInfo.email': 1, seq: 1 }, name: 'site_primary_email_order', sortOnly: true },
 ];

@@ -1,2 +1,3 @@
 export * from './labels-service.module';
 export * from './labels.message-controller';
+export { LABELS_READ_MODEL_VERSION } from './labels-projection';

@@ -1,0 +1,581 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { applyUpdate, idOnly, sortDocuments, upsertedDocument } from './documents';
+import { findOwnFields } from './embedded-own-fields';
+import { FilterPlan } from './embedded-plan';
+import {
+  Document,
+  DuplicateKeyError,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  PageOptions,
+  ReadCollection,
+  ReadOnly,
+  ReadStore,
+  ReplaceOptions,
+  ScanOptions,
+  SortSpec,
+  UpdateResult,
+  UpdateSpec,
+} from './read-store.port';
+import { compileFilter, CompiledFilter, jsonPathOf, valueExpression } from './sqlite-filter';
+import { columnsOf, createMultikeyTable, MultikeyIndex, multikeyIndex, multikeyRows, planMultikey } from './sqlite-multikey';
+import { Kind, PathShapes } from './sqlite-shapes';
+
+/**
+ * The read store on SQLite (one file, WAL): each collection a table of `(id, doc)` rows with the
+ * document as JSONB, indexes as expression indexes on its fields, filters compiled to SQL
+ * (sqlite-filter.ts). What the SQL cannot decide exactly is tested with the query engine on the
+ * rows it selects, as the embedded store does, so both give MongoDB's answers.
+ *
+ * Tables are named by a number, not by the collection: a rename (a rebuilt read model taking
+ * over) repoints the name, and index names stay unique.
+ */
+export interface SqliteReadStoreOptions {
+  /**
+   * The version of the read models' documents this code writes. A file written by another
+   * version is emptied on open, so its projections rebuild from zero instead of mixing shapes
+   * (kept as SQLite's user_version). Bump it whenever a projection's documents change.
+   */
+  schemaVersion?: number;
+}
+
+export class SqliteReadStore implements ReadStore {
+  private readonly db: Database.Database;
+  private readonly tables = new Map<string, TableState>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string, options: SqliteReadStoreOptions = {}) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    if (options.schemaVersion !== undefined) this.keepOnlyVersion(options.schemaVersion);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS read_collections (name TEXT PRIMARY KEY, table_name TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS read_shapes (table_name TEXT NOT NULL, path TEXT NOT NULL, kinds INTEGER NOT NULL, PRIMARY KEY (table_name, path));
+      CREATE TABLE IF NOT EXISTS read_sequence (id INTEGER PRIMARY KEY AUTOINCREMENT, unused INTEGER);
+      CREATE TABLE IF NOT EXISTS read_indexes (table_name TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, array_path TEXT, PRIMARY KEY (table_name, name));
+    `);
+    const regexes = new Map<string, RegExp>();
+    this.db.function('regexp_test', { deterministic: true }, (pattern, flags, value) => {
+      if (typeof value !== 'string') return 0;
+      const key = `${flags}/${pattern}`;
+      let regex = regexes.get(key);
+      if (!regex) {
+        regex = new RegExp(String(pattern), String(flags));
+        if (regexes.size > 1_000) regexes.clear();
+        regexes.set(key, regex);
+      }
+      return regex.test(value) ? 1 : 0;
+    });
+  }
+
+  collection<T extends Document = Document>(name: string): ReadCollection<T> {
+    return new SqliteCollection<T>(this, name);
+  }
+
+  /** The documents of another version go; the tables are made anew. */
+  private keepOnlyVersion(version: number): void {
+    if (this.db.pragma('user_version', { simple: true }) === version) return;
+    this.db.transaction(() => {
+      const tables = this.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[];
+      for (const { name } of tables) this.db.exec(`DROP TABLE ${quoted(name)}`);
+      this.db.pragma(`user_version = ${Math.trunc(version)}`);
+    })();
+  }
+
+  async listCollections(): Promise<string[]> {
+    const rows = this.db.prepare('SELECT name, table_name FROM read_collections').all() as { name: string; table_name: string }[];
+    return rows.filter((row) => (this.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${quoted(row.table_name)}) AS any`).get() as { any: number }).any === 1).map((row) => row.name);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** The table of a collection, created on first use. */
+  table(name: string): TableState {
+    let state = this.tables.get(name);
+    if (state) return state;
+    const row = this.db.prepare('SELECT table_name FROM read_collections WHERE name = ?').get(name) as { table_name: string } | undefined;
+    if (row) {
+      const shapes = this.db.prepare('SELECT path, kinds FROM read_shapes WHERE table_name = ?').all(row.table_name) as { path: string; kinds: number }[];
+      const indexes = this.db.prepare('SELECT name, spec, array_path FROM read_indexes WHERE table_name = ?').all(row.table_name) as { name: string; spec: string; array_path: string | null }[];
+      state = {
+        table: row.table_name,
+        shapes: new PathShapes(shapes.map((shape) => [shape.path, shape.kinds])),
+        indexes: new Map(indexes.map((index) => [index.name, JSON.parse(index.spec) as IndexSpec])),
+        multikey: indexes.filter((index) => index.array_path !== null).map((index) => this.multikeyOf(row.table_name, index.name, JSON.parse(index.spec), index.array_path!)),
+      };
+    } else {
+      const sequence = this.db.prepare('INSERT INTO read_sequence (unused) VALUES (NULL)').run().lastInsertRowid;
+      state = { table: `read_${sequence}`, shapes: new PathShapes(), indexes: new Map(), multikey: [] };
+      this.db.transaction(() => {
+        this.db.exec(`CREATE TABLE ${quoted(state!.table)} (id TEXT PRIMARY KEY, doc BLOB NOT NULL)`);
+        this.db.prepare('INSERT INTO read_collections (name, table_name) VALUES (?, ?)').run(name, state!.table);
+      })();
+    }
+    this.tables.set(name, state);
+    return state;
+  }
+
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // Filters with lists of many lengths make many texts: keep the cache bounded.
+      if (this.statements.size >= 500) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  transaction<R>(work: () => R): R {
+    return this.db.transaction(work)();
+  }
+
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  /** Records the kinds a written document adds to its table's shapes; an index whose path now holds an array becomes multikey. */
+  observe(state: TableState, doc: Document): void {
+    for (const [path, kinds] of state.shapes.observe(doc)) {
+      this.statement('INSERT INTO read_shapes (table_name, path, kinds) VALUES (?, ?, ?) ON CONFLICT (table_name, path) DO UPDATE SET kinds = excluded.kinds').run(state.table, path, kinds);
+      if ((kinds & Kind.array) === 0) continue;
+      for (const [name, spec] of state.indexes) if (Object.hasOwn(spec.keys, path)) this.makeMultikey(state, name, spec, path);
+    }
+  }
+
+  /**
+   * Records an index (every process that writes the table keeps its multikey rows, so it is
+   * stored) and creates it: an expression index, or a multikey table once a path holds arrays.
+   */
+  createIndex(state: TableState, name: string, spec: IndexSpec): void {
+    this.transaction(() => {
+      if (!state.indexes.has(name)) {
+        state.indexes.set(name, spec);
+        this.statement('INSERT OR IGNORE INTO read_indexes (table_name, name, spec) VALUES (?, ?, ?)').run(state.table, name, JSON.stringify(spec));
+      }
+      const arrayPath = Object.keys(spec.keys).find((path) => (state.shapes.at(path) & Kind.array) !== 0);
+      if (arrayPath) return this.makeMultikey(state, name, spec, arrayPath);
+      const columns = Object.entries(spec.keys).map(([path, direction]) => {
+        const expression = valueExpression(path);
+        if (!expression) throw new Error(`Cannot index the path ${path}`);
+        return `${expression} ${direction === 1 ? 'ASC' : 'DESC'}`;
+      });
+      this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoted(expressionIndexName(state.table, name))} ON ${quoted(state.table)} (${columns.join(', ')})`);
+      if (spec.caseInsensitive?.length) {
+        const lowered = Object.entries(spec.keys).map(([path, direction]) => {
+          const expression = valueExpression(path)!;
+          return `${spec.caseInsensitive!.includes(path) ? `lower(${expression})` : expression} ${direction === 1 ? 'ASC' : 'DESC'}`;
+        });
+        this.db.exec(`CREATE INDEX IF NOT EXISTS ${quoted(`${expressionIndexName(state.table, name)}_lower`)} ON ${quoted(state.table)} (${lowered.join(', ')})`);
+      }
+    });
+  }
+
+  private makeMultikey(state: TableState, name: string, spec: IndexSpec, arrayPath: string): void {
+    if (state.multikey.some((index) => index.name === name)) return;
+    // Two array paths in one index (MongoDB refuses them), or one SQL cannot name: filters test the documents instead.
+    const paths = Object.keys(spec.keys);
+    if (paths.some((path) => path !== arrayPath && (state.shapes.at(path) & Kind.array) !== 0) || paths.some((path) => valueExpression(path) === undefined)) return;
+    if (spec.unique) throw new Error(`Index ${name}: a unique index on a path that holds arrays is not supported`);
+    const index = this.multikeyOf(state.table, name, spec, arrayPath);
+    state.multikey.push(index);
+    this.statement('UPDATE read_indexes SET array_path = ? WHERE table_name = ? AND name = ?').run(arrayPath, state.table, name);
+    this.db.exec(`DROP INDEX IF EXISTS ${quoted(expressionIndexName(state.table, name))}`);
+    this.db.exec(`DROP INDEX IF EXISTS ${quoted(`${expressionIndexName(state.table, name)}_lower`)}`);
+    for (const statement of createMultikeyTable(index, multikeyTableName(state.table, name))) this.db.exec(statement);
+    const insert = this.db.prepare(insertRowSql(index));
+    for (const row of this.db.prepare(`SELECT id, json(doc) AS doc FROM ${quoted(state.table)}`).all() as Row[]) {
+      for (const values of multikeyRows(index, JSON.parse(row.doc) as Document)) insert.run(...values, row.id);
+    }
+  }
+
+  private multikeyOf(table: string, name: string, spec: IndexSpec, arrayPath: string): MultikeyIndex {
+    return multikeyIndex(spec, quoted(multikeyTableName(table, name)), name, arrayPath);
+  }
+
+  /** A document's rows in its table's multikey indexes. */
+  writeKeys(state: TableState, doc: Document, replacing: boolean): void {
+    for (const index of state.multikey) {
+      if (replacing) this.statement(`DELETE FROM ${index.table} WHERE doc_id = ?`).run(doc._id);
+      const insert = this.statement(insertRowSql(index));
+      for (const values of multikeyRows(index, doc)) insert.run(...values, doc._id);
+    }
+  }
+
+  deleteKeys(state: TableState, id: string): void {
+    for (const index of state.multikey) this.statement(`DELETE FROM ${index.table} WHERE doc_id = ?`).run(id);
+  }
+
+  drop(name: string): void {
+    const state = this.tables.get(name) ?? this.existing(name);
+    this.tables.delete(name);
+    if (!state) return;
+    this.transaction(() => this.forget(name, state.table));
+  }
+
+  rename(from: string, to: string): void {
+    const source = this.table(from);
+    const target = this.tables.get(to) ?? this.existing(to);
+    this.transaction(() => {
+      if (target) this.forget(to, target.table);
+      this.db.prepare('UPDATE read_collections SET name = ? WHERE name = ?').run(to, from);
+    });
+    this.tables.delete(from);
+    this.tables.set(to, source);
+  }
+
+  private existing(name: string): TableState | undefined {
+    const row = this.db.prepare('SELECT table_name FROM read_collections WHERE name = ?').get(name) as { table_name: string } | undefined;
+    return row ? { table: row.table_name, shapes: new PathShapes(), indexes: new Map(), multikey: [] } : undefined;
+  }
+
+  private forget(name: string, table: string): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${quoted(table)}`);
+    const multikey = this.db.prepare('SELECT name FROM read_indexes WHERE table_name = ? AND array_path IS NOT NULL').all(table) as { name: string }[];
+    for (const { name: index } of multikey) this.db.exec(`DROP TABLE IF EXISTS ${quoted(multikeyTableName(table, index))}`);
+    this.db.prepare('DELETE FROM read_shapes WHERE table_name = ?').run(table);
+    this.db.prepare('DELETE FROM read_indexes WHERE table_name = ?').run(table);
+    this.db.prepare('DELETE FROM read_collections WHERE name = ?').run(name);
+    // Statements on a dropped table would fail: prepare them anew.
+    for (const sql of [...this.statements.keys()]) if (sql.includes(quoted(table))) this.statements.delete(sql);
+  }
+}
+
+interface TableState {
+  table: string;
+  shapes: PathShapes;
+  /** Its indexes by name, as created (kept in the file: see createIndex). */
+  indexes: Map<string, IndexSpec>;
+  /** The indexes one of whose paths has held arrays: tables of their own (sqlite-multikey.ts). */
+  multikey: MultikeyIndex[];
+}
+
+interface Row {
+  id: string;
+  doc: string;
+}
+
+class SqliteCollection<T extends Document> implements ReadCollection<T> {
+  constructor(
+    private readonly store: SqliteReadStore,
+    private name: string,
+  ) {}
+
+  private get state(): TableState {
+    return this.store.table(this.name);
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection'> & ReadOnly = {}): Promise<T | null> {
+    const id = idOnly(filter);
+    if (id !== undefined) {
+      const row = this.store.statement(`SELECT json(doc) AS doc FROM ${this.tableName} WHERE id = ?`).get(id) as Row | undefined;
+      if (!row) return null;
+      const doc = JSON.parse(row.doc) as T;
+      return options.projection ? findOwnFields([doc], {}, { projection: options.projection })[0] : doc;
+    }
+    const [found] = await this.find(filter, { projection: options.projection, limit: 1 });
+    return found ?? null;
+  }
+
+  async find(filter: Filter, options: FindOptions & ReadOnly = {}): Promise<T[]> {
+    const docs = this.select(filter, { sort: options.sort, skip: options.skip ?? 0, limit: options.limit || undefined });
+    return options.projection ? findOwnFields(docs, {}, { projection: options.projection }) : docs;
+  }
+
+  async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
+    const compiled = this.compile(filter);
+    if (!this.viaIndex(filter, options.sort) && (!compiled.exact || this.orderBy(options.sort) === undefined)) {
+      const matches = this.matching(filter, compiled, options.sort);
+      return { docs: this.shape(matches.slice(options.skip, options.skip + options.limit), options.projection), total: matches.length };
+    }
+    const total = this.count(filter, compiled);
+    const docs = total === 0 ? [] : this.select(filter, options, compiled);
+    return { docs: this.shape(docs, options.projection), total };
+  }
+
+  async countDocuments(filter: Filter): Promise<number> {
+    const compiled = this.compile(filter);
+    return compiled.exact || this.viaIndex(filter, undefined) ? this.count(filter, compiled) : this.matching(filter, compiled).length;
+  }
+
+  /**
+   * The ids of the matches in sort order first (one query), then their documents batch by
+   * batch, each tested again as it is now: a document written meanwhile is seen as it is or not
+   * at all, never twice. (An open SQLite cursor would hold the connection between turns.)
+   */
+  async *scan(filter: Filter, options: ScanOptions): AsyncIterable<T[]> {
+    const compiled = this.compile(filter);
+    const orderBy = this.orderBy(options.sort);
+    const ids =
+      orderBy === undefined
+        ? this.matching(filter, compiled, options.sort).map((doc) => doc._id)
+        : (this.store.statement(`SELECT id FROM ${this.tableName} WHERE ${compiled.sql}${orderBy}`).all(...compiled.params) as { id: string }[]).map((row) => row.id);
+    const plan = new FilterPlan(filter, new Map());
+    for (let start = 0; start < ids.length; start += options.batchSize) {
+      if (start > 0) await nextTurn();
+      const batch = this.byIds(ids.slice(start, start + options.batchSize)).filter((doc) => plan.matches(doc));
+      if (batch.length > 0) yield batch;
+    }
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    this.write(() => this.insert(doc));
+  }
+
+  async replaceOne(filter: Filter, doc: T, options: ReplaceOptions = {}): Promise<UpdateResult> {
+    return this.write(() => {
+      const existing = this.firstId(filter);
+      if (existing === undefined) {
+        if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
+        this.insert(doc);
+        return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+      }
+      this.put(existing, { ...doc, _id: existing });
+      return { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 };
+    });
+  }
+
+  async updateOne(filter: Filter, update: UpdateSpec, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    return this.write(() => {
+      const [existing] = this.select(filter, { limit: 1, skip: 0 });
+      if (existing) {
+        const changed = applyUpdate(existing, update);
+        if (changed) this.put(existing._id, existing);
+        return { matchedCount: 1, modifiedCount: changed ? 1 : 0, upsertedCount: 0 };
+      }
+      if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
+      this.insert(upsertedDocument<T>(filter, update));
+      return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+    });
+  }
+
+  async updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult> {
+    return this.write(() => {
+      const matches = this.select(filter, { skip: 0 });
+      let modifiedCount = 0;
+      for (const doc of matches) {
+        if (!applyUpdate(doc, update)) continue;
+        this.put(doc._id, doc);
+        modifiedCount++;
+      }
+      return { matchedCount: matches.length, modifiedCount, upsertedCount: 0 };
+    });
+  }
+
+  async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
+    return this.write(() => {
+      const id = this.firstId(filter);
+      if (id === undefined) return { deletedCount: 0 };
+      this.remove(id);
+      return { deletedCount: 1 };
+    });
+  }
+
+  async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
+    return this.write(() => {
+      const compiled = this.compile(filter);
+      const ids = compiled.exact
+        ? (this.store.statement(`SELECT id FROM ${this.tableName} WHERE ${compiled.sql}`).all(...compiled.params) as { id: string }[]).map((row) => row.id)
+        : this.matching(filter, compiled).map((doc) => doc._id);
+      for (const id of ids) this.remove(id);
+      return { deletedCount: ids.length };
+    });
+  }
+
+  async createIndexes(indexes: IndexSpec[]): Promise<void> {
+    const state = this.state;
+    for (const [n, index] of indexes.entries()) {
+      try {
+        this.store.createIndex(state, index.name ?? `index_${n}`, index);
+      } catch (error) {
+        throw this.duplicateKey(error) ?? error;
+      }
+    }
+  }
+
+  async drop(): Promise<void> {
+    this.store.drop(this.name);
+  }
+
+  async renameTo(name: string): Promise<void> {
+    this.store.rename(this.name, name);
+    this.name = name;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private get tableName(): string {
+    return quoted(this.state.table);
+  }
+
+  private compile(filter: Filter): CompiledFilter {
+    return compileFilter(filter, this.state.shapes);
+  }
+
+  /** The matching documents in sort order, skip and limit applied: in SQL when it decides the filter exactly. */
+  private select(filter: Filter, options: { sort?: SortSpec; skip: number; limit?: number }, compiled = this.compile(filter)): T[] {
+    const paging = options.limit !== undefined ? ` LIMIT ${Math.trunc(options.limit)} OFFSET ${Math.trunc(options.skip)}` : options.skip > 0 ? ` LIMIT -1 OFFSET ${Math.trunc(options.skip)}` : '';
+    const indexed = this.viaIndex(filter, options.sort);
+    if (indexed) return this.rows(`SELECT json(doc) AS doc FROM ${indexed.from} WHERE ${indexed.where}${indexed.orderBy}${paging}`, indexed.params);
+    const orderBy = this.orderBy(options.sort);
+    if (!compiled.exact || orderBy === undefined) {
+      const matches = this.matching(filter, compiled, options.sort);
+      return matches.slice(options.skip, options.limit === undefined ? undefined : options.skip + options.limit);
+    }
+    return this.rows(`SELECT json(doc) AS doc FROM ${this.tableName} WHERE ${compiled.sql}${orderBy}${paging}`, compiled.params);
+  }
+
+  private rows(sql: string, params: unknown[]): T[] {
+    return (this.store.statement(sql).all(...params) as Row[]).map((row) => JSON.parse(row.doc) as T);
+  }
+
+  /**
+   * The query through a multikey index that pins the filter (sqlite-multikey.ts), when what it
+   * leaves compiles exactly: FROM, WHERE and ORDER BY, the index's own order when the sort is its.
+   */
+  private viaIndex(filter: Filter, sort: SortSpec | undefined): { from: string; indexOnly: string | undefined; where: string; params: unknown[]; orderBy: string } | undefined {
+    const state = this.state;
+    const plan = planMultikey(filter, state.multikey, state.shapes, sort);
+    if (!plan) return undefined;
+    const rest = plan.rest ? this.compile(plan.rest) : undefined;
+    if (rest && !rest.exact) return undefined;
+    const orderBy = plan.orderBy ? ` ORDER BY ${plan.orderBy}` : this.orderBy(sort);
+    if (orderBy === undefined) return undefined;
+    return {
+      from: `${plan.index.table} AS x JOIN ${this.tableName} ON id = x.doc_id`,
+      // Nothing left to test on the documents: the index table alone answers a count.
+      indexOnly: rest ? undefined : `${plan.index.table} AS x`,
+      where: rest ? `${plan.pinnedSql} AND ${rest.sql}` : plan.pinnedSql,
+      params: [...plan.params, ...(rest?.params ?? [])],
+      orderBy,
+    };
+  }
+
+  /** Every match of a filter the SQL only narrows, tested one by one, in sort order. */
+  private matching(filter: Filter, compiled: CompiledFilter, sort?: SortSpec): T[] {
+    const plan = new FilterPlan(filter, new Map());
+    const rows = this.store.statement(`SELECT json(doc) AS doc FROM ${this.tableName} WHERE ${compiled.sql}`).all(...compiled.params) as Row[];
+    const matches = rows.map((row) => JSON.parse(row.doc) as T).filter((doc) => plan.matches(doc));
+    return sort ? sortDocuments(matches, sort) : matches;
+  }
+
+  private count(filter: Filter, compiled: CompiledFilter): number {
+    const indexed = this.viaIndex(filter, undefined);
+    if (indexed) return (this.store.statement(`SELECT count(*) AS n FROM ${indexed.indexOnly ?? indexed.from} WHERE ${indexed.where}`).get(...indexed.params) as { n: number }).n;
+    return (this.store.statement(`SELECT count(*) AS n FROM ${this.tableName} WHERE ${compiled.sql}`).get(...compiled.params) as { n: number }).n;
+  }
+
+  /**
+   * ORDER BY in MongoDB's order: a field that only ever held numbers, strings and nulls sorts by
+   * its value as SQLite orders them (NULL first, numbers, then text: MongoDB's order), which an
+   * index on it serves; any other sorts by its type's rank first. Undefined when SQL cannot
+   * name a path (the caller sorts in JS).
+   */
+  private orderBy(sort: SortSpec | undefined): string | undefined {
+    if (!sort || Object.keys(sort).length === 0) return '';
+    const shapes = this.state.shapes;
+    const terms = Object.entries(sort).map(([path, direction]) => {
+      const expression = valueExpression(path);
+      const way = direction === 1 ? 'ASC' : 'DESC';
+      const jsonPath = jsonPathOf(path);
+      if (!expression || (path !== '_id' && jsonPath === undefined) || shapes.arrayBefore(path)) return undefined;
+      if (path === '_id' || (shapes.at(path) & ~(Kind.null | Kind.number | Kind.string)) === 0) return `${expression} ${way}`;
+      return `${typeRank(jsonPath!)} ${way}, ${expression} ${way}`;
+    });
+    return terms.some((term) => term === undefined) ? undefined : ` ORDER BY ${terms.join(', ')}`;
+  }
+
+  private byIds(ids: string[]): T[] {
+    const statement = this.store.statement(`SELECT json(doc) AS doc FROM ${this.tableName} WHERE id = ?`);
+    const docs: T[] = [];
+    for (const id of ids) {
+      const row = statement.get(id) as Row | undefined;
+      if (row) docs.push(JSON.parse(row.doc) as T);
+    }
+    return docs;
+  }
+
+  private shape(docs: T[], projection: PageOptions['projection']): T[] {
+    return projection ? findOwnFields(docs, {}, { projection }) : docs;
+  }
+
+  private firstId(filter: Filter): string | undefined {
+    const id = idOnly(filter);
+    if (id !== undefined) {
+      return (this.store.statement(`SELECT id FROM ${this.tableName} WHERE id = ?`).get(id) as { id: string } | undefined)?.id;
+    }
+    return this.select(filter, { skip: 0, limit: 1 })[0]?._id;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  private write<R>(work: () => R): R {
+    try {
+      return this.store.transaction(work);
+    } catch (error) {
+      throw this.duplicateKey(error) ?? error;
+    }
+  }
+
+  private insert(doc: T): void {
+    const state = this.state;
+    this.store.observe(state, doc);
+    this.store.statement(`INSERT INTO ${quoted(state.table)} (id, doc) VALUES (?, jsonb(?))`).run(doc._id, JSON.stringify(doc));
+    this.store.writeKeys(state, doc, false);
+  }
+
+  private put(id: string, doc: T): void {
+    const state = this.state;
+    this.store.observe(state, doc);
+    this.store.statement(`UPDATE ${quoted(state.table)} SET doc = jsonb(?) WHERE id = ?`).run(JSON.stringify(doc), id);
+    this.store.writeKeys(state, doc, true);
+  }
+
+  private remove(id: string): void {
+    this.store.statement(`DELETE FROM ${this.tableName} WHERE id = ?`).run(id);
+    this.store.deleteKeys(this.state, id);
+  }
+
+  private duplicateKey(error: unknown): DuplicateKeyError | undefined {
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new DuplicateKeyError(this.name, '_id_');
+    if (code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+    // "UNIQUE constraint failed: index '<table>_<name>'" or the columns' expressions.
+    const index = /index '([^']+)'/.exec((error as Error).message)?.[1]?.slice(this.state.table.length + 1);
+    return new DuplicateKeyError(this.name, index ?? 'unique');
+  }
+}
+
+/** MongoDB's order of types: missing and null, numbers, strings, objects and arrays, booleans. */
+function typeRank(jsonPath: string): string {
+  const type = `json_type(doc, ${jsonPath})`;
+  return `CASE ${type} WHEN 'integer' THEN 1 WHEN 'real' THEN 1 WHEN 'text' THEN 2 WHEN 'object' THEN 3 WHEN 'array' THEN 3 WHEN 'true' THEN 4 WHEN 'false' THEN 4 ELSE 0 END`;
+}
+
+function expressionIndexName(table: string, index: string): string {
+  return `${table}_${index.replace(/\W/g, '_')}`;
+}
+
+function multikeyTableName(table: string, index: string): string {
+  return `${table}_mk_${index.replace(/\W/g, '_')}`;
+}
+
+function insertRowSql(index: MultikeyIndex): string {
+  return `INSERT INTO ${index.table} (${columnsOf(index).join(', ')}, doc_id) VALUES (${columnsOf(index).map(() => '?').join(', ')}, ?)`;
+}
+
+function quoted(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
