@@ -357,6 +357,20 @@ async function main() {
   log(`stopped (exit ${Object.entries(exits).map(([role, code]) => (sut.apps.length > 1 ? `${role} ${code}` : code)).join(', ')})`);
   if (options.profile) for (const app of sut.apps) writeFileSync(join(profileDir, `phases-${app.proc.pid}.json`), JSON.stringify(timeline, null, 2) + '\n');
 
+  // ---- a restart on the data the run wrote: healthy means every projection has caught up (issue 14)
+  let restart;
+  if (!options.distributed) {
+    log('\n== restart: the standalone app again on the same DATA_DIR, until /health answers 200');
+    rss.setPhase('restart');
+    const restartAt = performance.now();
+    const again = await startStandalone({ ...common, onStart: (role, proc) => { started.add(proc); rss.track('restart', proc.pid, { group: 'apps' }); } });
+    restart = { healthy_s: Math.round((performance.now() - restartAt) / 10) / 100, contacts: contactsAtEnd };
+    log(`healthy again in ${restart.healthy_s} s with ${contactsAtEnd.toLocaleString('en')} contacts`);
+    rss.untrack('restart');
+    await stopApps(again.apps);
+    for (const app of again.apps) started.delete(app.proc);
+  }
+
   // ---- rebuild of the contacts read model from zero, in its own process (distributed: into a fresh MongoDB database)
   let replay;
   if (options.replay) {
@@ -414,6 +428,7 @@ async function main() {
     webhook_create_rps: pick('webhooks', 'rps'),
     webhook_create_p99_ms: p99('webhooks'),
     replay_events_per_s: replay?.events_per_s ?? null,
+    restart_healthy_s: restart?.healthy_s ?? null,
     // issue 10: abusive requests refused quickly, and queries unhurt by a bulk job
     abusive_refused: isolation.abusive?.refused ?? null,
     abusive_shapes: isolation.abusive?.shapes ?? null,
@@ -712,6 +727,7 @@ function printReport(r) {
     ['abusive_max_event_loop_ms', r.abusive_max_event_loop_ms, 'ms', r.abusive ? `worst: ${r.abusive.worst_event_loop}; over 50 ms: ${r.abusive.over_limit.join(', ') || 'none'}` : ''],
     ['bulk_query_p99_ratio', r.bulk_query_p99_ratio, '×', r.bulk_job ? `query p99 ${r.bulk_query_p99_during_job_ms} ms during the job / ${r.bulk_query_p99_idle_ms} ms idle (one at a time, every 10 ms)` : ''],
     ['bulk_job_contacts_per_s', r.bulk_job_contacts_per_s, 'contacts/s', r.bulk_job ? `${r.bulk_job.job.successTotal ?? 0} labelled in ${r.bulk_job.server_s ?? '—'} s; event loop max ${r.bulk_job_max_event_loop_ms ?? '—'} ms (idle ${r.bulk_job.event_loop_idle?.max_ms ?? '—'} ms)` : ''],
+    ['restart_healthy_s', r.restart_healthy_s, 's', 'start to healthy on the data dir the run wrote (standalone)'],
     ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s; ${r.replay.contact_events} on contact streams (${r.replay.contact_events_per_s}/s), the claims skipped inside SQLite` : ''],
     ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (4 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
     ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_ferretdb_mb', r.rss_ferretdb_mb, 'MB', 'peak, FerretDB: not in rss_mb']] : []),

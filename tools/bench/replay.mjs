@@ -1,11 +1,12 @@
 // Rebuilds the contacts read model from zero, in its own process, with the compiled libs in
 // dist/: a fresh read store, the contacts projection from position 0 over the contacts event
 // store (<DATA_DIR>/contacts-events.sqlite), timed from start to caught up.
-//   node tools/bench/replay.mjs <DATA_DIR>                   a fresh embedded read store (standalone)
+//   node tools/bench/replay.mjs <DATA_DIR>                   a fresh SQLite read store beside it (standalone), deleted afterwards
 //   node tools/bench/replay.mjs <DATA_DIR> --mongo <url>     a fresh MongoDB database (distributed):
 //       [--database <name>] (default bench_replay_<time>_<pid>), dropped afterwards unless --keep-database
 // Prints one JSON line; also sends it over IPC.
 import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,7 @@ const dataDir = resolve(positionals[0] ?? 'data');
 
 require('reflect-metadata');
 const { SqliteEventStore } = require(join(root, 'dist/libs/event-store/src/index.js'));
-const { EmbeddedReadStore, MongoReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
+const { MongoReadStore, SqliteReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
 const { ContactsProjection } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
 
 const warnings = [];
@@ -35,7 +36,8 @@ inspect.close();
 
 // A database of its own, never the live one: the projection starts from zero (no checkpoint).
 const database = values.database ?? `bench_replay_${Date.now()}_${process.pid}`;
-const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : new EmbeddedReadStore();
+const sqliteFile = join(dataDir, `${database}.sqlite`);
+const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : new SqliteReadStore(sqliteFile);
 if (values.mongo && (await readStore.listCollections()).length > 0) throw new Error(`database ${database} is not empty`);
 
 const eventStore = new SqliteEventStore(file);
@@ -57,6 +59,9 @@ await eventStore.close();
 if (values.mongo) {
   if (!values['keep-database']) await dropDatabase(values.mongo, database);
   await readStore.close();
+} else {
+  await readStore.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });
 }
 
 const result = {

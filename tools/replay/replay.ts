@@ -1,9 +1,10 @@
 /**
  * The analysts' replay tool (`npm run replay -- <command> [options]`):
  *
- *   rebuild contacts   rebuild the contacts read model from zero into a new collection, then
- *                      swap it in (queries keep working); needs MongoDB (distributed mode;
- *                      the standalone app rebuilds its embedded read models at every start)
+ *   rebuild contacts   rebuild the contacts read model from zero: with MongoDB (--mongo or
+ *                      MONGODB_URL) into a new collection swapped in while queries keep working;
+ *                      otherwise the standalone app's (DATA_DIR or --data-dir) into a fresh SQLite
+ *                      file that replaces the live one, with the app stopped
  *   export             write stored events as JSON Lines, optionally one site, one contact or a
  *                      time range, from any event store
  *
@@ -12,17 +13,19 @@
  * contacts), --mongo <url> (default MONGODB_URL), --database <name> (default contacts),
  * --site <id>, --contact <id>, --from <ISO>, --to <ISO>, --out <file> (default stdout).
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportEvents, rebuildContactsReadModel } from '@cp/contacts-application';
+import { CONTACTS_READ_MODEL_VERSION, exportEvents, rebuildContactsReadModel } from '@cp/contacts-application';
 import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@cp/event-store';
-import { MongoReadStore } from '@cp/read-store';
+import { MongoReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
+import { dataDirServedBy, eventStoreFile, readStoreFile } from '../../apps/standalone/src/data-files';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'event-store': { type: 'string' },
+    'data-dir': { type: 'string' },
     service: { type: 'string', default: 'contacts' },
     mongo: { type: 'string' },
     database: { type: 'string', default: 'contacts' },
@@ -63,23 +66,62 @@ function progressBar(label: string) {
 async function rebuild(target: string | undefined): Promise<void> {
   if (target !== 'contacts') fail('rebuild takes one read model: contacts');
   const mongoUrl = values.mongo ?? process.env.MONGODB_URL;
-  if (!mongoUrl) fail('rebuild needs MongoDB: --mongo <url> or MONGODB_URL');
+  if (mongoUrl) return rebuildInMongo(mongoUrl);
+  return rebuildStandalone(resolve(values['data-dir'] ?? process.env.DATA_DIR ?? './data'));
+}
+
+/** Distributed: into a new collection beside the live one, swapped in by a rename; queries keep working. */
+async function rebuildInMongo(mongoUrl: string): Promise<void> {
   const eventStore = openEventStore('contacts');
   const readStore = await new MongoReadStore(mongoUrl, values.database).connect();
-  const bar = progressBar('rebuilding contacts');
   try {
-    const result = await rebuildContactsReadModel({
-      eventStore,
-      readStore,
-      logger: { error: (m) => process.stderr.write(`\n${m}\n`), warn: () => undefined },
-      onProgress: ({ position, head }) => bar(position, head),
-    });
-    bar(result.events, result.events, true);
-    process.stderr.write(`rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); the new read model is live\n`);
+    await rebuildWithProgress(eventStore, readStore);
   } finally {
     await eventStore.close();
     await readStore.close();
   }
+}
+
+/**
+ * Standalone: into a fresh file beside the live one, which then replaces it, with the app
+ * stopped (it holds the live file open, and would go on writing to the one replaced).
+ */
+async function rebuildStandalone(dataDir: string): Promise<void> {
+  const servedBy = dataDirServedBy(dataDir);
+  if (servedBy !== undefined) fail(`the app (pid ${servedBy}) is serving ${dataDir}: stop it first, then rebuild`);
+  const events = eventStoreFile(dataDir, 'contacts');
+  if (!existsSync(events)) fail(`no contacts event store at ${events} (set DATA_DIR or --data-dir)`);
+  const live = readStoreFile(dataDir, 'contacts');
+  const fresh = `${live}.rebuild`;
+  removeSqliteFile(fresh);
+  const eventStore = new SqliteEventStore(events);
+  const readStore = new SqliteReadStore(fresh, { schemaVersion: CONTACTS_READ_MODEL_VERSION });
+  try {
+    await rebuildWithProgress(eventStore, readStore);
+  } finally {
+    await eventStore.close();
+    await readStore.close();
+  }
+  // Its WAL and shared memory belong to the old file: gone before the new one takes its name.
+  removeSqliteFile(live);
+  renameSync(fresh, live);
+  process.stderr.write(`${live} replaced; start the app\n`);
+}
+
+async function rebuildWithProgress(eventStore: EventStore, readStore: ReadStore): Promise<void> {
+  const bar = progressBar('rebuilding contacts');
+  const result = await rebuildContactsReadModel({
+    eventStore,
+    readStore,
+    logger: { error: (m) => process.stderr.write(`\n${m}\n`), warn: () => undefined },
+    onProgress: ({ position, head }) => bar(position, head),
+  });
+  bar(result.events, result.events, true);
+  process.stderr.write(`rebuilt from ${result.events} events in ${result.seconds.toFixed(1)} s (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s); the new read model is live\n`);
+}
+
+function removeSqliteFile(file: string): void {
+  for (const suffix of ['-wal', '-shm', '']) rmSync(`${file}${suffix}`, { force: true });
 }
 
 async function exportStream(): Promise<void> {

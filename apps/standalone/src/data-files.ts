@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -16,4 +17,35 @@ export function readStoreFile(dataDir: string, service: string): string {
 /** Checkpoints of what writes durable output (public relays, the webhooks dispatcher and replays). */
 export function checkpointsFile(dataDir: string): string {
   return join(dataDir, 'checkpoints.sqlite');
+}
+
+/** Holds the pid of the app serving DATA_DIR, so that tools which must not run beside it (a rebuild that swaps files) can tell. */
+function appPidFile(dataDir: string): string {
+  return join(dataDir, 'standalone.pid');
+}
+
+/** Marks DATA_DIR as served by this process; the returned function unmarks it. */
+export function markDataDirServed(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(appPidFile(dataDir), `${process.pid}\n`);
+  return () => {
+    if (dataDirServedBy(dataDir) === process.pid) rmSync(appPidFile(dataDir), { force: true });
+  };
+}
+
+/** The pid of a live process serving DATA_DIR, if any (a pid file left by a killed app names a dead process). */
+export function dataDirServedBy(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(appPidFile(dataDir), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }

@@ -10,7 +10,7 @@ import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from
 import { SqliteCheckpointStore } from '@cp/projection';
 import { SqliteReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
-import { checkpointsFile, eventStoreFile, readStoreFile } from './data-files';
+import { checkpointsFile, eventStoreFile, markDataDirServed, readStoreFile } from './data-files';
 import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
 import { standaloneWebhooksModule, startWebhooksWorker } from './webhooks-thread';
 
@@ -41,6 +41,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const broker = new InProcessBroker();
   const apiKeys = config.apiKeys ?? [defaultKey(config, options.announce)];
 
+  const unmarkDataDir = markDataDirServed(config.dataDir);
   const client = () => new ServiceClient(new InProcessClient(broker));
   const store = (service: string) => new SqliteEventStore(eventStoreFile(config.dataDir, service));
   const readStores: SqliteReadStore[] = [];
@@ -103,6 +104,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       await webhooksWorker?.close();
       checkpoints.close();
       for (const opened of readStores) await opened.close();
+      unmarkDataDir();
     },
   };
 }

@@ -31,8 +31,17 @@ const UNKNOWN: Part = { sql: '1', params: [], exact: false };
 /** Lists longer than this go in as one JSON parameter (SQLite limits the number of parameters). */
 const LIST_AS_JSON = 64;
 
-export function compileFilter(filter: Filter, shapes: PathShapes): CompiledFilter {
-  return new FilterCompiler(shapes).filter(filter);
+export interface CompileOptions {
+  /**
+   * Ranges (and prefixes) written so that no index serves them (`+expr`, SQLite's way): for a
+   * page of a query that matches much of the collection, walking the index of the sort order and
+   * testing each row finds the page sooner than reading every match to sort them.
+   */
+  unindexedRanges?: boolean;
+}
+
+export function compileFilter(filter: Filter, shapes: PathShapes, options: CompileOptions = {}): CompiledFilter {
+  return new FilterCompiler(shapes, options).filter(filter);
 }
 
 /** The SQL expression of a field path's value, as expression indexes and ORDER BY name it; undefined when SQL cannot name it exactly. */
@@ -58,7 +67,10 @@ function sqlString(text: string): string {
 }
 
 class FilterCompiler {
-  constructor(private readonly shapes: PathShapes) {}
+  constructor(
+    private readonly shapes: PathShapes,
+    private readonly options: CompileOptions,
+  ) {}
 
   filter(filter: unknown): Part {
     if (!isPlainObject(filter)) return UNKNOWN;
@@ -115,10 +127,10 @@ class FilterCompiler {
 
   private field(path: string): FieldSql | undefined {
     // The id column: always text, never missing.
-    if (path === '_id') return new FieldSql('id', `'text'`, undefined, Kind.string);
+    if (path === '_id') return new FieldSql('id', `'text'`, undefined, Kind.string, this.options);
     const jsonPath = jsonPathOf(path);
     if (jsonPath === undefined || this.shapes.arrayBefore(path)) return undefined;
-    return new FieldSql(`json_extract(doc, ${jsonPath})`, `json_type(doc, ${jsonPath})`, jsonPath, this.shapes.at(path));
+    return new FieldSql(`json_extract(doc, ${jsonPath})`, `json_type(doc, ${jsonPath})`, jsonPath, this.shapes.at(path), this.options);
   }
 }
 
@@ -133,7 +145,13 @@ class FieldSql {
     private readonly type: string,
     private readonly jsonPath: string | undefined,
     private readonly kinds: number,
+    private readonly options: CompileOptions,
   ) {}
+
+  /** The value as a range compares it: through an index, or not (see CompileOptions). */
+  private ranged(expression: string): string {
+    return this.options.unindexedRanges ? `+${expression}` : expression;
+  }
 
   private get mayBeArray(): boolean {
     return (this.kinds & Kind.array) !== 0;
@@ -178,7 +196,7 @@ class FieldSql {
   range(operator: '$gt' | '$gte' | '$lt' | '$lte', bound: string | number): Part {
     const symbol = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[operator];
     const types = typeof bound === 'string' ? `'text'` : `'integer', 'real'`;
-    const parts: Part[] = [{ sql: `(${this.value} ${symbol} ? AND ${this.type} IN (${types}))`, params: [bound], exact: true }];
+    const parts: Part[] = [{ sql: `(${this.ranged(this.value)} ${symbol} ? AND ${this.type} IN (${types}))`, params: [bound], exact: true }];
     if (this.mayBeArray && this.jsonPath !== undefined) {
       parts.push({ sql: `(${this.type} = 'array' AND EXISTS (SELECT 1 FROM json_each(doc, ${this.jsonPath}) AS e WHERE e.value ${symbol} ? AND e.type IN (${types})))`, params: [bound], exact: true });
     }
@@ -195,8 +213,11 @@ class FieldSql {
       return UNKNOWN;
     }
     const parts: Part[] = [];
-    const scalar: Part = { sql: `(${this.type} = 'text' AND regexp_test(?, ?, ${this.value}))`, params: [pattern, flags], exact: true };
-    parts.push(and([this.prefixRange(pattern, flags), scalar]));
+    const range = this.prefixRange(pattern, flags);
+    const text: Part = { sql: `${this.type} = 'text'`, params: [], exact: true };
+    // A pattern that is only `^literal` is its range: no regex to run on each row.
+    const test: Part = range.whole ? TRUE : { sql: `regexp_test(?, ?, ${this.value})`, params: [pattern, flags], exact: true };
+    parts.push(and([range.part, text, test]));
     if (this.mayBeArray && this.jsonPath !== undefined) {
       parts.push({ sql: `(${this.type} = 'array' AND EXISTS (SELECT 1 FROM json_each(doc, ${this.jsonPath}) AS e WHERE e.type = 'text' AND regexp_test(?, ?, e.value)))`, params: [pattern, flags], exact: true });
     }
@@ -209,13 +230,18 @@ class FieldSql {
    * SQLite's lower() folds ASCII only, so a case-insensitive prefix is bounded only when its
    * letters have no non-ASCII forms that match them (`ı` matches /i/i, `ſ` /s/i, `K` /k/iu).
    */
-  private prefixRange(pattern: string, flags: string): Part {
-    const prefix = flags.includes('m') ? undefined : literalPrefix(pattern);
-    if (!prefix) return TRUE;
-    if (!flags.includes('i')) return { sql: `(${this.value} >= ? AND ${this.value} < ?)`, params: [prefix, prefixEnd(prefix)], exact: true };
+  private prefixRange(pattern: string, flags: string): { part: Part; whole: boolean } {
+    const literal = flags.includes('m') ? undefined : literalPrefix(pattern);
+    if (!literal) return { part: TRUE, whole: false };
+    const { prefix, whole } = literal;
+    if (!flags.includes('i')) {
+      const value = this.ranged(this.value);
+      return { part: { sql: `(${value} >= ? AND ${value} < ?)`, params: [prefix, prefixEnd(prefix)], exact: true }, whole };
+    }
     const lower = prefix.toLowerCase();
-    if (/[iks]/.test(lower)) return TRUE;
-    return { sql: `(lower(${this.value}) >= ? AND lower(${this.value}) < ?)`, params: [lower, prefixEnd(lower)], exact: true };
+    if (/[iks]/.test(lower)) return { part: TRUE, whole: false };
+    const value = this.ranged(`lower(${this.value})`);
+    return { part: { sql: `(${value} >= ? AND ${value} < ?)`, params: [lower, prefixEnd(lower)], exact: true }, whole };
   }
 
   private listed(value: string, values: readonly (string | number)[]): Part {
@@ -276,14 +302,18 @@ function not(part: Part): Part {
   return { sql: `NOT ifnull(${part.sql}, 0)`, params: part.params, exact: true };
 }
 
-/** The literal text an anchored pattern must start with (`^abc...`), if any. */
-function literalPrefix(pattern: string): string | undefined {
+/**
+ * The literal text an anchored pattern must start with (`^abc...`), if any, and whether that is
+ * the whole pattern (`^abc`: a string matches exactly when it starts with it).
+ */
+function literalPrefix(pattern: string): { prefix: string; whole: boolean } | undefined {
   const match = /^\^([\w \-@']+)/.exec(pattern);
   if (!match || pattern.includes('|')) return undefined; // an alternative need not start with it
-  // A quantifier after the last character makes it optional.
   const rest = pattern.slice(match[0].length);
-  const prefix = /^[?*{]/.test(rest) ? match[1].slice(0, -1) : match[1];
-  return prefix.length > 0 ? prefix : undefined;
+  // A quantifier after the last character makes it optional.
+  const optionalLast = /^[?*{]/.test(rest);
+  const prefix = optionalLast ? match[1].slice(0, -1) : match[1];
+  return prefix.length > 0 ? { prefix, whole: rest === '' } : undefined;
 }
 
 /** The first string after every string that starts with `prefix`. */

@@ -21,7 +21,7 @@ import {
   UpdateResult,
   UpdateSpec,
 } from './read-store.port';
-import { compileFilter, CompiledFilter, jsonPathOf, valueExpression } from './sqlite-filter';
+import { CompileOptions, compileFilter, CompiledFilter, jsonPathOf, valueExpression } from './sqlite-filter';
 import { columnsOf, createMultikeyTable, MultikeyIndex, multikeyIndex, multikeyRows, planMultikey } from './sqlite-multikey';
 import { Kind, PathShapes } from './sqlite-shapes';
 
@@ -98,6 +98,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    this.commit();
     if (this.db.open) this.db.close();
   }
 
@@ -138,8 +139,23 @@ export class SqliteReadStore implements ReadStore {
     return statement;
   }
 
+  /**
+   * One write, atomic (a savepoint), inside the turn's group: the writes of one turn of the event
+   * loop commit together. A commit costs about as much as the pages it writes to the WAL, and a
+   * contact's write touches a dozen (its row, each index), so committing each alone took half
+   * of a write's time. The read models are projections: a crash loses at most the turn's writes,
+   * checkpoints included, which the projections then apply again.
+   */
   transaction<R>(work: () => R): R {
+    if (!this.db.inTransaction) {
+      this.db.exec('BEGIN');
+      setImmediate(() => this.commit());
+    }
     return this.db.transaction(work)();
+  }
+
+  private commit(): void {
+    if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
   }
 
   exec(sql: string): void {
@@ -208,9 +224,15 @@ export class SqliteReadStore implements ReadStore {
   /** A document's rows in its table's multikey indexes. */
   writeKeys(state: TableState, doc: Document, replacing: boolean): void {
     for (const index of state.multikey) {
-      if (replacing) this.statement(`DELETE FROM ${index.table} WHERE doc_id = ?`).run(doc._id);
+      const rows = multikeyRows(index, doc);
+      if (replacing) {
+        // Most updates leave an index's keys as they were (a rename keeps the labels): then its rows stay.
+        const before = this.statement(`SELECT ${columnsOf(index).join(', ')} FROM ${index.table} WHERE doc_id = ?`).raw().all(doc._id) as unknown[][];
+        if (sameRows(before, rows)) continue;
+        this.statement(`DELETE FROM ${index.table} WHERE doc_id = ?`).run(doc._id);
+      }
       const insert = this.statement(insertRowSql(index));
-      for (const values of multikeyRows(index, doc)) insert.run(...values, doc._id);
+      for (const values of rows) insert.run(...values, doc._id);
     }
   }
 
@@ -260,6 +282,8 @@ interface TableState {
   indexes: Map<string, IndexSpec>;
   /** The indexes one of whose paths has held arrays: tables of their own (sqlite-multikey.ts). */
   multikey: MultikeyIndex[];
+  /** Its number of documents, once counted, then followed through writes (about right: a heuristic's input, see rowCount). */
+  rows?: number;
 }
 
 interface Row {
@@ -301,7 +325,11 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
       return { docs: this.shape(matches.slice(options.skip, options.skip + options.limit), options.projection), total: matches.length };
     }
     const total = this.count(filter, compiled);
-    const docs = total === 0 ? [] : this.select(filter, options, compiled);
+    if (total === 0) return { docs: [], total };
+    // Many matches: the page is found sooner by walking the sort's index than by sorting them all.
+    const wanted = options.skip + options.limit;
+    const walk = total > 4 * wanted && wanted * this.rowCount() < total * total;
+    const docs = this.select(filter, options, walk ? this.compile(filter, { unindexedRanges: true }) : compiled);
     return { docs: this.shape(docs, options.projection), total };
   }
 
@@ -397,6 +425,8 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
   async createIndexes(indexes: IndexSpec[]): Promise<void> {
     const state = this.state;
     for (const [n, index] of indexes.entries()) {
+      // An index whose keys begin another's adds nothing SQLite's planner needs, and costs every write.
+      if (indexes.some((other) => other !== index && servesAs(other, index))) continue;
       try {
         this.store.createIndex(state, index.name ?? `index_${n}`, index);
       } catch (error) {
@@ -420,8 +450,15 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     return quoted(this.state.table);
   }
 
-  private compile(filter: Filter): CompiledFilter {
-    return compileFilter(filter, this.state.shapes);
+  private compile(filter: Filter, options?: CompileOptions): CompiledFilter {
+    return compileFilter(filter, this.state.shapes, options);
+  }
+
+  /** The collection's size (read once, then kept up to date by this process's writes): how selective a filter is. */
+  private rowCount(): number {
+    const state = this.state;
+    state.rows ??= (this.store.statement(`SELECT count(*) AS n FROM ${quoted(state.table)}`).get() as { n: number }).n;
+    return state.rows;
   }
 
   /** The matching documents in sort order, skip and limit applied: in SQL when it decides the filter exactly. */
@@ -534,6 +571,7 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     this.store.observe(state, doc);
     this.store.statement(`INSERT INTO ${quoted(state.table)} (id, doc) VALUES (?, jsonb(?))`).run(doc._id, JSON.stringify(doc));
     this.store.writeKeys(state, doc, false);
+    if (state.rows !== undefined) state.rows++;
   }
 
   private put(id: string, doc: T): void {
@@ -544,8 +582,10 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
   }
 
   private remove(id: string): void {
-    this.store.statement(`DELETE FROM ${this.tableName} WHERE id = ?`).run(id);
-    this.store.deleteKeys(this.state, id);
+    const state = this.state;
+    const { changes } = this.store.statement(`DELETE FROM ${quoted(state.table)} WHERE id = ?`).run(id);
+    this.store.deleteKeys(state, id);
+    if (state.rows !== undefined) state.rows -= changes;
   }
 
   private duplicateKey(error: unknown): DuplicateKeyError | undefined {
@@ -570,6 +610,20 @@ function expressionIndexName(table: string, index: string): string {
 
 function multikeyTableName(table: string, index: string): string {
   return `${table}_mk_${index.replace(/\W/g, '_')}`;
+}
+
+/** Whether `longer` answers every lookup `shorter` would: its keys begin with shorter's, same directions. */
+function servesAs(longer: IndexSpec, shorter: IndexSpec): boolean {
+  if (shorter.unique || shorter.caseInsensitive?.length) return false;
+  const a = Object.entries(longer.keys);
+  const b = Object.entries(shorter.keys);
+  return a.length > b.length && b.every(([path, direction], i) => a[i][0] === path && a[i][1] === direction);
+}
+
+function sameRows(a: unknown[][], b: unknown[][]): boolean {
+  if (a.length !== b.length) return false;
+  const keys = new Set(a.map((row) => JSON.stringify(row)));
+  return b.every((row) => keys.has(JSON.stringify(row)));
 }
 
 function insertRowSql(index: MultikeyIndex): string {
