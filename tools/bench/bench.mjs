@@ -47,6 +47,7 @@ const USAGE = `usage: npm run bench -- [options]
                           as npm start runs it)
   --require <file>        preload a module into the server and the replay process (repeatable)
   --no-replay             skip the read-model rebuild
+  --read-store <kind>     standalone: READ_STORE for the app, memory (its default) or sqlite; the replay rebuilds into the same kind
   --skip-build            use dist/ as it is
   --keep-data             keep the data directory (its path is printed)
   --out <file>            results file (default bench/results/latest.json; latest-distributed.json with --distributed)
@@ -100,6 +101,7 @@ function parseArgs(argv) {
       case '--node-flags': options.nodeFlags = value().split(/\s+/).filter(Boolean); break;
       case '--require': options.preload.push(resolve(value())); break;
       case '--no-replay': options.replay = false; break;
+      case '--read-store': options.readStore = value(); break;
       case '--skip-build': options.build = false; break;
       case '--keep-data': options.keepData = true; break;
       case '--out': options.out = resolve(value()); break;
@@ -227,7 +229,7 @@ async function main() {
   const bootStart = performance.now();
   const sut = options.distributed
     ? await startDistributed({ ...common, log, onInfraStarting: (stop) => (stopInfrastructure = stop) })
-    : await startStandalone({ ...common, nodeArgs: [...nodeArgs, '--require', EVENT_LOOP_PRELOAD], env: eventLoop.env() });
+    : await startStandalone({ ...common, nodeArgs: [...nodeArgs, '--require', EVENT_LOOP_PRELOAD], env: { ...eventLoop.env(), ...readStoreEnv(options) } });
   eventLoop?.watch(sut.apps.map((a) => a.proc.pid));
   const { baseUrl } = sut;
   // Kafka and FerretDB: measured, reported apart, not counted in rss_mb (they are not the bench's processes).
@@ -363,7 +365,7 @@ async function main() {
     log('\n== restart: the standalone app again on the same DATA_DIR, until /health answers 200');
     rss.setPhase('restart');
     const restartAt = performance.now();
-    const again = await startStandalone({ ...common, onStart: (role, proc) => { started.add(proc); rss.track('restart', proc.pid, { group: 'apps' }); } });
+    const again = await startStandalone({ ...common, env: readStoreEnv(options), onStart: (role, proc) => { started.add(proc); rss.track('restart', proc.pid, { group: 'apps' }); } });
     restart = { healthy_s: Math.round((performance.now() - restartAt) / 10) / 100, contacts: contactsAtEnd };
     log(`healthy again in ${restart.healthy_s} s with ${contactsAtEnd.toLocaleString('en')} contacts`);
     rss.untrack('restart');
@@ -375,7 +377,7 @@ async function main() {
   let replay;
   if (options.replay) {
     rss.setPhase('replay');
-    replay = await rebuild(dataDir, rss, options.preload, sut.infra?.mongoUrl);
+    replay = await rebuild(dataDir, rss, options.preload, sut.infra?.mongoUrl, options.readStore === 'sqlite');
   }
   if (sut.infra) {
     for (const role of Object.keys(sut.infra.pids())) rss.untrack(role);
@@ -671,12 +673,12 @@ async function measureSerialQuery(client, labelKeys, samples) {
 }
 
 /** Rebuilds the contacts read model from zero in a separate process (tools/bench/replay.mjs). */
-function rebuild(dataDir, rss, preload, mongoUrl) {
-  const into = mongoUrl ? `into a fresh database on ${mongoUrl}` : 'into a fresh embedded read store';
+function rebuild(dataDir, rss, preload, mongoUrl, sqlite) {
+  const into = mongoUrl ? `into a fresh database on ${mongoUrl}` : sqlite ? 'into a fresh SQLite read store' : 'into a fresh in-memory read store';
   log(`\n== replay: rebuild of the contacts read model from zero ${into} (separate process, compiled libs from dist/)`);
   return new Promise((resolveReplay, reject) => {
     const execArgv = preload.flatMap((file) => ['--require', file]);
-    const child = fork(join(here, 'replay.mjs'), [dataDir, ...(mongoUrl ? ['--mongo', mongoUrl] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
+    const child = fork(join(here, 'replay.mjs'), [dataDir, ...(mongoUrl ? ['--mongo', mongoUrl] : sqlite ? ['--sqlite'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
     forked.add(child);
     child.once('exit', () => forked.delete(child));
     rss.track('replay', child.pid);
@@ -816,3 +818,8 @@ main()
     process.exitCode = 1;
   })
   .finally(cleanup);
+
+/** The app's READ_STORE, when the run names one. */
+function readStoreEnv(options) {
+  return options.readStore ? { READ_STORE: options.readStore } : {};
+}

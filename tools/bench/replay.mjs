@@ -1,7 +1,8 @@
 // Rebuilds the contacts read model from zero, in its own process, with the compiled libs in
 // dist/: a fresh read store, the contacts projection from position 0 over the contacts event
 // store (<DATA_DIR>/contacts-events.sqlite), timed from start to caught up.
-//   node tools/bench/replay.mjs <DATA_DIR>                   a fresh SQLite read store beside it (standalone), deleted afterwards
+//   node tools/bench/replay.mjs <DATA_DIR>                   a fresh in-memory read store (standalone's default)
+//   node tools/bench/replay.mjs <DATA_DIR> --sqlite          a fresh SQLite read store beside it (READ_STORE=sqlite), deleted afterwards
 //   node tools/bench/replay.mjs <DATA_DIR> --mongo <url>     a fresh MongoDB database (distributed):
 //       [--database <name>] (default bench_replay_<time>_<pid>), dropped afterwards unless --keep-database
 // Prints one JSON line; also sends it over IPC.
@@ -15,13 +16,13 @@ const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { mongo: { type: 'string' }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
+  options: { mongo: { type: 'string' }, sqlite: { type: 'boolean', default: false }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
 });
 const dataDir = resolve(positionals[0] ?? 'data');
 
 require('reflect-metadata');
 const { SqliteEventStore } = require(join(root, 'dist/libs/event-store/src/index.js'));
-const { MongoReadStore, SqliteReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
+const { EmbeddedReadStore, MongoReadStore, SqliteReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
 const { ContactsProjection } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
 
 const warnings = [];
@@ -37,7 +38,7 @@ inspect.close();
 // A database of its own, never the live one: the projection starts from zero (no checkpoint).
 const database = values.database ?? `bench_replay_${Date.now()}_${process.pid}`;
 const sqliteFile = join(dataDir, `${database}.sqlite`);
-const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : new SqliteReadStore(sqliteFile);
+const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : values.sqlite ? new SqliteReadStore(sqliteFile) : new EmbeddedReadStore();
 if (values.mongo && (await readStore.listCollections()).length > 0) throw new Error(`database ${database} is not empty`);
 
 const eventStore = new SqliteEventStore(file);
@@ -59,7 +60,7 @@ await eventStore.close();
 if (values.mongo) {
   if (!values['keep-database']) await dropDatabase(values.mongo, database);
   await readStore.close();
-} else {
+} else if (values.sqlite) {
   await readStore.close();
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });
 }

@@ -3,8 +3,8 @@
  *
  *   rebuild contacts   rebuild the contacts read model from zero: with MongoDB (--mongo or
  *                      MONGODB_URL) into a new collection swapped in while queries keep working;
- *                      otherwise the standalone app's (DATA_DIR or --data-dir) into a fresh SQLite
- *                      file that replaces the live one, with the app stopped
+ *                      otherwise the standalone app's SQLite one (READ_STORE=sqlite; DATA_DIR or
+ *                      --data-dir) into a fresh file that replaces the live one, with the app stopped
  *   export             write stored events as JSON Lines, optionally one site, one contact or a
  *                      time range, from any event store
  *
@@ -92,6 +92,7 @@ async function rebuildStandalone(dataDir: string): Promise<void> {
   const events = eventStoreFile(dataDir, 'contacts');
   if (!existsSync(events)) fail(`no contacts event store at ${events} (set DATA_DIR or --data-dir)`);
   const live = readStoreFile(dataDir, 'contacts');
+  if (!existsSync(live)) fail(`no SQLite read store at ${live}: with READ_STORE=memory (the default) the app rebuilds its read models at every start`);
   const fresh = `${live}.rebuild`;
   removeSqliteFile(fresh);
   const eventStore = new SqliteEventStore(events);

@@ -18,6 +18,12 @@ export interface StandaloneConfig {
   host: string;
   port: number;
   dataDir: string;
+  /**
+   * Where the read models live (READ_STORE): `memory`, rebuilt from the events at every start, or
+   * `sqlite`, a file per service under DATA_DIR that a restart resumes (docs/architecture.md, "The
+   * SQLite read store"; its write path is still slower, see docs/performance.md).
+   */
+  readStore: ReadStoreKind;
   /** Custom labels a site may have (LABEL_QUOTA). */
   labelQuota: number;
   /** Keys from API_KEYS; absent means "generate a key for the default site". */
@@ -30,12 +36,16 @@ export interface StandaloneConfig {
   unsubscribeLinks?: Omit<UnsubscribeLinkConfig, 'secret'> & { secret?: Uint8Array };
 }
 
+export type ReadStoreKind = 'memory' | 'sqlite';
+
 export class ConfigError extends Error {}
 
 /** Reads and checks the environment; a bad value stops the boot with a message naming it. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  const readStore = env.READ_STORE === undefined || env.READ_STORE === '' ? 'memory' : env.READ_STORE;
+  if (readStore !== 'memory' && readStore !== 'sqlite') throw new ConfigError(`READ_STORE must be memory or sqlite, got "${env.READ_STORE}"`);
   const labelQuota = env.LABEL_QUOTA === undefined || env.LABEL_QUOTA === '' ? DEFAULT_LABEL_QUOTA : Number(env.LABEL_QUOTA);
   if (!Number.isInteger(labelQuota) || labelQuota < 1) throw new ConfigError(`LABEL_QUOTA must be a positive integer, got "${env.LABEL_QUOTA}"`);
   let apiKeys: ApiKey[] | undefined;
@@ -70,6 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConf
     host: env.HOST || '127.0.0.1',
     port,
     dataDir: resolve(env.DATA_DIR || './data'),
+    readStore,
     labelQuota,
     apiKeys,
     rateLimits,

@@ -23,3 +23,14 @@ describe('standalone configuration: RATE_LIMITS', () => {
     expect(() => readConfig({ API_KEYS: KEYS, RATE_LIMITS: '{"keys":{"cl":"off"}}' })).toThrow(/RATE_LIMITS\.keys names no API key called "cl"/);
   });
 });
+
+describe('standalone configuration: READ_STORE', () => {
+  it('keeps the read models in memory by default, or in SQLite files', () => {
+    expect(readConfig({}).readStore).toBe('memory');
+    expect(readConfig({ READ_STORE: 'sqlite' }).readStore).toBe('sqlite');
+  });
+
+  it('stops the boot on another value, naming READ_STORE', () => {
+    expect(() => readConfig({ READ_STORE: 'postgres' })).toThrow(/READ_STORE must be memory or sqlite, got "postgres"/);
+  });
+});

@@ -8,7 +8,7 @@ import { SqliteEventStore } from '@cp/event-store';
 import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, parseUnsubscribeLinkConfig, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { SqliteCheckpointStore } from '@cp/projection';
-import { SqliteReadStore } from '@cp/read-store';
+import { EmbeddedReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
 import { checkpointsFile, eventStoreFile, markDataDirServed, readStoreFile } from './data-files';
 import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
@@ -33,8 +33,9 @@ export interface StartOptions {
 
 /**
  * One process, zero setup: the gateway and every service, joined by the in-process transport,
- * each service on its own SQLite event store and SQLite read store under DATA_DIR; projections
- * resume from checkpoints kept beside their read models.
+ * each service on its own SQLite event store under DATA_DIR, and read stores in memory (rebuilt
+ * from the events at start) or in SQLite files beside them (READ_STORE=sqlite: projections
+ * resume from checkpoints kept beside their read models).
  */
 export async function startStandalone(config: StandaloneConfig, options: StartOptions = {}): Promise<RunningStandalone> {
   const logger = options.logger ?? ['log', 'warn', 'error'];
@@ -44,15 +45,15 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const unmarkDataDir = markDataDirServed(config.dataDir);
   const client = () => new ServiceClient(new InProcessClient(broker));
   const store = (service: string) => new SqliteEventStore(eventStoreFile(config.dataDir, service));
-  const readStores: SqliteReadStore[] = [];
+  const readStores: ReadStore[] = [];
   const readStore = (service: string, schemaVersion: number) => {
-    const opened = new SqliteReadStore(readStoreFile(config.dataDir, service), { schemaVersion });
+    const opened = config.readStore === 'sqlite' ? new SqliteReadStore(readStoreFile(config.dataDir, service), { schemaVersion }) : new EmbeddedReadStore();
     readStores.push(opened);
     return opened;
   };
   // Relays into the webhooks feed and the webhooks dispatcher write durable output: they resume from here.
   const checkpoints = new SqliteCheckpointStore(checkpointsFile(config.dataDir));
-  const webhooksSettings = { dataDir: config.dataDir, webhooks: config.webhooks, logger };
+  const webhooksSettings = { dataDir: config.dataDir, readStore: config.readStore, webhooks: config.webhooks, logger };
   // Started first, so that it listens before the other services' relays publish their public events.
   const webhooksWorker = options.webhooksInWorker ? await startWebhooksWorker(broker, webhooksSettings, exitOnWorkerDeath) : undefined;
   const serviceModules = [

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKey, RateLimitConfig } from '@cp/gateway';
 import { WebhooksConfig } from '@cp/webhooks-service';
+import type { ReadStoreKind } from '../src/config';
 import { RunningStandalone, startStandalone } from '../src/standalone';
 import testKeys from './test-keys.json';
 
@@ -67,14 +68,32 @@ export interface Harness {
 
 /** Starts the standalone app on a free port with its own data directory. */
 export async function startHarness(
-  options: { apiKeys?: ApiKey[] | null; dataDir?: string; labelQuota?: number; /** absent: not limited */ rateLimits?: RateLimitConfig; webhooks?: Partial<WebhooksConfig> } = {},
+  options: {
+    apiKeys?: ApiKey[] | null;
+    dataDir?: string;
+    labelQuota?: number;
+    /** absent: not limited */
+    rateLimits?: RateLimitConfig;
+    webhooks?: Partial<WebhooksConfig>;
+    /** absent: READ_STORE from the environment (the standalone suites run on both), else memory */
+    readStore?: ReadStoreKind;
+  } = {},
 ): Promise<Harness> {
   if (GATEWAY_URL) return remoteHarness(GATEWAY_URL);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'contacts-e2e-'));
   const apiKeys = options.apiKeys === null ? undefined : (options.apiKeys ?? TEST_KEYS);
   const start = () =>
     startStandalone(
-      { host: '127.0.0.1', port: 0, dataDir, apiKeys, labelQuota: options.labelQuota ?? 1000, rateLimits: options.rateLimits, webhooks: { ...TEST_WEBHOOKS, ...options.webhooks } },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir,
+        apiKeys,
+        readStore: options.readStore ?? (process.env.READ_STORE === 'sqlite' ? 'sqlite' : 'memory'),
+        labelQuota: options.labelQuota ?? 1000,
+        rateLimits: options.rateLimits,
+        webhooks: { ...TEST_WEBHOOKS, ...options.webhooks },
+      },
       { logger: false },
     );
   const harness: Harness = {

@@ -26,11 +26,7 @@ export interface ContactDocument extends Document {
   subscriptions?: StoredEmailStatus[];
 }
 
-/**
- * The version of the documents this service's projections write (every collection of its read
- * store). A persistent read store written by another version starts empty and is rebuilt from
- * the events (SqliteReadStore's schemaVersion): bump it whenever a projection's documents change.
- */
+/** The version of every document this service's projections write: bump it when one changes (docs/architecture.md, "Versions"). */
 export const CONTACTS_READ_MODEL_VERSION = 1;
 
 export const CONTACTS_COLLECTION = 'contacts';

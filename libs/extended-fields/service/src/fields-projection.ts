@@ -6,14 +6,10 @@ import { ReadCollection, ReadStore } from '@cp/read-store';
 import { FIELDS_SERVICE, FIELDS_STREAM_PREFIX } from './fields-stream';
 
 /** The extended-fields read model: one document per field of a site (`<siteKey>:<key>`), `writable` included. */
-/**
- * The version of the documents this service's projections write (every collection of its read
- * store). A persistent read store written by another version starts empty and is rebuilt from
- * the events (SqliteReadStore's schemaVersion): bump it whenever a projection's documents change.
- */
-export const FIELDS_READ_MODEL_VERSION = 1;
-
 export const FIELDS_COLLECTION = 'extended_fields';
+
+/** The version of every document this service's projections write: bump it when one changes (docs/architecture.md, "Versions"). */
+export const FIELDS_READ_MODEL_VERSION = 1;
 
 export type FieldDocument = CatalogDocument<FieldDefinition>;
 

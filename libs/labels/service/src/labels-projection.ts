@@ -6,14 +6,10 @@ import { ReadCollection, ReadStore } from '@cp/read-store';
 import { LABELS_SERVICE, LABELS_STREAM_PREFIX } from './labels-stream';
 
 /** The labels read model: one document per label of a site (`<siteKey>:<key>`). */
-/**
- * The version of the documents this service's projections write (every collection of its read
- * store). A persistent read store written by another version starts empty and is rebuilt from
- * the events (SqliteReadStore's schemaVersion): bump it whenever a projection's documents change.
- */
-export const LABELS_READ_MODEL_VERSION = 1;
-
 export const LABELS_COLLECTION = 'labels';
+
+/** The version of every document this service's projections write: bump it when one changes (docs/architecture.md, "Versions"). */
+export const LABELS_READ_MODEL_VERSION = 1;
 
 export type LabelDocument = CatalogDocument<LabelDefinition>;
 

@@ -6,11 +6,7 @@ import { Document, DuplicateKeyError, ReadCollection, ReadStore } from '@cp/read
 import { DELIVERY_STATUSES, DeliveryEventRecord, DeliveryState, DeliveryStatus, evolveDelivery } from '@cp/webhooks-domain';
 import { DELIVERY_PREFIX } from './streams';
 
-/**
- * The version of the documents this service's projections write (every collection of its read
- * store). A persistent read store written by another version starts empty and is rebuilt from
- * the events (SqliteReadStore's schemaVersion): bump it whenever a projection's documents change.
- */
+/** The version of every document this service's projections write: bump it when one changes (docs/architecture.md, "Versions"). */
 export const WEBHOOKS_READ_MODEL_VERSION = 1;
 
 export type DeliveryDocument = Document & DeliveryState & { siteId: string; revision: number };
