@@ -21,7 +21,8 @@ function random(seed: number) {
   return { next, pick, int: (n: number) => Math.floor(next() * n) };
 }
 
-const STRINGS = ['a', 'ab', 'abc', 'B', 'b', 'Ada', 'ada', 'Édith', '', '1', '36', 'x\nAda', 'true'];
+// With letters that match ASCII ones case-insensitively or look as if they might (ſ /s/iu, the Kelvin sign /k/iu; ı matches no i).
+const STRINGS = ['a', 'ab', 'abc', 'B', 'b', 'Ada', 'ada', 'Édith', '', '1', '36', 'x\nAda', 'true', 'Isa', 'ısa', 'ſki', 'Ski', '\u212aim', 'kim'];
 const NUMBERS = [0, 1, 2, 36, -5, 2.5, 100];
 const SCALARS: readonly (string | number | boolean | null)[] = [...STRINGS, ...NUMBERS, true, false, null];
 const PATHS = ['s', 'n', 'b', 'mixed', 'tags', 'sub.k', 'sub.m', 'objs.k', 'deep.a.b', '_id'];
@@ -64,7 +65,7 @@ function randomCondition(r: ReturnType<typeof random>, path: string, depth: numb
     case 7:
       return { $all: list().slice(0, 2) };
     case 8:
-      return { $regex: r.pick(['^a', '^A', 'b', '^ab', '^Ad', 'a$', '^', '^x|Ed', '^AB', '^é', '^1', '^a\\.']), ...(r.next() < 0.4 ? { $options: r.pick(['i', 'm', 'im', 's']) } : {}) };
+      return { $regex: r.pick(['^a', '^A', 'b', '^ab', '^Ad', 'a$', '^', '^x|Ed', '^AB', '^é', '^1', '^a\\.', '^is', '^IS', '^sk', '^k', '^Ki']), ...(r.next() < 0.4 ? { $options: r.pick(['i', 'm', 'im', 's', 'iu', 'u']) } : {}) };
     case 9:
       return r.pick([{ k: r.pick(STRINGS) }, [r.pick(STRINGS)], { $size: 1 }, { $elemMatch: { k: r.pick(STRINGS) } }]);
     case 10:

@@ -226,9 +226,8 @@ class FieldSql {
 
   /**
    * The range of values an anchored literal prefix allows, which an index on the value serves
-   * (or, case-insensitively, one on its lower()), as a bound the regex then checks exactly.
-   * SQLite's lower() folds ASCII only, so a case-insensitive prefix is bounded only when its
-   * letters have no non-ASCII forms that match them (`ı` matches /i/i, `ſ` /s/i, `K` /k/iu).
+   * (or, case-insensitively, one on its lower()), as a bound the regex then checks exactly, or as
+   * the whole test for a pattern that is only `^literal`.
    */
   private prefixRange(pattern: string, flags: string): { part: Part; whole: boolean } {
     const literal = flags.includes('m') ? undefined : literalPrefix(pattern);
@@ -238,8 +237,10 @@ class FieldSql {
       const value = this.ranged(this.value);
       return { part: { sql: `(${value} >= ? AND ${value} < ?)`, params: [prefix, prefixEnd(prefix)], exact: true }, whole };
     }
+    // Without `u` no non-ASCII letter matches an ASCII one; with it, ſ matches s and the Kelvin
+    // sign k, which SQLite's lower() (ASCII only) does not fold: no range for those.
     const lower = prefix.toLowerCase();
-    if (/[iks]/.test(lower)) return { part: TRUE, whole: false };
+    if (flags.includes('u') && /[ks]/.test(lower)) return { part: TRUE, whole: false };
     const value = this.ranged(`lower(${this.value})`);
     return { part: { sql: `(${value} >= ? AND ${value} < ?)`, params: [lower, prefixEnd(lower)], exact: true }, whole };
   }

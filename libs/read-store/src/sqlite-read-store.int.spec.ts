@@ -51,4 +51,20 @@ describe('SqliteReadStore on a file', () => {
     expect((await again.collection('contacts').find({})).map((doc) => doc._id)).toEqual(['c9']);
     await again.close();
   });
+
+  it('finds case-insensitive prefixes through the case-folded index as the regex would, the letters with non-ASCII forms included', async () => {
+    const store = new SqliteReadStore(':memory:');
+    const people = store.collection('people');
+    await people.createIndexes([INDEXES[1]]);
+    const names = ['Isa', 'ısa', 'İsa', 'ſki', 'Ski', 'skı', 'Kim', '\u212aim', 'kİm', 'Lu', 'lU', 'Łu', 'sa'];
+    for (const [i, first] of names.entries()) await people.insertOne(contact(`c${i}`, [], first));
+    for (const [pattern, options] of [['^is', 'i'], ['^IS', 'iu'], ['^sk', 'i'], ['^sk', 'iu'], ['^ki', 'i'], ['^ki', 'iu'], ['^lu', 'i'], ['^Lu', ''], ['^s', 'i'], ['^S', 'iu']]) {
+      const regex = new RegExp(pattern, options);
+      const expected = names.flatMap((first, i) => (regex.test(first) ? [`c${i}`] : []));
+      const found = await people.find({ siteId: 's1', 'name.first': { $regex: pattern, $options: options } }, { sort: { _id: 1 } });
+      expect({ pattern, options, found: found.map((doc) => doc._id).sort() }).toEqual({ pattern, options, found: expected.sort() });
+      expect(await people.countDocuments({ siteId: 's1', 'name.first': { $regex: pattern, $options: options } })).toBe(expected.length);
+    }
+    await store.close();
+  });
 });
