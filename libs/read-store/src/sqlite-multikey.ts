@@ -60,8 +60,8 @@ export interface MultikeyPlan {
   params: unknown[];
   /** What the pinned keys leave of the filter (undefined: nothing). */
   rest: Filter | undefined;
-  /** ORDER BY on the index table's next keys, when the sort is theirs. */
-  orderBy: string | undefined;
+  /** How many of the index's leading keys the filter pins. */
+  pinned: number;
 }
 
 /**
@@ -70,7 +70,7 @@ export interface MultikeyPlan {
  * path that never held an object (whose JSON text could match), a number or boolean on a path
  * that never held the other (json_extract reads true as 1); on the array path, a string.
  */
-export function planMultikey(filter: Filter, indexes: readonly MultikeyIndex[], shapes: PathShapes, sort: SortSpec | undefined): MultikeyPlan | undefined {
+export function planMultikey(filter: Filter, indexes: readonly MultikeyIndex[], shapes: PathShapes): MultikeyPlan | undefined {
   if (indexes.length === 0) return undefined;
   const { conditions, others } = requiredConditions(filter);
   const equalities = new Map<string, { value: unknown; at: number }>();
@@ -94,7 +94,7 @@ export function planMultikey(filter: Filter, indexes: readonly MultikeyIndex[], 
     pinnedSql: columnsOf(index).slice(0, pinned).map((column) => `x.${column} = ?`).join(' AND '),
     params,
     rest: left.length === 0 ? undefined : { $and: left },
-    orderBy: indexOrder(index, pinned, sort),
+    pinned,
   };
 }
 
@@ -107,8 +107,11 @@ function pinnable(path: string, index: MultikeyIndex, value: unknown, shapes: Pa
   return (kinds & (Kind.number | COMPOSITE)) === 0;
 }
 
-/** The sort as the index's keys after the pinned ones, all in its directions or all reversed; plain values only (SQLite's order is then MongoDB's). */
-function indexOrder(index: MultikeyIndex, pinned: number, sort: SortSpec | undefined): string | undefined {
+/**
+ * ORDER BY on the index table's keys after the pinned ones, when the sort is theirs, all in its
+ * directions or all reversed; plain values only (SQLite's order is then MongoDB's).
+ */
+export function indexOrder({ index, pinned }: MultikeyPlan, sort: SortSpec | undefined): string | undefined {
   const keys = Object.entries(sort ?? {});
   if (keys.length === 0 || pinned + keys.length > index.paths.length) return undefined;
   let reversed: boolean | undefined;

@@ -22,7 +22,7 @@ import {
   UpdateSpec,
 } from './read-store.port';
 import { CompileOptions, compileFilter, CompiledFilter, jsonPathOf, valueExpression } from './sqlite-filter';
-import { columnsOf, createMultikeyTable, MultikeyIndex, multikeyIndex, multikeyRows, planMultikey } from './sqlite-multikey';
+import { columnsOf, createMultikeyTable, indexOrder, MultikeyIndex, multikeyIndex, MultikeyPlan, multikeyRows, planMultikey } from './sqlite-multikey';
 import { Kind, PathShapes } from './sqlite-shapes';
 
 /**
@@ -106,15 +106,15 @@ export class SqliteReadStore implements ReadStore {
   table(name: string): TableState {
     let state = this.tables.get(name);
     if (state) return state;
-    const row = this.db.prepare('SELECT table_name FROM read_collections WHERE name = ?').get(name) as { table_name: string } | undefined;
-    if (row) {
-      const shapes = this.db.prepare('SELECT path, kinds FROM read_shapes WHERE table_name = ?').all(row.table_name) as { path: string; kinds: number }[];
-      const indexes = this.db.prepare('SELECT name, spec, array_path FROM read_indexes WHERE table_name = ?').all(row.table_name) as { name: string; spec: string; array_path: string | null }[];
+    const stored = this.storedTable(name);
+    if (stored) {
+      const shapes = this.db.prepare('SELECT path, kinds FROM read_shapes WHERE table_name = ?').all(stored) as { path: string; kinds: number }[];
+      const indexes = this.db.prepare('SELECT name, spec, array_path FROM read_indexes WHERE table_name = ?').all(stored) as { name: string; spec: string; array_path: string | null }[];
       state = {
-        table: row.table_name,
+        table: stored,
         shapes: new PathShapes(shapes.map((shape) => [shape.path, shape.kinds])),
         indexes: new Map(indexes.map((index) => [index.name, JSON.parse(index.spec) as IndexSpec])),
-        multikey: indexes.filter((index) => index.array_path !== null).map((index) => this.multikeyOf(row.table_name, index.name, JSON.parse(index.spec), index.array_path!)),
+        multikey: indexes.filter((index) => index.array_path !== null).map((index) => this.multikeyOf(stored, index.name, JSON.parse(index.spec), index.array_path!)),
       };
     } else {
       const sequence = this.db.prepare('INSERT INTO read_sequence (unused) VALUES (NULL)').run().lastInsertRowid;
@@ -183,19 +183,15 @@ export class SqliteReadStore implements ReadStore {
       }
       const arrayPath = Object.keys(spec.keys).find((path) => (state.shapes.at(path) & Kind.array) !== 0);
       if (arrayPath) return this.makeMultikey(state, name, spec, arrayPath);
-      const columns = Object.entries(spec.keys).map(([path, direction]) => {
-        const expression = valueExpression(path);
-        if (!expression) throw new Error(`Cannot index the path ${path}`);
-        return `${expression} ${direction === 1 ? 'ASC' : 'DESC'}`;
-      });
-      this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoted(expressionIndexName(state.table, name))} ON ${quoted(state.table)} (${columns.join(', ')})`);
-      if (spec.caseInsensitive?.length) {
-        const lowered = Object.entries(spec.keys).map(([path, direction]) => {
-          const expression = valueExpression(path)!;
-          return `${spec.caseInsensitive!.includes(path) ? `lower(${expression})` : expression} ${direction === 1 ? 'ASC' : 'DESC'}`;
+      const columns = (lowered: readonly string[]) =>
+        Object.entries(spec.keys).map(([path, direction]) => {
+          const expression = valueExpression(path);
+          if (!expression) throw new Error(`Cannot index the path ${path}`);
+          return `${lowered.includes(path) ? `lower(${expression})` : expression} ${direction === 1 ? 'ASC' : 'DESC'}`;
         });
-        this.db.exec(`CREATE INDEX IF NOT EXISTS ${quoted(`${expressionIndexName(state.table, name)}_lower`)} ON ${quoted(state.table)} (${lowered.join(', ')})`);
-      }
+      const index = expressionIndexName(state.table, name);
+      this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoted(index)} ON ${quoted(state.table)} (${columns([]).join(', ')})`);
+      if (spec.caseInsensitive?.length) this.db.exec(`CREATE INDEX IF NOT EXISTS ${quoted(`${index}_lower`)} ON ${quoted(state.table)} (${columns(spec.caseInsensitive).join(', ')})`);
     });
   }
 
@@ -241,26 +237,29 @@ export class SqliteReadStore implements ReadStore {
   }
 
   drop(name: string): void {
-    const state = this.tables.get(name) ?? this.existing(name);
+    const table = this.tableOf(name);
     this.tables.delete(name);
-    if (!state) return;
-    this.transaction(() => this.forget(name, state.table));
+    if (table) this.transaction(() => this.forget(name, table));
   }
 
   rename(from: string, to: string): void {
     const source = this.table(from);
-    const target = this.tables.get(to) ?? this.existing(to);
+    const target = this.tableOf(to);
     this.transaction(() => {
-      if (target) this.forget(to, target.table);
+      if (target) this.forget(to, target);
       this.db.prepare('UPDATE read_collections SET name = ? WHERE name = ?').run(to, from);
     });
     this.tables.delete(from);
     this.tables.set(to, source);
   }
 
-  private existing(name: string): TableState | undefined {
-    const row = this.db.prepare('SELECT table_name FROM read_collections WHERE name = ?').get(name) as { table_name: string } | undefined;
-    return row ? { table: row.table_name, shapes: new PathShapes(), indexes: new Map(), multikey: [] } : undefined;
+  /** The table a collection name stands for, if it has one (without opening it). */
+  private tableOf(name: string): string | undefined {
+    return this.tables.get(name)?.table ?? this.storedTable(name);
+  }
+
+  private storedTable(name: string): string | undefined {
+    return (this.db.prepare('SELECT table_name FROM read_collections WHERE name = ?').get(name) as { table_name: string } | undefined)?.table_name;
   }
 
   private forget(name: string, table: string): void {
@@ -284,6 +283,14 @@ interface TableState {
   multikey: MultikeyIndex[];
   /** Its number of documents, once counted, then followed through writes (about right: a heuristic's input, see rowCount). */
   rows?: number;
+}
+
+/** A filter as the collection reads it (see SqliteCollection.query). */
+interface Query {
+  filter: Filter;
+  compiled: CompiledFilter;
+  /** Through a multikey index: FROM (the index table as x, joined to the documents), WHERE and its parameters. */
+  indexed?: { plan: MultikeyPlan; from: string; indexOnly: string | undefined; where: string; params: unknown[] };
 }
 
 interface Row {
@@ -314,28 +321,27 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async find(filter: Filter, options: FindOptions & ReadOnly = {}): Promise<T[]> {
-    const docs = this.select(filter, { sort: options.sort, skip: options.skip ?? 0, limit: options.limit || undefined });
+    const docs = this.select(this.query(filter), { sort: options.sort, skip: options.skip ?? 0, limit: options.limit || undefined });
     return options.projection ? findOwnFields(docs, {}, { projection: options.projection }) : docs;
   }
 
   async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
-    const compiled = this.compile(filter);
-    if (!this.viaIndex(filter, options.sort) && (!compiled.exact || this.orderBy(options.sort) === undefined)) {
-      const matches = this.matching(filter, compiled, options.sort);
+    const query = this.query(filter);
+    if (this.orderIn(query, options.sort) === undefined) {
+      const matches = this.matching(query, options.sort);
       return { docs: this.shape(matches.slice(options.skip, options.skip + options.limit), options.projection), total: matches.length };
     }
-    const total = this.count(filter, compiled);
+    const total = this.count(query);
     if (total === 0) return { docs: [], total };
     // Many matches: the page is found sooner by walking the sort's index than by sorting them all.
     const wanted = options.skip + options.limit;
-    const walk = total > 4 * wanted && wanted * this.rowCount() < total * total;
-    const docs = this.select(filter, options, walk ? this.compile(filter, { unindexedRanges: true }) : compiled);
+    const walk = !query.indexed && total > 4 * wanted && wanted * this.rowCount() < total * total;
+    const docs = this.select(walk ? { ...query, compiled: this.compile(filter, { unindexedRanges: true }) } : query, options);
     return { docs: this.shape(docs, options.projection), total };
   }
 
   async countDocuments(filter: Filter): Promise<number> {
-    const compiled = this.compile(filter);
-    return compiled.exact || this.viaIndex(filter, undefined) ? this.count(filter, compiled) : this.matching(filter, compiled).length;
+    return this.count(this.query(filter));
   }
 
   /**
@@ -344,12 +350,12 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
    * at all, never twice. (An open SQLite cursor would hold the connection between turns.)
    */
   async *scan(filter: Filter, options: ScanOptions): AsyncIterable<T[]> {
-    const compiled = this.compile(filter);
+    const query = this.query(filter);
     const orderBy = this.orderBy(options.sort);
     const ids =
       orderBy === undefined
-        ? this.matching(filter, compiled, options.sort).map((doc) => doc._id)
-        : (this.store.statement(`SELECT id FROM ${this.tableName} WHERE ${compiled.sql}${orderBy}`).all(...compiled.params) as { id: string }[]).map((row) => row.id);
+        ? this.matching(query, options.sort).map((doc) => doc._id)
+        : (this.store.statement(`SELECT id FROM ${this.tableName} WHERE ${query.compiled.sql}${orderBy}`).all(...query.compiled.params) as { id: string }[]).map((row) => row.id);
     const plan = new FilterPlan(filter, new Map());
     for (let start = 0; start < ids.length; start += options.batchSize) {
       if (start > 0) await nextTurn();
@@ -377,7 +383,7 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
 
   async updateOne(filter: Filter, update: UpdateSpec, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     return this.write(() => {
-      const [existing] = this.select(filter, { limit: 1, skip: 0 });
+      const [existing] = this.select(this.query(filter), { limit: 1, skip: 0 });
       if (existing) {
         const changed = applyUpdate(existing, update);
         if (changed) this.put(existing._id, existing);
@@ -391,7 +397,7 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
 
   async updateMany(filter: Filter, update: UpdateSpec): Promise<UpdateResult> {
     return this.write(() => {
-      const matches = this.select(filter, { skip: 0 });
+      const matches = this.select(this.query(filter), { skip: 0 });
       let modifiedCount = 0;
       for (const doc of matches) {
         if (!applyUpdate(doc, update)) continue;
@@ -413,10 +419,10 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
 
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
     return this.write(() => {
-      const compiled = this.compile(filter);
-      const ids = compiled.exact
-        ? (this.store.statement(`SELECT id FROM ${this.tableName} WHERE ${compiled.sql}`).all(...compiled.params) as { id: string }[]).map((row) => row.id)
-        : this.matching(filter, compiled).map((doc) => doc._id);
+      const query = this.query(filter);
+      const ids = query.compiled.exact
+        ? (this.store.statement(`SELECT id FROM ${this.tableName} WHERE ${query.compiled.sql}`).all(...query.compiled.params) as { id: string }[]).map((row) => row.id)
+        : this.matching(query).map((doc) => doc._id);
       for (const id of ids) this.remove(id);
       return { deletedCount: ids.length };
     });
@@ -461,57 +467,68 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     return state.rows;
   }
 
-  /** The matching documents in sort order, skip and limit applied: in SQL when it decides the filter exactly. */
-  private select(filter: Filter, options: { sort?: SortSpec; skip: number; limit?: number }, compiled = this.compile(filter)): T[] {
-    const paging = options.limit !== undefined ? ` LIMIT ${Math.trunc(options.limit)} OFFSET ${Math.trunc(options.skip)}` : options.skip > 0 ? ` LIMIT -1 OFFSET ${Math.trunc(options.skip)}` : '';
-    const indexed = this.viaIndex(filter, options.sort);
-    if (indexed) return this.rows(`SELECT json(doc) AS doc FROM ${indexed.from} WHERE ${indexed.where}${indexed.orderBy}${paging}`, indexed.params);
-    const orderBy = this.orderBy(options.sort);
-    if (!compiled.exact || orderBy === undefined) {
-      const matches = this.matching(filter, compiled, options.sort);
+  /**
+   * How a filter is read, worked out once per call: its SQL, and the multikey index that pins
+   * it (sqlite-multikey.ts) when what that leaves compiles exactly.
+   */
+  private query(filter: Filter): Query {
+    const state = this.state;
+    const compiled = this.compile(filter);
+    const plan = planMultikey(filter, state.multikey, state.shapes);
+    const rest = plan?.rest ? this.compile(plan.rest) : undefined;
+    if (!plan || (rest && !rest.exact)) return { filter, compiled };
+    return {
+      filter,
+      compiled,
+      indexed: {
+        plan,
+        from: `${plan.index.table} AS x JOIN ${this.tableName} ON id = x.doc_id`,
+        // Nothing left to test on the documents: the index table alone answers a count.
+        indexOnly: rest ? undefined : `${plan.index.table} AS x`,
+        where: rest ? `${plan.pinnedSql} AND ${rest.sql}` : plan.pinnedSql,
+        params: [...plan.params, ...(rest?.params ?? [])],
+      },
+    };
+  }
+
+  /** The ORDER BY that SQL answers the query in (the index table's own when the sort is its), or undefined when it cannot decide the query. */
+  private orderIn(query: Query, sort: SortSpec | undefined): string | undefined {
+    if (query.indexed) {
+      const order = indexOrder(query.indexed.plan, sort);
+      return order ? ` ORDER BY ${order}` : this.orderBy(sort);
+    }
+    return query.compiled.exact ? this.orderBy(sort) : undefined;
+  }
+
+  /** The matching documents in sort order, skip and limit applied: in SQL when it decides the query. */
+  private select(query: Query, options: { sort?: SortSpec; skip: number; limit?: number }): T[] {
+    const orderBy = this.orderIn(query, options.sort);
+    if (orderBy === undefined) {
+      const matches = this.matching(query, options.sort);
       return matches.slice(options.skip, options.limit === undefined ? undefined : options.skip + options.limit);
     }
-    return this.rows(`SELECT json(doc) AS doc FROM ${this.tableName} WHERE ${compiled.sql}${orderBy}${paging}`, compiled.params);
+    const paging = options.limit !== undefined ? ` LIMIT ${Math.trunc(options.limit)} OFFSET ${Math.trunc(options.skip)}` : options.skip > 0 ? ` LIMIT -1 OFFSET ${Math.trunc(options.skip)}` : '';
+    const { from, where, params } = query.indexed ?? { from: this.tableName, where: query.compiled.sql, params: query.compiled.params };
+    return this.rows(`SELECT json(doc) AS doc FROM ${from} WHERE ${where}${orderBy}${paging}`, params);
   }
 
   private rows(sql: string, params: unknown[]): T[] {
     return (this.store.statement(sql).all(...params) as Row[]).map((row) => JSON.parse(row.doc) as T);
   }
 
-  /**
-   * The query through a multikey index that pins the filter (sqlite-multikey.ts), when what it
-   * leaves compiles exactly: FROM, WHERE and ORDER BY, the index's own order when the sort is its.
-   */
-  private viaIndex(filter: Filter, sort: SortSpec | undefined): { from: string; indexOnly: string | undefined; where: string; params: unknown[]; orderBy: string } | undefined {
-    const state = this.state;
-    const plan = planMultikey(filter, state.multikey, state.shapes, sort);
-    if (!plan) return undefined;
-    const rest = plan.rest ? this.compile(plan.rest) : undefined;
-    if (rest && !rest.exact) return undefined;
-    const orderBy = plan.orderBy ? ` ORDER BY ${plan.orderBy}` : this.orderBy(sort);
-    if (orderBy === undefined) return undefined;
-    return {
-      from: `${plan.index.table} AS x JOIN ${this.tableName} ON id = x.doc_id`,
-      // Nothing left to test on the documents: the index table alone answers a count.
-      indexOnly: rest ? undefined : `${plan.index.table} AS x`,
-      where: rest ? `${plan.pinnedSql} AND ${rest.sql}` : plan.pinnedSql,
-      params: [...plan.params, ...(rest?.params ?? [])],
-      orderBy,
-    };
-  }
-
   /** Every match of a filter the SQL only narrows, tested one by one, in sort order. */
-  private matching(filter: Filter, compiled: CompiledFilter, sort?: SortSpec): T[] {
+  private matching({ filter, compiled }: Query, sort?: SortSpec): T[] {
     const plan = new FilterPlan(filter, new Map());
     const rows = this.store.statement(`SELECT json(doc) AS doc FROM ${this.tableName} WHERE ${compiled.sql}`).all(...compiled.params) as Row[];
     const matches = rows.map((row) => JSON.parse(row.doc) as T).filter((doc) => plan.matches(doc));
     return sort ? sortDocuments(matches, sort) : matches;
   }
 
-  private count(filter: Filter, compiled: CompiledFilter): number {
-    const indexed = this.viaIndex(filter, undefined);
-    if (indexed) return (this.store.statement(`SELECT count(*) AS n FROM ${indexed.indexOnly ?? indexed.from} WHERE ${indexed.where}`).get(...indexed.params) as { n: number }).n;
-    return (this.store.statement(`SELECT count(*) AS n FROM ${this.tableName} WHERE ${compiled.sql}`).get(...compiled.params) as { n: number }).n;
+  private count(query: Query): number {
+    const { indexed, compiled } = query;
+    if (!indexed && !compiled.exact) return this.matching(query).length;
+    const { from, where, params } = indexed ? { ...indexed, from: indexed.indexOnly ?? indexed.from } : { from: this.tableName, where: compiled.sql, params: compiled.params };
+    return (this.store.statement(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...params) as { n: number }).n;
   }
 
   /**
@@ -553,7 +570,7 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     if (id !== undefined) {
       return (this.store.statement(`SELECT id FROM ${this.tableName} WHERE id = ?`).get(id) as { id: string } | undefined)?.id;
     }
-    return this.select(filter, { skip: 0, limit: 1 })[0]?._id;
+    return this.select(this.query(filter), { skip: 0, limit: 1 })[0]?._id;
   }
 
   // ---------------------------------------------------------------- writing
