@@ -1,5 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EmbeddedReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
+import type { ReadStoreKind } from './config';
 
 /**
  * The standalone app's files under DATA_DIR, named in one place: the main thread and the
@@ -12,6 +14,11 @@ export function eventStoreFile(dataDir: string, service: string): string {
 /** A service's read models, and the checkpoints of the projections that feed them. */
 export function readStoreFile(dataDir: string, service: string): string {
   return join(dataDir, `${service}-read.sqlite`);
+}
+
+/** A service's read store as READ_STORE says (the main thread and the webhooks worker alike). */
+export function openReadStore(kind: ReadStoreKind, dataDir: string, service: string, schemaVersion: number): ReadStore {
+  return kind === 'sqlite' ? new SqliteReadStore(readStoreFile(dataDir, service), { schemaVersion }) : new EmbeddedReadStore();
 }
 
 /** Checkpoints of what writes durable output (public relays, the webhooks dispatcher and replays). */

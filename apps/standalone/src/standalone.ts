@@ -8,9 +8,9 @@ import { SqliteEventStore } from '@cp/event-store';
 import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, parseUnsubscribeLinkConfig, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { SqliteCheckpointStore } from '@cp/projection';
-import { EmbeddedReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
+import { ReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
-import { checkpointsFile, eventStoreFile, markDataDirServed, readStoreFile } from './data-files';
+import { checkpointsFile, eventStoreFile, markDataDirServed, openReadStore } from './data-files';
 import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
 import { standaloneWebhooksModule, startWebhooksWorker } from './webhooks-thread';
 
@@ -47,7 +47,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const store = (service: string) => new SqliteEventStore(eventStoreFile(config.dataDir, service));
   const readStores: ReadStore[] = [];
   const readStore = (service: string, schemaVersion: number) => {
-    const opened = config.readStore === 'sqlite' ? new SqliteReadStore(readStoreFile(config.dataDir, service), { schemaVersion }) : new EmbeddedReadStore();
+    const opened = openReadStore(config.readStore, config.dataDir, service, schemaVersion);
     readStores.push(opened);
     return opened;
   };

@@ -6,10 +6,9 @@ import { Worker } from 'node:worker_threads';
 import { SqliteEventStore } from '@cp/event-store';
 import { Broker, connectBrokerToPort, InProcessServer } from '@cp/messaging';
 import { CheckpointStore, SqliteCheckpointStore } from '@cp/projection';
-import { EmbeddedReadStore, SqliteReadStore } from '@cp/read-store';
 import { loadSigningKeys, WEBHOOKS_READ_MODEL_VERSION, WebhooksConfig, WebhooksServiceModule } from '@cp/webhooks-service';
 import type { ReadStoreKind } from './config';
-import { checkpointsFile, eventStoreFile, readStoreFile } from './data-files';
+import { checkpointsFile, eventStoreFile, openReadStore } from './data-files';
 
 /** What the webhooks service of the standalone app is made of, in whichever thread it runs. */
 export interface StandaloneWebhooks {
@@ -22,7 +21,7 @@ export interface StandaloneWebhooks {
 export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoints: CheckpointStore): DynamicModule {
   return WebhooksServiceModule.register({
     eventStore: new SqliteEventStore(eventStoreFile(settings.dataDir, 'webhooks')),
-    readStore: settings.readStore === 'sqlite' ? new SqliteReadStore(readStoreFile(settings.dataDir, 'webhooks'), { schemaVersion: WEBHOOKS_READ_MODEL_VERSION }) : new EmbeddedReadStore(),
+    readStore: openReadStore(settings.readStore, settings.dataDir, 'webhooks', WEBHOOKS_READ_MODEL_VERSION),
     signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
     config: settings.webhooks,
     // One process owns DATA_DIR: a restart may take over the leases of the process before it at
