@@ -9,7 +9,9 @@ import { COMPOSITE, Kind, PathShapes } from './sqlite-shapes';
  * own with a row per element, each row carrying the index's other keys too, and a SQLite index
  * over them. A filter that pins the index's leading keys by equality, the array path among
  * them (`siteId`, `deleted`, one label), then counts and pages from that table's index alone,
- * in the order of the keys that follow, instead of testing every document of the site.
+ * in the order of the keys that follow, instead of testing every document of the site. One
+ * that pins the keys before the array path and gives that path an anchored literal prefix
+ * (a search word, `{ searchTokens: { $regex: '^ada' } }`) reads the prefix's range of it.
  */
 export interface MultikeyIndex {
   name: string;
@@ -62,6 +64,11 @@ export interface MultikeyPlan {
   rest: Filter | undefined;
   /** How many of the index's leading keys the filter pins. */
   pinned: number;
+  /**
+   * The key after the pinned ones (the array path) is a range: a document may then have several
+   * rows in it, and their order is not the documents' (see SqliteCollection.query).
+   */
+  ranged: boolean;
 }
 
 /**
@@ -78,24 +85,63 @@ export function planMultikey(filter: Filter, indexes: readonly MultikeyIndex[], 
     const value = equalityValue(condition);
     if (value !== undefined && !equalities.has(path)) equalities.set(path, { value, at });
   });
-  let best: { index: MultikeyIndex; pinned: number } | undefined;
+  let best: { index: MultikeyIndex; pinned: number; range?: { at: number; bounds: [string, string] } } | undefined;
   for (const index of indexes) {
     let pinned = 0;
     while (pinned < index.paths.length && pinnable(index.paths[pinned], index, equalities.get(index.paths[pinned])?.value, shapes)) pinned++;
-    if (pinned > index.paths.indexOf(index.arrayPath) && (!best || pinned > best.pinned)) best = { index, pinned };
+    const arrayAt = index.paths.indexOf(index.arrayPath);
+    if (pinned > arrayAt) {
+      if (!best || pinned > best.pinned || best.range) best = { index, pinned };
+    } else if (pinned === arrayAt && !best && !shapes.arrayBefore(index.arrayPath)) {
+      const range = longestPrefix(conditions, index.arrayPath);
+      if (range) best = { index, pinned, range };
+    }
   }
   if (!best) return undefined;
-  const { index, pinned } = best;
+  const { index, pinned, range } = best;
   const used = new Set(index.paths.slice(0, pinned).map((path) => equalities.get(path)!.at));
+  if (range) used.add(range.at);
   const left = [...conditions.filter((_, at) => !used.has(at)).map(([path, condition]) => ({ [path]: condition })), ...others];
-  const params = index.paths.slice(0, pinned).map((path) => sqlValue(equalities.get(path)!.value));
+  const params: unknown[] = index.paths.slice(0, pinned).map((path) => sqlValue(equalities.get(path)!.value));
+  const terms = columnsOf(index).slice(0, pinned).map((column) => `x.${column} = ?`);
+  if (range) {
+    terms.push(`x.k${pinned} >= ? AND x.k${pinned} < ?`);
+    params.push(...range.bounds);
+  }
   return {
     index,
-    pinnedSql: columnsOf(index).slice(0, pinned).map((column) => `x.${column} = ?`).join(' AND '),
+    pinnedSql: terms.join(' AND '),
     params,
     rest: left.length === 0 ? undefined : { $and: left },
     pinned,
+    ranged: range !== undefined,
   };
+}
+
+/**
+ * The longest anchored literal prefix a condition on the path requires: its range of text (the
+ * strings that start with it; numbers sort below text, and a regex matches strings only).
+ */
+function longestPrefix(conditions: [string, unknown][], path: string): { at: number; bounds: [string, string] } | undefined {
+  let found: { at: number; prefix: string } | undefined;
+  conditions.forEach(([conditionPath, condition], at) => {
+    const prefix = conditionPath === path ? literalPrefixOf(condition) : undefined;
+    if (prefix !== undefined && (!found || prefix.length > found.prefix.length)) found = { at, prefix };
+  });
+  return found && { at: found.at, bounds: [found.prefix, prefixEnd(found.prefix)] };
+}
+
+/** `{ $regex: '^literal' }`, no options and no character that means more than itself: the literal. */
+function literalPrefixOf(condition: unknown): string | undefined {
+  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return undefined;
+  const { $regex: pattern, $options: options, ...others } = condition as Record<string, unknown>;
+  if (typeof pattern !== 'string' || Object.keys(others).length > 0 || (options !== undefined && options !== '')) return undefined;
+  return /^\^[^\\.*+?^${}()|[\]\n\r]+$/u.test(pattern) ? pattern.slice(1) : undefined;
+}
+
+/** The first string after every string that starts with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function pinnable(path: string, index: MultikeyIndex, value: unknown, shapes: PathShapes): boolean {
@@ -111,9 +157,9 @@ function pinnable(path: string, index: MultikeyIndex, value: unknown, shapes: Pa
  * ORDER BY on the index table's keys after the pinned ones, when the sort is theirs, all in its
  * directions or all reversed; plain values only (SQLite's order is then MongoDB's).
  */
-export function indexOrder({ index, pinned }: MultikeyPlan, sort: SortSpec | undefined): string | undefined {
+export function indexOrder({ index, pinned, ranged }: MultikeyPlan, sort: SortSpec | undefined): string | undefined {
   const keys = Object.entries(sort ?? {});
-  if (keys.length === 0 || pinned + keys.length > index.paths.length) return undefined;
+  if (ranged || keys.length === 0 || pinned + keys.length > index.paths.length) return undefined;
   let reversed: boolean | undefined;
   for (const [i, [path, direction]] of keys.entries()) {
     if (index.paths[pinned + i] !== path || index.paths[pinned + i] === index.arrayPath) return undefined;

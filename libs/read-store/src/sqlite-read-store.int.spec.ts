@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Query } from 'mingo';
 import { SqliteReadStore } from './sqlite-read-store';
 
 /** What the SQLite store keeps across a reopen (the contract suite covers one open store). */
@@ -64,6 +65,30 @@ describe('SqliteReadStore on a file', () => {
       const found = await people.find({ siteId: 's1', 'name.first': { $regex: pattern, $options: options } }, { sort: { _id: 1 } });
       expect({ pattern, options, found: found.map((doc) => doc._id).sort() }).toEqual({ pattern, options, found: expected.sort() });
       expect(await people.countDocuments({ siteId: 's1', 'name.first': { $regex: pattern, $options: options } })).toBe(expected.length);
+    }
+    await store.close();
+  });
+
+  it('reads anchored prefixes of an array path through its multikey index, each document once, as MongoDB would match them', async () => {
+    const store = new SqliteReadStore(':memory:');
+    const people = store.collection('people');
+    await people.createIndexes([{ keys: { siteId: 1, tokens: 1 }, name: 'site_tokens' }]);
+    const tokens = [['ada', 'adams', 'lovelace'], ['adam'], ['lovelace', 7], 'ada', ['łukasz', 'ada'], [], ['grace', 'hopper', 'ad']];
+    const docs = tokens.map((value, i) => ({ _id: `c${i}`, siteId: i === 5 ? 's2' : 's1', tokens: value, created: 100 - i }));
+    for (const doc of docs) await people.insertOne(doc);
+    const filters = [
+      { siteId: 's1', tokens: { $regex: '^ada' } },
+      { siteId: 's1', tokens: { $regex: '^ad' } },
+      { siteId: 's1', $and: [{ tokens: { $regex: '^love' } }, { tokens: { $regex: '^ada' } }] },
+      { siteId: 's1', tokens: { $regex: '^ł' } },
+      { siteId: 's1', tokens: { $regex: '^zzz' } },
+      { siteId: 's1', tokens: { $in: [] } },
+    ];
+    for (const filter of filters) {
+      const expected = new Query(filter).find(docs).all().sort((a, b) => (b.created as number) - (a.created as number)).map((doc) => doc._id);
+      const page = await people.findPage(filter, { sort: { created: -1 }, skip: 1, limit: 2 });
+      expect({ filter, ids: page.docs.map((doc) => doc._id), total: page.total }).toEqual({ filter, ids: expected.slice(1, 3), total: expected.length });
+      expect((await people.find(filter, { sort: { created: -1 } })).map((doc) => doc._id)).toEqual(expected);
     }
     await store.close();
   });

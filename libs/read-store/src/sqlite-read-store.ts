@@ -477,6 +477,16 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     const plan = planMultikey(filter, state.multikey, state.shapes);
     const rest = plan?.rest ? this.compile(plan.rest) : undefined;
     if (!plan || (rest && !rest.exact)) return { filter, compiled };
+    if (plan.ranged) {
+      // A range of the array path may hold several rows of one document: the documents are
+      // read through the distinct ids it gives (a subquery SQLite keeps as a set), in their own order.
+      const ids = `SELECT x.doc_id FROM ${plan.index.table} AS x WHERE ${plan.pinnedSql}`;
+      return {
+        filter,
+        compiled,
+        indexed: { plan, from: this.tableName, indexOnly: undefined, where: `id IN (${ids})${rest ? ` AND ${rest.sql}` : ''}`, params: [...plan.params, ...(rest?.params ?? [])] },
+      };
+    }
     return {
       filter,
       compiled,
