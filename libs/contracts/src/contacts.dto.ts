@@ -106,6 +106,20 @@ export class PagingDto {
   offset?: number;
 }
 
+export class CursorPagingDto {
+  @ApiPropertyOptional({ default: 50, maximum: 1000 })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  limit?: number;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 16384, description: 'pagingMetadata.cursors.next (or prev) of an earlier page; omit for the first page' })
+  @Optional()
+  @IsString()
+  @MaxLength(16384)
+  cursor?: string | null;
+}
+
 /** `{ filter, sort, paging }`, the query shape every Query endpoint takes. */
 export class QueryDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Filter in the Wix API Query Language' })
@@ -129,6 +143,12 @@ export class QueryDto {
 }
 
 export class ContactsQueryDto extends QueryDto {
+  @ApiPropertyOptional({ type: CursorPagingDto, description: 'Cursor paging instead of paging: a cursor carries its query, so it cannot be combined with filter, sort or search' })
+  @Optional()
+  @ValidateNested()
+  @Type(() => CursorPagingDto)
+  cursorPaging?: CursorPagingDto;
+
   @ApiPropertyOptional({ enum: FIELDSETS, isArray: true })
   @Optional()
   @IsArray()
@@ -150,7 +170,7 @@ export class QueryContactsBody extends ContactsQueryDto {
   @Type(() => ContactsQueryDto)
   query?: ContactsQueryDto;
 
-  @ApiPropertyOptional({ maxLength: 100, description: 'Free text over names, emails and phones, ANDed with the filter' })
+  @ApiPropertyOptional({ maxLength: 100, description: 'Free text, ANDed with the filter: every word starts a word of the names, emails, company or job title (any case, accents aside), or a phone number in any format' })
   @Optional()
   @IsString()
   @MaxLength(100)

@@ -43,7 +43,21 @@ export interface QueryContactsPayload extends ProjectionPayload {
   filter?: Record<string, unknown>;
   sort?: SortPayload[];
   paging?: PagingPayload;
+  /** Instead of `paging`: a page after (or before) a cursor of an earlier page, which then carries the query. */
+  cursorPaging?: CursorPagingPayload;
   search?: string;
+}
+
+export interface CursorPagingPayload {
+  limit?: number | string;
+  cursor?: string | null;
+}
+
+/** Wix's paging metadata of a cursor-paged query: no total, cursors to the pages either side. */
+export interface CursorPagingMetadata {
+  count: number;
+  cursors: { next: string | null; prev: string | null };
+  hasNext: boolean;
 }
 
 export interface PagingMetadata {

@@ -3,3 +3,5 @@ export * from './translate';
 export * from './projection';
 export * from './filter-limits';
 export { ownValue } from './own';
+export * from './keyset';
+export * from './cursor';

@@ -1,6 +1,6 @@
 import { RequestContext } from '@cp/contracts';
 import { InMemoryEventStore } from '@cp/event-store';
-import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@cp/read-store';
+import { EmbeddedReadStore, MongoReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
 import { randomUUID } from 'node:crypto';
 import { ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from './index';
 
@@ -97,8 +97,78 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
 
     it('search, ANDed with the filter', async () => {
       expect(await sorted({}, 'lovelace')).toEqual(['Ada']);
-      expect(await sorted({}, '555')).toEqual(['Grace']);
+      expect(await sorted({}, 'Ada Lovelace')).toEqual(['Ada']);
+      expect(await sorted({}, 'grace navy')).toEqual(['Grace']); // a name and a word of the email
+      expect(await sorted({}, 'codebreaker')).toEqual(['Alan']); // the job title
+      expect(await sorted({}, 'EINDH')).toEqual(['edsger']); // the company, any case
+      expect(await sorted({}, '+1 (415) 555-0100')).toEqual(['Grace']);
+      expect(await sorted({}, '4155550100')).toEqual(['Grace']);
+      expect(await sorted({}, 'a')).toEqual(['Ada', 'Alan']);
+      expect(await sorted({}, 'ovelace')).toEqual([]); // words match from their start
       expect(await sorted({ 'info.company': 'Navy' }, 'ada')).toEqual([]);
+      expect(await sorted({ 'info.labelKeys': { $hasSome: ['custom.vip'] } }, 'hopper')).toEqual(['Grace']);
+    });
+
+    describe('cursor paging', () => {
+      type Page = { contacts: { info?: { name?: { first?: string } } }[]; pagingMetadata: { count: number; cursors: { next: string | null; prev: string | null }; hasNext: boolean } };
+      const cursorPage = async (payload: Record<string, unknown>) => (await app.queries.query(site, payload)) as unknown as Page;
+      const firstNames = (page: Page) => page.contacts.map((c) => c.info?.name?.first);
+
+      /** Every page forwards, then back from the last one: the names in the order each walk met them. */
+      async function walk(query: Record<string, unknown>, limit: number) {
+        const forwards: (string | undefined)[] = [];
+        let page = await cursorPage({ ...query, cursorPaging: { limit } });
+        const pages = [page];
+        forwards.push(...firstNames(page));
+        while (page.pagingMetadata.cursors.next) {
+          page = await cursorPage({ cursorPaging: { limit, cursor: page.pagingMetadata.cursors.next } });
+          pages.push(page);
+          forwards.push(...firstNames(page));
+        }
+        expect(page.pagingMetadata.hasNext).toBe(false);
+        const backwards: (string | undefined)[] = [];
+        while (page.pagingMetadata.cursors.prev) {
+          page = await cursorPage({ cursorPaging: { limit, cursor: page.pagingMetadata.cursors.prev } });
+          backwards.unshift(...firstNames(page));
+          expect(page.pagingMetadata.hasNext).toBe(true);
+        }
+        return { forwards, backwards, pages: pages.length, last: pages[pages.length - 1].pagingMetadata.count };
+      }
+
+      it.each([
+        ['newest first', {}],
+        ['by company, those without one first', { sort: [{ fieldName: 'info.company', order: 'ASC' }] }],
+        ['by company descending, those without one last', { sort: [{ fieldName: 'info.company', order: 'DESC' }] }],
+        ['by last name, with a filter', { filter: { 'info.labelKeys': { $hasSome: ['custom.vip', 'custom.math'] } }, sort: [{ fieldName: 'info.name.last', order: 'ASC' }] }],
+        ['with a search', { search: 'a' }],
+      ])('walks every contact once each way, %s', async (_, query) => {
+        const all = await names({ ...query, paging: { limit: 100 } });
+        for (const limit of [1, 3, 100]) {
+          const { forwards, backwards, pages, last } = await walk(query, limit);
+          expect({ limit, forwards, backwards, pages }).toEqual({ limit, forwards: all, backwards: all.slice(0, all.length - last), pages: Math.max(1, Math.ceil(all.length / limit)) });
+        }
+      });
+
+      it('answers count, cursors and hasNext, and no total', async () => {
+        const first = await cursorPage({ cursorPaging: { limit: 3 } });
+        expect(first.pagingMetadata).toEqual({ count: 3, cursors: { next: expect.any(String), prev: null }, hasNext: true });
+        const second = await cursorPage({ cursorPaging: { limit: 3, cursor: first.pagingMetadata.cursors.next }, fieldsets: ['BASIC'] });
+        expect(second.pagingMetadata).toEqual({ count: 1, cursors: { next: null, prev: expect.any(String) }, hasNext: false });
+        expect(Object.keys(second.contacts[0]).sort()).toEqual(['id', 'info', 'primaryInfo', 'revision']);
+      });
+
+      it('refuses a cursor with a filter, sort or search of its own, paging beside it, and a cursor it never gave', async () => {
+        const { pagingMetadata } = await cursorPage({ cursorPaging: { limit: 1 } });
+        const cursor = pagingMetadata.cursors.next;
+        for (const extra of [{ filter: {} }, { sort: [] }, { search: 'ada' }]) {
+          await expect(app.queries.query(site, { ...extra, cursorPaging: { cursor } })).rejects.toThrow(/cursorPaging\.cursor.*cannot be combined/);
+        }
+        await expect(app.queries.query(site, { paging: { limit: 1 }, cursorPaging: {} })).rejects.toThrow(/paging/);
+        await expect(app.queries.query(site, { cursorPaging: { limit: 1001 } })).rejects.toThrow(/cursorPaging\.limit/);
+        await expect(app.queries.query(site, { cursorPaging: { cursor: 'bm90IGEgY3Vyc29y' } })).rejects.toThrow(/cursorPaging\.cursor/);
+        const forged = Buffer.from(JSON.stringify({ v: 1, q: { sort: { fieldName: 'x' } }, a: [1, 2], d: 'n' })).toString('base64url');
+        await expect(app.queries.query(site, { cursorPaging: { cursor: forged } })).rejects.toThrow(/cursorPaging\.cursor/);
+      });
     });
 
     it('sorts by extended fields and names, pages with totals', async () => {
@@ -144,6 +214,7 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
 }
 
 describeContactQueries('the embedded read store', async () => new EmbeddedReadStore());
+describeContactQueries('the SQLite read store', async () => new SqliteReadStore(':memory:'));
 
 const mongoUrl = process.env.MONGODB_URL;
 // A database of its own per run: projection checkpoints must not leak between runs.

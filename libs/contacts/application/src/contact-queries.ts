@@ -1,22 +1,28 @@
 import { ContactState, ContactView, emailAddresses, EmailStatuses, toContactView } from '@cp/contacts-domain';
-import { GetContactPayload, ListContactsPayload, PagingMetadata, QueryContactsPayload, RequestContext } from '@cp/contracts';
+import { CursorPagingMetadata, GetContactPayload, ListContactsPayload, PagingMetadata, QueryContactsPayload, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import {
+  Anchor,
+  anchorOf,
   checkFilterLimits,
   COMPARISON,
-  escapeRegex,
+  decodeCursor,
+  encodeCursor,
   FieldRule,
   FieldTable,
   MongoFilter,
   project,
   resolvePaging,
   resolveProjection,
+  reversedSort,
+  rowsAfter,
   STRING_OPS,
   translateFilter,
   translateSort,
 } from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { ContactRepository } from './contact-repository';
+import { searchFilter } from './contact-search';
 import {
   CONTACT_FIELDS,
   CONTACT_PROJECTION,
@@ -24,7 +30,6 @@ import {
   ContactDocument,
   contactDocumentId,
   extendedFieldPath,
-  SEARCH_PATHS,
   stateOf,
   viewOf,
 } from './contact-read-model';
@@ -33,14 +38,16 @@ import { Definitions, FieldInfo } from './definitions';
 
 export interface ContactPage {
   contacts: Partial<ContactView>[];
-  pagingMetadata: PagingMetadata;
+  pagingMetadata: PagingMetadata | CursorPagingMetadata;
 }
+
+/** What a cursor carries: the query it pages, as the client sent it. */
+type CursorQuery = Pick<QueryContactsPayload, 'filter' | 'sort' | 'search'>;
 
 const PAGING = { limit: 50, max: 1000 };
 const DEFAULT_SORT = { 'state.createdDate': -1 as const };
 /** Contacts a bulk job's selection looks at per turn of the event loop. */
 const SCAN_BATCH = 2_000;
-const MAX_SEARCH_LENGTH = 100;
 
 /** The read side of contacts: everything is scoped to the caller's site. */
 export class ContactQueries {
@@ -89,10 +96,63 @@ export class ContactQueries {
   }
 
   async query(context: RequestContext, payload: QueryContactsPayload): Promise<ContactPage> {
+    if (payload.cursorPaging) return this.cursorPage(context, payload);
     const fields = await this.fieldTable(context, payload.filter, payload.sort);
     const clauses: MongoFilter[] = [translateFilter(payload.filter, fields)];
     if (payload.search !== undefined && payload.search.trim() !== '') clauses.push(searchFilter(payload.search));
     return this.page(context, { $and: clauses }, payload.sort, payload, fields);
+  }
+
+  /**
+   * A page of a query by cursor: the first one from the query, each next (or previous) one from
+   * a cursor of the page before, which carries the query and the row to resume from. Rows are
+   * found by their sort keys (keyset paging), so a sync can walk a million contacts at the cost
+   * of the first page each time, and a contact created or deleted meanwhile shifts nothing.
+   */
+  private async cursorPage(context: RequestContext, payload: QueryContactsPayload): Promise<ContactPage> {
+    const { cursorPaging } = payload;
+    if (payload.paging) throw AppError.invalidField('paging', 'cannot be combined with cursorPaging');
+    const limit = cursorLimit(cursorPaging?.limit);
+    let query: CursorQuery = { filter: payload.filter, sort: payload.sort, search: payload.search };
+    let from: { anchor: Anchor; direction: 'next' | 'prev' } | undefined;
+    if (typeof cursorPaging?.cursor === 'string' && cursorPaging.cursor !== '') {
+      if (payload.filter !== undefined || payload.sort !== undefined || (payload.search !== undefined && payload.search !== null)) {
+        throw AppError.invalidField('cursorPaging.cursor', 'cannot be combined with filter, sort or search: the cursor carries its query');
+      }
+      const state = decodeCursor(cursorPaging.cursor, 'cursorPaging.cursor');
+      const { filter, sort, search } = state.query;
+      const wellFormed = (filter === undefined || typeof filter === 'object') && (sort === undefined || Array.isArray(sort)) && (search === undefined || typeof search === 'string');
+      if (!wellFormed) throw AppError.invalidField('cursorPaging.cursor', 'is not a cursor from a previous page of this query', 'INVALID_CURSOR');
+      query = state.query as CursorQuery;
+      from = { anchor: state.anchor, direction: state.direction };
+    }
+    const fields = await this.fieldTable(context, query.filter, query.sort);
+    const clauses: MongoFilter[] = [translateFilter(query.filter, fields)];
+    if (typeof query.search === 'string' && query.search.trim() !== '') clauses.push(searchFilter(query.search));
+    const sort = translateSort(query.sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
+    const backwards = from?.direction === 'prev';
+    const order = backwards ? reversedSort(sort) : sort;
+    // One more than the page tells whether there is a page after it; after an anchor, its rows
+    // are read range by range (sqlite and MongoDB serve each from the sort's index).
+    const rows: ContactDocument[] = [];
+    for (const segment of from ? rowsAfter(order, from.anchor) : [undefined]) {
+      if (rows.length > limit) break;
+      const filter = { siteId: context.siteId, deleted: false, $and: segment ? [...clauses, segment] : clauses };
+      rows.push(...(await this.contacts.find(filter, { sort: order, limit: limit + 1 - rows.length, readOnly: true })));
+    }
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (backwards) page.reverse();
+    const hasNext = backwards ? true : more;
+    const hasPrev = backwards ? more : from !== undefined;
+    const cursorAt = (row: ContactDocument | undefined, direction: 'next' | 'prev') => (row ? encodeCursor({ query, anchor: anchorOf(row, sort), direction }) : null);
+    const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
+    // A page before which every row has gone since: its next page starts where this cursor stood.
+    const next = page.length === 0 && backwards && from ? encodeCursor({ query, anchor: from.anchor, direction: 'next' }) : hasNext ? cursorAt(page[page.length - 1], 'next') : null;
+    return {
+      contacts: page.map((doc) => project(viewOf(doc), paths)),
+      pagingMetadata: { count: page.length, cursors: { next, prev: hasPrev ? cursorAt(page[0], 'prev') : null }, hasNext: next !== null },
+    };
   }
 
   /**
@@ -152,6 +212,12 @@ export class ContactQueries {
 
 const EXTENDED_PREFIX = 'info.extendedFields.';
 
+function cursorLimit(raw: number | string | undefined): number {
+  const limit = raw === undefined || raw === '' ? PAGING.limit : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > PAGING.max) throw AppError.invalidField('cursorPaging.limit', `must be an integer from 1 to ${PAGING.max}`, 'OUT_OF_RANGE');
+  return limit;
+}
+
 function collectExtendedKeys(filter: unknown, keys: Set<string>): void {
   if (Array.isArray(filter)) return filter.forEach((item) => collectExtendedKeys(item, keys));
   if (typeof filter !== 'object' || filter === null) return;
@@ -172,10 +238,4 @@ function extendedFieldRule(key: string, dataType: FieldInfo['dataType']): FieldR
     default:
       return { path, kind: 'string', operators: STRING_OPS, sortable: true };
   }
-}
-
-function searchFilter(search: string): MongoFilter {
-  if (search.length > MAX_SEARCH_LENGTH) throw AppError.invalidField('search', `must be at most ${MAX_SEARCH_LENGTH} characters`, 'MAX_LENGTH');
-  const pattern = escapeRegex(search.trim());
-  return { $or: SEARCH_PATHS.map((path) => ({ [path]: { $regex: pattern, $options: 'i' } })) };
 }

@@ -2,6 +2,7 @@ import { ContactState, ContactView, emailAddresses, EmailStatuses, ExtendedField
 import { siteDocumentId } from '@cp/contracts';
 import { Document, IndexSpec } from '@cp/read-store';
 import { ARRAY_OPS, COMPARISON, ENUM_OPS, FieldRule, FieldTable, ProjectionRules, STRING_OPS } from '@cp/query';
+import { searchTokensOf } from './contact-search';
 import { statusesOf, StoredEmailStatus, storedStatuses } from './email-subscription-read-model';
 
 /**
@@ -22,12 +23,14 @@ export interface ContactDocument extends Document {
   ext: Record<string, Record<string, unknown>>;
   /** Emails lowercased as the duplicate check compares them: what email filters compare on (through an index). */
   lowercased: { emails?: string[]; primaryEmail?: string };
+  /** The words free-text search finds it by (contact-search.ts), under an index. */
+  searchTokens: string[];
   /** The email subscriptions of its addresses that are not NOT_SET (the projection keeps them current). */
   subscriptions?: StoredEmailStatus[];
 }
 
 /** The version of every document this service's projections write: bump it when one changes (docs/architecture.md, "Versions"). */
-export const CONTACTS_READ_MODEL_VERSION = 1;
+export const CONTACTS_READ_MODEL_VERSION = 2;
 
 export const CONTACTS_COLLECTION = 'contacts';
 
@@ -82,6 +85,7 @@ export function toContactDocument(siteId: string, state: ContactState, seq: numb
       ...(emails.length > 0 && { emails }),
       ...(view.primaryEmail && { primaryEmail: view.primaryEmail.email.toLowerCase() }),
     },
+    searchTokens: searchTokensOf(state.info),
     ...(stored.length > 0 && { subscriptions: stored }),
   };
 }
@@ -164,15 +168,6 @@ export const CONTACT_FIELDS: FieldTable = {
   }
 };
 
-/** Paths the free-text `search` looks in (API.md §6.3). */
-export const SEARCH_PATHS = [
-  'state.info.name.first',
-  'state.info.name.last',
-  'state.info.emails.items.email',
-  'state.info.phones.items.phone',
-  'state.info.phones.items.e164Phone',
-];
-
 export const CONTACT_PROJECTION: ProjectionRules = {
   fieldsets: {
     BASIC: ['primaryInfo', 'info.name'],
@@ -222,5 +217,7 @@ export const CONTACT_INDEXES: IndexSpec[] = [
   { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name', caseInsensitive: ['state.info.name.first'] },
   { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name', caseInsensitive: ['state.info.name.last'] },
   { keys: { siteId: 1, 'lowercased.primaryEmail': 1 }, name: 'site_primary_email_lowercased' },
+  // Free-text search: each query word is a prefix range of it (contact-search.ts).
+  { keys: { siteId: 1, searchTokens: 1 }, name: 'site_search_tokens' },
   { keys: { siteId: 1, deleted: 1, 'top.primaryInfo.email': 1, seq: 1 }, name: 'site_primary_email_order', sortOnly: true },
 ];

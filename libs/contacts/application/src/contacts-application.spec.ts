@@ -157,7 +157,7 @@ describe('contacts application', () => {
     expect(await ids({ filter: { createdDate: { $gte: a.createdDate, $lte: b.createdDate } } })).toEqual([a.id, b.id].sort());
     expect(await ids({ filter: { createdDate: { $gt: '2999-01-01T00:00:00Z' } } })).toEqual([]);
     expect(await ids({ search: 'lovel' })).toEqual([a.id]);
-    expect(await ids({ search: '555' })).toEqual([b.id]);
+    expect(await ids({ search: '555-0100' })).toEqual([b.id]);
     const basic = await app.queries.query(siteA, { filter: { id: a.id }, fieldsets: ['BASIC'] });
     expect(basic.contacts[0]).toEqual({ id: a.id, revision: 1, primaryInfo: { email: 'ada@example.com' }, info: { name: ada.name } });
   });

@@ -29,7 +29,7 @@ export class ContactsController {
   @Post('query')
   @HttpCode(200)
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Query Contacts', description: 'Body { query: { filter, sort, paging, fieldsets, fields }, search } or the same keys at top level.' })
+  @ApiOperation({ summary: 'Query Contacts', description: 'Body { query: { filter, sort, paging or cursorPaging, fieldsets, fields }, search } or the same keys at top level.' })
   @ApiOkResponse({ description: '{ contacts, pagingMetadata }' })
   query(@Caller() context: RequestContext, @Body() body: QueryContactsBody) {
     const query = body.query ?? {};
@@ -37,6 +37,7 @@ export class ContactsController {
       filter: query.filter ?? body.filter,
       sort: query.sort ?? body.sort,
       paging: query.paging ?? body.paging,
+      cursorPaging: query.cursorPaging ?? body.cursorPaging,
       fieldsets: query.fieldsets ?? body.fieldsets,
       fields: query.fields ?? body.fields,
       search: body.search,
