@@ -38,7 +38,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,create,create_shared,webhooks,label,abusive,bulk;
+  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,query_search,cursor_walk,create,create_shared,webhooks,label,abusive,bulk;
                           webhooks, abusive and bulk run in standalone only)
   --webhook-rate <n>      the webhooks phase sends its creates evenly at n/s (open loop) instead of the
                           create phase's closed-loop load
@@ -56,7 +56,7 @@ const USAGE = `usage: npm run bench -- [options]
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
                           and the four apps, each its own process; --profile and --require apply to each app`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
+const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -271,8 +271,14 @@ async function main() {
   let querySerial = null;
   let webhooks = null;
   const target = { ...loadJob, url: baseUrl, headers: apiHeaders(), ids, labelKeys, fieldKeys };
-  for (const phase of ['get', 'query', 'query_prefix', 'create', 'create_shared', 'webhooks', 'label']) {
+  let cursorWalk = null;
+  for (const phase of ['get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label']) {
     if (!options.phases.includes(phase)) continue;
+    if (phase === 'cursor_walk') {
+      rss.setPhase(phase);
+      cursorWalk = await timed(phase, () => measureCursorWalk(client));
+      continue;
+    }
     if (phase === 'create_shared') {
       // a fixed count, not a duration: whether the rate holds as the contacts sharing one phone and one email grow
       rss.setPhase(phase);
@@ -413,6 +419,10 @@ async function main() {
     query_serial_p99_ms: querySerial?.p99_ms ?? null,
     query_prefix_rps: pick('query_prefix', 'rps'),
     query_prefix_p99_ms: p99('query_prefix'),
+    query_search_rps: pick('query_search', 'rps'),
+    query_search_p99_ms: p99('query_search'),
+    cursor_walk_contacts_per_s: cursorWalk?.contacts_per_s ?? null,
+    cursor_page_p99_ms: cursorWalk?.page_ms?.p99 ?? null,
     label_rps: pick('label', 'rps'),
     subscriptions_upsert_per_s: subscriptions?.per_s ?? null,
     label_p99_ms: p99('label'),
@@ -471,6 +481,7 @@ async function main() {
     phases,
     lag,
     query_serial: querySerial,
+    cursor_walk: cursorWalk,
     webhooks: webhooks && { ...webhooks, load: undefined },
     subscriptions,
     abusive: isolation.abusive,
@@ -603,6 +614,7 @@ function describe(phase) {
     get: 'GET /contacts/v4/contacts/{id} over the seeded ids',
     query: 'POST /contacts/v4/contacts/query, info.labelKeys $hasSome [one label], sort createdDate DESC, limit 50',
     query_prefix: 'POST /contacts/v4/contacts/query, info.name.first $startsWith two letters, sort createdDate DESC, limit 50',
+    query_search: 'POST /contacts/v4/contacts/query, search "<first name> <first 4 letters of a last name>", newest first, limit 50',
     create: 'POST /contacts/v4/contacts, unique emails, allowDuplicates not set',
     crud_get: 'GET /contacts/v4/contacts/{id} on the CRUD yardstick over its seeded ids',
     crud_create: 'POST /contacts/v4/contacts on the CRUD yardstick, the create phase\'s bodies',
@@ -651,6 +663,36 @@ async function measureLag(client, samples, runId) {
 }
 
 /** The query phase's query, one request at a time: its latency without queueing behind others. */
+/** A sync's export: every contact of the site by cursor, 1,000 a page, one request at a time. */
+async function measureCursorWalk(client) {
+  log('\n== cursor walk: every contact, newest first, by cursor, 1,000 a page, one page at a time');
+  const total = (await client.ok('POST', '/contacts/v4/contacts/query', { query: { paging: { limit: 1 } } })).pagingMetadata.total;
+  const times = [];
+  let contacts = 0;
+  let cursor;
+  const start = performance.now();
+  do {
+    const began = performance.now();
+    const page = await client.ok('POST', '/contacts/v4/contacts/query', { query: { cursorPaging: { limit: 1000, ...(cursor && { cursor }) } } });
+    times.push(performance.now() - began);
+    contacts += page.contacts.length;
+    cursor = page.pagingMetadata.cursors.next;
+  } while (cursor);
+  const seconds = (performance.now() - start) / 1000;
+  const result = {
+    total,
+    contacts,
+    pages: times.length,
+    seconds: round2(seconds),
+    contacts_per_s: Math.round(contacts / seconds),
+    page_ms: { p50: percentile(times, 50), p99: percentile(times, 99), max: round2(Math.max(...times)) },
+    first_page_ms: round2(times[0]),
+    last_page_ms: round2(times[times.length - 1]),
+  };
+  log(`cursor walk: ${contacts} of ${total} contacts in ${result.pages} pages, ${result.seconds} s (${result.contacts_per_s}/s); page p50 ${result.page_ms.p50} ms, p99 ${result.page_ms.p99} ms, first ${result.first_page_ms} ms, last ${result.last_page_ms} ms`);
+  return result;
+}
+
 async function measureSerialQuery(client, labelKeys, samples) {
   log(`\n== query, one at a time: the query phase's request, ${samples} samples, no concurrency`);
   const times = [];
@@ -714,6 +756,10 @@ function printReport(r) {
     ['query_serial_p99_ms', r.query_serial_p99_ms, 'ms', r.query_serial ? `same query one at a time; p50 ${r.query_serial.p50_ms} ms, ${r.query_serial.mean_matches} matches on average` : ''],
     ['query_prefix_rps', r.query_prefix_rps, 'req/s', 'name.first $startsWith + sort createdDate'],
     ['query_prefix_p99_ms', r.query_prefix_p99_ms, 'ms', ''],
+    ['query_search_rps', r.query_search_rps, 'req/s', 'search "<first> <last prefix>", newest first'],
+    ['query_search_p99_ms', r.query_search_p99_ms, 'ms', ''],
+    ['cursor_walk_contacts_per_s', r.cursor_walk_contacts_per_s, 'contacts/s', r.cursor_walk ? `every contact by cursor, 1,000 a page, one page at a time: ${r.cursor_walk.pages} pages of ${r.cursor_walk.contacts} contacts (total ${r.cursor_walk.total}); page p50 ${r.cursor_walk.page_ms.p50} ms, first ${r.cursor_walk.first_page_ms} ms, last ${r.cursor_walk.last_page_ms} ms` : ''],
+    ['cursor_page_p99_ms', r.cursor_page_p99_ms, 'ms', ''],
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['subscriptions_upsert_per_s', r.subscriptions_upsert_per_s, 'statuses/s', r.subscriptions ? `${r.subscriptions.statuses} through Bulk Upsert (100 per request); batch p99 ${r.subscriptions.batch_ms.p99} ms` : ''],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],

@@ -7,7 +7,7 @@
 import autocannon from 'autocannon';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { contactInfo, FIRST_NAMES } from './lib/data.mjs';
+import { contactInfo, FIRST_NAMES, LAST_NAMES } from './lib/data.mjs';
 
 const CONTACTS = '/contacts/v4/contacts';
 
@@ -79,6 +79,12 @@ function requestFor(job) {
       return newestFirstQuery(() => ({ 'info.labelKeys': { $hasSome: [randomOf(job.labelKeys)] } }));
     case 'query_prefix': // info.name.first $startsWith two letters, newest first, one page of 50
       return newestFirstQuery(() => ({ 'info.name.first': { $startsWith: randomOf(FIRST_NAMES).slice(0, 2) } }));
+    case 'query_search': // search: a first name and the start of a last name, as typed, newest first, one page of 50
+      return {
+        method: 'POST',
+        path: `${CONTACTS}/query`,
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ search: `${randomOf(FIRST_NAMES)} ${randomOf(LAST_NAMES).slice(0, 4)}`, query: { paging: { limit: 50 } } }) }),
+      };
     case 'label':
       return {
         method: 'POST',
