@@ -58,12 +58,12 @@ stop_app() {
 }
 start_sqlite_app
 [ "$(contacts_total)" = "$total_before" ] || { echo "READ_STORE=sqlite shows $(contacts_total) contacts, memory $total_before"; exit 1; }
-if DATA_DIR="$data_dir" node dist/tools/replay/replay.js rebuild contacts 2>"$data_dir/replay.err"; then
+if DATA_DIR="$data_dir" node dist/tools/cli/main.js replay rebuild contacts 2>"$data_dir/replay.err"; then
   echo "the rebuild ran while the app was serving its data"; exit 1
 fi
 grep -q "stop it first" "$data_dir/replay.err" || { cat "$data_dir/replay.err"; echo "the rebuild did not say why it refused"; exit 1; }
 stop_app
-DATA_DIR="$data_dir" node dist/tools/replay/replay.js rebuild contacts 2>"$data_dir/replay.err" || { cat "$data_dir/replay.err"; echo "the rebuild failed"; exit 1; }
+DATA_DIR="$data_dir" node dist/tools/cli/main.js replay rebuild contacts 2>"$data_dir/replay.err" || { cat "$data_dir/replay.err"; echo "the rebuild failed"; exit 1; }
 start_sqlite_app
 total_after=$(contacts_total)
 stop_app

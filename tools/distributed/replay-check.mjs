@@ -21,7 +21,7 @@ const contacts = () => client.db('contacts').collection('contacts');
 const snapshot = async () => JSON.stringify(await contacts().find({}).sort({ _id: 1 }).toArray());
 
 const before = await snapshot();
-execFileSync(process.execPath, ['dist/tools/replay/replay.js', 'rebuild', 'contacts'], { stdio: 'inherit', env: process.env });
+execFileSync(process.execPath, ['dist/tools/cli/main.js', 'replay', 'rebuild', 'contacts'], { stdio: 'inherit', env: process.env });
 const after = await snapshot();
 check('replay rebuild contacts gives a read model equal to the live one', before === after && JSON.parse(after).length > 0, `${JSON.parse(before).length} documents before, ${JSON.parse(after).length} after`);
 const leftovers = (await client.db('contacts').listCollections().toArray()).filter((c) => c.name.startsWith('contacts_rebuild'));
@@ -29,7 +29,7 @@ check('no rebuild collection is left behind', leftovers.length === 0, leftovers.
 await client.close();
 
 const out = join(mkdtempSync(join(tmpdir(), 'export-')), 'events.jsonl');
-execFileSync(process.execPath, ['dist/tools/replay/replay.js', 'export', '--out', out], { stdio: 'inherit', env: process.env });
+execFileSync(process.execPath, ['dist/tools/cli/main.js', 'replay', 'export', '--out', out], { stdio: 'inherit', env: process.env });
 const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 check('replay export writes every stored event as JSON Lines, in order', lines.length > 0 && lines.every((e, i) => i === 0 || e.globalPosition > lines[i - 1].globalPosition));
 
