@@ -63,7 +63,7 @@ class MongoCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async findPage(filter: Filter, options: PageOptions): Promise<{ docs: T[]; total: number }> {
-    const [docs, total] = await Promise.all([this.find(filter, options), this.countDocuments(filter)]);
+    const [docs, total] = await Promise.all([this.find(filter, options), this.collection.countDocuments(filter as never, options.countLimit === undefined ? {} : { limit: options.countLimit })]);
     return { docs, total };
   }
 

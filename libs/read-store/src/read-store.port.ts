@@ -69,6 +69,11 @@ export interface PageOptions extends ReadOnly {
    * documents cost nothing to hand out, may return whole documents.
    */
   projection?: Projection;
+  /**
+   * Count no further than this many matches: `total` is then at most `countLimit`, so that a
+   * caller can bound what a broad query costs (a search matching most contacts) and say so.
+   */
+  countLimit?: number;
 }
 
 export interface ScanOptions {

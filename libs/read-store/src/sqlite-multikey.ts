@@ -10,8 +10,8 @@ import { COMPOSITE, Kind, PathShapes } from './sqlite-shapes';
  * over them. A filter that pins the index's leading keys by equality, the array path among
  * them (`siteId`, `deleted`, one label), then counts and pages from that table's index alone,
  * in the order of the keys that follow, instead of testing every document of the site. One
- * that pins the keys before the array path and gives that path an anchored literal prefix
- * (a search word, `{ searchTokens: { $regex: '^ada' } }`) reads the prefix's range of it.
+ * that pins the keys before the array path and gives that path anchored literal prefixes
+ * (search words, `{ searchTokens: { $regex: '^ada' } }`) reads each prefix's range of it.
  */
 export interface MultikeyIndex {
   name: string;
@@ -64,11 +64,14 @@ export interface MultikeyPlan {
   rest: Filter | undefined;
   /** How many of the index's leading keys the filter pins. */
   pinned: number;
+  /** The pinned equalities as a filter (for reading them off the documents instead). */
+  pinnedFilter: Filter;
   /**
-   * The key after the pinned ones (the array path) is a range: a document may then have several
-   * rows in it, and their order is not the documents' (see SqliteCollection.query).
+   * Prefix ranges of the key after the pinned ones (the array path), `[from, to)`, each of which
+   * a document must have a row in: its rows are then not in the documents' order, and one
+   * document may have several in a range (see SqliteCollection.query).
    */
-  ranged: boolean;
+  ranges: [string, string][];
 }
 
 /**
@@ -85,50 +88,43 @@ export function planMultikey(filter: Filter, indexes: readonly MultikeyIndex[], 
     const value = equalityValue(condition);
     if (value !== undefined && !equalities.has(path)) equalities.set(path, { value, at });
   });
-  let best: { index: MultikeyIndex; pinned: number; range?: { at: number; bounds: [string, string] } } | undefined;
+  let best: { index: MultikeyIndex; pinned: number; ranges?: { at: number; bounds: [string, string] }[] } | undefined;
   for (const index of indexes) {
     let pinned = 0;
     while (pinned < index.paths.length && pinnable(index.paths[pinned], index, equalities.get(index.paths[pinned])?.value, shapes)) pinned++;
     const arrayAt = index.paths.indexOf(index.arrayPath);
     if (pinned > arrayAt) {
-      if (!best || pinned > best.pinned || best.range) best = { index, pinned };
-    } else if (pinned === arrayAt && !best && !shapes.arrayBefore(index.arrayPath)) {
-      const range = longestPrefix(conditions, index.arrayPath);
-      if (range) best = { index, pinned, range };
+      if (!best || pinned > best.pinned || best.ranges) best = { index, pinned };
+    } else if (pinned === arrayAt && (!best || (best.ranges && pinned > best.pinned)) && !shapes.arrayBefore(index.arrayPath)) {
+      const ranges = prefixRanges(conditions, index.arrayPath);
+      if (ranges.length > 0) best = { index, pinned, ranges };
     }
   }
   if (!best) return undefined;
-  const { index, pinned, range } = best;
-  const used = new Set(index.paths.slice(0, pinned).map((path) => equalities.get(path)!.at));
-  if (range) used.add(range.at);
+  const { index, pinned, ranges = [] } = best;
+  const pinnedPaths = index.paths.slice(0, pinned);
+  const used = new Set([...pinnedPaths.map((path) => equalities.get(path)!.at), ...ranges.map((range) => range.at)]);
   const left = [...conditions.filter((_, at) => !used.has(at)).map(([path, condition]) => ({ [path]: condition })), ...others];
-  const params: unknown[] = index.paths.slice(0, pinned).map((path) => sqlValue(equalities.get(path)!.value));
-  const terms = columnsOf(index).slice(0, pinned).map((column) => `x.${column} = ?`);
-  if (range) {
-    terms.push(`x.k${pinned} >= ? AND x.k${pinned} < ?`);
-    params.push(...range.bounds);
-  }
   return {
     index,
-    pinnedSql: terms.join(' AND '),
-    params,
+    pinnedSql: columnsOf(index).slice(0, pinned).map((column) => `x.${column} = ?`).join(' AND '),
+    params: pinnedPaths.map((path) => sqlValue(equalities.get(path)!.value)),
     rest: left.length === 0 ? undefined : { $and: left },
     pinned,
-    ranged: range !== undefined,
+    pinnedFilter: Object.fromEntries(pinnedPaths.map((path) => [path, equalities.get(path)!.value])),
+    ranges: ranges.map((range) => range.bounds),
   };
 }
 
 /**
- * The longest anchored literal prefix a condition on the path requires: its range of text (the
- * strings that start with it; numbers sort below text, and a regex matches strings only).
+ * The anchored literal prefixes the conditions on the path require, each the range of text of
+ * the strings that start with it (numbers sort below text, and a regex matches strings only).
  */
-function longestPrefix(conditions: [string, unknown][], path: string): { at: number; bounds: [string, string] } | undefined {
-  let found: { at: number; prefix: string } | undefined;
-  conditions.forEach(([conditionPath, condition], at) => {
+function prefixRanges(conditions: [string, unknown][], path: string): { at: number; bounds: [string, string] }[] {
+  return conditions.flatMap(([conditionPath, condition], at) => {
     const prefix = conditionPath === path ? literalPrefixOf(condition) : undefined;
-    if (prefix !== undefined && (!found || prefix.length > found.prefix.length)) found = { at, prefix };
+    return prefix === undefined ? [] : [{ at, bounds: [prefix, prefixEnd(prefix)] as [string, string] }];
   });
-  return found && { at: found.at, bounds: [found.prefix, prefixEnd(found.prefix)] };
 }
 
 /** `{ $regex: '^literal' }`, no options and no character that means more than itself: the literal. */
@@ -157,9 +153,9 @@ function pinnable(path: string, index: MultikeyIndex, value: unknown, shapes: Pa
  * ORDER BY on the index table's keys after the pinned ones, when the sort is theirs, all in its
  * directions or all reversed; plain values only (SQLite's order is then MongoDB's).
  */
-export function indexOrder({ index, pinned, ranged }: MultikeyPlan, sort: SortSpec | undefined): string | undefined {
+export function indexOrder({ index, pinned, ranges }: MultikeyPlan, sort: SortSpec | undefined): string | undefined {
   const keys = Object.entries(sort ?? {});
-  if (ranged || keys.length === 0 || pinned + keys.length > index.paths.length) return undefined;
+  if (ranges.length > 0 || keys.length === 0 || pinned + keys.length > index.paths.length) return undefined;
   let reversed: boolean | undefined;
   for (const [i, [path, direction]] of keys.entries()) {
     if (index.paths[pinned + i] !== path || index.paths[pinned + i] === index.arrayPath) return undefined;

@@ -92,4 +92,18 @@ describe('SqliteReadStore on a file', () => {
     }
     await store.close();
   });
+
+  it('pages a prefix that most documents have by walking the sort order, as the documents sort', async () => {
+    const store = new SqliteReadStore(':memory:');
+    const people = store.collection('people');
+    await people.createIndexes([{ keys: { siteId: 1, deleted: 1, tokens: 1 }, name: 'site_tokens' }, { keys: { siteId: 1, deleted: 1, created: -1 }, name: 'site_created' }]);
+    const docs = Array.from({ length: 300 }, (_, i) => ({ _id: `c${i}`, siteId: 's1', deleted: i % 10 === 0, tokens: i % 3 === 0 ? ['zed'] : ['ann', `a${i}`], created: (i * 7919) % 300 }));
+    for (const doc of docs) await people.insertOne(doc);
+    for (const filter of [{ siteId: 's1', deleted: false, tokens: { $regex: '^a' } }, { siteId: 's1', deleted: false, $and: [{ tokens: { $regex: '^a' } }, { tokens: { $regex: '^an' } }] }]) {
+      const expected = new Query(filter).find(docs).all().sort((a, b) => (b.created as number) - (a.created as number)).map((doc) => doc._id);
+      const page = await people.findPage(filter, { sort: { created: -1 }, skip: 10, limit: 5 });
+      expect({ ids: page.docs.map((doc) => doc._id), total: page.total }).toEqual({ ids: expected.slice(10, 15), total: expected.length });
+    }
+    await store.close();
+  });
 });

@@ -291,6 +291,24 @@ interface Query {
   compiled: CompiledFilter;
   /** Through a multikey index: FROM (the index table as x, joined to the documents), WHERE and its parameters. */
   indexed?: { plan: MultikeyPlan; from: string; indexOnly: string | undefined; where: string; params: unknown[] };
+  /** Through prefix ranges of a multikey index (search words). */
+  ranged?: RangedQuery;
+}
+
+/**
+ * A filter read through prefix ranges of a multikey index: each range's rows give a set of
+ * document ids every match is in (one document may have several rows in a range, and rows are
+ * not in the documents' order), so counts intersect the sets on the index alone and pages sort
+ * the matches by their own order, or walk the sort's index and test each against the sets.
+ */
+interface RangedQuery {
+  idSets: { sql: string; params: unknown[] }[];
+  /** The same ranges as tests of one document (`EXISTS` of its rows in the range, by doc_id). */
+  walkTests: { sql: string; params: unknown[] }[];
+  /** What the ranges and the pinned keys leave of the filter, on the documents. */
+  rest: CompiledFilter | undefined;
+  /** The pinned equalities, on the documents (what walking the sort's index reads them by). */
+  pinned: CompiledFilter;
 }
 
 interface Row {
@@ -329,13 +347,14 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     const query = this.query(filter);
     if (this.orderIn(query, options.sort) === undefined) {
       const matches = this.matching(query, options.sort);
-      return { docs: this.shape(matches.slice(options.skip, options.skip + options.limit), options.projection), total: matches.length };
+      return { docs: this.shape(matches.slice(options.skip, options.skip + options.limit), options.projection), total: Math.min(matches.length, options.countLimit ?? Infinity) };
     }
-    const total = this.count(query);
+    const total = this.count(query, options.countLimit);
     if (total === 0) return { docs: [], total };
     // Many matches: the page is found sooner by walking the sort's index than by sorting them all.
     const wanted = options.skip + options.limit;
     const walk = !query.indexed && total > 4 * wanted && wanted * this.rowCount() < total * total;
+    if (query.ranged) return { docs: this.shape(this.selectRanged(query.ranged, options, walk), options.projection), total };
     const docs = this.select(walk ? { ...query, compiled: this.compile(filter, { unindexedRanges: true }) } : query, options);
     return { docs: this.shape(docs, options.projection), total };
   }
@@ -477,15 +496,14 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     const plan = planMultikey(filter, state.multikey, state.shapes);
     const rest = plan?.rest ? this.compile(plan.rest) : undefined;
     if (!plan || (rest && !rest.exact)) return { filter, compiled };
-    if (plan.ranged) {
-      // A range of the array path may hold several rows of one document: the documents are
-      // read through the distinct ids it gives (a subquery SQLite keeps as a set), in their own order.
-      const ids = `SELECT x.doc_id FROM ${plan.index.table} AS x WHERE ${plan.pinnedSql}`;
-      return {
-        filter,
-        compiled,
-        indexed: { plan, from: this.tableName, indexOnly: undefined, where: `id IN (${ids})${rest ? ` AND ${rest.sql}` : ''}`, params: [...plan.params, ...(rest?.params ?? [])] },
-      };
+    if (plan.ranges.length > 0) {
+      const range = `x.k${plan.pinned} >= ? AND x.k${plan.pinned} < ?`;
+      const ids = `SELECT x.doc_id FROM ${plan.index.table} AS x WHERE ${plan.pinned > 0 ? `${plan.pinnedSql} AND ${range}` : range}`;
+      const idSets = plan.ranges.map((bounds) => ({ sql: ids, params: [...plan.params, ...bounds] }));
+      // `+` keeps SQLite on the doc_id index, not the keys' range, for a test of one document.
+      const ofDocument = [...columnsOf(plan.index).slice(0, plan.pinned).map((column) => `+x.${column} = ?`), `+x.k${plan.pinned} >= ?`, `+x.k${plan.pinned} < ?`].join(' AND ');
+      const walkTests = plan.ranges.map((bounds) => ({ sql: `EXISTS (SELECT 1 FROM ${plan.index.table} AS x WHERE x.doc_id = ${this.tableName}.id AND ${ofDocument})`, params: [...plan.params, ...bounds] }));
+      return { filter, compiled, ranged: { idSets, walkTests, rest, pinned: this.compile(plan.pinnedFilter) } };
     }
     return {
       filter,
@@ -503,6 +521,7 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
 
   /** The ORDER BY that SQL answers the query in (the index table's own when the sort is its), or undefined when it cannot decide the query. */
   private orderIn(query: Query, sort: SortSpec | undefined): string | undefined {
+    if (query.ranged) return this.orderBy(sort);
     if (query.indexed) {
       const order = indexOrder(query.indexed.plan, sort);
       return order ? ` ORDER BY ${order}` : this.orderBy(sort);
@@ -517,9 +536,25 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
       const matches = this.matching(query, options.sort);
       return matches.slice(options.skip, options.limit === undefined ? undefined : options.skip + options.limit);
     }
-    const paging = options.limit !== undefined ? ` LIMIT ${Math.trunc(options.limit)} OFFSET ${Math.trunc(options.skip)}` : options.skip > 0 ? ` LIMIT -1 OFFSET ${Math.trunc(options.skip)}` : '';
+    if (query.ranged) return this.selectRanged(query.ranged, options, false);
     const { from, where, params } = query.indexed ?? { from: this.tableName, where: query.compiled.sql, params: query.compiled.params };
-    return this.rows(`SELECT json(doc) AS doc FROM ${from} WHERE ${where}${orderBy}${paging}`, params);
+    return this.rows(`SELECT json(doc) AS doc FROM ${from} WHERE ${where}${orderBy}${pagingSql(options)}`, params);
+  }
+
+  /**
+   * A page of a ranged query: the ids in sort order first (sorting only ids and sort keys, not
+   * whole documents), then their documents. `walk`: many match, so the sort's index is walked
+   * with the pinned keys and each entry tested for rows in the ranges through the index table's
+   * doc_id index (a dozen rows a document) until the page is full, rather than building sets
+   * of every match first.
+   */
+  private selectRanged(ranged: RangedQuery, options: { sort?: SortSpec; skip: number; limit?: number }, walk: boolean): T[] {
+    const orderBy = this.orderBy(options.sort) ?? '';
+    const sets = walk ? ranged.walkTests : ranged.idSets.map((set) => ({ sql: `id IN (${set.sql})`, params: set.params }));
+    const terms = [...(walk ? [ranged.pinned] : []), ...sets, ...(ranged.rest ? [ranged.rest] : [])];
+    const sql = `SELECT id FROM ${this.tableName} WHERE ${terms.map((term) => term.sql).join(' AND ')}${orderBy}${pagingSql(options)}`;
+    const ids = (this.store.statement(sql).all(...terms.flatMap((term) => term.params)) as { id: string }[]).map((row) => row.id);
+    return this.byIds(ids);
   }
 
   private rows(sql: string, params: unknown[]): T[] {
@@ -534,11 +569,25 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
     return sort ? sortDocuments(matches, sort) : matches;
   }
 
-  private count(query: Query): number {
-    const { indexed, compiled } = query;
-    if (!indexed && !compiled.exact) return this.matching(query).length;
-    const { from, where, params } = indexed ? { ...indexed, from: indexed.indexOnly ?? indexed.from } : { from: this.tableName, where: compiled.sql, params: compiled.params };
-    return (this.store.statement(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...params) as { n: number }).n;
+  /** How many documents match, or `limit` when at least that many do (SQL stops counting there). */
+  private count(query: Query, limit?: number): number {
+    const { indexed, compiled, ranged } = query;
+    if (!indexed && !ranged && !compiled.exact) return Math.min(this.matching(query).length, limit ?? Infinity);
+    let select: string;
+    let params: unknown[];
+    if (ranged) {
+      // Nothing to test on the documents: the sets' intersection (distinct, as INTERSECT is), on the index alone.
+      select = ranged.rest
+        ? `SELECT id FROM ${this.tableName} WHERE ${ranged.idSets.map((set) => `id IN (${set.sql})`).join(' AND ')} AND ${ranged.rest.sql}`
+        : `SELECT DISTINCT doc_id FROM (${ranged.idSets.map((set) => set.sql).join(' INTERSECT ')})`;
+      params = [...ranged.idSets.flatMap((set) => set.params), ...(ranged.rest?.params ?? [])];
+    } else {
+      const { from, where } = indexed ? { ...indexed, from: indexed.indexOnly ?? indexed.from } : { from: this.tableName, where: compiled.sql };
+      select = `SELECT 1 FROM ${from} WHERE ${where}`;
+      params = indexed ? indexed.params : compiled.params;
+    }
+    const sql = limit === undefined ? `SELECT count(*) AS n FROM (${select})` : `SELECT count(*) AS n FROM (${select} LIMIT ${Math.trunc(limit)})`;
+    return (this.store.statement(sql).get(...params) as { n: number }).n;
   }
 
   /**
@@ -626,6 +675,11 @@ class SqliteCollection<T extends Document> implements ReadCollection<T> {
 }
 
 /** MongoDB's order of types: missing and null, numbers, strings, objects and arrays, booleans. */
+function pagingSql({ skip, limit }: { skip: number; limit?: number }): string {
+  if (limit !== undefined) return ` LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(skip)}`;
+  return skip > 0 ? ` LIMIT -1 OFFSET ${Math.trunc(skip)}` : '';
+}
+
 function typeRank(jsonPath: string): string {
   const type = `json_type(doc, ${jsonPath})`;
   return `CASE ${type} WHEN 'integer' THEN 1 WHEN 'real' THEN 1 WHEN 'text' THEN 2 WHEN 'object' THEN 3 WHEN 'array' THEN 3 WHEN 'true' THEN 4 WHEN 'false' THEN 4 ELSE 0 END`;

@@ -102,6 +102,12 @@ export function describeReadStoreContract(name: string, create: () => Promise<Re
       expect(ids(await people.find({ _id: { $in: ['p2', 'p9', 'p4'] } }, { sort: { _id: 1 } }))).toEqual(['p2', 'p4']);
     });
 
+    it('counts no further than countLimit, and pages as without it', async () => {
+      const capped = await people.findPage({ siteId: 's1' }, { sort: { _id: 1 }, skip: 0, limit: 3, countLimit: 2 });
+      expect({ ids: ids(capped.docs), total: capped.total }).toEqual({ ids: ['p1', 'p2', 'p3'], total: 2 });
+      expect((await people.findPage({ siteId: 's1' }, { sort: { _id: 1 }, skip: 0, limit: 1, countLimit: 10 })).total).toBe(3);
+    });
+
     it('scans every match in sort order, in batches, and writes between batches repeat nothing', async () => {
       const unindexed: string[] = [];
       for await (const batch of people.scan({ siteId: 's1' }, { sort: { createdDate: -1 }, batchSize: 2 })) unindexed.push(...ids(batch));
