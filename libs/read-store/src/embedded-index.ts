@@ -1,5 +1,6 @@
+import BTree from 'sorted-btree';
 import { Bitmap } from './embedded-bitmap';
-import { Document, Filter } from './read-store.port';
+import { Filter } from './read-store.port';
 import { ARRAY_ON_PATH, fieldOf, valueAlong } from './embedded-values';
 
 /** The ids an index gives for a condition; `exact` when every one of them meets it (no query test needed). */
@@ -18,23 +19,23 @@ type Primitive = string | number | boolean;
 /**
  * A secondary index of the embedded store on one field path: each scalar value (strings, numbers
  * and booleans, compared as `===` like MongoDB's equality) to the ids of the documents holding
- * it. For `$startsWith` it also keeps the lowercased first one to three characters of string
- * values; that part is built on the first prefix query, since most paths never get one.
+ * it. A regex (`$startsWith`, a search word) is tested once on each distinct value it holds,
+ * not on each document: a site's first names or search words are far fewer than its contacts;
+ * a case-sensitive `^literal` reads the range of its values in a sorted set of them instead,
+ * built on the first such query (most paths never get one) and kept up to date from then on.
  */
 export class FieldIndex {
   private readonly exact = new Map<Primitive, Set<string>>();
   /** Bitmaps of the large values a count asked for, kept up to date from then on. */
   private readonly bitmaps = new Map<Primitive, Bitmap>();
-  private prefixes: Map<string, Set<string>> | undefined;
+  private sortedStrings: BTree<string, true> | undefined;
   private readonly keys: string[];
   /** Documents with an array inside an array on this path, which equality does not reach into: lookups only narrow while any exist. */
   private readonly nested = new Set<string>();
 
-  /** `documents` lists what the collection holds (to build the prefix part when it is first needed). */
   constructor(
     readonly path: string,
     private readonly slotOf: SlotOf,
-    private readonly documents: () => Iterable<Document>,
   ) {
     this.keys = path.split('.');
   }
@@ -58,9 +59,9 @@ export class FieldIndex {
     if (nested) this.nested.add(id);
     const slot = this.slotOf(id);
     for (const value of values) {
+      if (this.sortedStrings && typeof value === 'string' && !this.exact.has(value)) this.sortedStrings.set(value, true);
       bucket(this.exact, value).add(id);
       if (slot !== undefined) this.bitmaps.get(value)?.add(slot);
-      if (this.prefixes && typeof value === 'string') addPrefixes(this.prefixes, value, id);
     }
   }
 
@@ -71,14 +72,13 @@ export class FieldIndex {
     for (const value of scalarsAt(doc, this.keys).values) {
       this.exact.get(value)?.delete(id);
       if (slot !== undefined) this.bitmaps.get(value)?.delete(slot);
-      if (this.prefixes && typeof value === 'string') for (const prefix of prefixesOf(value)) this.prefixes.get(prefix)?.delete(id);
     }
   }
 
   clear(): void {
     this.exact.clear();
     this.bitmaps.clear();
-    this.prefixes = undefined;
+    this.sortedStrings = undefined;
     this.nested.clear();
   }
 
@@ -106,8 +106,16 @@ export class FieldIndex {
       if (values.length === 1) return { ids: this.idsOf(values[0]), exact: false };
       return { ids: intersection(values.map((v) => this.idsOf(v))), exact: false };
     }
-    if (typeof operators.$regex === 'string') return this.prefixLookup(operators.$regex, operators.$options, Object.keys(operators).length);
+    if (typeof operators.$regex === 'string') return this.regexLookup(operators.$regex, operators.$options, Object.keys(operators).length);
     return undefined;
+  }
+
+  private sortedValues(): BTree<string, true> {
+    if (!this.sortedStrings) {
+      const strings = [...this.exact.keys()].filter((value): value is string => typeof value === 'string');
+      this.sortedStrings = new BTree(strings.map((value) => [value, true]));
+    }
+    return this.sortedStrings;
   }
 
   private valueLookup(value: Primitive, exact: boolean): IndexLookup {
@@ -134,29 +142,29 @@ export class FieldIndex {
   }
 
   /**
-   * `^literal`: the bucket of its first (up to three) characters, ASCII letters lowercased. For an
-   * ASCII literal that is exactly the matches of a case-insensitive regex that is nothing but the
-   * literal (non-ASCII characters never match ASCII ones case-insensitively); otherwise it only
-   * narrows. A non-ASCII literal gets no help: its case variants would be in other buckets.
+   * The documents holding a string the regex matches: each distinct value tested once. Exact
+   * (a document matches when a string it holds here does) unless other operators come with it.
    */
-  private prefixLookup(pattern: string, options: unknown, operatorCount: number): IndexLookup | undefined {
-    // Only `i` and `s` leave `^` meaning the start of the value (`m` lets it match after any newline).
-    if (options !== undefined && (typeof options !== 'string' || !/^[is]*$/.test(options))) return undefined;
-    const parsed = literalPrefix(pattern);
-    if (!parsed || !isAscii(parsed.literal)) return undefined;
-    const ids = this.prefixIndex().get(asciiLower(parsed.literal.slice(0, MAX_PREFIX))) ?? EMPTY;
-    const exact = options === 'i' && operatorCount === 2 && parsed.whole && parsed.literal.length <= MAX_PREFIX;
-    return { ids, exact };
-  }
-
-  private prefixIndex(): Map<string, Set<string>> {
-    if (!this.prefixes) {
-      this.prefixes = new Map();
-      for (const doc of this.documents()) {
-        for (const value of scalarsAt(doc, this.keys).values) if (typeof value === 'string') addPrefixes(this.prefixes, value, doc._id);
-      }
+  private regexLookup(pattern: string, options: unknown, operatorCount: number): IndexLookup | undefined {
+    if (options !== undefined && (typeof options !== 'string' || !/^[imsu]*$/.test(options))) return undefined;
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern, options ?? '');
+    } catch {
+      return undefined; // the query engine reports it
     }
-    return this.prefixes;
+    const matching: Set<string>[] = [];
+    const literal = (options ?? '') === '' ? /^\^([^\\.*+?^${}()|[\]\n\r]+)$/u.exec(pattern)?.[1] : undefined;
+    if (literal !== undefined) {
+      for (const [value] of this.sortedValues().entries(literal)) {
+        if (!value.startsWith(literal)) break;
+        const ids = this.exact.get(value);
+        if (ids && ids.size > 0) matching.push(ids);
+      }
+    } else {
+      for (const [value, ids] of this.exact) if (typeof value === 'string' && ids.size > 0 && regex.test(value)) matching.push(ids);
+    }
+    return { ids: matching.length === 0 ? EMPTY : union(matching), exact: operatorCount === (options === undefined ? 1 : 2) };
   }
 }
 
@@ -185,21 +193,9 @@ export function requiredConditions(filter: Filter): { conditions: [string, unkno
 
 const EMPTY: Set<string> = new Set();
 const CACHED_BITMAP_MIN = 1_024;
-const MAX_PREFIX = 3;
 
 function isScalar(value: unknown): value is Primitive {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function prefixesOf(value: string): string[] {
-  const lower = asciiLower(value.slice(0, MAX_PREFIX));
-  const prefixes: string[] = [];
-  for (let n = 1; n <= Math.min(MAX_PREFIX, lower.length); n++) prefixes.push(lower.slice(0, n));
-  return prefixes;
-}
-
-function addPrefixes(map: Map<string, Set<string>>, value: string, id: string): void {
-  for (const prefix of prefixesOf(value)) bucket(map, prefix).add(id);
 }
 
 function bucket<K>(map: Map<K, Set<string>>, key: K): Set<string> {
@@ -221,41 +217,6 @@ function intersection(sets: Set<string>[]): Set<string> {
   const common = new Set<string>();
   for (const id of smallest) if (others.every((set) => set.has(id))) common.add(id);
   return common;
-}
-
-const SPECIAL = /[.*+?^${}()|[\]\\]/;
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-
-/**
- * The literal text an anchored regex starts with (`^ab\.c` -> `ab.c`), if it is plain enough,
- * and whether that literal is the whole pattern.
- */
-function literalPrefix(pattern: string): { literal: string; whole: boolean } | undefined {
-  // An alternation anywhere (`^ab|cd`) means the anchor does not hold for every match.
-  if (!pattern.startsWith('^') || /(^|[^\\])(\\\\)*\|/.test(pattern)) return undefined;
-  let prefix = '';
-  for (let i = 1; i < pattern.length; ) {
-    let literal: string;
-    if (pattern[i] === '\\' && /[.*+?^${}()|[\]\\/-]/.test(pattern[i + 1] ?? '')) {
-      literal = pattern[i + 1];
-      i += 2;
-    } else if (SPECIAL.test(pattern[i])) break;
-    else literal = pattern[i++];
-    // A quantifier after a character makes it optional or repeated: the prefix ends before it.
-    if (/[*?{]/.test(pattern[i] ?? '')) return prefix.length > 0 ? { literal: prefix, whole: false } : undefined;
-    prefix += literal;
-    if (pattern[i] === '+') return { literal: prefix, whole: false };
-    if (i === pattern.length) return { literal: prefix, whole: true };
-  }
-  return prefix.length > 0 ? { literal: prefix, whole: false } : undefined;
 }
 
 /** The distinct scalar values at a path, through arrays (as MongoDB's dotted paths reach into them). */

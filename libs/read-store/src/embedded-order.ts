@@ -101,7 +101,12 @@ export class OrderIndex {
     const directions = new Set(Object.values(sort));
     if (directions.size !== 1) return undefined;
     const prefix = this.paths.slice(0, pinned).map((path) => equalities.get(path));
-    return { pinned, walk: (after) => (directions.has(1) ? this.ascending(prefix, after) : this.descending(prefix, after)) };
+    const ascending = directions.has(1);
+    return {
+      pinned,
+      walk: (after) => (ascending ? this.ascending(prefix, after) : this.descending(prefix, after)),
+      walkFrom: (value) => (ascending ? this.ascending(prefix, [...prefix, value, BELOW]) : this.descending(prefix, [...prefix, value, ABOVE])),
+    };
   }
 
   private *ascending(prefix: Key, after: Key | undefined): Iterable<[Key, string]> {
@@ -127,6 +132,8 @@ export class OrderIndex {
 export interface OrderWalker {
   pinned: number;
   walk(after?: unknown[]): Iterable<[unknown[], string]>;
+  /** The walk from the first entry whose first sort key is `value` (a range's bound: a keyset page starts there). */
+  walkFrom(value: string | number): Iterable<[unknown[], string]>;
 }
 
 /** Bounds that sort before and after every value, to start a walk at the edge of a prefix. */

@@ -15,7 +15,7 @@ import {
   UpdateResult,
   UpdateSpec,
 } from './read-store.port';
-import { FieldIndex } from './embedded-index';
+import { FieldIndex, requiredConditions } from './embedded-index';
 import { OrderIndex, OrderWalker } from './embedded-order';
 import { FilterPlan } from './embedded-plan';
 import { findOwnFields } from './embedded-own-fields';
@@ -93,8 +93,11 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
   }
 
   async find(filter: Filter, options: FindOptions & ReadOnly = {}): Promise<T[]> {
+    const plan = this.plan(filter);
+    const walked = options.sort && options.limit ? this.walkedPage(filter, plan, { sort: options.sort, skip: options.skip ?? 0, limit: options.limit }) : undefined;
+    if (walked) return options.readOnly && !options.projection ? walked : structuredClone(findOwnFields(walked, {}, { projection: options.projection }));
     // The plan picks the matches; the query engine only sorts and projects them.
-    const matches = this.matches(filter, this.plan(filter));
+    const matches = this.matches(filter, plan);
     const { readOnly, ...shaping } = options;
     const plain = !shaping.sort && !shaping.projection && !shaping.skip && !shaping.limit;
     if (readOnly && plain) return matches; // a projection's look-up: the documents as stored, never changed in place
@@ -113,7 +116,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     let matches: T[] | undefined;
     const total = counted ?? (matches = this.matches(filter, plan)).length;
     const page = (total > 0 && this.pageInOrder(plan, options, total)) || sortPage(matches ?? this.matches(filter, plan), options);
-    return { docs: options.readOnly ? page : structuredClone(page), total };
+    return { docs: options.readOnly ? page : structuredClone(page), total: Math.min(total, options.countLimit ?? Infinity) };
   }
 
   private matches(filter: Filter, plan: FilterPlan): T[] {
@@ -141,6 +144,31 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
     let looked = 0;
     for (const [, id] of best.walk()) {
       if (++looked > budget) return undefined;
+      const doc = this.docs.get(id);
+      if (!doc || !plan.matches(doc)) continue;
+      if (skipped < options.skip) skipped++;
+      else if (page.push(doc) >= options.limit) break;
+    }
+    return page;
+  }
+
+  /**
+   * A sorted, limited find through an ordering index. When index bitmaps decide the filter,
+   * as findPage pages. Otherwise the walk starts where the filter's range on the first sort key
+   * does (`createdDate ≤ v` walking newest first: a cursor's next page), so a page deep into
+   * the order costs what the first one does; it looks at each document at most once, as
+   * testing every candidate would.
+   */
+  private walkedPage(filter: Filter, plan: FilterPlan, options: { sort: SortSpec; skip: number; limit: number }): T[] | undefined {
+    const walker = this.walkerFor(plan, options.sort);
+    if (!walker) return undefined;
+    const counted = plan.countFromIndexes(this.docs.size);
+    if (counted !== undefined) return counted === 0 ? [] : this.pageInOrder(plan, options, counted);
+    const [firstPath, direction] = Object.entries(options.sort)[0];
+    const bound = rangeStart(filter, firstPath, direction);
+    const page: T[] = [];
+    let skipped = 0;
+    for (const [, id] of bound === undefined ? walker.walk() : walker.walkFrom(bound)) {
       const doc = this.docs.get(id);
       if (!doc || !plan.matches(doc)) continue;
       if (skipped < options.skip) skipped++;
@@ -265,7 +293,7 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
       }
       for (const path of Object.keys(index.keys)) {
         if (this.fieldIndexes.has(path)) continue;
-        const fieldIndex = new FieldIndex(path, this.slotOf, () => this.docs.values());
+        const fieldIndex = new FieldIndex(path, this.slotOf);
         for (const doc of this.docs.values()) fieldIndex.set(doc._id, doc, undefined);
         this.fieldIndexes.set(path, fieldIndex);
       }
@@ -365,4 +393,17 @@ class EmbeddedCollection<T extends Document> implements ReadCollection<T> {
 function indexKey(doc: Document, index: IndexSpec): string | undefined {
   const values = Object.keys(index.keys).map((path) => valueAt(doc, path));
   return values.every((v) => v === undefined) ? undefined : JSON.stringify(values);
+}
+
+/** The bound a required range on `path` puts where a walk in `direction` starts (`$lte`/`$lt` descending, `$gte`/`$gt` ascending). */
+function rangeStart(filter: Filter, path: string, direction: 1 | -1): string | number | undefined {
+  for (const [conditionPath, condition] of requiredConditions(filter).conditions) {
+    if (conditionPath !== path || typeof condition !== 'object' || condition === null) continue;
+    const operators = condition as Record<string, unknown>;
+    for (const operator of direction === 1 ? ['$gte', '$gt'] : ['$lte', '$lt']) {
+      const value = operators[operator];
+      if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return value;
+    }
+  }
+  return undefined;
 }
