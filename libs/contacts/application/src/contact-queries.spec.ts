@@ -109,6 +109,14 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
       expect(await sorted({ 'info.labelKeys': { $hasSome: ['custom.vip'] } }, 'hopper')).toEqual(['Grace']);
     });
 
+    it('counts a search no further than its limit, and says there are more', async () => {
+      const capped = createContactsApplication({ eventStore: new InMemoryEventStore(), readStore: store, owners, logger, searchCountLimit: 1 });
+      const broad = await capped.queries.query(site, { search: 'a', paging: { limit: 5 } });
+      expect({ names: broad.contacts.map((c) => c.info?.name?.first).sort(), paging: broad.pagingMetadata }).toEqual({ names: ['Ada', 'Alan'], paging: { count: 2, offset: 0, total: 1, tooManyToCount: true } });
+      expect((await capped.queries.query(site, { search: 'lovelace' })).pagingMetadata).toEqual({ count: 1, offset: 0, total: 1, tooManyToCount: false });
+      expect((await capped.queries.query(site, { filter: {} })).pagingMetadata).toMatchObject({ total: 4, tooManyToCount: false }); // filters count exactly
+    });
+
     describe('cursor paging', () => {
       type Page = { contacts: { info?: { name?: { first?: string } } }[]; pagingMetadata: { count: number; cursors: { next: string | null; prev: string | null }; hasNext: boolean } };
       const cursorPage = async (payload: Record<string, unknown>) => (await app.queries.query(site, payload)) as unknown as Page;

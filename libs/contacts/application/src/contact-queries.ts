@@ -46,6 +46,12 @@ type CursorQuery = Pick<QueryContactsPayload, 'filter' | 'sort' | 'search'>;
 
 const PAGING = { limit: 50, max: 1000 };
 const DEFAULT_SORT = { 'state.createdDate': -1 as const };
+/**
+ * A search counts its matches up to this many (a broad word such as "e" matches most contacts,
+ * and counting them all costs more than the page): past it, `total` is this and
+ * `tooManyToCount` says there are more, as HubSpot caps a search's total at 10,000.
+ */
+const SEARCH_COUNT_LIMIT = 10_000;
 /** Contacts a bulk job's selection looks at per turn of the event loop. */
 const SCAN_BATCH = 2_000;
 
@@ -58,6 +64,7 @@ export class ContactQueries {
     readStore: ReadStore,
     private readonly repository: ContactRepository,
     private readonly definitions: Definitions,
+    private readonly searchCountLimit = SEARCH_COUNT_LIMIT,
   ) {
     this.contacts = readStore.collection<ContactDocument>(CONTACTS_COLLECTION);
     this.subscriptions = readStore.collection<EmailSubscriptionDocument>(EMAIL_SUBSCRIPTIONS_COLLECTION);
@@ -99,8 +106,9 @@ export class ContactQueries {
     if (payload.cursorPaging) return this.cursorPage(context, payload);
     const fields = await this.fieldTable(context, payload.filter, payload.sort);
     const clauses: MongoFilter[] = [translateFilter(payload.filter, fields)];
-    if (payload.search !== undefined && payload.search.trim() !== '') clauses.push(searchFilter(payload.search));
-    return this.page(context, { $and: clauses }, payload.sort, payload, fields);
+    const searching = typeof payload.search === 'string' && payload.search.trim() !== '';
+    if (searching) clauses.push(searchFilter(payload.search!));
+    return this.page(context, { $and: clauses }, payload.sort, payload, fields, searching ? this.searchCountLimit : undefined);
   }
 
   /**
@@ -197,15 +205,18 @@ export class ContactQueries {
     sort: ListContactsPayload['sort'][] | undefined,
     payload: ListContactsPayload | QueryContactsPayload,
     fields: FieldTable = CONTACT_FIELDS,
+    countLimit?: number,
   ): Promise<ContactPage> {
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
     const { limit, offset } = resolvePaging(payload.paging, PAGING);
     const mongoSort = translateSort(sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
     const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && filter) };
-    const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit, readOnly: true });
+    const counting = countLimit === undefined ? {} : { countLimit: countLimit + 1 };
+    const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit, readOnly: true, ...counting });
+    const tooManyToCount = countLimit !== undefined && total > countLimit;
     return {
       contacts: docs.map((doc) => project(viewOf(doc), paths)),
-      pagingMetadata: { count: docs.length, offset, total, tooManyToCount: false },
+      pagingMetadata: { count: docs.length, offset, total: tooManyToCount ? countLimit : total, tooManyToCount },
     };
   }
 }

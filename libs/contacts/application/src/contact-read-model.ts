@@ -217,7 +217,7 @@ export const CONTACT_INDEXES: IndexSpec[] = [
   { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name', caseInsensitive: ['state.info.name.first'] },
   { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name', caseInsensitive: ['state.info.name.last'] },
   { keys: { siteId: 1, 'lowercased.primaryEmail': 1 }, name: 'site_primary_email_lowercased' },
-  // Free-text search: each query word is a prefix range of it (contact-search.ts).
-  { keys: { siteId: 1, searchTokens: 1 }, name: 'site_search_tokens' },
+  // Free-text search: each query word is a prefix range of it (contact-search.ts); with `deleted`, a search's count needs no document.
+  { keys: { siteId: 1, deleted: 1, searchTokens: 1 }, name: 'site_live_search_tokens' },
   { keys: { siteId: 1, deleted: 1, 'top.primaryInfo.email': 1, seq: 1 }, name: 'site_primary_email_order', sortOnly: true },
 ];

@@ -39,6 +39,8 @@ export function createContactsApplication(options: {
   logger: ProjectionLogger;
   clock?: Clock;
   newId?: IdSource;
+  /** How many matches a search counts before it answers tooManyToCount (default 10,000). */
+  searchCountLimit?: number;
 }): ContactsApplication {
   const clock = options.clock ?? systemClock;
   const repository = new ContactRepository(options.eventStore);
@@ -48,7 +50,7 @@ export function createContactsApplication(options: {
   const references = new ContactReferences(definitions);
   const newId = options.newId ?? uuidSource;
   const reservations = new MergeReservations(options.eventStore, clock);
-  const queries = new ContactQueries(options.readStore, repository, definitions);
+  const queries = new ContactQueries(options.readStore, repository, definitions, options.searchCountLimit);
   const writes = new ContactWrites(options.eventStore, repository, claims);
   const commands = new ContactCommands(repository, writes, references, projection, clock, newId, reservations, queries);
   return {
