@@ -13,4 +13,4 @@ function projectConfigs(dir) {
   return found;
 }
 
-module.exports = { projects: [...projectConfigs(path.join(__dirname, 'apps')), ...projectConfigs(path.join(__dirname, 'libs'))] };
+module.exports = { projects: [...projectConfigs(path.join(__dirname, 'apps')), ...projectConfigs(path.join(__dirname, 'libs')), ...projectConfigs(path.join(__dirname, 'tools'))] };
