@@ -1,12 +1,15 @@
 import 'reflect-metadata';
+import { runMain } from '@cp/config';
 import { ContactsMessageController, ContactsServiceModule } from '@cp/contacts-service';
 import { ExtendedFieldsPatterns, LabelsPatterns } from '@cp/contracts';
-import { kafkaPublisher, kafkaServiceClient, openEventStore, openReadStore, runMain, serveOverKafka } from '@cp/runtime';
+import { kafkaPublisher, kafkaServiceClient, openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
+import { contactsServiceEnv } from './config';
 
 /** The contacts service as its own process: Kafka transport, EventStoreDB (or SQLite) and MongoDB. */
 runMain(() =>
   serveOverKafka({
     name: 'contacts-service',
+    env: contactsServiceEnv,
     module: async ({ stores, kafka }) => {
       // It asks the labels and extended-fields services about definitions its copy does not know yet.
       const labels = await kafkaServiceClient('contacts-service', 'labels', [LabelsPatterns.get, LabelsPatterns.list], kafka);

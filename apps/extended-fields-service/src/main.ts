@@ -1,11 +1,14 @@
 import 'reflect-metadata';
+import { runMain } from '@cp/config';
 import { ExtendedFieldsMessageController, ExtendedFieldsServiceModule } from '@cp/extended-fields-service';
-import { kafkaPublisher, openEventStore, openReadStore, runMain, serveOverKafka } from '@cp/runtime';
+import { kafkaPublisher, openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
+import { extendedFieldsServiceEnv } from './config';
 
 /** The extended-fields service as its own process. */
 runMain(() =>
   serveOverKafka({
     name: 'extended-fields-service',
+    env: extendedFieldsServiceEnv,
     module: async ({ stores, kafka }) =>
       ExtendedFieldsServiceModule.register({
         eventStore: openEventStore(stores, 'extended-fields'),

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
-import { DEFAULT_LABEL_QUOTA, LabelsMessageController, LabelsServiceModule } from '@cp/labels-service';
-import { kafkaPublisher, openEventStore, openReadStore, runMain, serveOverKafka } from '@cp/runtime';
+import { runMain } from '@cp/config';
+import { LabelsMessageController, LabelsServiceModule } from '@cp/labels-service';
+import { kafkaPublisher, openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
+import { labelsServiceEnv } from './config';
 
 /** The labels service as its own process. */
 runMain(() =>
   serveOverKafka({
     name: 'labels-service',
-    settings: (env) => ({ labelQuota: env.positiveInt('LABEL_QUOTA', DEFAULT_LABEL_QUOTA) }),
+    env: labelsServiceEnv,
     module: async ({ stores, kafka, settings }) =>
       LabelsServiceModule.register({
         eventStore: openEventStore(stores, 'labels'),

@@ -1,18 +1,7 @@
-import { resolve } from 'node:path';
-import {
-  ApiKey,
-  ApiKeyConfigError,
-  checkRateLimitKeyNames,
-  parseApiKeys,
-  parseRateLimits,
-  parseUnsubscribeLinkConfig,
-  RateLimitConfig,
-  RateLimitConfigError,
-  UnsubscribeLinkConfig,
-  UnsubscribeLinkConfigError,
-} from '@cp/gateway';
-import { DEFAULT_LABEL_QUOTA } from '@cp/labels-service';
-import { readWebhooksConfig, WebhooksConfig } from '@cp/webhooks-service';
+import { defineEnv, directory, directoryIsWritable, oneOf, port, readEnv, text } from '@cp/config';
+import { ApiKey, optionalApiKeys, RateLimitConfig, rateLimitKeysExist, rateLimitsVariable, UnsubscribeLinkConfig, unsubscribeLinkSettings, unsubscribeLinkVariables } from '@cp/gateway';
+import { labelQuotaVariable } from '@cp/labels-service';
+import { WebhooksConfig, webhooksSettings, webhooksVariables } from '@cp/webhooks-service';
 
 export interface StandaloneConfig {
   host: string;
@@ -36,53 +25,44 @@ export interface StandaloneConfig {
   unsubscribeLinks?: Omit<UnsubscribeLinkConfig, 'secret'> & { secret?: Uint8Array };
 }
 
-export type ReadStoreKind = 'memory' | 'sqlite';
+export const READ_STORE_KINDS = ['memory', 'sqlite'] as const;
+export type ReadStoreKind = (typeof READ_STORE_KINDS)[number];
 
-export class ConfigError extends Error {}
+/** The standalone app's variables: the gateway's, every service's and its own, checked at start. */
+export const standaloneEnv = defineEnv({
+  app: 'standalone',
+  about: 'the whole platform in one process (npm start, or node dist/apps/standalone/src/main.js).',
+  variables: {
+    HOST: text('127.0.0.1', { description: 'interface to listen on.' }),
+    PORT: port(3000, { description: 'port the API listens on.' }),
+    DATA_DIR: directory('./data', {
+      description: 'where the SQLite event stores (one per service), the read stores (READ_STORE=sqlite) and the generated keys live; created if missing, and it must be writable.',
+    }),
+    READ_STORE: oneOf(READ_STORE_KINDS, 'memory', {
+      description:
+        'where the read models live: memory (rebuilt from the events at every start) or sqlite (a file per service under DATA_DIR; a restart resumes from its checkpoints, memory stays small, but writes are slower for now).',
+    }),
+    LABEL_QUOTA: labelQuotaVariable,
+    API_KEYS: optionalApiKeys,
+    RATE_LIMITS: rateLimitsVariable,
+    ...unsubscribeLinkVariables,
+    ...webhooksVariables,
+  },
+  rules: [directoryIsWritable('DATA_DIR'), rateLimitKeysExist],
+  settings: (values): StandaloneConfig => ({
+    host: values.HOST,
+    port: values.PORT,
+    dataDir: values.DATA_DIR,
+    readStore: values.READ_STORE,
+    labelQuota: values.LABEL_QUOTA,
+    apiKeys: values.API_KEYS,
+    rateLimits: values.RATE_LIMITS,
+    unsubscribeLinks: unsubscribeLinkSettings(values),
+    webhooks: webhooksSettings(values),
+  }),
+});
 
-/** Reads and checks the environment; a bad value stops the boot with a message naming it. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
-  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
-  const readStore = env.READ_STORE === undefined || env.READ_STORE === '' ? 'memory' : env.READ_STORE;
-  if (readStore !== 'memory' && readStore !== 'sqlite') throw new ConfigError(`READ_STORE must be memory or sqlite, got "${env.READ_STORE}"`);
-  const labelQuota = env.LABEL_QUOTA === undefined || env.LABEL_QUOTA === '' ? DEFAULT_LABEL_QUOTA : Number(env.LABEL_QUOTA);
-  if (!Number.isInteger(labelQuota) || labelQuota < 1) throw new ConfigError(`LABEL_QUOTA must be a positive integer, got "${env.LABEL_QUOTA}"`);
-  let apiKeys: ApiKey[] | undefined;
-  if (env.API_KEYS !== undefined && env.API_KEYS.trim() !== '') {
-    try {
-      apiKeys = parseApiKeys(env.API_KEYS);
-    } catch (error) {
-      if (error instanceof ApiKeyConfigError) throw new ConfigError(error.message);
-      throw error;
-    }
-  }
-  let rateLimits: RateLimitConfig;
-  try {
-    rateLimits = parseRateLimits(env.RATE_LIMITS);
-    if (apiKeys) checkRateLimitKeyNames(rateLimits, apiKeys.map((key) => key.name ?? ''));
-  } catch (error) {
-    if (error instanceof RateLimitConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
-  let unsubscribeLinks: StandaloneConfig['unsubscribeLinks'];
-  try {
-    unsubscribeLinks = parseUnsubscribeLinkConfig({ secret: env.UNSUBSCRIBE_LINK_SECRET, baseUrl: env.UNSUBSCRIBE_LINK_BASE_URL, ttlDays: env.UNSUBSCRIBE_LINK_TTL_DAYS });
-  } catch (error) {
-    if (error instanceof UnsubscribeLinkConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
-  const webhooks = readWebhooksConfig(env);
-  if (webhooks.problems.length > 0) throw new ConfigError(webhooks.problems.join('; '));
-  return {
-    webhooks: webhooks.config,
-    unsubscribeLinks,
-    host: env.HOST || '127.0.0.1',
-    port,
-    dataDir: resolve(env.DATA_DIR || './data'),
-    readStore,
-    labelQuota,
-    apiKeys,
-    rateLimits,
-  };
+/** Reads and checks the environment; bad values stop the boot with a ConfigError listing each. */
+export function readStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {
+  return readEnv(standaloneEnv, env);
 }

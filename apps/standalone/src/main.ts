@@ -1,21 +1,13 @@
 import 'reflect-metadata';
-import { ConfigError, readConfig } from './config';
+import { runMain } from '@cp/config';
+import { readStandaloneConfig } from './config';
 import { startStandalone } from './standalone';
 
 /** How long a stop may take (in-flight requests, webhook attempts, checkpoints) before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 15_000;
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = readConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
+runMain(async () => {
+  const config = readStandaloneConfig();
   const running = await startStandalone(config, { announce: (lines) => lines.forEach((line) => console.log(line)), webhooksInWorker: true });
   console.log(`Contacts platform listening on ${running.url} (API docs: ${running.url}/docs, data: ${config.dataDir})`);
   // The only signal handlers: Nest's shutdown hooks would end the process once the gateway closed,
@@ -42,9 +34,4 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
 });

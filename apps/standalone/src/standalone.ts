@@ -5,7 +5,8 @@ import { CONTACTS_READ_MODEL_VERSION, ContactsServiceModule } from '@cp/contacts
 import { ExtendedFieldsServiceModule, FIELDS_READ_MODEL_VERSION } from '@cp/extended-fields-service';
 import { LABELS_READ_MODEL_VERSION, LabelsServiceModule } from '@cp/labels-service';
 import { SqliteEventStore } from '@cp/event-store';
-import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, parseUnsubscribeLinkConfig, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
+import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, MemoryRateLimitStore, RateLimiter, rateLimitsEnabled, DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
+import { listenOn } from '@cp/config';
 import { InProcessBroker, InProcessClient, InProcessServer, ServiceClient } from '@cp/messaging';
 import { SqliteCheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
@@ -93,7 +94,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     { logger },
   );
   setupOpenApi(gateway as INestApplication);
-  await gateway.listen(config.port, config.host);
+  await listenOn('PORT', config.port, () => gateway.listen(config.port, config.host));
   const address = gateway.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -118,7 +119,7 @@ function exitOnWorkerDeath(error: Error): void {
 }
 
 function unsubscribeLinks(config: StandaloneConfig): UnsubscribeLinks {
-  const { secret, ...rest } = config.unsubscribeLinks ?? parseUnsubscribeLinkConfig({});
+  const { secret, ...rest } = config.unsubscribeLinks ?? { ttlSeconds: DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS };
   return new UnsubscribeLinks({ ...rest, secret: secret ?? loadOrCreateUnsubscribeSecret(config.dataDir) });
 }
 

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { EnvReader, openEventStore, openReadStore, runMain, serveOverKafka } from '@cp/runtime';
-import { loadSigningKeys, readWebhooksConfig, WebhooksMessageController, WebhooksServiceModule } from '@cp/webhooks-service';
+import { runMain } from '@cp/config';
+import { openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
+import { WebhooksMessageController, WebhooksServiceModule } from '@cp/webhooks-service';
+import { webhooksServiceEnv } from './config';
 
 /**
  * The webhooks service as its own process. Its consumer group (`webhooks-service`) reads its
@@ -11,16 +12,12 @@ import { loadSigningKeys, readWebhooksConfig, WebhooksMessageController, Webhook
 runMain(() =>
   serveOverKafka({
     name: 'webhooks-service',
-    settings: (env) => {
-      const { config, problems } = readWebhooksConfig(process.env);
-      for (const problem of problems) report(env, problem);
-      return { config, signingKeys: env.parsed('WEBHOOK_PRIVATE_KEY', () => loadSigningKeys({ privateKeyPem: sharedPrivateKey(env) }), undefined) };
-    },
+    env: webhooksServiceEnv,
     module: async ({ stores, kafka, settings }) =>
       WebhooksServiceModule.register({
         eventStore: openEventStore(stores, 'webhooks'),
         readStore: await openReadStore(stores, 'webhooks'),
-        signingKeys: settings.signingKeys!,
+        signingKeys: settings.signingKeys,
         config: settings.config,
         workerId: kafka.instanceId,
       }),
@@ -29,30 +26,3 @@ runMain(() =>
     fromBeginning: true,
   }),
 );
-
-/** Replicas must sign with one key, so none is generated here: it comes from the variable or a file (a Docker secret). */
-function sharedPrivateKey(env: EnvReader): string {
-  const pem = env.optional('WEBHOOK_PRIVATE_KEY');
-  const file = env.optional('WEBHOOK_SIGNING_KEY_FILE');
-  if (pem && file) throw new Error('set WEBHOOK_PRIVATE_KEY or WEBHOOK_SIGNING_KEY_FILE, not both');
-  if (file) {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new Error(`WEBHOOK_SIGNING_KEY_FILE: cannot read ${file}: ${(error as Error).message}`);
-    }
-  }
-  if (!pem) {
-    throw new Error(
-      'WEBHOOK_PRIVATE_KEY (a PEM RSA private key) or WEBHOOK_SIGNING_KEY_FILE is required: every replica signs with the same key, e.g. openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048',
-    );
-  }
-  return pem;
-}
-
-/** A problem readWebhooksConfig found, listed with the others (each starts with its variable's name). */
-function report(env: EnvReader, problem: string): void {
-  env.parsed(/^\w+/.exec(problem)?.[0] ?? 'WEBHOOK', () => {
-    throw new Error(problem);
-  }, undefined);
-}

@@ -9,3 +9,4 @@ export * from './rate-limit';
 export { FEED_WAIT_LIMIT_MS } from './webhooks/events.controller';
 export * from './email-subscriptions/unsubscribe-links';
 export { listUnsubscribeHeaders } from './email-subscriptions/unsubscribe.controller';
+export * from './gateway-variables';

@@ -13,5 +13,11 @@ export function startHealthServer(port: number, host: string, report: () => Prom
       (error: unknown) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ready: false, detail: String(error) })),
     );
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

@@ -1,4 +1,3 @@
-export * from './env';
 export * from './stores';
 export * from './kafka';
 export * from './health-server';

@@ -3,7 +3,7 @@ import { EachMessagePayload, Kafka, logLevel } from 'kafkajs';
 import { hostname } from 'node:os';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, PublicEventTopics, Topics, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
-import { EnvReader } from './env';
+import { EnvValues, hostPortList, optionalText, positiveInt } from '@cp/config';
 
 export interface KafkaConfig {
   brokers: string[];
@@ -12,13 +12,14 @@ export interface KafkaConfig {
   requestTimeoutMs: number;
 }
 
-export function readKafkaConfig(env: EnvReader): KafkaConfig {
-  const brokers = env.required('KAFKA_BROKERS', 'comma-separated Kafka bootstrap servers, e.g. kafka:9092');
-  return {
-    brokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
-    instanceId: env.optional('INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
-    requestTimeoutMs: env.positiveInt('REQUEST_TIMEOUT_MS', 10_000),
-  };
+export const kafkaVariables = {
+  KAFKA_BROKERS: hostPortList({ description: 'Kafka bootstrap servers, comma-separated.', example: 'kafka:9092' }),
+  INSTANCE_ID: optionalText({ description: "names this replica: its reply consumer group, and a webhooks replica in its delivery leases.", unset: 'the host name and the process id' }),
+  REQUEST_TIMEOUT_MS: positiveInt(10_000, { description: 'deadline of a request to another service; past it the caller gets a 503.' }),
+};
+
+export function kafkaSettings(values: EnvValues<typeof kafkaVariables>): KafkaConfig {
+  return { brokers: values.KAFKA_BROKERS, instanceId: values.INSTANCE_ID ?? `${hostname()}-${process.pid}`, requestTimeoutMs: values.REQUEST_TIMEOUT_MS };
 }
 
 /** Every request topic, its reply topic, the integration-event topics and the public-event topics. */

@@ -1,7 +1,7 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@cp/event-store';
 import { MongoReadStore } from '@cp/read-store';
-import { EnvReader } from './env';
+import { connectionUrl, directory, directoryIsWritable, EnvRule, EnvValues, optionalConnectionUrl } from '@cp/config';
 
 export interface StoreConfig {
   eventStoreUrl?: string;
@@ -14,12 +14,21 @@ export interface StoreConfig {
  * SQLite file under DATA_DIR (one writer: run that service as a single instance).
  * MONGODB_URL is required: read models live in MongoDB in distributed mode.
  */
-export function readStoreConfig(env: EnvReader): StoreConfig {
-  return {
-    eventStoreUrl: env.optional('EVENTSTORE_URL'),
-    dataDir: resolve(env.optional('DATA_DIR') ?? './data'),
-    mongoUrl: env.required('MONGODB_URL', 'the MongoDB connection string for read models, e.g. mongodb://mongo:27017'),
-  };
+export const storeVariables = {
+  MONGODB_URL: connectionUrl(['mongodb', 'mongodb+srv'], { description: 'MongoDB for the read models; each service uses a database of its own.', example: 'mongodb://mongo:27017' }),
+  EVENTSTORE_URL: optionalConnectionUrl(['esdb', 'esdb+discover'], {
+    description: 'EventStoreDB / KurrentDB for the events.',
+    example: 'esdb://eventstore:2113?tls=false',
+    unset: 'the service keeps its events in a SQLite file under DATA_DIR (then run it as a single instance)',
+  }),
+  DATA_DIR: directory('./data', { description: 'directory of the SQLite event files when EVENTSTORE_URL is unset; created if missing, and it must be writable.' }),
+};
+
+/** DATA_DIR is checked only when the events are kept there. */
+export const storeRules: EnvRule<typeof storeVariables>[] = [directoryIsWritable('DATA_DIR', { uses: ['EVENTSTORE_URL'], when: (values) => !values.EVENTSTORE_URL })];
+
+export function storeSettings(values: EnvValues<typeof storeVariables>): StoreConfig {
+  return { mongoUrl: values.MONGODB_URL, eventStoreUrl: values.EVENTSTORE_URL, dataDir: values.DATA_DIR };
 }
 
 export function openEventStore(config: StoreConfig, service: string): EventStore {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSiteId, SITE_ID_RULE } from '@cp/contracts';
+import { SCOPES } from './permissions';
 
 /** An API key grants a set of sites and scopes; `*` means all. Provisioned from `API_KEYS`. */
 export interface ApiKey {
@@ -10,6 +11,9 @@ export interface ApiKey {
 }
 
 export class ApiKeyConfigError extends Error {}
+
+/** What a key's `scopes` may list: `*` (everything) or a scope of the API. */
+export const KNOWN_SCOPES: readonly string[] = ['*', ...Object.values(SCOPES)];
 
 /** Parses and checks the `API_KEYS` JSON, so a typo stops the boot with a clear message. */
 export function parseApiKeys(json: string): ApiKey[] {
@@ -31,6 +35,9 @@ export function parseApiKeys(json: string): ApiKey[] {
     const badSite = candidate.sites.find((site) => site !== '*' && !isSiteId(site));
     if (badSite !== undefined) throw new ApiKeyConfigError(`API_KEYS[${i}].sites: "${badSite}" is not a site id (${SITE_ID_RULE})`);
     if (!isStrings(candidate.scopes)) throw new ApiKeyConfigError(`API_KEYS[${i}].scopes must be a non-empty array of scopes or "*"`);
+    // A misspelt scope would grant nothing, and the key would fail with 403s far from the typo.
+    const unknownScope = candidate.scopes.find((scope) => !KNOWN_SCOPES.includes(scope));
+    if (unknownScope !== undefined) throw new ApiKeyConfigError(`API_KEYS[${i}].scopes: "${unknownScope}" is not a scope (known: ${KNOWN_SCOPES.join(', ')})`);
     if (candidate.name !== undefined && (typeof candidate.name !== 'string' || candidate.name.length === 0)) throw new ApiKeyConfigError(`API_KEYS[${i}].name must be a non-empty string`);
     return { key: candidate.key, sites: candidate.sites, scopes: candidate.scopes, name: candidate.name ?? `key-${i + 1}` };
   });

@@ -11,6 +11,12 @@ describe('API keys', () => {
     expect(() => parseApiKeys(`[{"key":"${'k'.repeat(20)}","sites":[],"scopes":["*"]}]`)).toThrow(/sites/);
   });
 
+  it('refuses a scope the API does not have, so that a typo does not leave a key that grants nothing', () => {
+    expect(() => parseApiKeys(`[{"key":"${'k'.repeat(20)}","sites":["*"],"scopes":["SCOPE.DC-CONTACTS.READ-CONTACTS","SCOPE.CONTACTS.READ"]}]`)).toThrow(
+      /^API_KEYS\[0\]\.scopes: "SCOPE\.CONTACTS\.READ" is not a scope \(known: \*, SCOPE\.DC-CONTACTS\.READ-CONTACTS, /,
+    );
+  });
+
   it('refuses two keys of one name: the name is who a key is in events and webhooks', () => {
     const key = (name: string | undefined, fill: string) => ({ key: fill.repeat(20), sites: ['*'], scopes: ['*'], ...(name !== undefined && { name }) });
     expect(() => parseApiKeys(JSON.stringify([key('sync', 'a'), key('sync', 'b')]))).toThrow(/two keys are named "sync"/);

@@ -1,3 +1,4 @@
+import { EnvValues, intInRange, optionalHttpUrl, parsedBy } from '@cp/config';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 /** UNSUBSCRIBE_LINK_* settings. */
@@ -56,34 +57,35 @@ export class UnsubscribeLinks {
   }
 }
 
-export class UnsubscribeLinkConfigError extends Error {}
-
 /**
- * Reads UNSUBSCRIBE_LINK_SECRET (base64 or hex of ≥ 32 bytes), UNSUBSCRIBE_LINK_BASE_URL and
- * UNSUBSCRIBE_LINK_TTL_DAYS. Without a secret the result has none: the standalone app then
+ * UNSUBSCRIBE_LINK_SECRET (base64 or hex of at least 32 bytes), UNSUBSCRIBE_LINK_BASE_URL and
+ * UNSUBSCRIBE_LINK_TTL_DAYS. Without a secret the settings have none: the standalone app then
  * generates one into DATA_DIR, the distributed gateway refuses to start.
  */
-export function parseUnsubscribeLinkConfig(env: { secret?: string; baseUrl?: string; ttlDays?: string }): Omit<UnsubscribeLinkConfig, 'secret'> & { secret?: Uint8Array } {
-  const secret = env.secret === undefined || env.secret === '' ? undefined : decodeSecret(env.secret);
-  let publicUrl: string | undefined;
-  if (env.baseUrl) {
-    let url: URL;
-    try {
-      url = new URL(env.baseUrl);
-    } catch {
-      throw new UnsubscribeLinkConfigError(`UNSUBSCRIBE_LINK_BASE_URL must be an http(s) URL, got "${env.baseUrl}"`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsubscribeLinkConfigError(`UNSUBSCRIBE_LINK_BASE_URL must be an http(s) URL, got "${env.baseUrl}"`);
-    publicUrl = url.toString();
-  }
-  const days = env.ttlDays === undefined || env.ttlDays === '' ? undefined : Number(env.ttlDays);
-  if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) throw new UnsubscribeLinkConfigError(`UNSUBSCRIBE_LINK_TTL_DAYS must be a whole number of days from 1 to 3650, got "${env.ttlDays}"`);
-  return { ...(secret && { secret }), ...(publicUrl && { publicUrl }), ttlSeconds: days === undefined ? DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS : days * 24 * 3600 };
+export const unsubscribeLinkVariables = {
+  UNSUBSCRIBE_LINK_SECRET: parsedBy((raw) => (raw === undefined ? undefined : decodeSecret(raw)), {
+    description: 'key the unsubscribe links are signed with: at least 32 random bytes, base64 or hex (openssl rand -base64 32); every gateway replica needs the same.',
+    unset: 'the standalone app generates one into DATA_DIR/unsubscribe-link-secret; the gateway requires it',
+  }),
+  UNSUBSCRIBE_LINK_BASE_URL: optionalHttpUrl({
+    description: 'where recipients reach the server, set it behind a proxy.',
+    example: 'https://contacts.example.com',
+    unset: "the scheme and host of the request that generates the link",
+  }),
+  UNSUBSCRIBE_LINK_TTL_DAYS: intInRange(1, 3650, { unit: 'days', description: 'how long an unsubscribe link works.', default: '90' }),
+};
+
+export function unsubscribeLinkSettings(values: EnvValues<typeof unsubscribeLinkVariables>): Omit<UnsubscribeLinkConfig, 'secret'> & { secret?: Uint8Array } {
+  const days = values.UNSUBSCRIBE_LINK_TTL_DAYS;
+  return {
+    ...(values.UNSUBSCRIBE_LINK_SECRET && { secret: values.UNSUBSCRIBE_LINK_SECRET }),
+    ...(values.UNSUBSCRIBE_LINK_BASE_URL && { publicUrl: values.UNSUBSCRIBE_LINK_BASE_URL }),
+    ttlSeconds: days === undefined ? DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS : days * 24 * 3600,
+  };
 }
 
-function decodeSecret(raw: string): Uint8Array {
-  const text = raw.trim();
+function decodeSecret(text: string): Uint8Array {
   const bytes = /^[0-9a-f]+$/i.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (bytes.length < 32) throw new UnsubscribeLinkConfigError("UNSUBSCRIBE_LINK_SECRET must be at least 32 random bytes, base64 or hex (e.g. `openssl rand -base64 32`)");
+  if (bytes.length < 32) throw new Error('must be at least 32 random bytes, base64 or hex (e.g. `openssl rand -base64 32`)');
   return new Uint8Array(bytes);
 }

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { listUnsubscribeHeaders } from './unsubscribe.controller';
-import { DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS, parseUnsubscribeLinkConfig, UNSUBSCRIBE_PATH, UnsubscribeLinkConfigError, UnsubscribeLinks } from './unsubscribe-links';
+import { defineEnv, readEnv } from '@cp/config';
+import { DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS, UNSUBSCRIBE_PATH, UnsubscribeLinks, unsubscribeLinkSettings, unsubscribeLinkVariables } from './unsubscribe-links';
+
+const linkEnv = defineEnv({ app: 'links', about: 'the UNSUBSCRIBE_LINK_* variables alone', variables: unsubscribeLinkVariables, settings: unsubscribeLinkSettings });
+const parseUnsubscribeLinkConfig = (env: { secret?: string; baseUrl?: string; ttlDays?: string }) =>
+  readEnv(linkEnv, { UNSUBSCRIBE_LINK_SECRET: env.secret, UNSUBSCRIBE_LINK_BASE_URL: env.baseUrl, UNSUBSCRIBE_LINK_TTL_DAYS: env.ttlDays });
 
 const secret = new Uint8Array(randomBytes(32));
 const target = { siteId: 'site-a', email: 'ann@example.com' };
@@ -64,7 +69,7 @@ describe('UnsubscribeLinks', () => {
   });
 });
 
-describe('parseUnsubscribeLinkConfig', () => {
+describe('the UNSUBSCRIBE_LINK_* variables', () => {
   it('has no secret and the default TTL when nothing is set', () => {
     expect(parseUnsubscribeLinkConfig({})).toEqual({ ttlSeconds: DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS });
     expect(DEFAULT_UNSUBSCRIBE_LINK_TTL_SECONDS).toBe(90 * 24 * 3600);
@@ -79,8 +84,8 @@ describe('parseUnsubscribeLinkConfig', () => {
   });
 
   it('refuses a secret shorter than 32 bytes', () => {
-    expect(() => parseUnsubscribeLinkConfig({ secret: randomBytes(31).toString('base64') })).toThrow(new UnsubscribeLinkConfigError("UNSUBSCRIBE_LINK_SECRET must be at least 32 random bytes, base64 or hex (e.g. `openssl rand -base64 32`)"));
-    expect(() => parseUnsubscribeLinkConfig({ secret: 'c2hvcnQ=' })).toThrow(UnsubscribeLinkConfigError);
+    expect(() => parseUnsubscribeLinkConfig({ secret: randomBytes(31).toString('base64') })).toThrow("Configuration error:\n  - UNSUBSCRIBE_LINK_SECRET must be at least 32 random bytes, base64 or hex (e.g. `openssl rand -base64 32`)");
+    expect(() => parseUnsubscribeLinkConfig({ secret: 'c2hvcnQ=' })).toThrow(/UNSUBSCRIBE_LINK_SECRET must be at least 32 random bytes/);
   });
 
   it('refuses a base URL that is not http(s)', () => {

@@ -1,5 +1,5 @@
 export * from './webhooks-service.module';
 export * from './webhooks.message-controller';
 export * from './webhooks-config';
-export { loadSigningKeys } from '@cp/webhooks-delivery';
+export { loadSigningKeys, type SigningKeys } from '@cp/webhooks-delivery';
 export { WEBHOOKS_READ_MODEL_VERSION } from '@cp/webhooks-application';

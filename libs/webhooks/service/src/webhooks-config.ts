@@ -1,3 +1,4 @@
+import { EnvValues, flag, optionalText, parsedBy, positiveInt } from '@cp/config';
 import { parseRetrySchedule, WIX_RETRY_SCHEDULE } from '@cp/webhooks-domain';
 
 /** The webhooks settings from the environment, the same in both modes. */
@@ -18,34 +19,29 @@ export interface WebhooksConfig {
 
 export const WEBHOOK_DEFAULTS = { timeoutMs: 1250, concurrencyPerSubscription: 10, sweepIntervalMs: 5_000 } as const;
 
-/** Reads every webhooks variable; returns the problems instead of stopping at the first. */
-export function readWebhooksConfig(env: NodeJS.ProcessEnv): { config: WebhooksConfig; problems: string[] } {
-  const problems: string[] = [];
-  const value = (name: string) => (env[name] === undefined || env[name]!.trim() === '' ? undefined : env[name]!.trim());
-  const positive = (name: string, fallback: number) => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < 1) problems.push(`${name} must be a positive integer, got "${raw}"`);
-    return parsed;
-  };
-  let retryScheduleMs: number[] = [];
-  try {
-    retryScheduleMs = parseRetrySchedule(value('WEBHOOK_RETRY_SCHEDULE') ?? WIX_RETRY_SCHEDULE);
-  } catch (error) {
-    problems.push(`WEBHOOK_RETRY_SCHEDULE: ${(error as Error).message}`);
-  }
-  const allow = value('WEBHOOK_ALLOW_PRIVATE_TARGETS');
-  if (allow !== undefined && allow !== 'true' && allow !== 'false') problems.push(`WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false, got "${allow}"`);
+/** Every webhooks variable (docs/webhooks.md, "Configuration"). */
+export const webhooksVariables = {
+  WEBHOOK_PRIVATE_KEY: optionalText({
+    description: 'RSA private key (PEM, 2048 bits or more) that signs WIX_JWT bodies (docs/webhooks.md, "Signing key and rotation").',
+    unset: 'generated into DATA_DIR/webhook-signing-key.pem',
+  }),
+  WEBHOOK_TIMEOUT_MS: positiveInt(WEBHOOK_DEFAULTS.timeoutMs, { description: 'an attempt is delivered when a 2xx status arrives within this.' }),
+  WEBHOOK_RETRY_SCHEDULE: parsedBy((raw) => parseRetrySchedule(raw ?? WIX_RETRY_SCHEDULE), {
+    description: "delays between attempts (Wix's by default), comma-separated numbers with ms, s, m, h or d; past the last, a delivery is FAILED.",
+    default: WIX_RETRY_SCHEDULE,
+  }),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag(false, { description: 'true lets subscriptions target loopback and private addresses (a receiver on the same machine, tests).' }),
+  WEBHOOK_CONCURRENCY: positiveInt(WEBHOOK_DEFAULTS.concurrencyPerSubscription, { description: 'attempts in flight per subscription (per replica in distributed mode).' }),
+  WEBHOOK_SWEEP_INTERVAL_MS: positiveInt(WEBHOOK_DEFAULTS.sweepIntervalMs, { description: 'how often stored pending work nobody holds is looked for (after a restart, a paused subscription\'s deliveries).' }),
+};
+
+export function webhooksSettings(values: EnvValues<typeof webhooksVariables>): WebhooksConfig {
   return {
-    config: {
-      privateKeyPem: env.WEBHOOK_PRIVATE_KEY?.trim() ? env.WEBHOOK_PRIVATE_KEY : undefined,
-      timeoutMs: positive('WEBHOOK_TIMEOUT_MS', WEBHOOK_DEFAULTS.timeoutMs),
-      retryScheduleMs,
-      allowPrivateTargets: allow === 'true',
-      concurrencyPerSubscription: positive('WEBHOOK_CONCURRENCY', WEBHOOK_DEFAULTS.concurrencyPerSubscription),
-      sweepIntervalMs: positive('WEBHOOK_SWEEP_INTERVAL_MS', WEBHOOK_DEFAULTS.sweepIntervalMs),
-    },
-    problems,
+    privateKeyPem: values.WEBHOOK_PRIVATE_KEY,
+    timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+    retryScheduleMs: values.WEBHOOK_RETRY_SCHEDULE,
+    allowPrivateTargets: values.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    concurrencyPerSubscription: values.WEBHOOK_CONCURRENCY,
+    sweepIntervalMs: values.WEBHOOK_SWEEP_INTERVAL_MS,
   };
 }
