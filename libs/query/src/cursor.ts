@@ -20,7 +20,7 @@ export function encodeCursor(state: CursorState): string {
 
 /** The state in a cursor; a string no server wrote (or one of another version) is a 400 naming `field`. */
 export function decodeCursor(text: string, field: string): CursorState {
-  const invalid = () => AppError.invalidField(field, 'is not a cursor from a previous page of this query', 'INVALID_CURSOR');
+  const invalid = () => invalidCursor(field);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -34,6 +34,11 @@ export function decodeCursor(text: string, field: string): CursorState {
   if (!(value === null || typeof value === 'string' || typeof value === 'number')) throw invalid();
   if (!(typeof tiebreaker === 'string' || typeof tiebreaker === 'number')) throw invalid();
   return { query: parsed.q, anchor: { value, tiebreaker }, direction: parsed.d === 'n' ? 'next' : 'prev' };
+}
+
+/** The refusal of a cursor no server wrote, or one whose query is not what a server would have put in it. */
+export function invalidCursor(field: string): Error {
+  return AppError.invalidField(field, 'is not a cursor from a previous page of this query', 'INVALID_CURSOR');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -136,13 +136,14 @@ export interface PagingInput {
   offset?: number | string;
 }
 
-export function resolvePaging(paging: PagingInput | undefined, defaults: { limit: number; max: number }): { limit: number; offset: number } {
+/** `field` names the paging object in a refusal (`paging`, or `cursorPaging`). */
+export function resolvePaging(paging: PagingInput | undefined, defaults: { limit: number; max: number }, field = 'paging'): { limit: number; offset: number } {
   const limit = paging?.limit === undefined || paging.limit === '' ? defaults.limit : Number(paging.limit);
   const offset = paging?.offset === undefined || paging.offset === '' ? 0 : Number(paging.offset);
   if (!Number.isInteger(limit) || limit < 1 || limit > defaults.max) {
-    throw AppError.invalidField('paging.limit', `must be an integer from 1 to ${defaults.max}`, 'OUT_OF_RANGE');
+    throw AppError.invalidField(`${field}.limit`, `must be an integer from 1 to ${defaults.max}`, 'OUT_OF_RANGE');
   }
-  if (!Number.isInteger(offset) || offset < 0) throw AppError.invalidField('paging.offset', 'must be a non-negative integer', 'OUT_OF_RANGE');
+  if (!Number.isInteger(offset) || offset < 0) throw AppError.invalidField(`${field}.offset`, 'must be a non-negative integer', 'OUT_OF_RANGE');
   return { limit, offset };
 }
 

@@ -4,6 +4,20 @@ import { Document, Filter, PageOptions, SortSpec, UpdateSpec } from './read-stor
 
 /** What the embedded and SQLite stores do the same way to the documents they hold. */
 
+/**
+ * The literal of a regex that is nothing but `^literal` (no options, no character that means
+ * more than itself): the strings it matches are exactly those that start with it, a range.
+ */
+export function wholeLiteralPrefix(pattern: string, options: unknown): string | undefined {
+  if (options !== undefined && options !== '') return undefined;
+  return /^\^[^\\.*+?^${}()|[\]\n\r]+$/u.test(pattern) ? pattern.slice(1) : undefined;
+}
+
+/** The first string after every string that starts with `prefix`. */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
 /** The id of a filter that is exactly `{ _id: <string> }`. */
 export function idOnly(filter: Filter): string | undefined {
   const keys = Object.keys(filter);

@@ -1,4 +1,5 @@
 import BTree from 'sorted-btree';
+import { wholeLiteralPrefix } from './documents';
 import { Bitmap } from './embedded-bitmap';
 import { Filter } from './read-store.port';
 import { ARRAY_ON_PATH, fieldOf, valueAlong } from './embedded-values';
@@ -154,7 +155,7 @@ export class FieldIndex {
       return undefined; // the query engine reports it
     }
     const matching: Set<string>[] = [];
-    const literal = (options ?? '') === '' ? /^\^([^\\.*+?^${}()|[\]\n\r]+)$/u.exec(pattern)?.[1] : undefined;
+    const literal = wholeLiteralPrefix(pattern, options);
     if (literal !== undefined) {
       for (const [value] of this.sortedValues().entries(literal)) {
         if (!value.startsWith(literal)) break;

@@ -1,4 +1,5 @@
 import { COMPOSITE, Kind, PathShapes } from './sqlite-shapes';
+import { prefixEnd } from './documents';
 import { Filter } from './read-store.port';
 
 /**
@@ -315,11 +316,6 @@ function literalPrefix(pattern: string): { prefix: string; whole: boolean } | un
   const optionalLast = /^[?*{]/.test(rest);
   const prefix = optionalLast ? match[1].slice(0, -1) : match[1];
   return prefix.length > 0 ? { prefix, whole: rest === '' } : undefined;
-}
-
-/** The first string after every string that starts with `prefix`. */
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function isScalarOrNull(value: unknown): value is Scalar | null {

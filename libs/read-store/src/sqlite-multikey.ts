@@ -1,3 +1,4 @@
+import { prefixEnd, wholeLiteralPrefix } from './documents';
 import { requiredConditions } from './embedded-index';
 import { valueAt } from './embedded-values';
 import { Document, Filter, IndexSpec, SortSpec } from './read-store.port';
@@ -127,17 +128,11 @@ function prefixRanges(conditions: [string, unknown][], path: string): { at: numb
   });
 }
 
-/** `{ $regex: '^literal' }`, no options and no character that means more than itself: the literal. */
+/** `{ $regex: '^literal' }` and nothing else: the literal. */
 function literalPrefixOf(condition: unknown): string | undefined {
   if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return undefined;
   const { $regex: pattern, $options: options, ...others } = condition as Record<string, unknown>;
-  if (typeof pattern !== 'string' || Object.keys(others).length > 0 || (options !== undefined && options !== '')) return undefined;
-  return /^\^[^\\.*+?^${}()|[\]\n\r]+$/u.test(pattern) ? pattern.slice(1) : undefined;
-}
-
-/** The first string after every string that starts with `prefix`. */
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return typeof pattern === 'string' && Object.keys(others).length === 0 ? wholeLiteralPrefix(pattern, options) : undefined;
 }
 
 function pinnable(path: string, index: MultikeyIndex, value: unknown, shapes: PathShapes): boolean {

@@ -8,6 +8,7 @@ import {
   COMPARISON,
   decodeCursor,
   encodeCursor,
+  invalidCursor,
   FieldRule,
   FieldTable,
   MongoFilter,
@@ -22,7 +23,7 @@ import {
 } from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { ContactRepository } from './contact-repository';
-import { searchFilter } from './contact-search';
+import { searchClauses } from './contact-search';
 import {
   CONTACT_FIELDS,
   CONTACT_PROJECTION,
@@ -106,9 +107,8 @@ export class ContactQueries {
     if (payload.cursorPaging) return this.cursorPage(context, payload);
     const fields = await this.fieldTable(context, payload.filter, payload.sort);
     const clauses: MongoFilter[] = [translateFilter(payload.filter, fields)];
-    const searching = typeof payload.search === 'string' && payload.search.trim() !== '';
-    if (searching) clauses.push(searchFilter(payload.search!));
-    return this.page(context, { $and: clauses }, payload.sort, payload, fields, searching ? this.searchCountLimit : undefined);
+    const search = searchClauses(payload.search);
+    return this.page(context, { $and: [...clauses, ...search] }, payload.sort, payload, fields, search.length > 0 ? this.searchCountLimit : undefined);
   }
 
   /**
@@ -120,7 +120,7 @@ export class ContactQueries {
   private async cursorPage(context: RequestContext, payload: QueryContactsPayload): Promise<ContactPage> {
     const { cursorPaging } = payload;
     if (payload.paging) throw AppError.invalidField('paging', 'cannot be combined with cursorPaging');
-    const limit = cursorLimit(cursorPaging?.limit);
+    const { limit } = resolvePaging({ limit: cursorPaging?.limit }, PAGING, 'cursorPaging');
     let query: CursorQuery = { filter: payload.filter, sort: payload.sort, search: payload.search };
     let from: { anchor: Anchor; direction: 'next' | 'prev' } | undefined;
     if (typeof cursorPaging?.cursor === 'string' && cursorPaging.cursor !== '') {
@@ -130,13 +130,12 @@ export class ContactQueries {
       const state = decodeCursor(cursorPaging.cursor, 'cursorPaging.cursor');
       const { filter, sort, search } = state.query;
       const wellFormed = (filter === undefined || typeof filter === 'object') && (sort === undefined || Array.isArray(sort)) && (search === undefined || typeof search === 'string');
-      if (!wellFormed) throw AppError.invalidField('cursorPaging.cursor', 'is not a cursor from a previous page of this query', 'INVALID_CURSOR');
+      if (!wellFormed) throw invalidCursor('cursorPaging.cursor');
       query = state.query as CursorQuery;
       from = { anchor: state.anchor, direction: state.direction };
     }
     const fields = await this.fieldTable(context, query.filter, query.sort);
-    const clauses: MongoFilter[] = [translateFilter(query.filter, fields)];
-    if (typeof query.search === 'string' && query.search.trim() !== '') clauses.push(searchFilter(query.search));
+    const clauses: MongoFilter[] = [translateFilter(query.filter, fields), ...searchClauses(query.search)];
     const sort = translateSort(query.sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
     const backwards = from?.direction === 'prev';
     const order = backwards ? reversedSort(sort) : sort;
@@ -189,8 +188,7 @@ export class ContactQueries {
 
   /** Ids of the contacts a filter and search match, newest first (what a bulk job acts on). */
   async matchingIds(context: RequestContext, filter: Record<string, unknown> | undefined, search: string | undefined): Promise<string[]> {
-    const clauses: MongoFilter[] = [{ siteId: context.siteId, deleted: false }, translateFilter(filter, await this.fieldTable(context, filter, undefined))];
-    if (search !== undefined && search.trim() !== '') clauses.push(searchFilter(search));
+    const clauses: MongoFilter[] = [{ siteId: context.siteId, deleted: false }, translateFilter(filter, await this.fieldTable(context, filter, undefined)), ...searchClauses(search)];
     // Newest first, the order List Contacts pages in, which an ordering index serves: a scan in
     // batches lets other requests run (one read of 100k contacts held the event loop 0.5–1.5 s).
     const ids: string[] = [];
@@ -222,12 +220,6 @@ export class ContactQueries {
 }
 
 const EXTENDED_PREFIX = 'info.extendedFields.';
-
-function cursorLimit(raw: number | string | undefined): number {
-  const limit = raw === undefined || raw === '' ? PAGING.limit : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > PAGING.max) throw AppError.invalidField('cursorPaging.limit', `must be an integer from 1 to ${PAGING.max}`, 'OUT_OF_RANGE');
-  return limit;
-}
 
 function collectExtendedKeys(filter: unknown, keys: Set<string>): void {
   if (Array.isArray(filter)) return filter.forEach((item) => collectExtendedKeys(item, keys));

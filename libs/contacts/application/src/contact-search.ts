@@ -39,6 +39,11 @@ export function searchTokensOf(info: ContactInfo): string[] {
   return [...tokens].slice(0, MAX_TOKENS);
 }
 
+/** The clauses a query's `search` adds to its filter: none when it has none (absent, null or blank). */
+export function searchClauses(search: unknown): MongoFilter[] {
+  return typeof search === 'string' && search.trim() !== '' ? [searchFilter(search)] : [];
+}
+
 /**
  * The filter clause of a search: each word an anchored prefix of the contact's tokens, longest
  * first (the most selective, which a store may read its index by). A query with no word in it
