@@ -132,8 +132,11 @@ export class OrderIndex {
 export interface OrderWalker {
   pinned: number;
   walk(after?: unknown[]): Iterable<[unknown[], string]>;
-  /** The walk from the first entry whose first sort key is `value` (a range's bound: a keyset page starts there). */
-  walkFrom(value: string | number): Iterable<[unknown[], string]>;
+  /**
+   * The walk from the first entry whose first sort key is `value` (a range's bound: a keyset
+   * page starts there); null stands for null and missing alike, which sort together.
+   */
+  walkFrom(value: string | number | null): Iterable<[unknown[], string]>;
 }
 
 /** Bounds that sort before and after every value, to start a walk at the edge of a prefix. */

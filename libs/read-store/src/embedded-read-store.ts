@@ -395,10 +395,17 @@ function indexKey(doc: Document, index: IndexSpec): string | undefined {
   return values.every((v) => v === undefined) ? undefined : JSON.stringify(values);
 }
 
-/** The bound a required range on `path` puts where a walk in `direction` starts (`$lte`/`$lt` descending, `$gte`/`$gt` ascending). */
-function rangeStart(filter: Filter, path: string, direction: 1 | -1): string | number | undefined {
+/**
+ * Where a required condition on `path` starts a walk in `direction`: the bound of a range
+ * (`$lte`/`$lt` descending, `$gte`/`$gt` ascending), or null for `path: null` (the group of
+ * missing values, which a keyset page reads last when descending: without it, the walk would
+ * pass every value first).
+ */
+function rangeStart(filter: Filter, path: string, direction: 1 | -1): string | number | null | undefined {
   for (const [conditionPath, condition] of requiredConditions(filter).conditions) {
-    if (conditionPath !== path || typeof condition !== 'object' || condition === null) continue;
+    if (conditionPath !== path) continue;
+    if (condition === null) return null;
+    if (typeof condition !== 'object') continue;
     const operators = condition as Record<string, unknown>;
     for (const operator of direction === 1 ? ['$gte', '$gt'] : ['$lte', '$lt']) {
       const value = operators[operator];
