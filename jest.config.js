@@ -1,4 +1,5 @@
-// Runs every project's tests in one jest process (`npm run test:unit`); `npm test` runs them per project through Nx.
+// Every project's tests in one jest process: `npm run test:unit`, `test:int` and `test:e2e` run it for one
+// level each (by file name, *.<level>.spec.ts); `npm test` runs every level per project through Nx.
 const { readdirSync, existsSync } = require('fs');
 const path = require('path');
 

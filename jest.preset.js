@@ -1,10 +1,13 @@
 // Shared jest settings: SWC compiles TypeScript (with decorator metadata, which NestJS needs)
 // much faster than ts-jest; the path aliases mirror tsconfig.base.json.
 const path = require('path');
+const { existsSync } = require('fs');
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+  // An alias to nothing is dead weight that the build never notices: refuse it here.
+  if (!existsSync(path.join(__dirname, target))) throw new Error(`tsconfig.base.json: the path alias ${alias} points to ${target}, which does not exist`);
   moduleNameMapper[`^${alias}$`] = path.join(__dirname, target);
 }
 

@@ -116,9 +116,9 @@ echo "== end-to-end suites against the gateway"
 E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" E2E_GATEWAY_URLS="http://127.0.0.1:$gateway_port,http://127.0.0.1:$replica_port" \
   npx jest -c apps/standalone/jest.config.js --runInBand || status=1
 echo "== MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis"
-npx jest -c libs/testing/jest.config.js read-store-adapters || status=1
-npx jest -c libs/contacts/application/jest.config.js contact-queries || status=1
-npx jest -c libs/gateway/jest.config.js redis-rate-limit-store || status=1
+npx jest -c libs/testing/jest.config.js read-store-adapters.int || status=1
+npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
+npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
 
 if [ "$status" = 0 ]; then
   echo "== replay tool against the live system"

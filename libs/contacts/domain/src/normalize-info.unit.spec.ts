@@ -1,5 +1,6 @@
 import { AppError } from '@cp/errors';
-import { createContact, fold, normalizeInfoPatch, toContactView } from './index';
+import { createContact, fold, isValidEmail, normalizeInfoPatch, toContactView } from './index';
+import { MAX_TEXT_LENGTH } from './limits';
 
 let n = 0;
 const newId = () => `item-${++n}`;
@@ -99,5 +100,60 @@ describe('normalizeInfoPatch refuses what it cannot store', () => {
     expect(patch.emails).toEqual(state.info.emails);
     expect(patch.phones).toEqual(state.info.phones);
     expect(patch.addresses).toEqual(state.info.addresses);
+  });
+});
+
+describe('normalizeInfoPatch normalizes what it keeps', () => {
+  it('trims text and returns keys sent null or empty as undefined, so that an update clears them', () => {
+    const patch = normalizeInfoPatch(
+      { company: '  Engines  ', jobTitle: '   ', locale: null, birthdate: '', labelKeys: { items: [] }, extendedFields: { items: { 'custom.note': '' } } },
+      undefined,
+      newId,
+    );
+    expect(patch.company).toBe('Engines');
+    // Present but undefined: the update removes them. Keys not sent stay out of the patch.
+    expect(Object.keys(patch).sort()).toEqual(['birthdate', 'company', 'extendedFields', 'jobTitle', 'labelKeys', 'locale']);
+    expect([patch.jobTitle, patch.locale, patch.birthdate, patch.labelKeys, patch.extendedFields]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('keeps an address given twice once, compared case-insensitively, and each label key once', () => {
+    const patch = normalizeInfoPatch({ emails: { items: [{ email: ' Ada@example.com ' }, { email: 'ada@EXAMPLE.com' }, { email: 'augusta@example.com' }] }, labelKeys: ['custom.a', 'custom.a', 'custom.b'] }, undefined, newId);
+    expect((patch.emails as { items: { email: string; primary: boolean }[] }).items.map((e) => [e.email, e.primary])).toEqual([
+      ['Ada@example.com', true],
+      ['augusta@example.com', false],
+    ]);
+    expect(patch.labelKeys).toEqual({ items: ['custom.a', 'custom.b'] });
+  });
+
+  it('names every problem at once, unknown info fields and over-long text included', () => {
+    expect(
+      refusedFields({
+        nickname: 'Ada',
+        company: 'x'.repeat(MAX_TEXT_LENGTH + 1),
+        birthdate: '1990-13-01',
+        emails: { items: [{ email: 'ada@example' }] },
+        phones: { items: [{ phone: 'no digits' }, { phone: '+14155550100', countryCode: 'USA' }] },
+      }).sort(),
+    ).toEqual(['info.birthdate', 'info.company', 'info.emails.items[0].email', 'info.nickname', 'info.phones.items[0].phone', 'info.phones.items[1].countryCode']);
+  });
+
+  it('reads addressLine1 as addressLine and uppercases the country; refuses an empty address, both street forms, or a geocode off the globe', () => {
+    const patch = normalizeInfoPatch({ addresses: [{ address: { addressLine1: ' 12 St James Sq ', country: 'gb' } }] }, undefined, newId);
+    expect(patch.addresses).toEqual({ items: [{ id: expect.any(String), tag: 'UNTAGGED', address: { addressLine: '12 St James Sq', country: 'GB' } }] });
+    expect(
+      refusedFields({
+        addresses: [{ address: { city: '  ' } }, { address: { addressLine: '1 Main St', streetAddress: { number: '1', name: 'Main St' } } }, { address: { geocode: { latitude: 91, longitude: 0 } } }],
+      }),
+    ).toEqual(['info.addresses.items[0].address', 'info.addresses.items[1].address', 'info.addresses.items[2].address.geocode', 'info.addresses.items[2].address']);
+  });
+});
+
+describe('isValidEmail', () => {
+  it('takes an address with a local part, an @ and a dotted domain, up to 254 characters', () => {
+    expect(isValidEmail('ada@example.com')).toBe(true);
+    expect(isValidEmail(`${'a'.repeat(64)}@${'b'.repeat(185)}.com`)).toBe(true);
+    for (const refused of ['ada@example', 'ada.example.com', 'ada lovelace@example.com', '<ada>@example.com', 'ada@@example.com', `${'a'.repeat(64)}@${'b'.repeat(186)}.com`]) {
+      expect([refused, isValidEmail(refused)]).toEqual([refused, false]);
+    }
   });
 });

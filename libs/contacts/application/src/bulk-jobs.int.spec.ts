@@ -1,0 +1,88 @@
+import { InMemoryEventStore } from '@cp/event-store';
+import { EmbeddedReadStore } from '@cp/read-store';
+import { ContactsApplication, createContactsApplication } from './index';
+import { logger, owners, RunningApplication, siteB, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { siteA } from './test/contacts-test-kit';
+
+describe('contacts application', () => {
+  let running: RunningApplication;
+  let app: ContactsApplication;
+  let events: InMemoryEventStore;
+  let reads: EmbeddedReadStore;
+  beforeEach(async () => {
+    running = await startApplication();
+    ({ app, events, reads } = running);
+  });
+  afterEach(() => stopApplication(running));
+
+  describe('bulk jobs', () => {
+    async function seed(count: number, info: (i: number) => Record<string, unknown>) {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) ids.push((await app.commands.create(siteA, { info: info(i) })).id);
+      return ids;
+    }
+    const finished = async (jobId: string) => {
+      await app.bulkJobs.idle();
+      return (await app.bulkJobs.get(siteA, jobId)).job;
+    };
+
+    it('deletes by filter and search, one event per contact, skipping members with an error', async () => {
+      const ids = await seed(120, (i) => ({ name: { first: i % 2 ? 'Odd' : 'Even' }, company: 'Acme' }));
+      await app.commands.update({ ...siteA, permissions: ['MEMBERS.MODIFY'] }, { contactId: ids[0], revision: 1, info: { extendedFields: { items: { 'members.membershipStatus': 'APPROVED' } } } });
+      const { jobId } = await app.bulkJobs.create(siteA, { type: 'DELETE', filter: { 'info.name.first': 'Even' }, search: 'even' });
+      const job = await finished(jobId);
+      expect(job).toMatchObject({ type: 'DELETE', status: 'COMPLETED', totalItems: 60, successTotal: 59, failedTotal: 1 });
+      expect(job.errors).toEqual([{ contactId: ids[0], code: 'CONTACT_IS_MEMBER', description: expect.any(String), data: { contactId: ids[0] } }]);
+      expect(job.finishedDate).toEqual(expect.any(String));
+      await app.projection.waitFor(await events.headPosition());
+      expect((await app.queries.query(siteA, { filter: { 'info.name.first': 'Even' } })).pagingMetadata.total).toBe(1);
+      expect((await app.queries.query(siteA, { filter: { 'info.name.first': 'Odd' } })).pagingMetadata.total).toBe(60);
+      expect((await app.bulkJobs.list(siteA)).jobs.map((j) => j.id)).toEqual([jobId]);
+      expect((await app.bulkJobs.list(siteB)).jobs).toEqual([]);
+    });
+
+    it('updates and relabels matching contacts, each getting its own revision', async () => {
+      const ids = await seed(3, (i) => ({ name: { first: `U${i}` } }));
+      const update = await app.bulkJobs.create(siteA, { type: 'UPDATE', filter: { id: { $in: ids.slice(0, 2) } }, info: { company: 'Bulk Co' } });
+      expect(await finished(update.jobId)).toMatchObject({ successTotal: 2, failedTotal: 0 });
+      const labels = await app.bulkJobs.create(siteA, { type: 'ADD_REMOVE_LABELS', filter: { 'info.company': 'Bulk Co' }, labelKeysToAdd: ['custom.vip'] });
+      expect(await finished(labels.jobId)).toMatchObject({ type: 'ADD_REMOVE_LABELS', successTotal: 2 });
+      for (const id of ids.slice(0, 2)) {
+        expect((await app.queries.get(siteA, { contactId: id })).contact).toMatchObject({ revision: 3, info: { company: 'Bulk Co', labelKeys: { items: ['custom.vip'] } } });
+      }
+      expect((await app.queries.get(siteA, { contactId: ids[2] })).contact.revision).toBe(1);
+    });
+
+    it('checks its input before it starts', async () => {
+      await expect(app.bulkJobs.create(siteA, { type: 'DELETE' })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+      await expect(app.bulkJobs.create(siteA, { type: 'DELETE', filter: { nope: 1 } })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+      await expect(app.bulkJobs.create(siteA, { type: 'ADD_REMOVE_LABELS', filter: {}, labelKeysToAdd: ['custom.ghost'] })).rejects.toMatchObject({ code: 'LABEL_NOT_FOUND' });
+      await expect(app.bulkJobs.create(siteA, { type: 'UPDATE', filter: {}, info: { birthdate: 'never' } })).rejects.toMatchObject({ kind: 'INVALID_ARGUMENT' });
+      await expect(app.bulkJobs.get(siteA, 'nope')).rejects.toMatchObject({ code: 'BULK_JOB_NOT_FOUND' });
+    });
+
+    it('resumes an interrupted job from its last recorded progress and does nothing twice', async () => {
+      const ids = await seed(120, (i) => ({ name: { first: `R${i}` } }));
+      // A job that recorded its first batch of 50 and then stopped (its process died).
+      const stream = 'contactbulkjob-site-a.job-1';
+      const metadata = { siteId: 'site-a', actor: { type: 'API_KEY' as const, id: 'k' } };
+      await events.append(stream, [
+        { type: 'BulkJobCreated', data: { jobId: 'job-1', spec: { type: 'UPDATE', filter: {}, info: { company: 'Resumed' } }, contactIds: ids }, metadata },
+        { type: 'BulkJobStarted', data: {}, metadata },
+        { type: 'BulkJobProgressed', data: { processed: 50, succeeded: 50, failed: 0, errors: [] }, metadata },
+      ], 'no_stream');
+      await app.bulkJobs.stop();
+      const restarted = createContactsApplication({ eventStore: events, readStore: reads, owners, logger });
+      await restarted.projection.start();
+      await restarted.bulkJobs.projection.start();
+      await restarted.bulkJobs.resumeUnfinished();
+      await restarted.bulkJobs.idle();
+      expect((await restarted.bulkJobs.get(siteA, 'job-1')).job).toMatchObject({ status: 'COMPLETED', totalItems: 120, successTotal: 120 });
+      await restarted.projection.waitFor(await events.headPosition());
+      expect((await restarted.queries.get(siteA, { contactId: ids[49] })).contact).toMatchObject({ revision: 1 });
+      expect((await restarted.queries.get(siteA, { contactId: ids[50] })).contact).toMatchObject({ revision: 2, info: { company: 'Resumed' } });
+      await restarted.bulkJobs.stop();
+      await restarted.projection.stop();
+    });
+  });
+});
