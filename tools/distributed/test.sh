@@ -114,7 +114,7 @@ for port in 3961 3962 3963 3965 3966; do curl -fs "http://127.0.0.1:$port/health
 status=0
 echo "== end-to-end suites against the gateway"
 E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" E2E_GATEWAY_URLS="http://127.0.0.1:$gateway_port,http://127.0.0.1:$replica_port" \
-  npx jest -c apps/standalone/jest.config.js --runInBand || status=1
+  npx jest -c apps/standalone/jest.config.js --runInBand 2>&1 | tee "$run_dir/stage-e2e.out" || status=1
 echo "== MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis"
 npx jest -c libs/testing/jest.config.js read-store-adapters.int || status=1
 npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
@@ -122,25 +122,28 @@ npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
 
 if [ "$status" = 0 ]; then
   echo "== replay tool against the live system"
-  DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs || status=1
+  DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs 2>&1 | tee "$run_dir/stage-replay.out" || status=1
 fi
 
 if [ "$status" = 0 ]; then
   echo "== webhook fault tests (both replicas share the deliveries; one is killed mid-delivery)"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" \
     WEBHOOKS_REPLICAS="webhooks-1:${webhooks_pids[0]}:3965,webhooks-2:${webhooks_pids[1]}:3966" \
-    node tools/distributed/webhook-faults.mjs || status=1
+    node tools/distributed/webhook-faults.mjs 2>&1 | tee "$run_dir/stage-webhook-faults.out" || status=1
 fi
 
 if [ "$status" = 0 ]; then
   echo "== fault tests (kills the contacts service, stops the broker)"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" CONTACTS_PID="${pids[0]}" CONTACTS_HEALTH_URL="http://127.0.0.1:3961/health" \
-    RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" node tools/distributed/faults.mjs || status=1
+    RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" node tools/distributed/faults.mjs 2>&1 | tee "$run_dir/stage-faults.out" || status=1
 fi
 
 if [ "$status" != 0 ]; then
   echo "failures; the apps' logs are in $run_dir"
   for log in "$run_dir"/*.log; do echo "--- $log"; tail -n 20 "$log"; done
+  # Repeated last: a CI log is often read from its end, below the apps' logs.
+  echo "== what failed"
+  grep -h -A3 -E '^ *(✕|●) ' "$run_dir"/stage-*.out 2>/dev/null | head -n 60 || true
 else
   rm -rf "$run_dir"
 fi
