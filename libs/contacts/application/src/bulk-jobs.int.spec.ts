@@ -1,19 +1,15 @@
 import { InMemoryEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, createContactsApplication } from './index';
-import { logger, owners, RunningApplication, siteB, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { logger, owners, siteB, useRunningApplication } from './test/contacts-application-fixture';
 import { siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
   let events: InMemoryEventStore;
   let reads: EmbeddedReadStore;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app, events, reads } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app, events, reads } = running));
 
   describe('bulk jobs', () => {
     async function seed(count: number, info: (i: number) => Record<string, unknown>) {

@@ -1,15 +1,11 @@
 import { ContactsApplication } from './index';
-import { ada, RunningApplication, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { ada, useRunningApplication } from './test/contacts-application-fixture';
 import { expectError, siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app } = running));
 
   describe('creating contacts and the duplicate rule', () => {
     it('creates a contact that reads back at once by id and in queries', async () => {

@@ -1,15 +1,11 @@
 import { ContactsApplication } from './index';
-import { ada, RunningApplication, siteB, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { ada, siteB, useRunningApplication } from './test/contacts-application-fixture';
 import { expectError, siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app } = running));
 
   describe('history', () => {
     it('lists a contact\'s events with actor and changed fields, and shows it as it was', async () => {

@@ -1,17 +1,13 @@
 import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { ContactsApplication } from './index';
-import { ada, RunningApplication, siteB, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { ada, siteB, useRunningApplication } from './test/contacts-application-fixture';
 import { expectError, siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app } = running));
 
   describe('labels and extended fields', () => {
     it('labels and unlabels with a revision each, refusing unknown keys without applying any', async () => {

@@ -1,15 +1,11 @@
 import { ContactsApplication } from './index';
-import { ada, RunningApplication, siteB, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { ada, siteB, useRunningApplication } from './test/contacts-application-fixture';
 import { siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app } = running));
 
   describe('listing and querying', () => {
     it('lists newest first by default, sorts and pages with metadata', async () => {

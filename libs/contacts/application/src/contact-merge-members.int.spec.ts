@@ -1,17 +1,13 @@
 import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { ContactsApplication } from './index';
-import { ada, RunningApplication, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { ada, useRunningApplication } from './test/contacts-application-fixture';
 import { expectError, siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app } = running));
 
   describe('merge and members', () => {
     const admin: RequestContext = { ...siteA, permissions: ['MEMBERS.MODIFY'] };

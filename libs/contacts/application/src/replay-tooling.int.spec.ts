@@ -1,19 +1,15 @@
 import { InMemoryEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, ContactsProjection, CONTACTS_COLLECTION, exportEvents, rebuildContactsReadModel } from './index';
-import { ada, logger, RunningApplication, siteB, startApplication, stopApplication } from './test/contacts-application-fixture';
+import { ada, logger, siteB, useRunningApplication } from './test/contacts-application-fixture';
 import { siteA } from './test/contacts-test-kit';
 
 describe('contacts application', () => {
-  let running: RunningApplication;
+  const running = useRunningApplication();
   let app: ContactsApplication;
   let events: InMemoryEventStore;
   let reads: EmbeddedReadStore;
-  beforeEach(async () => {
-    running = await startApplication();
-    ({ app, events, reads } = running);
-  });
-  afterEach(() => stopApplication(running));
+  beforeEach(() => ({ app, events, reads } = running));
 
   describe('replay tooling', () => {
     it('rebuilds the read model from zero to the same documents, and ignores redelivered events', async () => {

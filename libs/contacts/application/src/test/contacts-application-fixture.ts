@@ -46,3 +46,11 @@ export async function stopApplication({ app, events }: RunningApplication): Prom
   await app.projection.stop();
   await events.close();
 }
+
+/** A fresh application for each test of the calling suite, stopped after it; read its fields inside a test or hook. */
+export function useRunningApplication(): RunningApplication {
+  const running = {} as RunningApplication;
+  beforeEach(async () => Object.assign(running, await startApplication()));
+  afterEach(() => stopApplication(running));
+  return running;
+}
