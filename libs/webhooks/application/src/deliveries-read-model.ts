@@ -101,13 +101,6 @@ export class DeliveriesReadModel {
     return this.collection.find({ status: 'PENDING', ...from }, { sort: { feedPosition: 1, deliveryId: 1 }, limit });
   }
 
-  /** The earliest pending delivery of a lane (subscription and entity) before a feed position. */
-  async earliestPendingBefore(siteId: string, state: DeliveryState): Promise<DeliveryDocument | undefined> {
-    const filter = { siteId, subscriptionId: state.subscriptionId, entityKey: state.entityKey, status: 'PENDING', feedPosition: { $lt: state.feedPosition } };
-    const [doc] = await this.collection.find(filter, { sort: { feedPosition: 1 }, limit: 1 });
-    return doc;
-  }
-
   /**
    * Replicas sharing the read store project the same events into the same documents: a write
    * goes through only over the revision it read (or as the first), else it reads again, so two

@@ -7,7 +7,7 @@ import { deliveryStream, entityKeyOf } from './streams';
 /**
  * Turns "this event goes to this subscription" into a delivery: a stream of its own, created
  * once whoever asks (its id derives from the subscription and the event, and the first event
- * is appended on "no stream"), then handed to the local worker.
+ * is appended on "no stream"), then handed to the local worker, whichever dispatcher created it.
  */
 export class DeliveryScheduler {
   constructor(
@@ -39,10 +39,11 @@ export class DeliveryScheduler {
         [{ ...scheduled, metadata: { siteId: event.instanceId, occurredAt, actor: { type: 'SYSTEM', id: 'webhooks' } } }],
         'no_stream',
       );
-      this.worker.offer({ siteId: event.instanceId, state: evolveDelivery(undefined, { ...scheduled, occurredAt })!, revision: appended.revision, position: appended.position, event });
+      this.worker.offer({ siteId: event.instanceId, state: evolveDelivery(undefined, { ...scheduled, occurredAt })!, revision: appended.revision, event });
     } catch (error) {
       // Scheduled already: by this dispatcher before a restart, or by a replica sharing the store.
       if (!isWrongExpectedRevision(error)) throw error;
+      await this.worker.adopt(event.instanceId, target.deliveryId, event);
     }
   }
 }

@@ -2,7 +2,7 @@ import { PublicEvent, siteDocumentId } from '@cp/contracts';
 import { Decision, EventStore, handleCommand, recordOf } from '@cp/event-store';
 import { isAppError } from '@cp/errors';
 import { canAttempt, decideAttemptOutcome, DeliveryEvent, DeliveryEventRecord, DeliveryState, evolveDelivery, foldDelivery } from '@cp/webhooks-domain';
-import { DeliveriesReadModel } from './deliveries-read-model';
+import { DeliveriesReadModel, DeliveryDocument } from './deliveries-read-model';
 import { deliveryRequest } from './delivery-requests';
 import { EventFeed } from './feed';
 import { WebhookSigner, WebhooksLogger, WebhooksSettings, WebhookTransport } from './ports';
@@ -16,8 +16,6 @@ export interface DeliveryTask {
   revision: number;
   /** The event, when the dispatcher had it in hand (otherwise read from the feed). */
   event?: PublicEvent;
-  /** Global position of the last event of the delivery written here, if any. */
-  position?: number;
   /** Found by the sweep in the read model, which may trail the delivery's stream. */
   fromReadModel?: boolean;
 }
@@ -33,8 +31,15 @@ type LaneState = 'waiting' | 'ready' | 'busy';
  * go on. A subscription has at most `concurrencyPerSubscription` attempts in flight, so one slow
  * or dead receiver holds only its own work. Every attempt is recorded in the delivery's stream
  * (a lease before it when workers share the store, the outcome after), so a crash re-sends at
- * most what was in flight, and the sweep picks up, from storage, pending work this process does
- * not hold.
+ * most what was in flight.
+ *
+ * Every worker holds every pending delivery: its first sweep puts storage's pending work in the
+ * lanes before it attempts anything, then its dispatcher hands on each delivery it schedules or
+ * finds scheduled by another, and later sweeps add what became pending again (a redelivery).
+ * A lane's head is therefore its earliest pending delivery, whatever the other workers do, and
+ * replicas share work through leases alone: a head another worker has leased waits for that
+ * lease to end (by then it is finished, or that worker died and it is attempted here), and the
+ * worker goes on with other lanes meanwhile.
  */
 export class DeliveryWorker {
   private readonly lanes = new Map<string, DeliveryTask[]>();
@@ -46,9 +51,8 @@ export class DeliveryWorker {
   private readonly attempts = new Set<Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private lastAppended = 0;
-  /** A sole worker attempts nothing before its first sweep has put storage's pending work in the lanes, in feed order. */
-  private attempting: boolean;
+  /** Nothing is attempted before the first sweep has put storage's pending work in the lanes, in feed order. */
+  private attempting = false;
 
   constructor(
     private readonly store: EventStore,
@@ -59,15 +63,12 @@ export class DeliveryWorker {
     private readonly transport: WebhookTransport,
     private readonly settings: WebhooksSettings,
     private readonly logger: WebhooksLogger,
-  ) {
-    // Replicas attempt what they are handed at once, even before start (the dispatcher's catch-up).
-    this.attempting = !settings.soleWorker;
-  }
+  ) {}
 
   /** Starts the periodic sweep (the first one at once). */
   start(): void {
     this.stopped = false;
-    if (this.settings.soleWorker) this.attempting = false;
+    this.attempting = false;
     const loop = () => {
       this.sweepTimer = setTimeout(() => void this.sweep().finally(() => !this.stopped && loop()), this.settings.sweepIntervalMs);
       this.sweepTimer.unref();
@@ -109,23 +110,30 @@ export class DeliveryWorker {
     if (index === 0 && this.laneStates.get(lane) !== 'busy') this.scheduleHead(lane);
   }
 
+  /**
+   * Takes on, as its stream has it, a delivery another dispatcher scheduled first (a replica
+   * sharing the store, or this one before a restart), so that this worker holds every pending
+   * delivery (see the class comment). A sole worker's first sweep has these already.
+   */
+  async adopt(siteId: string, deliveryId: string, event: PublicEvent): Promise<void> {
+    if (this.settings.soleWorker || this.stopped || this.held.has(siteDocumentId(siteId, deliveryId))) return;
+    const stored = await this.store.readStream(deliveryStream(siteId, deliveryId));
+    const state = foldDelivery(stored.map((e) => recordOf<DeliveryEventRecord>(e)));
+    if (!state || state.status !== 'PENDING') return;
+    this.offer({ siteId, state, revision: stored[stored.length - 1].revision, event });
+  }
+
   /** How many deliveries this process holds (for health and tests). */
   get holding(): number {
     return this.held.size;
   }
 
-  /** Pending deliveries in storage that no live worker holds: retries, a restart's leftovers, a dead replica's work. */
+  /** Pending deliveries in storage this worker does not hold: a restart's leftovers, redeliveries, any it let go of. */
   async sweep(): Promise<void> {
-    const now = Date.now();
     let after: { feedPosition: number; deliveryId: string } | undefined;
     for (;;) {
       const docs = await this.deliveries.pendingAfter(after, SWEEP_BATCH);
-      for (const doc of docs) {
-        const heldElsewhere = doc.lease && doc.lease.worker !== this.settings.workerId && Date.parse(doc.lease.until) > now;
-        if (heldElsewhere) continue;
-        const { _id, siteId, revision, ...state } = doc;
-        this.offer({ siteId, state: state as DeliveryState, revision, fromReadModel: true });
-      }
+      for (const doc of docs) this.offer({ siteId: doc.siteId, state: stripDocument(doc), revision: doc.revision, fromReadModel: true });
       if (docs.length < SWEEP_BATCH || this.stopped) return;
       const last = docs[docs.length - 1];
       after = { feedPosition: last.feedPosition, deliveryId: last.deliveryId };
@@ -208,9 +216,8 @@ export class DeliveryWorker {
       task.state = { ...task.state, nextAttemptDate: new Date(Date.now() + this.settings.sweepIntervalMs).toISOString() };
       return false;
     }
-    if (!(await this.laneIsOurs(task))) return true;
     const lease = await this.takeLease(task);
-    // Not due yet (a timer may fire a moment early, a reload found a later retry time): the lane waits for it.
+    // Not due yet (a timer may fire a moment early, a later retry time, another worker's lease): the lane waits for it.
     if (lease === 'not-due') return false;
     if (lease === 'elsewhere') return true;
     const event = task.event ?? (await this.feed.at(task.state.feedPosition));
@@ -223,20 +230,21 @@ export class DeliveryWorker {
   /**
    * Appends the lease through the command handler, from the state this worker knows (only the
    * events after its revision are read); if another worker got in first, it decides again on
-   * what that one wrote. `elsewhere`: finished, or another worker holds it; `not-due`: pending,
-   * but not yet.
+   * what that one wrote. `elsewhere`: finished; `not-due`: pending but not yet, for a retry's
+   * time or another worker's lease, which the lane waits out (that worker delivers it, or died
+   * and it is attempted here).
    */
   private async takeLease(task: DeliveryTask): Promise<'taken' | 'not-due' | 'elsewhere'> {
     if (this.settings.soleWorker) return this.checkCurrent(task);
     let now = new Date();
     try {
-      const { result, appended, revision } = await handleCommand(
+      const { result, revision } = await handleCommand(
         this.store,
         deliveryStream(task.siteId, task.state.deliveryId),
         (events, from) => events.map((e) => recordOf<DeliveryEventRecord>(e)).reduce<DeliveryState | undefined>(evolveDelivery, from)!,
         (state): Decision<{ state: DeliveryState; lease: 'taken' | 'not-due' | 'elsewhere' }> => {
           now = new Date();
-          if (!canAttempt(state, this.settings.workerId, now)) return { events: [], result: { state, lease: notAttemptable(state, this.settings.workerId, now) } };
+          if (!canAttempt(state, this.settings.workerId, now)) return { events: [], result: { state, lease: notAttemptable(state) } };
           const leaseUntil = new Date(now.getTime() + this.settings.timeoutMs + LEASE_MARGIN_MS).toISOString();
           const event: DeliveryEvent = { type: 'WebhookDeliveryAttemptStarted', data: { attempt: state.attempts + 1, worker: this.settings.workerId, leaseUntil } };
           return { events: [event], result: { state: evolveDelivery(state, { ...event, occurredAt: now.toISOString() })!, lease: 'taken' as const } };
@@ -245,14 +253,13 @@ export class DeliveryWorker {
       );
       task.state = result.state;
       task.revision = revision;
-      if (appended) {
-        task.position = appended.position;
-        this.lastAppended = Math.max(this.lastAppended, appended.position);
-      }
       return result.lease;
     } catch (error) {
-      // Lost the race every time: other workers are at it.
-      if (isAppError(error) && error.code === 'CONTENDED') return 'elsewhere';
+      // Lost the race every time: other workers are at it. The lane tries again in a moment (a lease of theirs is then seen and waited out).
+      if (isAppError(error) && error.code === 'CONTENDED') {
+        task.state = { ...task.state, nextAttemptDate: new Date(Date.now() + CONTENDED_RETRY_MS).toISOString() };
+        return 'not-due';
+      }
       throw error;
     }
   }
@@ -267,7 +274,7 @@ export class DeliveryWorker {
       task.fromReadModel = false;
     }
     const now = new Date();
-    return canAttempt(task.state, this.settings.workerId, now) ? 'taken' : notAttemptable(task.state, this.settings.workerId, now);
+    return canAttempt(task.state, this.settings.workerId, now) ? 'taken' : notAttemptable(task.state);
   }
 
   /** Records an attempt's outcome; true when the delivery is finished (delivered or failed). */
@@ -280,19 +287,6 @@ export class DeliveryWorker {
     return true;
   }
 
-  /**
-   * Replicas keep lanes of their own: when an earlier pending delivery of this lane is not held
-   * here, another worker has it (or will), and it goes first; the sweep offers this one again.
-   * The read model is first brought up to what this worker and its dispatcher wrote. A sole
-   * worker holds every pending delivery once its first sweep is done: its lanes are the whole truth.
-   */
-  private async laneIsOurs(task: DeliveryTask): Promise<boolean> {
-    if (this.settings.soleWorker) return true;
-    await this.deliveries.runner.waitFor(Math.max(task.position ?? 0, this.lastAppended));
-    const earlier = await this.deliveries.earliestPendingBefore(task.siteId, task.state);
-    return !earlier || this.held.has(siteDocumentId(task.siteId, earlier.deliveryId));
-  }
-
   private async append(task: DeliveryTask, event: DeliveryEvent, expected: number | 'any'): Promise<void> {
     const occurredAt = new Date().toISOString();
     const appended = await this.store.append(
@@ -302,8 +296,6 @@ export class DeliveryWorker {
     );
     task.state = evolveDelivery(task.state, { type: event.type, data: event.data, occurredAt })!;
     task.revision = appended.revision;
-    task.position = appended.position;
-    this.lastAppended = Math.max(this.lastAppended, appended.position);
   }
 
   private async reload(task: DeliveryTask): Promise<void> {
@@ -315,10 +307,18 @@ export class DeliveryWorker {
 }
 
 const SWEEP_BATCH = 500;
+/** How long a lane waits after losing every race for a lease before it reads the delivery again. */
+const CONTENDED_RETRY_MS = 100;
 /** How long past its timeout an attempt's lease holds: a worker that died mid-attempt frees it then. */
 const LEASE_MARGIN_MS = 2_000;
 /** setTimeout's ceiling is ~24.8 days; a longer wait is re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The delivery's state in a read-model document, without the document's own fields. */
+function stripDocument(doc: DeliveryDocument): DeliveryState {
+  const { _id: _ignored, siteId: _site, revision: _revision, ...state } = doc;
+  return state;
+}
 
 function taskId(task: DeliveryTask): string {
   return siteDocumentId(task.siteId, task.state.deliveryId);
@@ -332,9 +332,9 @@ function subscriptionOfLane(lane: string): string {
   return lane.slice(0, lane.indexOf('|'));
 }
 
-function notAttemptable(state: DeliveryState, worker: string, now: Date): 'not-due' | 'elsewhere' {
-  const heldByOther = state.lease && state.lease.worker !== worker && Date.parse(state.lease.until) > now.getTime();
-  return state.status === 'PENDING' && !heldByOther ? 'not-due' : 'elsewhere';
+/** A pending delivery waits (for its retry time, or for another worker's lease to end); a finished one leaves. */
+function notAttemptable(state: DeliveryState): 'not-due' | 'elsewhere' {
+  return state.status === 'PENDING' ? 'not-due' : 'elsewhere';
 }
 
 function leaseOfOthers(state: DeliveryState, worker: string): number {

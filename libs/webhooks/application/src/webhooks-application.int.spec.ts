@@ -159,6 +159,36 @@ describe('webhooks application', () => {
     expect(delivered).toBe(count);
   });
 
+  it('keeps each entity’s events in order between two instances sharing the store', async () => {
+    const one = await start('w1');
+    const two = await start('w2');
+    const { subscription } = await one.app.subscriptions.create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
+    const entities = Array.from({ length: 30 }, (_, i) => `e-${i}`);
+    const perEntity = 4;
+    // Each entity's events in their order, recorded by either instance in turn, entities interleaved.
+    await Promise.all(
+      entities.map(async (entityId, i) => {
+        for (let revision = 0; revision < perEntity; revision++) await ((i + revision) % 2 === 0 ? one : two).app.feed.record(published(entityId, revision));
+      }),
+    );
+    await until(() => bodies.length >= entities.length * perEntity, 20_000);
+    const order = new Map<string, string[]>();
+    for (const body of bodies) {
+      const { data } = JSON.parse(body) as { data: { id: string; entityId: string } };
+      order.set(data.entityId, [...(order.get(data.entityId) ?? []), data.id]);
+    }
+    for (const entityId of entities) {
+      expect(order.get(entityId)).toEqual(Array.from({ length: perEntity }, (_, revision) => published(entityId, revision).event.id));
+    }
+    // Every outcome recorded, and the read model shows them: nothing left pending.
+    let pending = -1;
+    for (let waited = 0; waited < 10_000 && pending !== 0; waited += 50) {
+      pending = (await one.app.deliveries.list(site, subscription.id, { status: 'PENDING' })).pagingMetadata.total;
+      if (pending !== 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(pending).toBe(0);
+  });
+
   it('as the sole worker, takes no lease and sends what storage held before what was handed on meanwhile', async () => {
     const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
     const { subscription } = await new Subscriptions(store, signer, transport()).create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
