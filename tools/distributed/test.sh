@@ -71,9 +71,11 @@ start labels labels-service HEALTH_PORT=3962 LABEL_QUOTA=5
 start extended-fields extended-fields-service HEALTH_PORT=3963
 # Two webhooks replicas on one SQLite event store (the same DATA_DIR), signing with one key,
 # with the suites' settings (harness.ts, TEST_WEBHOOKS): loopback receivers, retries in seconds,
-# and 4 attempts in flight per subscription (WEBHOOK_CONCURRENCY is per replica: 2 each).
+# and 4 attempts in flight per subscription (WEBHOOK_CONCURRENCY is per replica: 2 each). The
+# sweep runs every 2 s rather than the suites' 0.5 s: each one scans the pending deliveries on
+# the MongoDB-wire server, whose scans held back the deliveries projection (issue 16).
 WEBHOOK_PRIVATE_KEY=$(node -e "console.log(require('crypto').generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }))")
-export WEBHOOK_PRIVATE_KEY WEBHOOK_ALLOW_PRIVATE_TARGETS=true WEBHOOK_RETRY_SCHEDULE=300ms,600ms,900ms WEBHOOK_SWEEP_INTERVAL_MS=500 WEBHOOK_CONCURRENCY=2
+export WEBHOOK_PRIVATE_KEY WEBHOOK_ALLOW_PRIVATE_TARGETS=true WEBHOOK_RETRY_SCHEDULE=300ms,600ms,900ms WEBHOOK_SWEEP_INTERVAL_MS=2000 WEBHOOK_CONCURRENCY=2
 webhooks_replicas=(webhooks-1:3965 webhooks-2:3966)
 webhooks_pids=()
 # One after the other: twice in five runs the second replica, started beside the first, hung in

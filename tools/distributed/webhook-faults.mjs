@@ -27,7 +27,7 @@ const replicas = process.env.WEBHOOKS_REPLICAS.split(',').map((entry) => {
   const [name, pgid, healthPort] = entry.split(':');
   return { name, pgid: Number(pgid), healthPort };
 });
-const RECEIVER_DELAY_MS = 80;
+const RECEIVER_DELAY_MS = 300;
 
 async function call(method, path, body) {
   try {
@@ -45,7 +45,7 @@ async function call(method, path, body) {
 }
 const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
 
-// The receiver: a slow-ish handler (RECEIVER_DELAY_MS), so that attempts are in flight when a replica dies.
+// The receiver: a slow handler (RECEIVER_DELAY_MS), slower than the creates come, so that attempts queue up and are in flight when a replica dies.
 const publicKey = await importSPKI((await call('GET', '/webhooks/v1/public-key')).body.publicKey, 'RS256');
 const arrivals = new Map(); // contact id -> times its contact_created arrived
 const rejected = [];
@@ -88,23 +88,58 @@ async function createContacts(count, label, ids = []) {
   return ids;
 }
 
-/** Every attempt of this site's deliveries, from the shared event store: lease (worker) and outcome. */
-function attemptsOf(contactIds) {
+/**
+ * Every attempt of this site's deliveries, from the shared event store: lease (worker) and
+ * outcome. Read incrementally (the events after the last read), so that polling it stays cheap
+ * as the store grows and the SIGKILL test sees attempts in flight as they are.
+ */
+const deliveriesByStream = new Map();
+let attemptsReadTo = 0;
+function readAttempts() {
   const db = new Database(join(process.env.DATA_DIR, 'webhooks-events.sqlite'), { readonly: true, fileMustExist: true });
   try {
+    const prefix = `webhookdelivery-${site}.`;
     const rows = db
-      .prepare('SELECT stream_id, type, data, occurred_at FROM events WHERE stream_id LIKE ? ORDER BY stream_id, stream_revision')
-      .all(`webhookdelivery-${site}.%`);
-    const wanted = new Set(contactIds);
-    const byStream = new Map();
+      .prepare('SELECT global_position, stream_id, type, data, occurred_at FROM events WHERE global_position > ? AND stream_id >= ? AND stream_id < ? ORDER BY global_position')
+      .all(attemptsReadTo, prefix, `webhookdelivery-${site}/`);
     for (const row of rows) {
+      attemptsReadTo = row.global_position;
       const data = JSON.parse(row.data);
-      if (row.type === 'WebhookDeliveryScheduled') byStream.set(row.stream_id, { contactId: data.entityId, attempts: [] });
-      const delivery = byStream.get(row.stream_id);
+      if (row.type === 'WebhookDeliveryScheduled') deliveriesByStream.set(row.stream_id, { contactId: data.entityId, attempts: [] });
+      const delivery = deliveriesByStream.get(row.stream_id);
       if (row.type === 'WebhookDeliveryAttemptStarted') delivery.attempts.push({ worker: data.worker, startedAt: Date.parse(row.occurred_at) });
       if (row.type === 'WebhookDeliveryAttempted') delivery.attempts.at(-1).outcome = data.outcome;
     }
-    return [...byStream.values()].filter((d) => wanted.has(d.contactId)).flatMap((d) => d.attempts);
+  } finally {
+    db.close();
+  }
+}
+function attemptsOf(contactIds) {
+  readAttempts();
+  const wanted = new Set(contactIds);
+  return [...deliveriesByStream.values()].filter((d) => wanted.has(d.contactId)).flatMap((d) => d.attempts);
+}
+/**
+ * Where each missing event stopped, from the shared event store: reached the feed or not, its
+ * delivery scheduled or not, and the delivery's events (attempts, leases, outcomes).
+ */
+function whereMissingStopped(contactIds) {
+  const missing = contactIds.filter((id) => !arrivals.has(id));
+  if (missing.length === 0) return '';
+  const db = new Database(join(process.env.DATA_DIR, 'webhooks-events.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const feed = db.prepare('SELECT global_position, type FROM events WHERE stream_id LIKE ? AND stream_id LIKE ?');
+    const deliveries = db.prepare("SELECT stream_id FROM events WHERE stream_id LIKE ? AND type = 'WebhookDeliveryScheduled' AND json_extract(data, '$.entityId') = ?");
+    const history = db.prepare('SELECT global_position, type, data, occurred_at FROM events WHERE stream_id = ? ORDER BY stream_revision');
+    return missing
+      .slice(0, 5)
+      .map((id) => {
+        const fed = feed.all(`webhookfeed-${site}.%`, `%:${id}`);
+        const scheduled = deliveries.all(`webhookdelivery-${site}.%`, id);
+        const events = scheduled.flatMap(({ stream_id }) => history.all(stream_id).map((e) => `${e.global_position} ${e.occurred_at} ${e.type} ${e.data}`));
+        return `\n        ${id}: feed ${JSON.stringify(fed)}; deliveries ${scheduled.length}${events.map((e) => `\n          ${e}`).join('')}`;
+      })
+      .join('');
   } finally {
     db.close();
   }
@@ -114,7 +149,7 @@ const arrivalsOf = (ids) => ids.map((id) => arrivals.get(id) ?? 0);
 
 await test('two replicas share the deliveries, and none is delivered twice while both are alive', async () => {
   const ids = await createContacts(150, 'Shared');
-  await until(() => arrivalsOf(ids).every((n) => n > 0), 60_000, 'every contact_created', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}`);
+  await until(() => arrivalsOf(ids).every((n) => n > 0), 60_000, 'every contact_created', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}${whereMissingStopped(ids)}`);
   await sleep(1_000); // a duplicate would come within a lease's time
   const twice = arrivalsOf(ids).filter((n) => n > 1).length;
   const byWorker = countBy(attemptsOf(ids), (a) => a.worker);
@@ -125,24 +160,35 @@ await test('two replicas share the deliveries, and none is delivered twice while
 
 await test('SIGKILL of a webhooks replica mid-delivery loses no event; duplicates are at most what it had in flight', async () => {
   const ids = [];
+  // The burst's deliveries are those the store did not hold before it (its creates are often
+  // delivered before the gateway has answered them, so not by acknowledged id).
+  readAttempts();
+  const earlier = new Set(deliveriesByStream.keys());
+  const arrivedEarlier = arrivals.size;
   const burst = createContacts(200, 'Burst', ids);
   // Once deliveries flow, the replica with the most attempts in flight (leased, no outcome yet) is killed.
   let victim;
   let killedAt;
+  let mostOpen = 0;
   for (const deadline = Date.now() + 60_000; !victim && Date.now() < deadline; await sleep(10)) {
-    const open = countBy(attemptsOf(ids).filter((a) => !a.outcome), (a) => a.worker);
+    readAttempts();
+    const burstAttempts = [...deliveriesByStream].filter(([stream]) => !earlier.has(stream)).flatMap(([, delivery]) => delivery.attempts);
+    const open = countBy(burstAttempts.filter((a) => !a.outcome), (a) => a.worker);
     const busiest = [...replicas].sort((a, b) => (open[b.name] ?? 0) - (open[a.name] ?? 0))[0];
-    if (arrivalsOf(ids).filter((n) => n > 0).length < 20 || (open[busiest.name] ?? 0) < 2) continue;
+    mostOpen = Math.max(mostOpen, open[busiest.name] ?? 0);
+    if (arrivals.size - arrivedEarlier < 20 || (open[busiest.name] ?? 0) < 1) continue;
     victim = busiest;
     process.kill(-victim.pgid, 'SIGKILL');
     killedAt = Date.now();
-    console.log(`      killed ${victim.name} after ${ids.length} creates, ${arrivalsOf(ids).filter((n) => n > 0).length} arrivals, ${open[victim.name]} of its attempts open`);
+    console.log(`      killed ${victim.name} after ${ids.length} creates, ${arrivals.size - arrivedEarlier} arrivals, ${open[victim.name]} of its attempts open`);
     setTimeout(() => restart(victim), 2_000);
   }
   await burst;
-  assert(victim, 'no replica had attempts in flight during the burst');
-  await until(() => arrivalsOf(ids).every((n) => n > 0), 120_000, 'every contact_created of the burst', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}`);
-  await until(() => healthy(victim.healthPort), 60_000, `the restarted ${victim.name}`);
+  assert(victim, `no replica had an attempt in flight once 20 had arrived (${ids.length} created, ${arrivals.size - arrivedEarlier} arrived, at most ${mostOpen} in flight in one replica)`);
+  await until(() => arrivalsOf(ids).every((n) => n > 0), 120_000, 'every contact_created of the burst', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}${whereMissingStopped(ids)}`);
+  // Its start catches its deliveries read model up from the shared checkpoint, which on the
+  // MongoDB-wire server of these tests took up to 45 s on a loaded machine (issue 16).
+  await until(() => healthy(victim.healthPort), 120_000, `the restarted ${victim.name}`);
   await sleep(1_000);
   const attempts = attemptsOf(ids);
   // Attempts the killed replica started and never finished: sent or not, the receiver may have had them.
@@ -154,11 +200,15 @@ await test('SIGKILL of a webhooks replica mid-delivery loses no event; duplicate
 });
 
 await test('afterwards nothing is pending and the system reports healthy', async () => {
+  // The deliveries API reads the read model, which trails the delivery streams by as much as the
+  // MongoDB-wire server of these tests takes to project a burst's outcomes (issue 16): printed.
   let pending;
+  const waitedFrom = Date.now();
   await until(async () => {
     pending = await call('GET', `/webhooks/v1/subscriptions/${subscriptionId}/deliveries?status=PENDING&paging.limit=5`);
     return pending.status === 200 && pending.body.pagingMetadata.total === 0;
-  }, 30_000, 'no pending delivery', () => JSON.stringify(pending?.body ?? pending?.error).slice(0, 500));
+  }, 120_000, 'no pending delivery', () => JSON.stringify(pending?.body ?? pending?.error).slice(0, 500));
+  console.log(`      the deliveries read model showed nothing pending after ${((Date.now() - waitedFrom) / 1000).toFixed(1)} s`);
   let health;
   await until(async () => (health = await call('GET', '/health')).status === 200, 60_000, 'the gateway to report healthy', () => JSON.stringify(health?.body ?? health?.error));
   assert(rejected.length === 0, `the receiver rejected ${rejected.length} bodies: ${rejected[0]}`);
