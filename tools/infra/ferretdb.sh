@@ -85,9 +85,11 @@ start() {
   fi
   rm -rf "$RUN_DIR"
   mkdir -p "$RUN_DIR/data"
+  # synchronous(off): a test server's data is thrown away at each start, so SQLite need not wait
+  # for the disk at each commit; it halved the time of the read models' writes here.
   infra_spawn "$PIDFILE" "$LOGFILE" "$FERRETDB_BIN" \
     --handler=sqlite \
-    --sqlite-url="file:$RUN_DIR/data/" \
+    --sqlite-url="file:$RUN_DIR/data/?_pragma=synchronous(off)" \
     --listen-addr="127.0.0.1:$MONGODB_PORT" \
     --state-dir=- \
     --debug-addr=- \

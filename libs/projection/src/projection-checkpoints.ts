@@ -1,4 +1,4 @@
-import { Document, ReadStore } from '@cp/read-store';
+import { Document, DuplicateKeyError, ReadStore } from '@cp/read-store';
 import { CheckpointStore } from './checkpoint-store';
 
 interface CheckpointDocument extends Document {
@@ -18,9 +18,17 @@ export class ProjectionCheckpoints implements CheckpointStore {
   }
 
   async save(projection: string, position: number): Promise<void> {
-    await this.store
-      .collection<CheckpointDocument>(CHECKPOINTS_COLLECTION)
-      .updateOne({ _id: projection }, { $set: { position, updatedAt: new Date().toISOString() } }, { upsert: true });
+    const upsert = () =>
+      this.store
+        .collection<CheckpointDocument>(CHECKPOINTS_COLLECTION)
+        .updateOne({ _id: projection }, { $set: { position, updatedAt: new Date().toISOString() } }, { upsert: true });
+    try {
+      await upsert();
+    } catch (error) {
+      // Two replicas sharing the read store both inserted the first checkpoint: the document is there now.
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      await upsert();
+    }
   }
 
   async reset(projection: string): Promise<void> {
