@@ -9,6 +9,7 @@ import {
   unsubscribeLinkSettings,
   unsubscribeLinkVariables,
 } from '@cp/gateway';
+import { loggingSettings, loggingVariables, metricsVariables } from '@cp/observability';
 import { kafkaSettings, kafkaVariables } from '@cp/runtime';
 
 const variables = {
@@ -19,6 +20,8 @@ const variables = {
   RATE_LIMITS: rateLimitsVariable,
   REDIS_URL: redisUrlVariable,
   ...unsubscribeLinkVariables,
+  ...loggingVariables,
+  ...metricsVariables,
 };
 
 /** Replicas must sign unsubscribe links with one key, so none is generated here. */
@@ -44,5 +47,7 @@ export const gatewayEnv = defineEnv({
     redisUrl: values.REDIS_URL,
     // unsubscribeSecretRequired has made sure of the secret.
     unsubscribeLinks: unsubscribeLinkSettings(values) as UnsubscribeLinkConfig,
+    logging: loggingSettings(values),
+    metrics: values.METRICS,
   }),
 });

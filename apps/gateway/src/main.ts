@@ -3,16 +3,23 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, WebhooksPatterns } from '@cp/contracts';
-import { listenOn, readEnv, runMain } from '@cp/config';
-import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, RateLimitConfig, RateLimiter, rateLimitsEnabled, RedisRateLimitStore, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
+import { listenOn, readEnv, runMain, stopOnSignals } from '@cp/config';
+import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, HttpDrain, RateLimitConfig, RateLimiter, rateLimitsEnabled, RedisRateLimitStore, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
+import { createLogger, Logger, processMetrics, useAsNestLogger } from '@cp/observability';
 import { ensureTopics, kafkaServiceClient } from '@cp/runtime';
 import { gatewayEnv } from './config';
 
+/** How long a stop waits for the requests in flight, and how long the whole stop may take. */
+const DRAIN_LIMIT_MS = 10_000;
+const SHUTDOWN_LIMIT_MS = 15_000;
+
 /** The public API as its own process, reaching the services over Kafka. */
 runMain(async () => {
-  const { kafka, host, port, apiKeys, rateLimits, redisUrl, unsubscribeLinks: linkConfig } = readEnv(gatewayEnv);
+  const { kafka, host, port, apiKeys, rateLimits, redisUrl, unsubscribeLinks: linkConfig, logging, metrics: serveMetrics } = readEnv(gatewayEnv);
+  const log = createLogger(logging, 'gateway');
+  const logger = useAsNestLogger(log);
   const unsubscribeLinks = new UnsubscribeLinks(linkConfig);
-  const rateLimiter = redisUrl && rateLimitsEnabled(rateLimits) ? await redisRateLimiter(rateLimits, redisUrl) : undefined;
+  const rateLimiter = redisUrl && rateLimitsEnabled(rateLimits) ? await redisRateLimiter(rateLimits, redisUrl, log) : undefined;
 
   await ensureTopics(kafka);
   const [contacts, labels, extendedFields, webhooks] = await Promise.all([
@@ -22,21 +29,42 @@ runMain(async () => {
     // The feed's long poll answers within FEED_WAIT_LIMIT_MS: this client waits longer than that.
     kafkaServiceClient('gateway', 'webhooks', Object.values(WebhooksPatterns), { ...kafka, requestTimeoutMs: Math.max(kafka.requestTimeoutMs, FEED_WAIT_LIMIT_MS + 5_000) }),
   ]);
+  const drain = new HttpDrain();
+  const metrics = processMetrics();
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register({ services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client, webhooks: webhooks.client }, apiKeys, rateLimiter, unsubscribeLinks }),
-    gatewayHttpAdapter(),
+    GatewayModule.register({
+      services: { contacts: contacts.client, labels: labels.client, extendedFields: extendedFields.client, webhooks: webhooks.client },
+      apiKeys,
+      rateLimiter,
+      unsubscribeLinks,
+      drain,
+      metrics: serveMetrics ? metrics : undefined,
+    }),
+    gatewayHttpAdapter({ accessLog: log, drain, metrics }),
+    { logger },
   );
   setupOpenApi(app as INestApplication);
-  app.enableShutdownHooks();
   await listenOn('PORT', port, () => app.listen(port, host));
-  console.log(`gateway listening on http://${host}:${port}`);
+  log.info({ url: `http://${host}:${port}` }, `gateway listening on http://${host}:${port}`);
+  // Requests received are answered before the Kafka clients they need are closed: the drain first.
+  stopOnSignals(
+    async (signal) => {
+      log.info({ signal }, `gateway stopping (${signal})`);
+      const drained = await drain.drain(DRAIN_LIMIT_MS);
+      log.info(drained, `stopped accepting connections; answered ${drained.inFlightAtStart + drained.receivedWhileDraining} requests in flight`);
+      await app.close();
+      await Promise.all([contacts, labels, extendedFields, webhooks].map(({ proxy }) => proxy.close()));
+      log.info({ signal }, `gateway stopped (${signal})`);
+    },
+    { limitMs: SHUTDOWN_LIMIT_MS, report: (message, error) => log.error({ err: error }, message) },
+  );
 });
 
 /** A Redis that does not answer at boot does not stop the gateway: it serves unlimited, loudly, until Redis is back. */
-async function redisRateLimiter(config: RateLimitConfig, url: string): Promise<RateLimiter> {
+async function redisRateLimiter(config: RateLimitConfig, url: string, log: Logger): Promise<RateLimiter> {
   const store = new RedisRateLimitStore(url);
   if (!(await store.connect(5000))) {
-    console.warn('WARNING: Redis (REDIS_URL) did not answer within 5 s: requests are NOT rate limited until it does (the gateway keeps trying)');
+    log.warn('Redis (REDIS_URL) did not answer within 5 s: requests are NOT rate limited until it does (the gateway keeps trying)');
   }
   return new RateLimiter(config, store);
 }

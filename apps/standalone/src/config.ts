@@ -1,6 +1,7 @@
 import { defineEnv, directory, directoryIsWritable, oneOf, port, readEnv, text } from '@cp/config';
 import { ApiKey, optionalApiKeys, RateLimitConfig, rateLimitKeysExist, rateLimitsVariable, UnsubscribeLinkConfig, unsubscribeLinkSettings, unsubscribeLinkVariables } from '@cp/gateway';
 import { labelQuotaVariable } from '@cp/labels-service';
+import { loggingSettings, loggingVariables, LogSettings, metricsVariables } from '@cp/observability';
 import { WebhooksConfig, webhooksSettings, webhooksVariables } from '@cp/webhooks-service';
 
 export interface StandaloneConfig {
@@ -23,6 +24,10 @@ export interface StandaloneConfig {
   webhooks: WebhooksConfig;
   /** UNSUBSCRIBE_LINK_* settings; absent, or without a secret: one is generated into DATA_DIR. */
   unsubscribeLinks?: Omit<UnsubscribeLinkConfig, 'secret'> & { secret?: Uint8Array };
+  /** LOG_LEVEL and LOG_FORMAT (the webhooks worker thread logs with the same). */
+  logging: LogSettings;
+  /** Whether GET /metrics is served (METRICS); absent: it is. */
+  metrics?: boolean;
 }
 
 export const READ_STORE_KINDS = ['memory', 'sqlite'] as const;
@@ -47,6 +52,8 @@ export const standaloneEnv = defineEnv({
     RATE_LIMITS: rateLimitsVariable,
     ...unsubscribeLinkVariables,
     ...webhooksVariables,
+    ...loggingVariables,
+    ...metricsVariables,
   },
   rules: [directoryIsWritable('DATA_DIR'), rateLimitKeysExist],
   settings: (values): StandaloneConfig => ({
@@ -59,6 +66,8 @@ export const standaloneEnv = defineEnv({
     rateLimits: values.RATE_LIMITS,
     unsubscribeLinks: unsubscribeLinkSettings(values),
     webhooks: webhooksSettings(values),
+    logging: loggingSettings(values),
+    metrics: values.METRICS,
   }),
 });
 

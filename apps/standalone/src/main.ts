@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { runMain } from '@cp/config';
+import { runMain, stopOnSignals } from '@cp/config';
+import { createLogger, noticeBox } from '@cp/observability';
 import { readStandaloneConfig } from './config';
 import { startStandalone } from './standalone';
 
@@ -8,30 +9,19 @@ const SHUTDOWN_LIMIT_MS = 15_000;
 
 runMain(async () => {
   const config = readStandaloneConfig();
-  const running = await startStandalone(config, { announce: (lines) => lines.forEach((line) => console.log(line)), webhooksInWorker: true });
-  console.log(`Contacts platform listening on ${running.url} (API docs: ${running.url}/docs, data: ${config.dataDir})`);
-  // The only signal handlers: Nest's shutdown hooks would end the process once the gateway closed,
-  // before the services and the webhooks worker. `npm start` forwards a terminal's Ctrl-C, so the
-  // signal comes twice: the repeat is ignored while closing, within a limit.
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => {
-      console.error(`Still stopping ${SHUTDOWN_LIMIT_MS / 1000} s after ${signal}: exiting now`);
-      process.exit(1);
-    }, SHUTDOWN_LIMIT_MS).unref();
-    running.close().then(
-      () => {
-        console.log(`Contacts platform stopped (${signal})`);
-        process.exit(process.exitCode ?? 0);
-      },
-      (error: unknown) => {
-        console.error('Stopping failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const log = createLogger(config.logging, 'standalone');
+  let announcement: string[] | undefined;
+  const running = await startStandalone(config, { log, announce: (lines) => (announcement = lines), webhooksInWorker: true });
+  log.info({ url: running.url, dataDir: config.dataDir }, `Contacts platform listening on ${running.url} (API docs: ${running.url}/docs, data: ${config.dataDir})`);
+  // The generated key goes to standard error in a box, apart from the log entries (JSON or not),
+  // last, so that it does not scroll away behind the start-up lines.
+  if (announcement) process.stderr.write(noticeBox(announcement));
+  stopOnSignals(
+    async (signal) => {
+      log.info({ signal }, `Contacts platform stopping (${signal})`);
+      await running.close();
+      log.info({ signal }, `Contacts platform stopped (${signal})`);
+    },
+    { limitMs: SHUTDOWN_LIMIT_MS, report: (message, error) => log.error({ err: error }, message) },
+  );
 });

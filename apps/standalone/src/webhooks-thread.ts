@@ -1,10 +1,11 @@
-import { DynamicModule, Logger, LogLevel } from '@nestjs/common';
+import { DynamicModule, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SqliteEventStore } from '@cp/event-store';
+import { observeAppends, SqliteEventStore } from '@cp/event-store';
 import { Broker, connectBrokerToPort, InProcessServer } from '@cp/messaging';
+import { createLogger, LogSettings, MetricsSnapshot, processMetrics, useAsNestLogger, useWorkerThreadMetrics } from '@cp/observability';
 import { CheckpointStore, SqliteCheckpointStore } from '@cp/projection';
 import { loadSigningKeys, WEBHOOKS_READ_MODEL_VERSION, WebhooksConfig, WebhooksServiceModule } from '@cp/webhooks-service';
 import type { ReadStoreKind } from './config';
@@ -15,12 +16,13 @@ export interface StandaloneWebhooks {
   dataDir: string;
   readStore: ReadStoreKind;
   webhooks: WebhooksConfig;
-  logger: LogLevel[] | false;
+  /** The main thread's LOG_LEVEL and LOG_FORMAT (a worker builds a logger of its own from them); false: silent. */
+  logging: LogSettings | false;
 }
 
 export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoints: CheckpointStore): DynamicModule {
   return WebhooksServiceModule.register({
-    eventStore: new SqliteEventStore(eventStoreFile(settings.dataDir, 'webhooks')),
+    eventStore: observeAppends(new SqliteEventStore(eventStoreFile(settings.dataDir, 'webhooks')), () => processMetrics().timeAppend('webhooks')),
     readStore: openReadStore(settings.readStore, settings.dataDir, 'webhooks', WEBHOOKS_READ_MODEL_VERSION),
     signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
     config: settings.webhooks,
@@ -33,8 +35,13 @@ export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoin
 }
 
 export interface WebhooksWorker {
+  /** The worker's metrics (its projections' lag, its appends, deliveries held), for the main thread's /metrics. */
+  metrics(): Promise<MetricsSnapshot>;
   close(): Promise<void>;
 }
+
+/** What the main thread asks the worker for at each scrape, over the broker they share. */
+const WORKER_METRICS = 'standalone.webhooks-worker.metrics';
 
 /**
  * Starts the webhooks service in a worker thread (webhooks-worker.js beside this file: the built
@@ -54,7 +61,7 @@ export async function startWebhooksWorker(broker: Broker, settings: StandaloneWe
       resolve();
     }),
   );
-  worker.on('error', (error) => console.error('webhooks worker:', error));
+  worker.on('error', (error) => new Logger('webhooks-worker').error(error));
   await new Promise<void>((resolve, reject) => {
     const onMessage = (message: { t?: string }) => {
       if (message?.t !== 'ready') return;
@@ -65,6 +72,7 @@ export async function startWebhooksWorker(broker: Broker, settings: StandaloneWe
     void exited.then(() => reject(new Error('the webhooks worker exited while starting')));
   });
   return {
+    metrics: async () => (await broker.request(WORKER_METRICS, {}))?.parse<MetricsSnapshot>() ?? [],
     close: async () => {
       closing = true;
       worker.postMessage({ t: 'close' });
@@ -75,9 +83,13 @@ export async function startWebhooksWorker(broker: Broker, settings: StandaloneWe
 
 /** The worker's side: the webhooks service on a broker whose other end is the main thread. */
 export async function runWebhooksWorker(port: import('node:worker_threads').MessagePort, settings: StandaloneWebhooks, broker: Broker): Promise<void> {
+  const metrics = useWorkerThreadMetrics();
+  broker.serve(WORKER_METRICS, () => metrics.snapshot());
+  const logger = settings.logging ? useAsNestLogger(createLogger(settings.logging, 'standalone').child({ thread: 'webhooks' })) : false;
+  if (!logger) Logger.overrideLogger(false);
   raiseDeliveryPriority();
   const checkpoints = new SqliteCheckpointStore(checkpointsFile(settings.dataDir));
-  const service = await NestFactory.createMicroservice(standaloneWebhooksModule(settings, checkpoints), { strategy: new InProcessServer(broker), logger: settings.logger });
+  const service = await NestFactory.createMicroservice(standaloneWebhooksModule(settings, checkpoints), { strategy: new InProcessServer(broker), logger });
   await service.listen();
   port.on('message', (message: { t?: string }) => {
     if (message?.t !== 'close') return;

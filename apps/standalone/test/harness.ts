@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKey, RateLimitConfig } from '@cp/gateway';
+import type { Logger } from '@cp/observability';
 import { WebhooksConfig } from '@cp/webhooks-service';
 import type { ReadStoreKind } from '../src/config';
 import { RunningStandalone, startStandalone } from '../src/standalone';
@@ -77,6 +78,10 @@ export async function startHarness(
     webhooks?: Partial<WebhooksConfig>;
     /** absent: READ_STORE from the environment (the standalone suites run on both), else memory */
     readStore?: ReadStoreKind;
+    /** absent: silent */
+    log?: Logger;
+    /** false: no GET /metrics (METRICS=false) */
+    metrics?: boolean;
   } = {},
 ): Promise<Harness> {
   if (GATEWAY_URL) return remoteHarness(GATEWAY_URL);
@@ -93,8 +98,10 @@ export async function startHarness(
         labelQuota: options.labelQuota ?? 1000,
         rateLimits: options.rateLimits,
         webhooks: { ...TEST_WEBHOOKS, ...options.webhooks },
+        logging: { level: 'info', format: 'json', colors: false },
+        metrics: options.metrics,
       },
-      { logger: false },
+      { log: options.log ?? false },
     );
   const harness: Harness = {
     running: await start(),

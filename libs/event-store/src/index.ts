@@ -5,3 +5,4 @@ export * from './eventstoredb-event-store';
 export * from './time-slice';
 export * from './command-handler';
 export * from './domain-events';
+export * from './observed-appends';

@@ -10,7 +10,10 @@ import { EmailSubscriptionsController } from './email-subscriptions/email-subscr
 import { UNSUBSCRIBE_LINKS } from './email-subscriptions/tokens';
 import { UnsubscribeLinks } from './email-subscriptions/unsubscribe-links';
 import { UnsubscribeController } from './email-subscriptions/unsubscribe.controller';
-import { HealthController } from './health/health.controller';
+import { HealthController, HTTP_DRAIN } from './health/health.controller';
+import { HttpDrain } from './http/drain';
+import { MetricsController, PROCESS_METRICS } from './health/metrics.controller';
+import type { ProcessMetrics } from '@cp/observability';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { createValidationPipe } from './http/validation';
 import { RATE_LIMITER, RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -26,6 +29,10 @@ export interface GatewayOptions {
   rateLimiter?: RateLimiter;
   /** Signs and checks unsubscribe links (UNSUBSCRIBE_LINK_*). */
   unsubscribeLinks: UnsubscribeLinks;
+  /** The HTTP adapter's drain (gatewayHttpAdapter), whose start turns /health/ready to 503; absent: never draining. */
+  drain?: HttpDrain;
+  /** Served at GET /metrics (no key); absent: no such route (METRICS=false). */
+  metrics?: ProcessMetrics;
 }
 
 /** The public REST API. It holds no domain logic: it authenticates, validates and forwards. */
@@ -34,7 +41,18 @@ export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, ContactsController, BulkController, LabelsController, ExtendedFieldsController, WebhooksController, EventsController, EmailSubscriptionsController, UnsubscribeController],
+      controllers: [
+        HealthController,
+        ...(options.metrics ? [MetricsController] : []),
+        ContactsController,
+        BulkController,
+        LabelsController,
+        ExtendedFieldsController,
+        WebhooksController,
+        EventsController,
+        EmailSubscriptionsController,
+        UnsubscribeController,
+      ],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },
         { provide: GATEWAY_SERVICES, useValue: options.services },
@@ -43,6 +61,8 @@ export class GatewayModule {
         { provide: EXTENDED_FIELDS_CLIENT, useValue: options.services.extendedFields },
         { provide: WEBHOOKS_CLIENT, useValue: options.services.webhooks },
         { provide: UNSUBSCRIBE_LINKS, useValue: options.unsubscribeLinks },
+        { provide: HTTP_DRAIN, useValue: options.drain ?? new HttpDrain() },
+        { provide: PROCESS_METRICS, useValue: options.metrics ?? null },
         // Guards run in this order: the rate limit keys on the caller the AuthGuard authenticated.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: RATE_LIMITER, useValue: options.rateLimiter ?? null },

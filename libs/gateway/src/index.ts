@@ -10,3 +10,5 @@ export { FEED_WAIT_LIMIT_MS } from './webhooks/events.controller';
 export * from './email-subscriptions/unsubscribe-links';
 export { listUnsubscribeHeaders } from './email-subscriptions/unsubscribe.controller';
 export * from './gateway-variables';
+export * from './http/drain';
+export { OPERATIONS_ROUTES } from './http/access-log';

@@ -1,4 +1,5 @@
 import { AppendResult, EventStore, inStreamPrefixes, RecordedEvent, Subscription } from '@cp/event-store';
+import { processMetrics } from '@cp/observability';
 import { ReadStore } from '@cp/read-store';
 import { CheckpointStore } from './checkpoint-store';
 import { ProjectionCheckpoints } from './projection-checkpoints';
@@ -47,6 +48,8 @@ export class CheckpointedProjection {
   private readonly appliedInline = new Set<number>();
   /** The inline applications and the subscription's handler take turns: one event at a time touches the read model. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** Stops reporting this projection's lag (`projection_lag_events`) once it stops. */
+  private unwatchLag: (() => void) | undefined;
 
   constructor(
     readonly name: string,
@@ -76,9 +79,13 @@ export class CheckpointedProjection {
       onPosition: (position) => this.observe(position),
       onError: (error) => this.fail(error),
     });
+    this.unwatchLag?.();
+    this.unwatchLag = processMetrics().watchProjectionLag(this.name, async () => Math.max(0, (await this.events.headPosition()) - this.position));
   }
 
   async stop(): Promise<void> {
+    this.unwatchLag?.();
+    this.unwatchLag = undefined;
     await this.subscription?.close();
     this.subscription = undefined;
     await Promise.allSettled([...this.settling]);

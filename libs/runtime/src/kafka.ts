@@ -1,8 +1,12 @@
+import { Logger } from '@nestjs/common';
 import { ClientKafka, CustomStrategy, KafkaHeaders, ServerKafka } from '@nestjs/microservices';
-import { EachMessagePayload, Kafka, logLevel } from 'kafkajs';
+import { Consumer, EachMessagePayload, Kafka, logCreator, logLevel } from 'kafkajs';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, PublicEventTopics, Topics, WebhooksPatterns } from '@cp/contracts';
-import { ServiceClient } from '@cp/messaging';
+import { RequestSender, ServiceClient } from '@cp/messaging';
+import { processMetrics } from '@cp/observability';
+import { defer, Observable, tap } from 'rxjs';
 import { EnvValues, hostPortList, optionalText, positiveInt } from '@cp/config';
 
 export interface KafkaConfig {
@@ -22,6 +26,22 @@ export function kafkaSettings(values: EnvValues<typeof kafkaVariables>): KafkaCo
   return { brokers: values.KAFKA_BROKERS, instanceId: values.INSTANCE_ID ?? `${hostname()}-${process.pid}`, requestTimeoutMs: values.REQUEST_TIMEOUT_MS };
 }
 
+/**
+ * kafkajs's own log entries (a broker gone, a rebalance) as entries of the process's log, their
+ * fields kept as fields (`kafka`), rather than Nest's one string per entry.
+ */
+const kafkaLog = new Logger('kafkajs');
+export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => {
+  const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+  const entry = { msg: message, kafka: { namespace, ...fields } };
+  if (level === logLevel.ERROR || level === logLevel.NOTHING) kafkaLog.error(entry);
+  else if (level === logLevel.WARN) kafkaLog.warn(entry);
+  else if (level === logLevel.INFO) kafkaLog.log(entry);
+  else kafkaLog.debug(entry);
+};
+
+const clientLogging = { logLevel: logLevel.WARN, logCreator: kafkaLogCreator };
+
 /** Every request topic, its reply topic, the integration-event topics and the public-event topics. */
 export function allTopics(): string[] {
   const requests = [...Object.values(ContactsPatterns), ...Object.values(LabelsPatterns), ...Object.values(ExtendedFieldsPatterns), ...Object.values(WebhooksPatterns)];
@@ -33,7 +53,7 @@ export function allTopics(): string[] {
  * assigned its partitions, which is the usual cause of "not assigned to any partitions".
  */
 export async function ensureTopics(config: KafkaConfig, partitions = 1): Promise<void> {
-  const admin = new Kafka({ clientId: 'topic-setup', brokers: config.brokers, logLevel: logLevel.WARN }).admin();
+  const admin = new Kafka({ clientId: 'topic-setup', brokers: config.brokers, ...clientLogging }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -47,10 +67,10 @@ export async function ensureTopics(config: KafkaConfig, partitions = 1): Promise
 }
 
 /** The Nest Kafka transport for a service: one consumer group per service, shared by its replicas. */
-export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeginning = false): CustomStrategy {
+export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeginning = false): CustomStrategy & { strategy: ConcurrentRequestsServerKafka } {
   return {
     strategy: new ConcurrentRequestsServerKafka({
-      client: { clientId: service, brokers: config.brokers, logLevel: logLevel.WARN },
+      client: { clientId: service, brokers: config.brokers, ...clientLogging },
       // A replica that dies holds its partitions until its session times out: keep that short.
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       // Where a new consumer group starts; once it has committed offsets it resumes from them.
@@ -70,11 +90,42 @@ const MAX_CONCURRENT_REQUESTS = 256;
  * therefore answered concurrently, as the in-process transport does; events (no reply topic)
  * are still handled one at a time per partition, in order, before their offset is committed.
  */
-class ConcurrentRequestsServerKafka extends ServerKafka {
+export class ConcurrentRequestsServerKafka extends ServerKafka {
   private inFlight = 0;
   private readonly slotFreed: (() => void)[] = [];
+  private consumerState: { ready: boolean; detail?: string } = { ready: false, detail: 'not connected yet' };
+  private unwatchDepth: (() => void) | undefined;
+
+  /** Whether this process reads its request topics: its consumer has joined its group and is running. */
+  get bus(): { ready: boolean; detail?: string } {
+    return this.consumerState;
+  }
+
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
+    const consumer = this.consumer as Consumer;
+    const state = (ready: boolean, detail?: string) => () => (this.consumerState = { ready, detail });
+    consumer.on(consumer.events.CONNECT, state(false, 'joining its consumer group'));
+    consumer.on(consumer.events.GROUP_JOIN, state(true));
+    consumer.on(consumer.events.REBALANCING, state(false, 'rebalancing'));
+    consumer.on(consumer.events.CRASH, state(false, 'the Kafka consumer crashed'));
+    consumer.on(consumer.events.STOP, state(false, 'the Kafka consumer stopped'));
+    consumer.on(consumer.events.DISCONNECT, state(false, 'disconnected from Kafka'));
+  }
+
+  /**
+   * Stops reading first, then waits for the requests being answered (up to `limitMs`) before the
+   * producer their replies go out on is disconnected.
+   */
+  override async close(limitMs = 10_000): Promise<void> {
+    await this.consumer?.stop();
+    const deadline = Date.now() + limitMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await delay(10);
+    await super.close();
+  }
 
   override async start(callback: () => void): Promise<void> {
+    this.unwatchDepth ??= processMetrics().watchQueueDepth('kafka-requests', () => this.inFlight + this.slotFreed.length);
     await super.start(callback);
     restartAfterFatalCrash(this.consumer!, (message) => this.logger.error(message), async () => {
       await this.close();
@@ -139,19 +190,42 @@ function restartAfterFatalCrash(consumer: CrashingConsumer, log: (message: strin
 /** A request/reply client for some patterns of one service, replies read by this instance only. */
 export async function kafkaServiceClient(owner: string, target: string, patterns: readonly string[], config: KafkaConfig): Promise<{ client: ServiceClient; proxy: ClientKafka }> {
   const proxy = new RestartingClientKafka({
-    client: { clientId: `${owner}-${target}`, brokers: config.brokers, logLevel: logLevel.WARN },
+    client: { clientId: `${owner}-${target}`, brokers: config.brokers, ...clientLogging },
     consumer: { groupId: `${owner}-${target}-${config.instanceId}`, allowAutoTopicCreation: false },
     producer: { allowAutoTopicCreation: false },
   });
   for (const pattern of patterns) proxy.subscribeToResponseOf(pattern);
   await proxy.connect();
-  return { client: new ServiceClient(proxy, config.requestTimeoutMs), proxy };
+  return { client: new ServiceClient(timedRequests(proxy, target), config.requestTimeoutMs), proxy };
+}
+
+/**
+ * Each request timed until its reply (`kafka_request_duration_seconds`): `ok`, `error` (an error
+ * reply or a failed send), or `timeout` when the caller gave up on it first (it unsubscribed).
+ */
+export function timedRequests(proxy: RequestSender, target: string): RequestSender {
+  const histogram = processMetrics().kafkaRequestDuration;
+  return {
+    send<T>(pattern: string, data: unknown): Observable<T> {
+      return defer(() => {
+        const end = histogram.startTimer({ target, pattern });
+        let outcome: 'ok' | 'error' | 'timeout' = 'timeout';
+        return proxy.send<T>(pattern, data).pipe(
+          tap({
+            next: () => void (outcome = 'ok'),
+            error: () => void (outcome = 'error'),
+            finalize: () => void end({ outcome }),
+          }),
+        );
+      });
+    },
+  };
 }
 
 /** A producer-only client for publishing integration and public events. */
 export function kafkaPublisher(owner: string, config: KafkaConfig): ClientKafka {
   return new ClientKafka({
-    client: { clientId: `${owner}-events`, brokers: config.brokers, logLevel: logLevel.WARN },
+    client: { clientId: `${owner}-events`, brokers: config.brokers, ...clientLogging },
     producerOnlyMode: true,
     producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
   });

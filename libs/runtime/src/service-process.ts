@@ -1,7 +1,8 @@
 import { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { defineEnv, EnvRule, EnvShape, EnvSpec, EnvValues, listenOn, optionalPort, readEnv, text } from '@cp/config';
+import { defineEnv, EnvRule, EnvShape, EnvSpec, EnvValues, listenOn, optionalPort, readEnv, stopOnSignals, text } from '@cp/config';
 import { HealthReport } from '@cp/contracts';
+import { createLogger, loggingSettings, loggingVariables, LogSettings, processMetrics, useAsNestLogger } from '@cp/observability';
 import { ensureTopics, KafkaConfig, kafkaServerOptions, kafkaSettings, kafkaVariables } from './kafka';
 import { storeRules, storeSettings, StoreConfig, storeVariables } from './stores';
 import { startHealthServer } from './health-server';
@@ -10,8 +11,9 @@ import { startHealthServer } from './health-server';
 export const serviceVariables = {
   ...kafkaVariables,
   ...storeVariables,
-  HEALTH_PORT: optionalPort({ description: 'serve GET /health on this port, for orchestrators.', unset: 'no health endpoint' }),
+  HEALTH_PORT: optionalPort({ description: 'serve GET /health, /health/live and /health/ready on this port, for orchestrators, and GET /metrics for Prometheus.', unset: 'no health endpoint' }),
   HOST: text('0.0.0.0', { description: 'interface the health endpoint listens on.' }),
+  ...loggingVariables,
 };
 
 export type ServiceVariables = typeof serviceVariables;
@@ -21,6 +23,7 @@ export interface ServiceConfig<Settings> {
   kafka: KafkaConfig;
   healthPort: number;
   host: string;
+  logging: LogSettings;
   /** The service's own settings, from its own variables. */
   settings: Settings;
 }
@@ -38,7 +41,7 @@ export function serviceEnv<Own extends EnvShape, Settings>(spec: {
     about: spec.about,
     variables: { ...serviceVariables, ...spec.variables },
     rules: [...(storeRules as EnvRule<ServiceVariables & Own>[]), ...(spec.rules ?? [])],
-    settings: (values) => ({ stores: storeSettings(values), kafka: kafkaSettings(values), healthPort: values.HEALTH_PORT, host: values.HOST, settings: spec.settings(values) }),
+    settings: (values) => ({ stores: storeSettings(values), kafka: kafkaSettings(values), healthPort: values.HEALTH_PORT, host: values.HOST, logging: loggingSettings(values), settings: spec.settings(values) }),
   });
 }
 
@@ -53,17 +56,41 @@ export interface ServiceProcess<Shape extends EnvShape, Settings> {
   fromBeginning?: boolean;
 }
 
+/** How long a stop may take (requests being answered, checkpoints) before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 15_000;
+
 /**
  * The boot every service process shares: its environment read and checked (invalid values stop
- * it with a list), the topics ensured, the service's Nest module served on Kafka, and a health
- * endpoint.
+ * it with a list), its logger made Nest's (before the first Kafka client logs), the topics
+ * ensured, the service's Nest module served on Kafka, and the health endpoints. On SIGTERM or
+ * SIGINT `/health/ready` turns 503, the service stops reading and answers what it is answering,
+ * then closes and exits 0.
  */
 export async function serveOverKafka<Shape extends EnvShape, Settings>(spec: ServiceProcess<Shape, Settings>): Promise<void> {
-  const { stores, kafka, settings, healthPort, host } = readEnv(spec.env);
+  const { stores, kafka, settings, healthPort, host, logging } = readEnv(spec.env);
+  const log = createLogger(logging, spec.name);
+  const logger = useAsNestLogger(log);
   await ensureTopics(kafka);
-  const service = await NestFactory.createMicroservice(await spec.module({ stores, kafka, settings }), kafkaServerOptions(spec.name, kafka, spec.fromBeginning));
-  service.enableShutdownHooks();
+  const transport = kafkaServerOptions(spec.name, kafka, spec.fromBeginning);
+  const service = await NestFactory.createMicroservice(await spec.module({ stores, kafka, settings }), { ...transport, logger });
   await service.listen();
-  if (healthPort) await listenOn('HEALTH_PORT', healthPort, () => startHealthServer(healthPort, host, () => spec.health(service)));
-  console.log(`${spec.name} ready`);
+  let draining = false;
+  const report = () => spec.health(service);
+  const readiness = async (): Promise<HealthReport> => {
+    const health = await report();
+    const bus = transport.strategy.bus;
+    return { ...health, ready: health.ready && bus.ready, parts: { ...health.parts, bus } };
+  };
+  const health = healthPort ? await listenOn('HEALTH_PORT', healthPort, () => startHealthServer(healthPort, host, { report, readiness, draining: () => draining, metrics: () => processMetrics().scrape() })) : undefined;
+  log.info(`${spec.name} ready`);
+  stopOnSignals(
+    async (signal) => {
+      draining = true;
+      log.info({ signal }, `${spec.name} stopping (${signal})`);
+      await service.close();
+      await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+      log.info({ signal }, `${spec.name} stopped (${signal})`);
+    },
+    { limitMs: SHUTDOWN_LIMIT_MS, report: (message, error) => log.error({ err: error }, message) },
+  );
 }

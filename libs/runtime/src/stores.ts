@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@cp/event-store';
+import { EventStore, EventStoreDbEventStore, observeAppends, SqliteEventStore } from '@cp/event-store';
+import { processMetrics } from '@cp/observability';
 import { MongoReadStore } from '@cp/read-store';
 import { connectionUrl, directory, directoryIsWritable, EnvRule, EnvValues, optionalConnectionUrl } from '@cp/config';
 
@@ -31,8 +32,10 @@ export function storeSettings(values: EnvValues<typeof storeVariables>): StoreCo
   return { mongoUrl: values.MONGODB_URL, eventStoreUrl: values.EVENTSTORE_URL, dataDir: values.DATA_DIR };
 }
 
+/** The service's event store, its appends timed (event_store_append_duration_seconds). */
 export function openEventStore(config: StoreConfig, service: string): EventStore {
-  return config.eventStoreUrl ? new EventStoreDbEventStore(config.eventStoreUrl) : new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
+  const store = config.eventStoreUrl ? new EventStoreDbEventStore(config.eventStoreUrl) : new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
+  return observeAppends(store, () => processMetrics().timeAppend(service));
 }
 
 /** Each service has a database of its own. */

@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { AppError } from '@cp/errors';
 import { SerializedReply } from '@cp/messaging';
+import type { Logger, ProcessMetrics } from '@cp/observability';
+import { logAccess, routeOf } from './access-log';
+import { HttpDrain } from './drain';
 import { errorResponse } from './error-response';
 import { connectionRefusal, routerRefusal, MAX_HEADER_BYTES, MAX_PATH_SEGMENT_LENGTH, MAX_URL_LENGTH, uriTooLong } from './http-refusals';
 import { MAX_BODY_BYTES, useJsonBodiesOnly, useUnsubscribeFormBodies } from './json-body';
@@ -17,8 +20,10 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
  * that Fastify or Node's HTTP parser make before any route runs (bad URL, URL or headers too
  * large) answer in the API's error envelope too. A service reply that is still serialized (the
  * in-process transport's) goes out as it came; everything else is serialized as usual.
+ * With `accessLog`, each answered request is one line of it (access-log.ts); with `drain`, the
+ * requests are counted so that a shutdown can wait for them (drain.ts).
  */
-export function gatewayHttpAdapter(): FastifyAdapter {
+export function gatewayHttpAdapter(options: GatewayHttpOptions = {}): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
@@ -34,9 +39,34 @@ export function gatewayHttpAdapter(): FastifyAdapter {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done(request.raw.url && request.raw.url.length > MAX_URL_LENGTH ? uriTooLong() : undefined);
   });
+  const { accessLog, drain, metrics } = options;
+  if (drain) {
+    drain.watch(fastify.server);
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (drain.draining) void reply.header('connection', 'close');
+      done(null, payload);
+    });
+  }
+  if (accessLog || metrics) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (accessLog) logAccess(accessLog, request, reply);
+      // Requests no route matched share one label: their URLs are anyone's to choose.
+      metrics?.httpRequestDuration.observe({ method: request.method, route: routeOf(request) ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
+    });
+  }
   useJsonBodiesOnly(adapter);
   useUnsubscribeFormBodies(adapter);
   return adapter;
+}
+
+export interface GatewayHttpOptions {
+  /** Where the line of each request goes (the process's logger); absent: none. */
+  accessLog?: Logger;
+  /** The shutdown's view of the requests in flight. */
+  drain?: HttpDrain;
+  /** Where each request is counted and timed (http_request_duration_seconds); absent: nowhere. */
+  metrics?: ProcessMetrics;
 }
 
 /** Fastify's router refused the URL (bad percent-encoding, a path segment too long) before any hook ran. */

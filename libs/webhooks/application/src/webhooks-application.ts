@@ -1,4 +1,5 @@
 import { EventStore } from '@cp/event-store';
+import { processMetrics } from '@cp/observability';
 import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { DeliveriesReadModel } from './deliveries-read-model';
@@ -41,6 +42,7 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
   const subscriptions = new Subscriptions(eventStore, signer, transport);
   const deliveries = new Deliveries(eventStore, deliveriesReadModel, subscriptions, worker);
 
+  let unwatchDepth: (() => void) | undefined;
   return {
     feed,
     subscriptions,
@@ -54,8 +56,10 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
       await dispatcher.start();
       await replays.start();
       worker.start();
+      unwatchDepth = processMetrics().watchQueueDepth('webhook-deliveries', () => worker.holding);
     },
     async stop(): Promise<void> {
+      unwatchDepth?.();
       await worker.stop();
       await replays.stop();
       await dispatcher.stop();
