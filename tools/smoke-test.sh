@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the product the way the README says (`npm start`) in a fresh data directory, runs the
-# README's curl session against it, and stops it. Used by CI; handy after any change to start-up.
+# README's session against it (tools/readme-session.sh), and stops it. Used by CI; handy after any change to start-up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,9 +20,9 @@ for _ in $(seq 1 120); do
 done
 grep -q "Authorization: " "$log" || { cat "$log"; echo "the generated key was not announced"; exit 1; }
 
+# The README's session, as a newcomer pastes it (its key from this data directory).
+BASE="http://127.0.0.1:$port" DATA_DIR="$data_dir" bash tools/readme-session.sh
 api_key=$(node -p "require('$data_dir/standalone-api-key.json').key")
-BASE_URL="http://127.0.0.1:$port" API_KEY="$api_key" SITE_ID=default-site \
-  bash tools/curl-session.sh
 contacts_total() {
   curl -fs -X POST "http://127.0.0.1:$port/contacts/v4/contacts/query" -H "Authorization: $api_key" -H 'wix-site-id: default-site' \
     -H 'content-type: application/json' -d '{"query":{"paging":{"limit":1}}}' | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).pagingMetadata.total'

@@ -1,5 +1,6 @@
 import { defineEnv, EnvRule, EnvValues, port, text, Variable } from '@cp/config';
 import {
+  corsOriginsVariable,
   rateLimitKeysExist,
   rateLimitsVariable,
   redisUrlVariable,
@@ -19,6 +20,7 @@ const variables = {
   API_KEYS: requiredApiKeys,
   RATE_LIMITS: rateLimitsVariable,
   REDIS_URL: redisUrlVariable,
+  CORS_ORIGINS: corsOriginsVariable,
   ...unsubscribeLinkVariables,
   ...loggingVariables,
   ...metricsVariables,
@@ -45,6 +47,7 @@ export const gatewayEnv = defineEnv({
     apiKeys: values.API_KEYS,
     rateLimits: values.RATE_LIMITS,
     redisUrl: values.REDIS_URL,
+    corsOrigins: values.CORS_ORIGINS,
     // unsubscribeSecretRequired has made sure of the secret.
     unsubscribeLinks: unsubscribeLinkSettings(values) as UnsubscribeLinkConfig,
     logging: loggingSettings(values),

@@ -15,7 +15,7 @@ const SHUTDOWN_LIMIT_MS = 15_000;
 
 /** The public API as its own process, reaching the services over Kafka. */
 runMain(async () => {
-  const { kafka, host, port, apiKeys, rateLimits, redisUrl, unsubscribeLinks: linkConfig, logging, metrics: serveMetrics } = readEnv(gatewayEnv);
+  const { kafka, host, port, apiKeys, rateLimits, redisUrl, corsOrigins, unsubscribeLinks: linkConfig, logging, metrics: serveMetrics } = readEnv(gatewayEnv);
   const log = createLogger(logging, 'gateway');
   const logger = useAsNestLogger(log);
   const unsubscribeLinks = new UnsubscribeLinks(linkConfig);
@@ -40,7 +40,7 @@ runMain(async () => {
       drain,
       metrics: serveMetrics ? metrics : undefined,
     }),
-    gatewayHttpAdapter({ accessLog: log, drain, metrics }),
+    gatewayHttpAdapter({ accessLog: log, drain, metrics, corsOrigins }),
     { logger },
   );
   setupOpenApi(app as INestApplication);

@@ -1,5 +1,5 @@
 import { defineEnv, directory, directoryIsWritable, oneOf, port, readEnv, text } from '@cp/config';
-import { ApiKey, optionalApiKeys, RateLimitConfig, rateLimitKeysExist, rateLimitsVariable, UnsubscribeLinkConfig, unsubscribeLinkSettings, unsubscribeLinkVariables } from '@cp/gateway';
+import { ApiKey, CorsOrigins, corsOriginsVariable, optionalApiKeys, RateLimitConfig, rateLimitKeysExist, rateLimitsVariable, UnsubscribeLinkConfig, unsubscribeLinkSettings, unsubscribeLinkVariables } from '@cp/gateway';
 import { labelQuotaVariable } from '@cp/labels-service';
 import { loggingSettings, loggingVariables, LogSettings, metricsVariables } from '@cp/observability';
 import { WebhooksConfig, webhooksSettings, webhooksVariables } from '@cp/webhooks-service';
@@ -20,6 +20,8 @@ export interface StandaloneConfig {
   apiKeys?: ApiKey[];
   /** Token buckets per API key and site (RATE_LIMITS); absent: no limits. */
   rateLimits?: RateLimitConfig;
+  /** Origins whose pages may call the API from a browser (CORS_ORIGINS); absent: no CORS. */
+  corsOrigins?: CorsOrigins;
   /** WEBHOOK_* settings. */
   webhooks: WebhooksConfig;
   /** UNSUBSCRIBE_LINK_* settings; absent, or without a secret: one is generated into DATA_DIR. */
@@ -50,6 +52,7 @@ export const standaloneEnv = defineEnv({
     LABEL_QUOTA: labelQuotaVariable,
     API_KEYS: optionalApiKeys,
     RATE_LIMITS: rateLimitsVariable,
+    CORS_ORIGINS: corsOriginsVariable,
     ...unsubscribeLinkVariables,
     ...webhooksVariables,
     ...loggingVariables,
@@ -64,6 +67,7 @@ export const standaloneEnv = defineEnv({
     labelQuota: values.LABEL_QUOTA,
     apiKeys: values.API_KEYS,
     rateLimits: values.RATE_LIMITS,
+    corsOrigins: values.CORS_ORIGINS,
     unsubscribeLinks: unsubscribeLinkSettings(values),
     webhooks: webhooksSettings(values),
     logging: loggingSettings(values),

@@ -108,7 +108,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
       drain,
       metrics: config.metrics === false ? undefined : metrics,
     }),
-    gatewayHttpAdapter({ accessLog: log || undefined, drain, metrics }),
+    gatewayHttpAdapter({ accessLog: log || undefined, drain, metrics, corsOrigins: config.corsOrigins }),
     { logger },
   );
   setupOpenApi(gateway as INestApplication);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKey, RateLimitConfig } from '@cp/gateway';
+import { ApiKey, CorsOrigins, RateLimitConfig } from '@cp/gateway';
 import type { Logger } from '@cp/observability';
 import { WebhooksConfig } from '@cp/webhooks-service';
 import type { ReadStoreKind } from '../src/config';
@@ -82,6 +82,8 @@ export async function startHarness(
     log?: Logger;
     /** false: no GET /metrics (METRICS=false) */
     metrics?: boolean;
+    /** CORS_ORIGINS; absent: no CORS */
+    corsOrigins?: CorsOrigins;
   } = {},
 ): Promise<Harness> {
   if (GATEWAY_URL) return remoteHarness(GATEWAY_URL);
@@ -97,6 +99,7 @@ export async function startHarness(
         readStore: options.readStore ?? (process.env.READ_STORE === 'sqlite' ? 'sqlite' : 'memory'),
         labelQuota: options.labelQuota ?? 1000,
         rateLimits: options.rateLimits,
+        corsOrigins: options.corsOrigins,
         webhooks: { ...TEST_WEBHOOKS, ...options.webhooks },
         logging: { level: 'info', format: 'json', colors: false },
         metrics: options.metrics,
@@ -112,9 +115,14 @@ export async function startHarness(
     call(method, path, options) {
       return callApi(this.running.url, method, path, options);
     },
+    /** Stops and starts the app on the same data, then waits, as an orchestrator would, until it reports ready (its projections caught up). */
     async restart() {
       await this.running.close();
       this.running = await start();
+      for (const deadline = Date.now() + 30_000; (await fetch(`${this.running.url}/health/ready`)).status !== 200; ) {
+        if (Date.now() > deadline) throw new Error('the restarted app did not report ready within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async stop() {
       await this.running.close();

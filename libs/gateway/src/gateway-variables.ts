@@ -1,10 +1,11 @@
 import { EnvRule, optionalConnectionUrl, parsedBy, Variable } from '@cp/config';
 import { ApiKey, parseApiKeys } from './auth/api-keys';
+import { CORS_ORIGINS_FORM, CorsOrigins, parseCorsOrigins } from './http/cors-origins';
 import { checkRateLimitKeyNames, parseRateLimits, RateLimitConfig, rateLimitsEnabled } from './rate-limit/rate-limit-config';
 
 /**
  * The gateway's variables, for the standalone app and the distributed gateway alike: what each
- * checks is in the parser next to the feature (api-keys.ts, rate-limit-config.ts).
+ * checks is in the parser next to the feature (api-keys.ts, rate-limit-config.ts, cors-origins.ts).
  */
 const API_KEYS_FORM = 'JSON array of {"key","sites","scopes","name"?}: "*" in sites or scopes means all, keys are at least 16 characters, scopes are the API\'s (README, "Configuration"); give every key a name, it identifies the key in events and rate limits.';
 const API_KEYS_EXAMPLE = '[{"key":"change-me-to-a-long-secret","sites":["*"],"scopes":["*"],"name":"admin"}]';
@@ -59,3 +60,10 @@ export const redisUrlWhenRateLimited: EnvRule<{ REDIS_URL: Variable<string | und
     }
   },
 };
+
+/** CORS_ORIGINS, for the standalone app and the distributed gateway alike. */
+export const corsOriginsVariable: Variable<CorsOrigins | undefined> = parsedBy(parseCorsOrigins, {
+  description: `pages of which origins may call the API from a browser (CORS): ${CORS_ORIGINS_FORM}. Credentials (cookies) are never allowed; the API key goes in the Authorization header.`,
+  example: 'https://app.example.com,http://localhost:5173',
+  unset: 'no CORS headers, so pages of other origins cannot call the API from a browser',
+});

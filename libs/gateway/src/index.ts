@@ -5,6 +5,8 @@ export * from './openapi';
 export * from './service-clients';
 export * from './http/http-error.filter';
 export * from './http/http-adapter';
+export * from './http/cors-origins';
+export { BrowserSecurityOptions, CORS_EXPOSED_HEADERS } from './http/browser-security';
 export * from './rate-limit';
 export { FEED_WAIT_LIMIT_MS } from './webhooks/events.controller';
 export * from './email-subscriptions/unsubscribe-links';

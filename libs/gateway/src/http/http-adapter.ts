@@ -8,6 +8,7 @@ import { SerializedReply } from '@cp/messaging';
 import type { Logger, ProcessMetrics } from '@cp/observability';
 import { logAccess, routeOf } from './access-log';
 import { HttpDrain } from './drain';
+import { BrowserSecurityOptions, useBrowserSecurity } from './browser-security';
 import { errorResponse } from './error-response';
 import { connectionRefusal, routerRefusal, MAX_HEADER_BYTES, MAX_PATH_SEGMENT_LENGTH, MAX_URL_LENGTH, uriTooLong } from './http-refusals';
 import { MAX_BODY_BYTES, useJsonBodiesOnly, useUnsubscribeFormBodies } from './json-body';
@@ -21,7 +22,8 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
  * large) answer in the API's error envelope too. A service reply that is still serialized (the
  * in-process transport's) goes out as it came; everything else is serialized as usual.
  * With `accessLog`, each answered request is one line of it (access-log.ts); with `drain`, the
- * requests are counted so that a shutdown can wait for them (drain.ts).
+ * requests are counted so that a shutdown can wait for them (drain.ts). Browsers get security
+ * headers, and CORS for the configured origins (browser-security.ts).
  */
 export function gatewayHttpAdapter(options: GatewayHttpOptions = {}): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -57,10 +59,11 @@ export function gatewayHttpAdapter(options: GatewayHttpOptions = {}): FastifyAda
   }
   useJsonBodiesOnly(adapter);
   useUnsubscribeFormBodies(adapter);
+  useBrowserSecurity(adapter, options);
   return adapter;
 }
 
-export interface GatewayHttpOptions {
+export interface GatewayHttpOptions extends BrowserSecurityOptions {
   /** Where the line of each request goes (the process's logger); absent: none. */
   accessLog?: Logger;
   /** The shutdown's view of the requests in flight. */
