@@ -128,3 +128,22 @@ infra_wait_ready() {
 infra_node() {
   (cd "$REPO_ROOT" && INFRA_TARGET="$2" node -e "$1")
 }
+
+# infra_go_module_source NAME MODULE@VERSION SRC LOG -> a writable copy of that exact module
+# version in SRC, from the Go module proxy, to build as the main module (its go.sum pins every
+# dependency). `go install pkg@version` is no use here: it looks up the module's version list,
+# which the registry proxy refuses (403), and refuses modules whose go.mod has exclude directives.
+infra_go_module_source() {
+  local name=$1 module=$2 src=$3 log=$4 mod_dir
+  if ! mod_dir="$(cd "$INFRA_CACHE" && GOFLAGS='' GOTOOLCHAIN=local GOWORK=off \
+    go mod download -json "$module" 2>>"$log" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$mod_dir" || ! -d "$mod_dir" ]]; then
+    echo "infra: downloading $name ($module) failed:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  rm -rf "$src"
+  mkdir -p "$src"
+  cp -R "$mod_dir/." "$src/"
+  chmod -R u+w "$src"
+}

@@ -21,23 +21,9 @@ install() {
   fi
   command -v go >/dev/null || infra_die "go is required to build Docker Compose"
   mkdir -p "$INFRA_CACHE/bin"
-  local log="$INFRA_CACHE/docker-compose-install.log" mod_dir src="$INFRA_CACHE/src/compose-$COMPOSE_VERSION"
+  local log="$INFRA_CACHE/docker-compose-install.log" src="$INFRA_CACHE/src/compose-$COMPOSE_VERSION"
   : >"$log"
-  # Not `go install github.com/docker/compose/v5/cmd@...`: the module's go.mod has exclude
-  # directives, which `go install pkg@version` refuses. So, as for FerretDB: download the exact
-  # module version, copy it out of the read-only module cache and build it as the main module
-  # (its go.sum pins every dependency).
-  if ! mod_dir="$(cd "$INFRA_CACHE" && GOFLAGS='' GOTOOLCHAIN=local GOWORK=off \
-    go mod download -json "github.com/docker/compose/v5@$COMPOSE_VERSION" 2>>"$log" |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$mod_dir" || ! -d "$mod_dir" ]]; then
-    echo "infra: downloading Docker Compose $COMPOSE_VERSION failed:" >&2
-    tail -n 40 "$log" >&2
-    exit 1
-  fi
-  rm -rf "$src"
-  mkdir -p "$src"
-  cp -R "$mod_dir/." "$src/"
-  chmod -R u+w "$src"
+  infra_go_module_source "Docker Compose" "github.com/docker/compose/v5@$COMPOSE_VERSION" "$src" "$log"
   # The version flag is the one compose's own Makefile sets (internal.Version), so that
   # `docker-compose version` names the release.
   if ! (cd "$src" && CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN=local GOWORK=off \

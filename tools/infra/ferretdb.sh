@@ -26,27 +26,12 @@ install() {
   fi
   command -v go >/dev/null || infra_die "go is required to build FerretDB"
   mkdir -p "$INFRA_CACHE/bin"
-  local log="$INFRA_CACHE/ferretdb-install.log" mod_dir src="$INFRA_CACHE/src/ferretdb-$FERRETDB_VERSION"
+  local log="$INFRA_CACHE/ferretdb-install.log" src="$INFRA_CACHE/src/ferretdb-$FERRETDB_VERSION"
   : >"$log"
-  # Not `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.0`, for two reasons:
-  #  - that form looks up the module's version list (for deprecation notices), which the
-  #    registry proxy here refuses (403), so it fails before building anything;
-  #  - a binary built that way panics at start ("Invalid build/version/version.txt"):
-  #    FerretDB expects its release build to generate build/version/version.txt.
-  # So: download the exact module version, copy it out of the read-only module cache, write
-  # version.txt as FerretDB's own `task gen-version` would, and build it as the main module
-  # (its go.sum pins every dependency).
-  if ! mod_dir="$(cd "$INFRA_CACHE" && GOFLAGS='' GOTOOLCHAIN=local GOWORK=off \
-    go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" 2>>"$log" |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$mod_dir" || ! -d "$mod_dir" ]]; then
-    echo "infra: downloading FerretDB $FERRETDB_VERSION failed:" >&2
-    tail -n 40 "$log" >&2
-    exit 1
-  fi
-  rm -rf "$src"
-  mkdir -p "$src"
-  cp -R "$mod_dir/." "$src/"
-  chmod -R u+w "$src"
+  # A binary built by `go install .../cmd/ferretdb@v1.24.0` would also panic at start ("Invalid
+  # build/version/version.txt"): FerretDB expects its release build to generate that file, which
+  # is written here as its own `task gen-version` would.
+  infra_go_module_source FerretDB "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" "$src" "$log"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   echo "contacts-platform-infra" >"$src/build/version/package.txt"
   if ! (cd "$src" && GOBIN="$INFRA_CACHE/bin" GOFLAGS="-mod=readonly -buildvcs=false" \
