@@ -26,10 +26,11 @@ describe('GET /metrics', () => {
     const text = await response.text();
     // The pattern, never the id: one series per route, however many contacts.
     const byId = series(text, 'http_request_duration_seconds_count').filter((line) => line.includes('route="/contacts/v4/contacts/:id"'));
-    expect(byId).toEqual([expect.stringContaining('method="GET"')]);
-    expect(byId[0]).toContain('status="200"');
-    expect(valueOf(byId[0])).toBeGreaterThanOrEqual(2);
+    const gets = byId.find((line) => line.includes('method="GET"') && line.includes('status="200"'));
+    expect(valueOf(gets)).toBeGreaterThanOrEqual(2);
     expect(text).not.toContain(id);
+    // A fresh app has seen no other request on that route (a shared gateway has: the other suites').
+    if (!GATEWAY_URL) expect(byId).toEqual([gets]);
     expect(series(text, 'http_request_duration_seconds_count').some((line) => line.includes('route="/contacts/v4/contacts"') && line.includes('status="401"'))).toBe(true);
     expect(series(text, 'http_request_duration_seconds_bucket').length).toBeGreaterThan(10);
     expect(series(text, 'process_resident_memory_bytes')).toHaveLength(1);
