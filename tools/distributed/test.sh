@@ -2,7 +2,8 @@
 # `npm run test:distributed`: every app as its own process on a real Kafka broker, a
 # MongoDB-wire server and Redis (tools/infra), two gateway replicas sharing their rate limits,
 # two webhooks replicas sharing one SQLite event store, the end-to-end suites against the
-# gateways, the MongoDB and Redis adapter suites against the servers, the fault tests, then
+# gateways, the MongoDB and Redis adapter suites against the servers, the replay tool, the
+# operability checks (health, metrics, a gateway replica's drain), the fault tests, then
 # everything stopped again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -93,8 +94,10 @@ rate_limits=$(node -p 'JSON.stringify(require("./apps/standalone/test/rate-limit
 # REQUEST_TIMEOUT_MS: a Bulk Upsert of 100 email subscriptions answers once the contacts
 # projection has applied them, and every look-up of that projection scans on FerretDB (issue 16):
 # several seconds here, where MongoDB takes well under one.
+gateway_pids=()
 for replica in gateway:"$gateway_port" gateway-replica:"$replica_port"; do
   start "${replica%%:*}" gateway PORT="${replica##*:}" REQUEST_TIMEOUT_MS=10000 API_KEYS="$api_keys" RATE_LIMITS="$rate_limits" REDIS_URL="$REDIS_URL" UNSUBSCRIBE_LINK_SECRET="$unsubscribe_secret"
+  gateway_pids+=("$!")
 done
 
 ready=""
@@ -125,6 +128,13 @@ npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
 if [ "$status" = 0 ]; then
   echo "== replay tool against the live system"
   DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs 2>&1 | tee "$run_dir/stage-replay.out" || status=1
+fi
+
+if [ "$status" = 0 ]; then
+  echo "== operability: health and metrics of every app; SIGTERM of a gateway replica under load"
+  APP_URLS="gateway=http://127.0.0.1:$gateway_port,gateway-replica=http://127.0.0.1:$replica_port,contacts=http://127.0.0.1:3961,labels=http://127.0.0.1:3962,extended-fields=http://127.0.0.1:3963,webhooks-1=http://127.0.0.1:3965,webhooks-2=http://127.0.0.1:3966" \
+    GATEWAY_REPLICA_URL="http://127.0.0.1:$replica_port" GATEWAY_REPLICA_PGID="${gateway_pids[1]}" GATEWAY_REPLICA_LOG="$run_dir/gateway-replica.log" \
+    node tools/distributed/operability.mjs 2>&1 | tee "$run_dir/stage-operability.out" || status=1
 fi
 
 if [ "$status" = 0 ]; then
