@@ -120,6 +120,21 @@ export class CheckpointedProjection {
   }
 
   /**
+   * Resolves once caught up with what was stored when it started, however long that takes (a
+   * rebuild from zero), saying every `reportEveryMs` how far it is; rejects if it fails. A
+   * service awaits this before it serves: a read model half rebuilt answers queries with
+   * contacts missing, and lets a create through that duplicates an email it does not show yet.
+   */
+  async caughtUp(report: (message: string) => void, reportEveryMs = 10_000): Promise<void> {
+    while (!this.ready) {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.subscription === undefined) throw new Error(`${this.name}: not started`);
+      await this.waitUntilCaughtUp(reportEveryMs);
+      if (!this.ready && this.failure === undefined) report(`${this.name}: catching up, at ${this.position} of ${this.headAtStart}`);
+    }
+  }
+
+  /**
    * Applies events its own process has just committed, before the subscription delivers them, so
    * that the command that wrote them reads its writes without waiting for a poll. `apply` is the
    * projection's in-order check and write: it returns false when an event does not follow what

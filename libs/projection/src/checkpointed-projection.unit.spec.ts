@@ -31,6 +31,25 @@ describe('CheckpointedProjection', () => {
     await second.stop();
   });
 
+  it('caughtUp waits however long the catch-up takes, saying how far it is, and rejects when the projection fails', async () => {
+    const events = new InMemoryEventStore();
+    for (let n = 1; n <= 5; n++) await append(events, n);
+    // Slow enough that the first report comes before the end.
+    const slow = new CheckpointedProjection('slow', events, new EmbeddedReadStore(), () => new Promise((resolve) => setTimeout(resolve, 30)), logger);
+    await slow.start();
+    const reports: string[] = [];
+    await slow.caughtUp((message) => reports.push(message), 50);
+    expect(slow.ready).toBe(true);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports[0]).toMatch(/^slow: catching up, at \d of 5$/);
+    await slow.stop();
+
+    const failing = new CheckpointedProjection('failing', events, new EmbeddedReadStore(), async () => Promise.reject(new Error('broken handler')), logger);
+    await failing.start();
+    await expect(failing.caughtUp(() => undefined, 20)).rejects.toThrow('broken handler');
+    await failing.stop();
+  });
+
   it('applies committed events at once, never while the handler is at work, and the subscription passes over them', async () => {
     const events = new InMemoryEventStore();
     // The subscription delivers only once released: the events below are committed before it gets to them.

@@ -72,6 +72,11 @@ export class ContactsProjection {
     return this.runner.waitUntilCaughtUp(timeoutMs);
   }
 
+  /** See CheckpointedProjection.caughtUp: the service serves once this resolves. */
+  caughtUp(report: (message: string) => void): Promise<void> {
+    return this.runner.caughtUp(report);
+  }
+
   /**
    * Returns once queries show what a command of this process appended: its events are applied
    * here and now (read your writes, with no wait on the subscription), unless the store did not

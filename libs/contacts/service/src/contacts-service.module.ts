@@ -35,9 +35,13 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly relay: EventRelay<PublishedPublicEvent>,
   ) {}
 
+  /** Serves once its read models have caught up: a half-rebuilt one would answer with contacts missing and let duplicates in. */
   async onApplicationBootstrap(): Promise<void> {
     await this.app.projection.start();
     await this.app.bulkJobs.projection.start();
+    const report = (message: string) => new Logger('ContactsService').warn(message);
+    await this.app.projection.caughtUp(report);
+    await this.app.bulkJobs.projection.caughtUp(report);
     await this.app.mergeCompleter.start();
     void this.app.bulkJobs.resumeUnfinished();
     await this.ports.bus.connect();

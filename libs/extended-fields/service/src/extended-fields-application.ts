@@ -45,8 +45,10 @@ export class ExtendedFieldsApplication {
     this.publicRelay = fieldPublicEventRelay({ eventStore, readStore, publisher, logger, checkpoints: options.publicEventCheckpoints });
   }
 
+  /** Serves once its read model has caught up (see CheckpointedProjection.caughtUp). */
   async start(): Promise<void> {
     await this.projection.start();
+    await this.projection.runner.caughtUp((message) => this.options.logger.warn(message));
     await this.relay.start();
     await this.publicRelay.start();
   }

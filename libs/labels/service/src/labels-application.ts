@@ -47,8 +47,10 @@ export class LabelsApplication {
     this.publicRelay = labelPublicEventRelay({ eventStore, readStore, publisher, logger, checkpoints: options.publicEventCheckpoints });
   }
 
+  /** Serves once its read model has caught up (see CheckpointedProjection.caughtUp). */
   async start(): Promise<void> {
     await this.projection.start();
+    await this.projection.runner.caughtUp((message) => this.options.logger.warn(message));
     await this.relay.start();
     await this.publicRelay.start();
   }
