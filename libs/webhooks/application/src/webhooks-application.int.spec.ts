@@ -189,6 +189,35 @@ describe('webhooks application', () => {
     expect(pending).toBe(0);
   });
 
+  it('takes over a delivery whose worker died mid-attempt once its lease ends, and sends it once', async () => {
+    // A worker that scheduled the delivery and leased it, then died (it never records an outcome).
+    const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
+    const { subscription } = await new Subscriptions(store, signer, transport()).create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
+    const directory = new SubscriptionDirectory();
+    (await store.readAll()).forEach((event) => directory.apply(event));
+    const feed = new EventFeed(store);
+    const event = published('c-dead', 0);
+    await feed.record(event);
+    const [feedAt] = (await store.readAll({ streamPrefixes: [FEED_PREFIX] })).map((stored) => stored.globalPosition);
+    const settings = { retryScheduleMs: [100], timeoutMs: 1250, concurrencyPerSubscription: 4, workerId: 'w-dead', sweepIntervalMs: 60_000 };
+    const dead = new DeliveryWorker(store, feed, directory, new DeliveriesReadModel(store, new EmbeddedReadStore(), quiet), signer, transport(), settings, quiet);
+    await new DeliveryScheduler(store, dead).schedule(directory.get(site.siteId, subscription.id)!, event.event, feedAt);
+    const [scheduled] = await store.readAll({ streamPrefixes: ['webhookdelivery-'] });
+    const leaseUntil = Date.now() + 1_500;
+    await store.append(scheduled.streamId, [{ type: 'WebhookDeliveryAttemptStarted', data: { attempt: 1, worker: 'w-dead', leaseUntil: new Date(leaseUntil).toISOString() }, metadata: { siteId: site.siteId } }], scheduled.revision);
+    await store.close();
+
+    const live = await start('w-live');
+    await until(() => bodies.length >= 1, 10_000);
+    const arrivedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bodies.map((body) => (JSON.parse(body) as { data: { id: string } }).data.id)).toEqual([event.event.id]);
+    // Not before the dead worker's lease ended: it might still have been sending.
+    expect(arrivedAt).toBeGreaterThanOrEqual(leaseUntil);
+    const attempts = (await live.store.readStream(scheduled.streamId)).filter((e) => e.type === 'WebhookDeliveryAttemptStarted').map((e) => (e.data as { worker: string }).worker);
+    expect(attempts).toEqual(['w-dead', 'w-live']);
+  });
+
   it('as the sole worker, takes no lease and sends what storage held before what was handed on meanwhile', async () => {
     const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
     const { subscription } = await new Subscriptions(store, signer, transport()).create(site, { url, eventTypes: ['wix.contacts.v4.contact_created'], format: 'STANDARD_WEBHOOKS' });
