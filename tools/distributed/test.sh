@@ -55,7 +55,7 @@ webhooks_env=(KAFKA_BROKERS=127.0.0.1:1 MONGODB_URL=mongodb://127.0.0.1:1)
 boot_check webhooks-service WEBHOOK_PRIVATE_KEY WEBHOOK_TIMEOUT_MS WEBHOOK_RETRY_SCHEDULE -- "${webhooks_env[@]}" WEBHOOK_TIMEOUT_MS=soon WEBHOOK_RETRY_SCHEDULE=never
 boot_check webhooks-service "not a valid PEM" -- "${webhooks_env[@]}" WEBHOOK_PRIVATE_KEY=not-a-key
 
-echo "== infrastructure (Kafka, FerretDB, Redis)"
+echo "== infrastructure (Kafka, ${MONGODB_SERVER:-secantusdb}, Redis)"
 infra_env=$(bash tools/infra/up.sh) || { echo "the test servers did not start"; exit 1; }
 eval "$(grep -E '^(KAFKA_BROKERS|MONGODB_URL|REDIS_URL)=' <<<"$infra_env" | sed 's/^/export /')"
 
@@ -92,8 +92,8 @@ done
 api_keys=$(node -p 'JSON.stringify([...require("./apps/standalone/test/test-keys.json"), ...require("./apps/standalone/test/rate-limits.json").keys])')
 rate_limits=$(node -p 'JSON.stringify(require("./apps/standalone/test/rate-limits.json").RATE_LIMITS)')
 # REQUEST_TIMEOUT_MS: a Bulk Upsert of 100 email subscriptions answers once the contacts
-# projection has applied them, and every look-up of that projection scans on FerretDB (issue 16):
-# several seconds here, where MongoDB takes well under one.
+# projection has applied them: several seconds on FerretDB (MONGODB_SERVER=ferretdb), whose
+# every look-up scans, where MongoDB takes well under one.
 gateway_pids=()
 for replica in gateway:"$gateway_port" gateway-replica:"$replica_port"; do
   start "${replica%%:*}" gateway PORT="${replica##*:}" REQUEST_TIMEOUT_MS=10000 API_KEYS="$api_keys" RATE_LIMITS="$rate_limits" REDIS_URL="$REDIS_URL" UNSUBSCRIBE_LINK_SECRET="$unsubscribe_secret"

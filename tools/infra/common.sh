@@ -147,3 +147,16 @@ infra_go_module_source() {
   cp -R "$mod_dir/." "$src/"
   chmod -R u+w "$src"
 }
+
+# infra_mongodb_answers PORT -> exit 0 when a MongoDB-wire server on 127.0.0.1:PORT answers a ping.
+infra_mongodb_answers() {
+  infra_node '
+const { MongoClient } = require("mongodb");
+const client = new MongoClient(process.env.INFRA_TARGET, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
+client.connect()
+  .then(() => client.db("admin").command({ ping: 1 }))
+  .then((r) => { if (r.ok !== 1) throw new Error("ping: " + JSON.stringify(r)); })
+  .then(() => client.close().then(() => process.exit(0)))
+  .catch((e) => { console.error(e.message); client.close().finally(() => process.exit(1)); });
+' "mongodb://127.0.0.1:$1" >/dev/null 2>&1
+}

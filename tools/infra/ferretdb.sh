@@ -46,18 +46,7 @@ install() {
   echo "$FERRETDB_VERSION" >"$FERRETDB_STAMP"
 }
 
-ping_script='
-const { MongoClient } = require("mongodb");
-const url = process.env.INFRA_TARGET;
-const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
-client.connect()
-  .then(() => client.db("admin").command({ ping: 1 }))
-  .then((r) => { if (r.ok !== 1) throw new Error("ping: " + JSON.stringify(r)); })
-  .then(() => client.close().then(() => process.exit(0)))
-  .catch((e) => { console.error(e.message); client.close().finally(() => process.exit(1)); });
-'
-
-ready() { infra_node "$ping_script" "mongodb://127.0.0.1:$MONGODB_PORT" >/dev/null 2>&1; }
+ready() { infra_mongodb_answers "$MONGODB_PORT"; }
 
 start() {
   if infra_pid_alive "$PIDFILE" "$MARKER"; then

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Installs (once) and starts the real test servers: a Kafka broker, FerretDB (MongoDB wire
-# protocol) and Redis, then prints the environment lines that point tests at them
+# Installs (once) and starts the real test servers: a Kafka broker, a MongoDB-wire server and
+# Redis, then prints the environment lines that point tests at them
 # (KAFKA_BROKERS=..., MONGODB_URL=..., REDIS_URL=...), e.g.  set -a; eval "$(tools/infra/up.sh)"; set +a
 # Stop them with tools/infra/down.sh. Ports: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT
-# (19093), MONGODB_PORT (27018), REDIS_PORT (16379).
+# (19093), MONGODB_PORT (27018), REDIS_PORT (16379). MONGODB_SERVER picks the MongoDB-wire
+# server: secantusdb (the default: SecantusDB on WiredTiger, which uses its indexes;
+# secantusdb.sh) or ferretdb (FerretDB on SQLite, which scans; ferretdb.sh); see
+# docs/architecture.md, "CI's MongoDB-wire server".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mongo="${MONGODB_SERVER:-secantusdb}"
+case "$mongo" in
+  ferretdb | secantusdb) ;;
+  *) echo "infra: MONGODB_SERVER must be ferretdb or secantusdb, not '$mongo'" >&2; exit 2 ;;
+esac
 
 # Build/fetch all before starting any, so that a slow first install of one does not
 # keep another's server idling (and a failed install starts nothing).
 "$here/kafka.sh" install
-"$here/ferretdb.sh" install
+"$here/$mongo.sh" install
 "$here/redis.sh" install
 # A server that dies during start-up is started once more: CI has seen FerretDB and Redis exit
 # at once with nothing in their logs, and not again on the next try. The failure is printed
@@ -21,8 +29,8 @@ start() {
   "$here/$1.sh" start
 }
 start kafka
-start ferretdb || { "$here/kafka.sh" stop; exit 1; }
-start redis || { "$here/ferretdb.sh" stop; "$here/kafka.sh" stop; exit 1; }
+start "$mongo" || { "$here/kafka.sh" stop; exit 1; }
+start redis || { "$here/$mongo.sh" stop; "$here/kafka.sh" stop; exit 1; }
 
 echo "KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-19092}"
 echo "MONGODB_URL=mongodb://127.0.0.1:${MONGODB_PORT:-27018}"
