@@ -4,7 +4,7 @@
 // separate load-generator process (autocannon), measures read-your-writes lag and a rebuild of
 // the contacts read model from zero, compares with a bare Fastify hello-world measured in the
 // same run, prints a table and writes bench/results/latest.json. With --distributed, the same run
-// against the distributed stack (Kafka, FerretDB, four apps: lib/distributed.mjs), written to
+// against the distributed stack (Kafka, a MongoDB-wire server, four apps: lib/distributed.mjs), written to
 // bench/results/latest-distributed.json. See docs/performance.md.
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +52,7 @@ const USAGE = `usage: npm run bench -- [options]
   --keep-data             keep the data directory (its path is printed)
   --out <file>            results file (default bench/results/latest.json; latest-distributed.json with --distributed)
   --strict                exit 1 when a target is missed
-  --distributed           the distributed stack instead: Kafka + FerretDB (KAFKA_BROKERS and MONGODB_URL
+  --distributed           the distributed stack instead: Kafka + the MongoDB-wire server of tools/infra (KAFKA_BROKERS and MONGODB_URL
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
                           and the four apps, each its own process; --profile and --require apply to each app`;
 
@@ -232,7 +232,7 @@ async function main() {
     : await startStandalone({ ...common, nodeArgs: [...nodeArgs, '--require', EVENT_LOOP_PRELOAD], env: { ...eventLoop.env(), ...readStoreEnv(options) } });
   eventLoop?.watch(sut.apps.map((a) => a.proc.pid));
   const { baseUrl } = sut;
-  // Kafka and FerretDB: measured, reported apart, not counted in rss_mb (they are not the bench's processes).
+  // Kafka and the MongoDB-wire server: measured, reported apart, not counted in rss_mb (they are not the bench's processes).
   for (const [role, pid] of Object.entries(sut.infra?.pids() ?? {})) {
     if (pid) rss.track(role, pid, { group: 'infra', outside: true });
     else log(`RSS of ${role} not measured: no live pid in its pid file (INFRA_RUN, default .infra/)`);
@@ -453,7 +453,7 @@ async function main() {
     rss_mb: Math.round(rss.peakTotalMb),
     rss_server_mb: Math.round(rss.groupPeaks.apps ?? 0),
     // distributed: the infrastructure's own peaks, apart from rss_mb (not the bench's processes)
-    ...(sut.infra && { rss_kafka_mb: roundOrNull(rss.peaks.kafka), rss_ferretdb_mb: roundOrNull(rss.peaks.ferretdb) }),
+    ...(sut.infra && { rss_kafka_mb: roundOrNull(rss.peaks.kafka), rss_mongodb_mb: roundOrNull(rss.peaks.mongodb) }),
     baseline_hello_rps: pick('hello', 'rps'),
     baseline_hello_p99_ms: p99('hello'),
     nest_hello_rps: pick('nest_hello', 'rps'),
@@ -778,7 +778,7 @@ function printReport(r) {
     ['restart_healthy_s', r.restart_healthy_s, 's', 'start to healthy on the data dir the run wrote (standalone)'],
     ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s; ${r.replay.contact_events} on contact streams (${r.replay.contact_events_per_s}/s), the claims skipped inside SQLite` : ''],
     ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (4 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
-    ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_ferretdb_mb', r.rss_ferretdb_mb, 'MB', 'peak, FerretDB: not in rss_mb']] : []),
+    ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_mongodb_mb', r.rss_mongodb_mb, 'MB', 'peak, the MongoDB-wire server: not in rss_mb']] : []),
     ['seed_contacts_per_s', r.seed_contacts_per_s, 'contacts/s', `${r.seeded_contacts} through the public API`],
   ];
   log(`\n== results (${r.mode}, ${r.seeded_contacts.toLocaleString('en')} contacts seeded, ${r.contacts_at_end.toLocaleString('en')} at the end)`);

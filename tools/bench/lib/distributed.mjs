@@ -1,5 +1,5 @@
 // The distributed stack for `npm run bench -- --distributed`: the infrastructure (Kafka and the
-// MongoDB-wire server, FerretDB here, from tools/infra) and the four apps, each its own process,
+// MongoDB-wire server of tools/infra: SecantusDB, or FerretDB with MONGODB_SERVER=ferretdb) and the four apps, each its own process,
 // started as tools/distributed/test.sh starts them.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,10 +17,13 @@ export const APPS = [
   { role: 'gateway', app: 'gateway' },
 ];
 
+/** The MongoDB-wire server tools/infra/up.sh starts (MONGODB_SERVER: secantusdb by default, or ferretdb). */
+const MONGODB_SERVER = process.env.MONGODB_SERVER ?? 'secantusdb';
+
 /** The servers of tools/infra, with the pid files its scripts write (tools/infra/common.sh: INFRA_RUN). */
 const SERVERS = [
   { role: 'kafka', script: 'kafka.sh', pidFile: 'kafka/kafka.pid' },
-  { role: 'ferretdb', script: 'ferretdb.sh', pidFile: 'ferretdb/ferretdb.pid' },
+  { role: 'mongodb', script: `${MONGODB_SERVER}.sh`, pidFile: `${MONGODB_SERVER}/${MONGODB_SERVER}.pid` },
 ];
 
 /**
