@@ -52,7 +52,8 @@ export function createWebhooksApplication(ports: WebhooksPorts) {
     /** The read model first, so the worker's first sweep finds what was pending before the restart. */
     async start(): Promise<void> {
       await deliveriesReadModel.start();
-      await deliveriesReadModel.runner.waitUntilCaughtUp();
+      // However long it takes: the worker's first sweep must find every pending delivery (DeliveryWorker).
+      await deliveriesReadModel.runner.caughtUp((message) => logger.warn(message));
       await dispatcher.start();
       await replays.start();
       worker.start();
