@@ -6,6 +6,7 @@ import type { Logger } from '@cp/observability';
 import { WebhooksConfig } from '@cp/webhooks-service';
 import type { ReadStoreKind } from '../src/config';
 import { RunningStandalone, startStandalone } from '../src/standalone';
+import { ObservedResponse, OpenApiConformance } from './openapi-conformance';
 import testKeys from './test-keys.json';
 
 /** The keys the suites use; tools/distributed/test.sh gives the same file to the gateway as API_KEYS. */
@@ -135,7 +136,21 @@ async function callApi(url: string, method: string, path: string, { body, key = 
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
+  await expectConforming(url, { method, path, status: response.status, contentType: response.headers.get('content-type'), text });
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const documents = new Map<string, Promise<OpenApiConformance>>();
+
+/**
+ * Every response a suite gets through `call` is held to the app's own OpenAPI document (its
+ * status documented, its body matching the schema), so the document cannot drift from the API.
+ */
+async function expectConforming(url: string, observed: ObservedResponse): Promise<void> {
+  let document = documents.get(url);
+  if (!document) documents.set(url, (document = OpenApiConformance.fetch(url)));
+  const violations = (await document).violations(observed);
+  if (violations.length > 0) throw new Error(`The response does not match the OpenAPI document:\n  ${violations.join('\n  ')}\nbody: ${observed.text.slice(0, 2000)}`);
 }
 
 function remoteHarness(url: string): Harness {

@@ -53,10 +53,13 @@ describe('no id of one site names an entity of another', () => {
     }
     attackerContactId = (await app.call('POST', '/contacts/v4/contacts', { ...asAttacker, body: { info: { name: { first: 'Attacker' } } } })).body.contact.id;
 
-    const openapi = (await fetch(`${app.url}/openapi.json`).then((response) => response.json())) as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(openapi.paths)
-      .filter(([template]) => /\{(id|key)\}/.test(template))
-      .flatMap(([template, operations]) => Object.keys(operations).map((method) => ({ method: method.toUpperCase(), template })));
+    // Every route with an id or key, under each of its prefixes (the document lists the aliases of each operation).
+    const openapi = (await fetch(`${app.url}/openapi.json`).then((response) => response.json())) as { paths: Record<string, Record<string, { 'x-aliases'?: string[] }>> };
+    routes = Object.entries(openapi.paths).flatMap(([template, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        [template, ...(operation['x-aliases'] ?? [])].filter((path) => /\{(id|key)\}/.test(path)).map((path) => ({ method: method.toUpperCase(), template: path })),
+      ),
+    );
   });
   afterAll(async () => {
     await app.stop();

@@ -38,16 +38,15 @@ export function IsDefinitionKey(options?: ValidationOptions): PropertyDecorator 
 export const GUID_SCHEMA = { type: 'string', format: 'uuid', pattern: GUID_PATTERN.source } as const;
 export const DEFINITION_KEY_SCHEMA = { type: 'string', pattern: DEFINITION_KEY_PATTERN.source, maxLength: DEFINITION_KEY_MAX_LENGTH } as const;
 
-const INFO_DESCRIPTION =
-  'ContactInfo: name {first,last}, emails {items[]}, phones {items[]}, addresses {items[]}, company, jobTitle, ' +
-  'birthdate (YYYY-MM-DD), locale, labelKeys {items[]}, extendedFields {items{}}, picture, locations {items[]}';
+/** The gateway's OpenAPI document defines ContactInfo (libs/gateway/src/openapi/schemas.ts). */
+const CONTACT_INFO_SCHEMA = { allOf: [{ $ref: '#/components/schemas/ContactInfo' }] };
 
 export const FIELDSETS = ['BASIC', 'COMMUNICATION_DETAILS', 'EXTENDED', 'FULL'] as const;
 
 const INFO_EXAMPLE = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ email: 'ada@example.com' }] }, company: 'Analytical Engines' };
 
 export class CreateContactBody {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: INFO_DESCRIPTION, example: INFO_EXAMPLE })
+  @ApiProperty({ ...CONTACT_INFO_SCHEMA, example: INFO_EXAMPLE })
   @IsObject()
   @RawJson()
   info!: Record<string, unknown>;
@@ -65,7 +64,7 @@ export class UpdateContactBody {
   @Min(0)
   revision!: number;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: `Each top-level key present replaces the stored one; absent keys keep theirs. ${INFO_DESCRIPTION}`, example: { company: 'Analytical Engines' } })
+  @ApiProperty({ ...CONTACT_INFO_SCHEMA, description: 'Each top-level key present replaces the stored one; absent keys keep theirs.', example: { company: 'Analytical Engines' } })
   @IsObject()
   @RawJson()
   info!: Record<string, unknown>;
@@ -247,7 +246,7 @@ export class BulkByFilterBody {
 }
 
 export class BulkUpdateBody extends BulkByFilterBody {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Each top-level key replaces the stored one on every matching contact' })
+  @ApiProperty({ ...CONTACT_INFO_SCHEMA, description: 'Each top-level key replaces the stored one on every matching contact', example: { company: 'Analytical Engines' } })
   @IsObject()
   @RawJson()
   info!: Record<string, unknown>;

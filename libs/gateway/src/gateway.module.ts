@@ -21,6 +21,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { CONTACTS_CLIENT, EXTENDED_FIELDS_CLIENT, GATEWAY_SERVICES, GatewayServices, LABELS_CLIENT, WEBHOOKS_CLIENT } from './service-clients';
 import { EventsController } from './webhooks/events.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { DocsRedirectController } from './openapi/docs-redirect.controller';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -52,6 +53,7 @@ export class GatewayModule {
         EventsController,
         EmailSubscriptionsController,
         UnsubscribeController,
+        DocsRedirectController,
       ],
       providers: [
         { provide: API_KEY_REGISTRY, useValue: new ApiKeyRegistry(options.apiKeys) },

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../openapi';
 import { CatalogQueryBody, ExtendedFieldsPatterns, FindOrCreateExtendedFieldBody, RenameExtendedFieldBody, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -9,8 +10,6 @@ import { EXTENDED_FIELDS_CLIENT } from '../service-clients';
 import { catalogListPayload, catalogQueryPayload } from './catalog-params';
 
 @ApiTags('Extended fields')
-@ApiSecurity('apiKey')
-@ApiHeader({ name: 'wix-site-id', required: true })
 @Controller(['contacts/v4/extended-fields', '_api/contacts/v4/extended-fields'])
 export class ExtendedFieldsController {
   constructor(@Inject(EXTENDED_FIELDS_CLIENT) private readonly fields: ServiceClient) {}
@@ -18,8 +17,7 @@ export class ExtendedFieldsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
-  @ApiOperation({ summary: 'Find Or Create Extended Field', description: 'dataType TEXT, NUMBER, DATE or URL (ignored when the name exists). At most 100 custom fields: 429 past it.' })
-  @ApiOkResponse({ description: '{ field, newField }' })
+  @Operation({ id: 'findOrCreateExtendedField', answer: 'FindOrCreateExtendedFieldResponse', errors: [409, 428], summary: 'Find Or Create Extended Field', description: 'dataType TEXT, NUMBER, DATE or URL (ignored when the name exists). At most 100 custom fields: 429 past it.' })
   findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateExtendedFieldBody) {
     return this.fields.forward(ExtendedFieldsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, dataType: body.dataType } });
   }
@@ -27,43 +25,38 @@ export class ExtendedFieldsController {
   @Post('query')
   @HttpCode(200)
   @RequirePermission('CONTACTS_SCHEMA.VIEW')
-  @ApiOperation({ summary: 'Query Extended Fields' })
-  @ApiOkResponse({ description: '{ fields, pagingMetadata }' })
+  @Operation({ id: 'queryExtendedFields', answer: 'ExtendedFieldsPage', summary: 'Query Extended Fields' })
   query(@Caller() context: RequestContext, @Body() body: CatalogQueryBody) {
     return this.fields.forward(ExtendedFieldsPatterns.query, { context, payload: catalogQueryPayload(body) });
   }
 
   @Get()
   @RequirePermission('CONTACTS_SCHEMA.VIEW')
-  @ApiOperation({ summary: 'List Extended Fields', description: 'Query params fieldType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit (default 100), paging.offset.' })
-  @ApiOkResponse({ description: '{ fields, metadata }' })
+  @Operation({ id: 'listExtendedFields', answer: 'ExtendedFieldsList', summary: 'List Extended Fields', description: 'Query params fieldType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit (default 100), paging.offset.' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.fields.forward(ExtendedFieldsPatterns.list, { context, payload: catalogListPayload(params, 'fieldType') });
   }
 
   @Get(':key')
   @RequirePermission('CONTACTS_SCHEMA.VIEW')
-  @ApiOperation({ summary: 'Get Extended Field' })
+  @Operation({ id: 'getExtendedField', answer: 'ExtendedFieldResponse', errors: [404], summary: 'Get Extended Field' })
   @ApiKeyPath('key', 'The extended field key')
-  @ApiOkResponse({ description: '{ field }' })
   get(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.fields.forward(ExtendedFieldsPatterns.get, { context, payload: { key } });
   }
 
   @Patch(':key')
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
-  @ApiOperation({ summary: 'Rename Extended Field', description: 'System fields cannot be renamed (428).' })
+  @Operation({ id: 'renameExtendedField', answer: 'ExtendedFieldResponse', errors: [404, 409, 428], summary: 'Rename Extended Field', description: 'System fields cannot be renamed (428).' })
   @ApiKeyPath('key', 'The extended field key')
-  @ApiOkResponse({ description: '{ field }' })
   rename(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string, @Body() body: RenameExtendedFieldBody) {
     return this.fields.forward(ExtendedFieldsPatterns.rename, { context, payload: { key, displayName: body.field.displayName } });
   }
 
   @Delete(':key')
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
-  @ApiOperation({ summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
+  @Operation({ id: 'deleteExtendedField', answer: 'Empty', errors: [404, 409, 428], summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
   @ApiKeyPath('key', 'The extended field key')
-  @ApiOkResponse({ description: '{}' })
   delete(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.fields.forward(ExtendedFieldsPatterns.delete, { context, payload: { key } });
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../openapi';
 import { BulkByFilterBody, BulkLabelsBody, BulkUpdateBody, ContactsPatterns, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -9,8 +10,6 @@ import { CONTACTS_CLIENT } from '../service-clients';
 
 /** Bulk operations run as jobs: the call answers `{ jobId }` at once; the job reports its progress. */
 @ApiTags('Bulk jobs')
-@ApiSecurity('apiKey')
-@ApiHeader({ name: 'wix-site-id', required: true })
 @Controller(['contacts/v4/bulk', '_api/contacts/v4/bulk'])
 export class BulkController {
   constructor(@Inject(CONTACTS_CLIENT) private readonly contacts: ServiceClient) {}
@@ -18,8 +17,7 @@ export class BulkController {
   @Post('contacts/delete')
   @HttpCode(200)
   @RequirePermission('CONTACTS.DELETE')
-  @ApiOperation({ summary: 'Bulk Delete Contacts', description: 'Deletes the contacts matching the filter and/or search (members are skipped, with an error on the job).' })
-  @ApiOkResponse({ description: '{ jobId }' })
+  @Operation({ id: 'bulkDeleteContacts', answer: 'BulkJobStarted', summary: 'Bulk Delete Contacts', description: 'Deletes the contacts matching the filter and/or search (members are skipped, with an error on the job).' })
   delete(@Caller() context: RequestContext, @Body() body: BulkByFilterBody) {
     return this.create(context, { type: 'DELETE', filter: body.filter, search: body.search });
   }
@@ -27,8 +25,7 @@ export class BulkController {
   @Post('contacts/update')
   @HttpCode(200)
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Bulk Update Contacts' })
-  @ApiOkResponse({ description: '{ jobId }' })
+  @Operation({ id: 'bulkUpdateContacts', answer: 'BulkJobStarted', summary: 'Bulk Update Contacts' })
   update(@Caller() context: RequestContext, @Body() body: BulkUpdateBody) {
     return this.create(context, { type: 'UPDATE', filter: body.filter, search: body.search, info: body.info });
   }
@@ -36,8 +33,7 @@ export class BulkController {
   @Post('contacts/add-remove-labels')
   @HttpCode(200)
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Bulk Label And Unlabel Contacts', description: 'The labels must exist (404 naming the unknown ones).' })
-  @ApiOkResponse({ description: '{ jobId }' })
+  @Operation({ id: 'bulkLabelAndUnlabelContacts', answer: 'BulkJobStarted', errors: [404], summary: 'Bulk Label And Unlabel Contacts', description: 'The labels must exist (404 naming the unknown ones).' })
   labels(@Caller() context: RequestContext, @Body() body: BulkLabelsBody) {
     const add = body.labelKeysToAdd ?? [];
     const remove = body.labelKeysToRemove ?? [];
@@ -47,17 +43,15 @@ export class BulkController {
 
   @Get('jobs/:id')
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Get Bulk Job' })
+  @Operation({ id: 'getBulkJob', answer: 'BulkJobResponse', errors: [404], summary: 'Get Bulk Job' })
   @ApiGuidPath('id', 'The bulk job id')
-  @ApiOkResponse({ description: '{ job }' })
   get(@Caller() context: RequestContext, @Param('id', GuidParam) jobId: string) {
     return this.contacts.forward(ContactsPatterns.bulkGet, { context, payload: { jobId } });
   }
 
   @Get('jobs')
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'List Bulk Jobs', description: 'Newest first, at most 100 per request (paging.limit, paging.offset).' })
-  @ApiOkResponse({ description: '{ jobs }' })
+  @Operation({ id: 'listBulkJobs', answer: 'BulkJobsList', summary: 'List Bulk Jobs', description: 'Newest first, at most 100 per request (paging.limit, paging.offset).' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.contacts.forward(ContactsPatterns.bulkList, { context, payload: { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } } });
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../openapi';
 import { ContactsPatterns, CreateContactBody, FacetsQueryBody, LabelKeysBody, MergeContactsBody, PreviewMergeBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -11,8 +12,6 @@ const ContactIdPath = () => ApiGuidPath('id', 'The contact id');
 
 /** Contacts v4, under `/contacts/v4` and the `/_api/contacts/v4` prefix Wix's SDK uses off wixapis.com. */
 @ApiTags('Contacts')
-@ApiSecurity('apiKey')
-@ApiHeader({ name: 'wix-site-id', required: true, description: 'The site the call acts on' })
 @Controller(['contacts/v4/contacts', '_api/contacts/v4/contacts'])
 export class ContactsController {
   constructor(@Inject(CONTACTS_CLIENT) private readonly contacts: ServiceClient) {}
@@ -20,8 +19,7 @@ export class ContactsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Create Contact', description: '409 DUPLICATE_CONTACT_EXISTS when the email (or, with no email, the phone) is taken, unless allowDuplicates.' })
-  @ApiOkResponse({ description: '{ contact }' })
+  @Operation({ id: 'createContact', answer: 'ContactResponse', errors: [409], summary: 'Create Contact', description: '409 DUPLICATE_CONTACT_EXISTS when the email (or, with no email, the phone) is taken, unless allowDuplicates.' })
   create(@Caller() context: RequestContext, @Body() body: CreateContactBody) {
     return this.send(ContactsPatterns.create, context, { info: body.info, allowDuplicates: body.allowDuplicates });
   }
@@ -29,8 +27,7 @@ export class ContactsController {
   @Post('query')
   @HttpCode(200)
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Query Contacts', description: 'Body { query: { filter, sort, paging or cursorPaging, fieldsets, fields }, search } or the same keys at top level.' })
-  @ApiOkResponse({ description: '{ contacts, pagingMetadata }' })
+  @Operation({ id: 'queryContacts', answer: 'ContactsPage', summary: 'Query Contacts', description: 'Body { query: { filter, sort, paging or cursorPaging, fieldsets, fields }, search } or the same keys at top level.' })
   query(@Caller() context: RequestContext, @Body() body: QueryContactsBody) {
     const query = body.query ?? {};
     return this.send(ContactsPatterns.query, context, {
@@ -46,8 +43,7 @@ export class ContactsController {
 
   @Get()
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'List Contacts', description: 'Query params sort.fieldName, sort.order, paging.limit, paging.offset, fieldsets, fields.' })
-  @ApiOkResponse({ description: '{ contacts, pagingMetadata }' })
+  @Operation({ id: 'listContacts', answer: 'ContactsPage', summary: 'List Contacts', description: 'Query params sort.fieldName, sort.order, paging.limit, paging.offset, fieldsets, fields.' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     const fieldName = single(params, 'sort.fieldName');
     return this.send(ContactsPatterns.list, context, {
@@ -60,8 +56,7 @@ export class ContactsController {
 
   @Get('facets')
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'List Facets', description: 'Contact counts: all, not labelled, per label, per subscription and membership status.' })
-  @ApiOkResponse({ description: '{ facets, pagingMetadata }' })
+  @Operation({ id: 'listFacets', answer: 'FacetsPage', summary: 'List Facets', description: 'Contact counts: all, not labelled, per label, per subscription and membership status.' })
   listFacets(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.send(ContactsPatterns.facets, context, { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } });
   }
@@ -69,26 +64,23 @@ export class ContactsController {
   @Post('facets/query')
   @HttpCode(200)
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Query Facets', description: 'Filters: info.extendedFields.emailSubscriptions.effectiveEmail ($exists), .subscriptionStatus and .deliverabilityStatus ($eq $ne $in $nin).' })
-  @ApiOkResponse({ description: '{ facets, pagingMetadata }' })
+  @Operation({ id: 'queryFacets', answer: 'FacetsPage', summary: 'Query Facets', description: 'Filters: info.extendedFields.emailSubscriptions.effectiveEmail ($exists), .subscriptionStatus and .deliverabilityStatus ($eq $ne $in $nin).' })
   queryFacets(@Caller() context: RequestContext, @Body() body: FacetsQueryBody) {
     return this.send(ContactsPatterns.facets, context, { filter: body.filter ?? body.query?.filter, paging: body.paging });
   }
 
   @Get(':id/history')
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Contact history', description: "The contact's events, oldest first: revision, type, time, actor and changed fields. paging.limit (default 50, max 1000), paging.offset." })
+  @Operation({ id: 'getContactHistory', answer: 'ContactHistory', errors: [404], summary: 'Contact history', description: "The contact's events, oldest first: revision, type, time, actor and changed fields. paging.limit (default 50, max 1000), paging.offset." })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ events, pagingMetadata }' })
   history(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams) {
     return this.send(ContactsPatterns.history, context, { contactId, paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } });
   }
 
   @Get(':id')
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Get Contact', description: 'With `asOf=<ISO time>`, the contact as it was at that time.' })
+  @Operation({ id: 'getContact', answer: 'GetContactResponse', errors: [404], summary: 'Get Contact', description: 'With `asOf=<ISO time>`, the contact as it was at that time.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ contact, responseType }' })
   get(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams) {
     const projection = { fieldsets: listParam(params, 'fieldsets'), fields: listParam(params, 'fields') };
     const asOf = single(params, 'asOf');
@@ -98,9 +90,8 @@ export class ContactsController {
 
   @Patch(':id')
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Update Contact', description: 'Each top-level info key present replaces the stored one. 409 REVISION_MISMATCH on a stale revision.' })
+  @Operation({ id: 'updateContact', answer: 'ContactResponse', errors: [404, 409], summary: 'Update Contact', description: 'Each top-level info key present replaces the stored one. 409 REVISION_MISMATCH on a stale revision.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ contact }' })
   update(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Body() body: UpdateContactBody) {
     return this.send(ContactsPatterns.update, context, {
       contactId,
@@ -113,9 +104,8 @@ export class ContactsController {
   @Post(':id/merge')
   @HttpCode(200)
   @RequirePermission('CONTACTS.MERGE')
-  @ApiOperation({ summary: 'Merge Contacts', description: 'Up to 5 sources into the target (its revision checked); the target keeps its data, sources are deleted. Irreversible.' })
+  @Operation({ id: 'mergeContacts', answer: 'ContactResponse', errors: [404, 409, 428], summary: 'Merge Contacts', description: 'Up to 5 sources into the target (its revision checked); the target keeps its data, sources are deleted. Irreversible.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ contact }' })
   merge(@Caller() context: RequestContext, @Param('id', GuidParam) targetContactId: string, @Body() body: MergeContactsBody) {
     return this.send(ContactsPatterns.merge, context, { targetContactId, targetContactRevision: body.targetContactRevision, sourceContactIds: body.sourceContactIds });
   }
@@ -123,9 +113,8 @@ export class ContactsController {
   @Post(':id/preview-merge')
   @HttpCode(200)
   @RequirePermission('CONTACTS.VIEW')
-  @ApiOperation({ summary: 'Preview Merge Contacts', description: 'The target as a merge would leave it; nothing is stored.' })
+  @Operation({ id: 'previewMergeContacts', answer: 'ContactResponse', errors: [404], summary: 'Preview Merge Contacts', description: 'The target as a merge would leave it; nothing is stored.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ contact }' })
   previewMerge(@Caller() context: RequestContext, @Param('id', GuidParam) targetContactId: string, @Body() body: PreviewMergeBody) {
     return this.send(ContactsPatterns.previewMerge, context, { targetContactId, sourceContactIds: body.sourceContactIds });
   }
@@ -133,27 +122,24 @@ export class ContactsController {
   @Post(':id/labels')
   @HttpCode(200)
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Label Contact', description: 'Labels must exist; unknown keys are a 404 naming them, and nothing is applied.' })
+  @Operation({ id: 'labelContact', answer: 'ContactResponse', errors: [404, 409], summary: 'Label Contact', description: 'Labels must exist; unknown keys are a 404 naming them, and nothing is applied.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ contact }' })
   label(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Body() body: LabelKeysBody) {
     return this.send(ContactsPatterns.label, context, { contactId, labelKeys: requireLabelKeys(body.labelKeys) });
   }
 
   @Delete(':id/labels')
   @RequirePermission('CONTACTS.MODIFY')
-  @ApiOperation({ summary: 'Unlabel Contact', description: 'Label keys as repeated `labelKeys` query parameters (as the SDK sends them) or in a JSON body.' })
+  @Operation({ id: 'unlabelContact', answer: 'ContactResponse', errors: [404, 409], summary: 'Unlabel Contact', description: 'Label keys as repeated `labelKeys` query parameters (as the SDK sends them) or in a JSON body.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{ contact }' })
   unlabel(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams, @Body() body: LabelKeysBody | undefined) {
     return this.send(ContactsPatterns.unlabel, context, { contactId, labelKeys: requireLabelKeys(listParam(params, 'labelKeys') ?? body?.labelKeys) });
   }
 
   @Delete(':id')
   @RequirePermission('CONTACTS.DELETE')
-  @ApiOperation({ summary: 'Delete Contact' })
+  @Operation({ id: 'deleteContact', answer: 'Empty', errors: [404, 428], summary: 'Delete Contact', description: '428 CONTACT_IS_MEMBER for a site member.' })
   @ContactIdPath()
-  @ApiOkResponse({ description: '{}' })
   delete(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string) {
     return this.send(ContactsPatterns.delete, context, { contactId });
   }

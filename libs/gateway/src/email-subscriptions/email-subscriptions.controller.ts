@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../openapi';
 import type { FastifyRequest } from 'fastify';
 import { isValidEmail } from '@cp/contacts-domain';
 import { BulkUpsertEmailSubscriptionsBody, ContactsPatterns, GenerateUnsubscribeLinkBody, QueryEmailSubscriptionsBody, RequestContext, UpsertEmailSubscriptionBody } from '@cp/contracts';
@@ -19,8 +20,6 @@ import { UnsubscribeLinks } from './unsubscribe-links';
  * subscriptions"); the gateway signs unsubscribe links itself.
  */
 @ApiTags('Email Subscriptions')
-@ApiSecurity('apiKey')
-@ApiHeader({ name: 'wix-site-id', required: true, description: 'The site the call acts on' })
 @Controller(['email-marketing/v1/email-subscriptions', '_api/email-marketing/v1/email-subscriptions', 'v1/email-subscriptions'])
 export class EmailSubscriptionsController {
   constructor(
@@ -31,8 +30,7 @@ export class EmailSubscriptionsController {
   @Post('query')
   @HttpCode(200)
   @RequirePermission('EMAIL_SUBSCRIPTIONS.VIEW')
-  @ApiOperation({ summary: 'Query Email Subscriptions', description: 'Filter on `email` with `$in` (compared case-insensitively); `{}` lists the site\'s subscriptions, newest first. Offset paging (limit default 100, max 1000).' })
-  @ApiOkResponse({ description: '{ subscriptions, metadata }' })
+  @Operation({ id: 'queryEmailSubscriptions', answer: 'EmailSubscriptionsPage', summary: 'Query Email Subscriptions', description: 'Filter on `email` with `$in` (compared case-insensitively); `{}` lists the site\'s subscriptions, newest first. Offset paging (limit default 100, max 1000).' })
   query(@Caller() context: RequestContext, @Body() body: QueryEmailSubscriptionsBody) {
     return this.contacts.forward(ContactsPatterns.queryEmailSubscriptions, { context, payload: { filter: body.filter, paging: body.paging } });
   }
@@ -40,8 +38,7 @@ export class EmailSubscriptionsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('EMAIL_SUBSCRIPTIONS.MODIFY')
-  @ApiOperation({ summary: 'Upsert Email Subscription', description: 'Creates the subscription of the address or sets the statuses given; answers once contacts with the address show it.' })
-  @ApiOkResponse({ description: '{ subscription }' })
+  @Operation({ id: 'upsertEmailSubscription', answer: 'UpsertEmailSubscriptionResponse', errors: [409], summary: 'Upsert Email Subscription', description: 'Creates the subscription of the address or sets the statuses given; answers once contacts with the address show it.' })
   upsert(@Caller() context: RequestContext, @Body() body: UpsertEmailSubscriptionBody) {
     return this.contacts.forward(ContactsPatterns.upsertEmailSubscription, { context, payload: { subscription: body.subscription } });
   }
@@ -49,8 +46,7 @@ export class EmailSubscriptionsController {
   @Post('bulk')
   @HttpCode(200)
   @RequirePermission('EMAIL_SUBSCRIPTIONS.MODIFY')
-  @ApiOperation({ summary: 'Bulk Upsert Email Subscriptions', description: 'Up to 100 items, each applied on its own: `results[]` in order with `originalIndex`, a failed item carries `error`; `metadata.totalSuccess/totalFailure`.' })
-  @ApiOkResponse({ description: '{ results, metadata }' })
+  @Operation({ id: 'bulkUpsertEmailSubscription', answer: 'BulkUpsertEmailSubscriptionsResponse', summary: 'Bulk Upsert Email Subscriptions', description: 'Up to 100 items, each applied on its own: `results[]` in order with `originalIndex`, a failed item carries `error`; `metadata.totalSuccess/totalFailure`.' })
   bulkUpsert(@Caller() context: RequestContext, @Body() body: BulkUpsertEmailSubscriptionsBody) {
     return this.contacts.forward(ContactsPatterns.bulkUpsertEmailSubscriptions, { context, payload: { subscriptions: body.subscriptions } });
   }
@@ -58,8 +54,7 @@ export class EmailSubscriptionsController {
   @Post('unsubscribe-link')
   @HttpCode(200)
   @RequirePermission('EMAIL_SUBSCRIPTIONS.VIEW')
-  @ApiOperation({ summary: 'Generate Unsubscribe Link', description: 'A signed link (valid UNSUBSCRIBE_LINK_TTL_DAYS, default 90) to a page whose button sets the address UNSUBSCRIBED; also the RFC 8058 one-click URL (List-Unsubscribe-Post).' })
-  @ApiOkResponse({ description: '{ link }' })
+  @Operation({ id: 'generateUnsubscribeLink', answer: 'UnsubscribeLinkResponse', summary: 'Generate Unsubscribe Link', description: 'A signed link (valid UNSUBSCRIBE_LINK_TTL_DAYS, default 90) to a page whose button sets the address UNSUBSCRIBED; also the RFC 8058 one-click URL (List-Unsubscribe-Post).' })
   async unsubscribeLink(@Caller() context: RequestContext, @Body() body: GenerateUnsubscribeLinkBody, @Req() request: FastifyRequest) {
     const email = body.emailAddress.trim();
     if (!isValidEmail(email)) throw AppError.invalidField('emailAddress', 'must be a valid email address', 'FORMAT');
@@ -68,9 +63,8 @@ export class EmailSubscriptionsController {
 
   @Get(':id')
   @RequirePermission('EMAIL_SUBSCRIPTIONS.VIEW')
-  @ApiOperation({ summary: 'Get Email Subscription' })
+  @Operation({ id: 'getEmailSubscription', answer: 'GetEmailSubscriptionResponse', errors: [404], summary: 'Get Email Subscription' })
   @ApiGuidPath('id', 'The subscription id')
-  @ApiOkResponse({ description: '{ emailSubscription }' })
   get(@Caller() context: RequestContext, @Param('id', GuidParam) id: string) {
     return this.contacts.forward(ContactsPatterns.getEmailSubscription, { context, payload: { id } });
   }

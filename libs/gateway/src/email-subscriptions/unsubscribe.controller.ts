@@ -22,6 +22,9 @@ const ACTOR: RequestContext['actor'] = { type: 'VISITOR', id: 'unsubscribe-link'
  * limit (public routes have none). A request costs one HMAC check, and only a valid token
  * reaches the contacts service, for its one address; repeating it changes nothing more.
  */
+/** What each of its answers is: a page for the recipient (a status and a message), never JSON. */
+const HTML_PAGE = { type: 'string', description: 'An HTML page' } as const;
+
 @ApiTags('Email Subscriptions')
 @Public()
 @Controller([UNSUBSCRIBE_PATH, `_api/${UNSUBSCRIBE_PATH}`])
@@ -35,12 +38,12 @@ export class UnsubscribeController {
 
   /** Changes nothing: mail scanners and link previews fetch GETs, so only the button's POST unsubscribes. */
   @Get()
-  @ApiOperation({ summary: 'Unsubscribe page', description: 'The page an unsubscribe link opens: one button that POSTs to the same URL. Changes nothing by itself.' })
+  @ApiOperation({ operationId: 'getUnsubscribePage', summary: 'Unsubscribe page', description: 'The page an unsubscribe link opens: one button that POSTs to the same URL. Changes nothing by itself.' })
   @ApiQuery({ name: 'token', type: String, required: false, description: 'The signed token of the link' })
   @ApiProduces('text/html')
-  @ApiResponse({ status: 200, description: 'The page with the Unsubscribe button' })
-  @ApiResponse({ status: 400, description: 'The token is missing, altered or not ours' })
-  @ApiResponse({ status: 410, description: 'The link has expired' })
+  @ApiResponse({ status: 200, description: 'The page with the Unsubscribe button', schema: HTML_PAGE })
+  @ApiResponse({ status: 400, description: 'The token is missing, altered or not ours', schema: HTML_PAGE })
+  @ApiResponse({ status: 410, description: 'The link has expired', schema: HTML_PAGE })
   async page(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const token = tokenOf(request);
     const target = await this.links.verify(token);
@@ -49,14 +52,14 @@ export class UnsubscribeController {
 
   /** The page's button (an empty form) and RFC 8058 one-click (`List-Unsubscribe=One-Click`): the body only ever matters for a `token` field. */
   @Post()
-  @ApiOperation({ summary: 'Unsubscribe', description: 'Sets the address of the link UNSUBSCRIBED (idempotent). What the page\'s button and RFC 8058 one-click send: a form body, or none.' })
+  @ApiOperation({ operationId: 'unsubscribe', summary: 'Unsubscribe', description: 'Sets the address of the link UNSUBSCRIBED (idempotent). What the page\'s button and RFC 8058 one-click send: a form body, or none.' })
   @ApiQuery({ name: 'token', type: String, required: false, description: 'The signed token of the link (or a `token` form field)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
   @ApiProduces('text/html')
-  @ApiResponse({ status: 200, description: 'Unsubscribed' })
-  @ApiResponse({ status: 400, description: 'The token is missing, altered or not ours; nothing changed' })
-  @ApiResponse({ status: 410, description: 'The link has expired; nothing changed' })
-  @ApiResponse({ status: 503, description: 'The contacts service did not record it; nothing changed, try again' })
+  @ApiResponse({ status: 200, description: 'Unsubscribed', schema: HTML_PAGE })
+  @ApiResponse({ status: 400, description: 'The token is missing, altered or not ours; nothing changed', schema: HTML_PAGE })
+  @ApiResponse({ status: 410, description: 'The link has expired; nothing changed', schema: HTML_PAGE })
+  @ApiResponse({ status: 503, description: 'The contacts service did not record it; nothing changed, try again', schema: HTML_PAGE })
   async unsubscribe(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const token = tokenOf(request);
     const target = await this.links.verify(token);

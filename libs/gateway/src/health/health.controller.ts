@@ -1,8 +1,9 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ContactsPatterns, ExtendedFieldsPatterns, HealthReport, LabelsPatterns, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Public } from '../auth/decorators';
+import { Operation, ref } from '../openapi';
 import { HttpDrain } from '../http/drain';
 import { GATEWAY_SERVICES, GatewayServices } from '../service-clients';
 
@@ -19,6 +20,8 @@ interface Reply {
  * stops sending before the listener closes). `/health/live`: 200 while the process answers at all,
  * draining included (a restart would not help a process that is only catching up).
  */
+const NotReadyResponse = () => ApiResponse({ status: 503, description: 'Not ready (or draining): which service or part is not', schema: ref('HealthReport') });
+
 @ApiTags('Operations')
 @Controller()
 export class HealthController {
@@ -29,7 +32,8 @@ export class HealthController {
 
   @Get('health')
   @Public()
-  @ApiOperation({ summary: 'Readiness of the gateway and every service' })
+  @Operation({ id: 'getHealth', answer: 'HealthReport', summary: 'Readiness of the gateway and every service' })
+  @NotReadyResponse()
   async health(@Res() reply: Reply): Promise<void> {
     const { ready, services } = await this.readiness();
     reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ready ? 'ok' : 'unavailable', services });
@@ -37,7 +41,8 @@ export class HealthController {
 
   @Get('health/ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness probe: every service, store and projection ready, and not shutting down' })
+  @Operation({ id: 'getReadiness', answer: 'HealthReport', summary: 'Readiness probe: every service, store and projection ready, and not shutting down' })
+  @NotReadyResponse()
   async ready(@Res() reply: Reply): Promise<void> {
     if (this.drain.draining) {
       reply.status(HttpStatus.SERVICE_UNAVAILABLE).send({ status: 'draining' });
@@ -48,7 +53,7 @@ export class HealthController {
 
   @Get('health/live')
   @Public()
-  @ApiOperation({ summary: 'Liveness probe: the process answers' })
+  @Operation({ id: 'getLiveness', answer: 'HealthReport', summary: 'Liveness probe: the process answers' })
   live(@Res() reply: Reply): void {
     reply.status(HttpStatus.OK).send({ status: this.drain.draining ? 'draining' : 'ok' });
   }

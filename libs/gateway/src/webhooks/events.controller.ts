@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../openapi';
 import { RequestContext, WebhooksPatterns } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { ServiceClient } from '@cp/messaging';
@@ -13,19 +14,18 @@ const FEED_MAX_LIMIT = 1000;
 
 /** The change feed: the site's public events in commit order, by cursor, deletes and merges included. */
 @ApiTags('Events')
-@ApiSecurity('apiKey')
-@ApiHeader({ name: 'wix-site-id', required: true })
 @Controller(['events/v1', '_api/events/v1'])
 export class EventsController {
   constructor(@Inject(WEBHOOKS_CLIENT) private readonly webhooks: ServiceClient) {}
 
   @Get('events')
   @RequirePermission('EVENTS.READ')
-  @ApiOperation({
+  @Operation({
+    id: 'listEvents',
+    answer: 'EventsPage',
     summary: 'List Events',
     description: `Query params cursor (from a previous nextCursor; absent: from the start), limit (default 100, max ${FEED_MAX_LIMIT}), eventTypes (comma-separated), waitMs (long poll up to ${FEED_WAIT_LIMIT_MS} ms when there is nothing new). The same event ids as the webhooks.`,
   })
-  @ApiOkResponse({ description: '{ events, nextCursor, hasMore }' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     const payload = {
       cursor: single(params, 'cursor'),

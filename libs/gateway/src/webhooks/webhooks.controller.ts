@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../openapi';
 import { ReplayBody, RequestContext, SubscriptionBody, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, Public, RequirePermission } from '../auth/decorators';
@@ -9,8 +10,6 @@ import { WEBHOOKS_CLIENT } from '../service-clients';
 
 /** Webhook subscriptions (our own API: Wix configures webhooks per app outside its REST API). */
 @ApiTags('Webhooks')
-@ApiSecurity('apiKey')
-@ApiHeader({ name: 'wix-site-id', required: true })
 @Controller(['webhooks/v1', '_api/webhooks/v1'])
 export class WebhooksController {
   constructor(@Inject(WEBHOOKS_CLIENT) private readonly webhooks: ServiceClient) {}
@@ -18,43 +17,38 @@ export class WebhooksController {
   @Post('subscriptions')
   @HttpCode(200)
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'Create Subscription', description: 'Events of the given types from now on are POSTed to the URL. STANDARD_WEBHOOKS answers the signing secret, this once.' })
-  @ApiOkResponse({ description: '{ subscription }' })
+  @Operation({ id: 'createWebhookSubscription', answer: 'WebhookSubscriptionResponse', errors: [409, 428], summary: 'Create Subscription', description: 'Events of the given types from now on are POSTed to the URL. STANDARD_WEBHOOKS answers the signing secret, this once.' })
   create(@Caller() context: RequestContext, @Body() body: SubscriptionBody) {
     return this.webhooks.forward(WebhooksPatterns.createSubscription, { context, payload: { subscription: body.subscription } });
   }
 
   @Get('subscriptions')
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'List Subscriptions' })
-  @ApiOkResponse({ description: '{ subscriptions }' })
+  @Operation({ id: 'listWebhookSubscriptions', answer: 'WebhookSubscriptionsList', summary: 'List Subscriptions' })
   list(@Caller() context: RequestContext) {
     return this.webhooks.forward(WebhooksPatterns.listSubscriptions, { context, payload: {} });
   }
 
   @Get('subscriptions/:subscriptionId')
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'Get Subscription' })
+  @Operation({ id: 'getWebhookSubscription', answer: 'WebhookSubscriptionResponse', errors: [404], summary: 'Get Subscription' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
-  @ApiOkResponse({ description: '{ subscription }' })
   get(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string) {
     return this.webhooks.forward(WebhooksPatterns.getSubscription, { context, payload: { subscriptionId } });
   }
 
   @Patch('subscriptions/:subscriptionId')
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'Update Subscription', description: 'url, eventTypes, excludeOwnChanges, status (ACTIVE / PAUSED); the format cannot change.' })
+  @Operation({ id: 'updateWebhookSubscription', answer: 'WebhookSubscriptionResponse', errors: [404, 409], summary: 'Update Subscription', description: 'url, eventTypes, excludeOwnChanges, status (ACTIVE / PAUSED); the format cannot change.' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
-  @ApiOkResponse({ description: '{ subscription }' })
   update(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Body() body: SubscriptionBody) {
     return this.webhooks.forward(WebhooksPatterns.updateSubscription, { context, payload: { subscriptionId, subscription: body.subscription } });
   }
 
   @Delete('subscriptions/:subscriptionId')
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'Delete Subscription', description: 'Pending deliveries to it end as FAILED ("subscription deleted").' })
+  @Operation({ id: 'deleteWebhookSubscription', answer: 'Empty', errors: [404], summary: 'Delete Subscription', description: 'Pending deliveries to it end as FAILED ("subscription deleted").' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
-  @ApiOkResponse({ description: '{}' })
   delete(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string) {
     return this.webhooks.forward(WebhooksPatterns.deleteSubscription, { context, payload: { subscriptionId } });
   }
@@ -62,18 +56,16 @@ export class WebhooksController {
   @Post('subscriptions/:subscriptionId/replay')
   @HttpCode(200)
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'Replay', description: "Delivers the site's events from fromDate up to now again (new deliveries, marked with the replay id)." })
+  @Operation({ id: 'replayWebhookEvents', answer: 'ReplayStarted', errors: [404], summary: 'Replay', description: "Delivers the site's events from fromDate up to now again (new deliveries, marked with the replay id)." })
   @ApiGuidPath('subscriptionId', 'The subscription id')
-  @ApiOkResponse({ description: '{ replayId, fromDate }' })
   replay(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Body() body: ReplayBody) {
     return this.webhooks.forward(WebhooksPatterns.replay, { context, payload: { subscriptionId, fromDate: body.fromDate } });
   }
 
   @Get('subscriptions/:subscriptionId/deliveries')
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'List Deliveries', description: 'Newest first. Query params status (PENDING, DELIVERED, FAILED), paging.limit (default 50, max 1000), paging.offset.' })
+  @Operation({ id: 'listWebhookDeliveries', answer: 'DeliveriesPage', errors: [404], summary: 'List Deliveries', description: 'Newest first. Query params status (PENDING, DELIVERED, FAILED), paging.limit (default 50, max 1000), paging.offset.' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
-  @ApiOkResponse({ description: '{ deliveries, pagingMetadata }' })
   deliveries(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Query() params: QueryParams) {
     const payload = { subscriptionId, status: single(params, 'status'), limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') };
     return this.webhooks.forward(WebhooksPatterns.listDeliveries, { context, payload });
@@ -82,18 +74,16 @@ export class WebhooksController {
   @Post('subscriptions/:subscriptionId/deliveries/:deliveryId/redeliver')
   @HttpCode(200)
   @RequirePermission('WEBHOOKS.MANAGE')
-  @ApiOperation({ summary: 'Redeliver', description: 'Sends a delivered or failed delivery again, with a fresh retry schedule.' })
+  @Operation({ id: 'redeliverWebhook', answer: 'DeliveryResponse', errors: [404, 428], summary: 'Redeliver', description: 'Sends a delivered or failed delivery again, with a fresh retry schedule.' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
   @ApiGuidPath('deliveryId', 'The delivery id')
-  @ApiOkResponse({ description: '{ delivery }' })
   redeliver(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Param('deliveryId', GuidParam) deliveryId: string) {
     return this.webhooks.forward(WebhooksPatterns.redeliver, { context, payload: { subscriptionId, deliveryId } });
   }
 
   @Get('public-key')
   @Public()
-  @ApiOperation({ summary: 'Public Key', description: 'The SPKI PEM key WIX_JWT webhooks are signed with (what AppStrategy({ publicKey }) takes). No API key needed.' })
-  @ApiOkResponse({ description: '{ publicKey, keyId } (keyId: the JWT header kid)' })
+  @Operation({ id: 'getWebhookPublicKey', answer: 'PublicKey', summary: 'Public Key', description: 'The SPKI PEM key WIX_JWT webhooks are signed with (what AppStrategy({ publicKey }) takes). No API key needed.' })
   publicKey() {
     return this.webhooks.forward(WebhooksPatterns.publicKey, {});
   }

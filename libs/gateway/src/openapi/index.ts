@@ -1,0 +1,3 @@
+export * from './api-operation';
+export * from './document';
+export { ref } from './schema-builders';
