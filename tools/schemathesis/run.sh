@@ -55,7 +55,7 @@ curl -fs "$base/health" >/dev/null || { cat "$log"; echo "the app did not become
 
 seed=${SCHEMATHESIS_SEED:-$RANDOM$RANDOM}
 echo "== schemathesis against $base/openapi.json (seed $seed)"
-# The /_api/... copies of every route run the same handlers: fuzzing one prefix is enough.
+# The document lists each operation once (its /_api/... aliases run the same handler).
 # Run from the throwaway directory: schemathesis keeps a crash cache in its working directory.
 status=0
 (cd "$data_dir" && timeout 420 "$venv/bin/schemathesis" run "$base/openapi.json" \
@@ -65,7 +65,6 @@ status=0
   --seed "$seed" \
   --workers "${SCHEMATHESIS_WORKERS:-1}" \
   --request-timeout 20 \
-  --exclude-path-regex '^/_api/' \
   --header "Authorization: $key" \
   --header "wix-site-id: $site" \
   --generation-with-security-parameters false \

@@ -1,6 +1,6 @@
 import { emailSubscriptions } from '@wix/email-subscriptions';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
-import { describeStandaloneOnly, eventually, Harness, KEYS, startHarness, uniqueSite } from './harness';
+import { describeStandaloneOnly, eventually, Harness, KEYS, sdkFetch, startHarness, uniqueSite } from './harness';
 import { WixWebhookReceiver } from './webhook-receiver';
 
 /**
@@ -18,7 +18,7 @@ function sdkFor(app: Harness, apiKey: string, siteId: string): EmailSubscription
     auth: ApiKeyStrategy({ apiKey, siteId }),
     host: { apiBaseUrl: new URL(app.url).host },
     // The SDK always builds https URLs; the suites talk plain HTTP (docs/sdk.md).
-    fetch: (url: string | URL, init?: RequestInit) => fetch(String(url).replace(/^https:/, 'http:'), init),
+    fetch: sdkFetch(app.url),
   } as never) as unknown as EmailSubscriptionsSdk;
 }
 

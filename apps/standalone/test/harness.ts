@@ -143,14 +143,29 @@ async function callApi(url: string, method: string, path: string, { body, key = 
 const documents = new Map<string, Promise<OpenApiConformance>>();
 
 /**
- * Every response a suite gets through `call` is held to the app's own OpenAPI document (its
- * status documented, its body matching the schema), so the document cannot drift from the API.
+ * Every response a suite gets through `call` or `sdkFetch` is held to the app's own OpenAPI
+ * document (its status documented, its body matching the schema), so the document cannot drift
+ * from the API.
  */
-async function expectConforming(url: string, observed: ObservedResponse): Promise<void> {
+export async function expectConforming(url: string, observed: ObservedResponse): Promise<void> {
   let document = documents.get(url);
   if (!document) documents.set(url, (document = OpenApiConformance.fetch(url)));
   const violations = (await document).violations(observed);
   if (violations.length > 0) throw new Error(`The response does not match the OpenAPI document:\n  ${violations.join('\n  ')}\nbody: ${observed.text.slice(0, 2000)}`);
+}
+
+/**
+ * The `fetch` to give Wix's SDK (`createClient({ fetch })`): plain HTTP to the app (the SDK
+ * builds https URLs), each answer checked against the document as `call`'s are.
+ */
+export function sdkFetch(appUrl: string): (url: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (url, init) => {
+    const target = new URL(String(url).replace(/^https:/, 'http:'));
+    const response = await fetch(target, init);
+    const observed = { method: init?.method ?? 'GET', path: `${target.pathname}${target.search}`, status: response.status, contentType: response.headers.get('content-type'), text: await response.clone().text() };
+    await expectConforming(appUrl, observed);
+    return response;
+  };
 }
 
 function remoteHarness(url: string): Harness {

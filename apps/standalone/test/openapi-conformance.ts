@@ -32,11 +32,14 @@ export interface ObservedResponse {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
+/** Routes left out of the document on purpose: the document itself, its UI, the metrics scrape. */
+const OUTSIDE_THE_DOCUMENT = /^\/(openapi\.(json|yaml)|docs(\/.*)?|metrics)$/;
+
 /**
  * Checks real responses against the API's own OpenAPI document: the status must be one the
  * operation documents, and a JSON body must match its schema (closed objects: a field the
- * document does not name is a violation). A request to no documented operation (an unknown
- * route, a refused method) is not checked: there is nothing to hold it to.
+ * document does not name is a violation). A request to no documented operation must have been
+ * refused as such (404, 405): anything else answered a route the document does not list.
  */
 export class OpenApiConformance {
   private readonly routes: Route[];
@@ -63,8 +66,10 @@ export class OpenApiConformance {
 
   /** What is wrong with the response, one line each; empty when it conforms or no operation covers it. */
   violations(observed: ObservedResponse): string[] {
+    if (OUTSIDE_THE_DOCUMENT.test(observed.path.split('?')[0])) return [];
     const route = this.routeOf(observed.method, observed.path);
-    if (!route) return [];
+    // No operation to hold it to: fine for a refusal of an unknown route or method, not for an answer.
+    if (!route) return observed.status === 404 || observed.status === 405 ? [] : [`${observed.method} ${observed.path.split('?')[0]} → ${observed.status}: no operation of the document serves it`];
     const name = `${observed.method} ${route.template} (${route.operation.operationId}) → ${observed.status}`;
     const documented = route.operation.responses?.[String(observed.status)];
     if (!documented) return [`${name}: status ${observed.status} is not documented`];

@@ -57,8 +57,12 @@ describe('OpenApiConformance', () => {
     ]);
   });
 
-  it('leaves alone what no operation covers: an unknown route or method', () => {
+  it('accepts the refusal of an unknown route or method, and nothing else there', () => {
     expect(conformance.violations({ method: 'GET', path: '/nothing', status: 404, contentType: json, text: '{}' })).toEqual([]);
     expect(conformance.violations({ method: 'DELETE', path: '/things/1', status: 404, contentType: json, text: '{}' })).toEqual([]);
+    expect(conformance.violations({ method: 'GET', path: '/openapi.json', status: 200, contentType: json, text: '{}' })).toEqual([]);
+    expect(conformance.violations({ method: 'GET', path: '/undocumented/1?x=1', status: 200, contentType: json, text: '{}' })).toEqual([
+      'GET /undocumented/1 → 200: no operation of the document serves it',
+    ]);
   });
 });

@@ -11,6 +11,16 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
 
+interface Schema {
+  $ref?: string;
+  type?: string;
+  example?: unknown;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  allOf?: Schema[];
+  items?: Schema;
+}
+
 interface Document {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { in: string; name: string }> };
@@ -87,10 +97,32 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/webhooks/v1/public-key'].get.security).toBeUndefined();
   });
 
-  it('shows a realistic contact in request examples, not a placeholder map', () => {
-    const text = JSON.stringify(document);
-    expect(text).not.toContain('additionalProp1');
-    expect(document.components.schemas.CreateContactBody).toMatchObject({ properties: { info: { allOf: [{ $ref: '#/components/schemas/ContactInfo' }], example: { name: { first: 'Ada' } } } } });
+  it('shows an example wherever a request takes an open object, so /docs shows no placeholder map', () => {
+    const schemas = document.components.schemas as Record<string, Schema>;
+    const withoutExample: string[] = [];
+    const seen = new Set<string>();
+    const visit = (schema: Schema | undefined, where: string): void => {
+      if (!schema) return;
+      if (schema.$ref) {
+        const name = schema.$ref.replace('#/components/schemas/', '');
+        if (!seen.has(name)) {
+          seen.add(name);
+          visit(schemas[name], name);
+        }
+        return;
+      }
+      const open = schema.type === 'object' && (schema.additionalProperties === true || (!schema.properties && !schema.additionalProperties));
+      if (open && schema.example === undefined) withoutExample.push(where);
+      for (const part of schema.allOf ?? []) visit(part, where);
+      visit(schema.items, `${where}[]`);
+      for (const [key, property] of Object.entries(schema.properties ?? {})) visit(property.example === undefined ? property : { ...property, type: undefined }, `${where}.${key}`);
+    };
+    for (const [method, path, operation] of operations) {
+      visit(operation.requestBody?.content['application/json']?.schema as Schema | undefined, `${method} ${path}`);
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    expect(withoutExample).toEqual([]);
+    expect(document.components.schemas.CreateContactBody).toMatchObject({ properties: { info: { allOf: [{ $ref: '#/components/schemas/ContactInfoInput' }], example: { name: { first: 'Ada' } } } } });
   });
 
   it('is where / leads a browser', async () => {

@@ -1,6 +1,6 @@
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { contacts, extendedFields, labels } from '@wix/crm';
-import { eventually, Harness, KEYS, startHarness, uniqueSite } from './harness';
+import { eventually, Harness, KEYS, sdkFetch, startHarness, uniqueSite } from './harness';
 
 /**
  * Wix's own JavaScript SDK, pointed at our host. The SDK always builds `https://<apiBaseUrl>`;
@@ -18,7 +18,7 @@ function sdkFor(app: Harness, apiKey: string, siteId: string): Sdk {
     modules: { contacts, labels, extendedFields },
     auth: ApiKeyStrategy({ apiKey, siteId }),
     host: { apiBaseUrl: host },
-    fetch: (url: string | URL, init?: RequestInit) => fetch(String(url).replace(/^https:/, 'http:'), init),
+    fetch: sdkFetch(app.url),
   } as never) as unknown as Sdk;
 }
 

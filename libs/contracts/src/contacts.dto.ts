@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, buildMessage, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { schemaRef, WIRE_SCHEMAS } from './openapi-schemas';
 import { RawJson } from './raw-json';
 import { DEFINITION_KEY_MAX_LENGTH, DEFINITION_KEY_PATTERN, GUID_PATTERN, isDefinitionKey, isGuid } from './ids';
 
@@ -38,15 +39,19 @@ export function IsDefinitionKey(options?: ValidationOptions): PropertyDecorator 
 export const GUID_SCHEMA = { type: 'string', format: 'uuid', pattern: GUID_PATTERN.source } as const;
 export const DEFINITION_KEY_SCHEMA = { type: 'string', pattern: DEFINITION_KEY_PATTERN.source, maxLength: DEFINITION_KEY_MAX_LENGTH } as const;
 
-/** The gateway's OpenAPI document defines ContactInfo (libs/gateway/src/openapi/schemas.ts). */
-const CONTACT_INFO_SCHEMA = { allOf: [{ $ref: '#/components/schemas/ContactInfo' }] };
+const CONTACT_INFO_SCHEMA = { allOf: [schemaRef(WIRE_SCHEMAS.contactInfoInput)] };
 
 export const FIELDSETS = ['BASIC', 'COMMUNICATION_DETAILS', 'EXTENDED', 'FULL'] as const;
 
-const INFO_EXAMPLE = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ email: 'ada@example.com' }] }, company: 'Analytical Engines' };
+/** A contact's info as the examples of the API's document show it. */
+export const CONTACT_INFO_EXAMPLE = { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ tag: 'WORK', email: 'ada@example.com' }] }, company: 'Analytical Engines' };
+
+/** Examples of the Wix API Query Language, for the document's filters. */
+const CONTACTS_FILTER_EXAMPLE = { 'info.labelKeys': { $hasSome: ['custom.vip'] }, createdDate: { $gte: '2026-01-01T00:00:00.000Z' } };
+const SUBSCRIPTION_FILTER_EXAMPLE = { 'info.extendedFields.emailSubscriptions.subscriptionStatus': { $eq: 'SUBSCRIBED' } };
 
 export class CreateContactBody {
-  @ApiProperty({ ...CONTACT_INFO_SCHEMA, example: INFO_EXAMPLE })
+  @ApiProperty({ ...CONTACT_INFO_SCHEMA, example: CONTACT_INFO_EXAMPLE })
   @IsObject()
   @RawJson()
   info!: Record<string, unknown>;
@@ -121,7 +126,7 @@ export class CursorPagingDto {
 
 /** `{ filter, sort, paging }`, the query shape every Query endpoint takes. */
 export class QueryDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Filter in the Wix API Query Language' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Filter in the Wix API Query Language', example: CONTACTS_FILTER_EXAMPLE })
   @Optional()
   @IsObject()
   @RawJson()
@@ -199,7 +204,7 @@ export class MergeContactsBody extends PreviewMergeBody {
 }
 
 class FacetsFilterDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: SUBSCRIPTION_FILTER_EXAMPLE })
   @Optional()
   @IsObject()
   @RawJson()
@@ -207,7 +212,7 @@ class FacetsFilterDto {
 }
 
 export class FacetsQueryBody {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only emailSubscriptions filters (API.md §3.10)' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Only emailSubscriptions filters (API.md §3.10)', example: SUBSCRIPTION_FILTER_EXAMPLE })
   @Optional()
   @IsObject()
   @RawJson()
@@ -232,7 +237,7 @@ export class FacetsQueryBody {
 }
 
 export class BulkByFilterBody {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Query Contacts filter; give a filter, a search or both' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Query Contacts filter; give a filter, a search or both', example: CONTACTS_FILTER_EXAMPLE })
   @Optional()
   @IsObject()
   @RawJson()

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Optional, PagingDto } from './contacts.dto';
+import { schemaRef, WIRE_SCHEMAS } from './openapi-schemas';
 import { RawJson } from './raw-json';
 
 /**
@@ -48,8 +49,8 @@ export const BULK_UPSERT_MAX_ITEMS = 100;
 
 export class UpsertEmailSubscriptionBody {
   @ApiProperty({
+    allOf: [schemaRef(WIRE_SCHEMAS.emailSubscriptionInput)],
     description: 'The email address (required) and the statuses to set; a status left out keeps its current value (NOT_SET for a new address)',
-    example: { email: 'ada@example.com', subscriptionStatus: 'UNSUBSCRIBED', deliverabilityStatus: 'VALID' },
   })
   @IsObject()
   @RawJson()
@@ -59,7 +60,7 @@ export class UpsertEmailSubscriptionBody {
 export class BulkUpsertEmailSubscriptionsBody {
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: schemaRef(WIRE_SCHEMAS.emailSubscriptionInput),
     minItems: 1,
     maxItems: BULK_UPSERT_MAX_ITEMS,
     description: 'Each item as in Upsert; an invalid item fails alone, in `results[].error`',
@@ -94,7 +95,7 @@ export class GenerateUnsubscribeLinkBody {
   @MaxLength(254)
   emailAddress!: string;
 
-  @ApiPropertyOptional({ description: 'Kept for compatibility; not used' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Kept for compatibility; not used', example: { campaign: 'spring' } })
   @Optional()
   @IsObject()
   metadata?: Record<string, string>;

@@ -10,3 +10,4 @@ export * from './public-events';
 export * from './webhooks.messages';
 export * from './webhooks.dto';
 export * from './email-subscriptions';
+export * from './openapi-schemas';

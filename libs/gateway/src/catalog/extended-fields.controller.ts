@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Operation } from '../openapi';
+import { ApiCatalogListQuery, Operation } from '../openapi';
 import { CatalogQueryBody, ExtendedFieldsPatterns, FindOrCreateExtendedFieldBody, RenameExtendedFieldBody, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -17,7 +17,7 @@ export class ExtendedFieldsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
-  @Operation({ id: 'findOrCreateExtendedField', answer: 'FindOrCreateExtendedFieldResponse', errors: [409, 428], summary: 'Find Or Create Extended Field', description: 'dataType TEXT, NUMBER, DATE or URL (ignored when the name exists). At most 100 custom fields: 429 past it.' })
+  @Operation({ id: 'findOrCreateExtendedField', answer: 'FindOrCreateExtendedFieldResponse', summary: 'Find Or Create Extended Field', description: 'dataType TEXT, NUMBER, DATE or URL (ignored when the name exists). At most 100 custom fields: 429 past it.' })
   findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateExtendedFieldBody) {
     return this.fields.forward(ExtendedFieldsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, dataType: body.dataType } });
   }
@@ -32,6 +32,7 @@ export class ExtendedFieldsController {
 
   @Get()
   @RequirePermission('CONTACTS_SCHEMA.VIEW')
+  @ApiCatalogListQuery('fieldType', ['SYSTEM', 'USER_DEFINED'])
   @Operation({ id: 'listExtendedFields', answer: 'ExtendedFieldsList', summary: 'List Extended Fields', description: 'Query params fieldType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit (default 100), paging.offset.' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.fields.forward(ExtendedFieldsPatterns.list, { context, payload: catalogListPayload(params, 'fieldType') });
@@ -55,7 +56,7 @@ export class ExtendedFieldsController {
 
   @Delete(':key')
   @RequirePermission('CONTACTS_SCHEMA.MODIFY')
-  @Operation({ id: 'deleteExtendedField', answer: 'Empty', errors: [404, 409, 428], summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
+  @Operation({ id: 'deleteExtendedField', answer: 'Empty', errors: [404, 428], summary: 'Delete Extended Field', description: "Also removes the field's values from every contact of the site." })
   @ApiKeyPath('key', 'The extended field key')
   delete(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.fields.forward(ExtendedFieldsPatterns.delete, { context, payload: { key } });

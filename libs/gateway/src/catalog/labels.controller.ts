@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Operation } from '../openapi';
+import { ApiCatalogListQuery, Operation } from '../openapi';
 import { CatalogQueryBody, FindOrCreateLabelBody, LabelsPatterns, RenameLabelBody, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -17,7 +17,7 @@ export class LabelsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('CONTACTS_LABELS.MODIFY')
-  @Operation({ id: 'findOrCreateLabel', answer: 'FindOrCreateLabelResponse', errors: [409, 428], summary: 'Find Or Create Label', description: 'Returns the label with exactly this display name, or creates it (key `custom.<slug>`). 428 LABELS_QUOTA_REACHED past the quota.' })
+  @Operation({ id: 'findOrCreateLabel', answer: 'FindOrCreateLabelResponse', errors: [428], summary: 'Find Or Create Label', description: 'Returns the label with exactly this display name, or creates it (key `custom.<slug>`). 428 LABELS_QUOTA_REACHED past the quota.' })
   findOrCreate(@Caller() context: RequestContext, @Body() body: FindOrCreateLabelBody) {
     return this.labels.forward(LabelsPatterns.findOrCreate, { context, payload: { displayName: body.displayName, language: body.language } });
   }
@@ -32,6 +32,7 @@ export class LabelsController {
 
   @Get()
   @RequirePermission('CONTACTS_LABELS.VIEW')
+  @ApiCatalogListQuery('labelType', ['SYSTEM', 'USER_DEFINED', 'WIX_APP_DEFINED'])
   @Operation({ id: 'listLabels', answer: 'LabelsList', summary: 'List Labels', description: 'Query params labelType, namespace, startsWith (case-sensitive), sort.fieldName, sort.order, paging.limit, paging.offset.' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.labels.forward(LabelsPatterns.list, { context, payload: catalogListPayload(params, 'labelType') });
@@ -55,7 +56,7 @@ export class LabelsController {
 
   @Delete(':key')
   @RequirePermission('CONTACTS_LABELS.MODIFY')
-  @Operation({ id: 'deleteLabel', answer: 'Empty', errors: [404, 409, 428], summary: 'Delete Label', description: 'Also removes the label from every contact of the site. System labels cannot be deleted (428).' })
+  @Operation({ id: 'deleteLabel', answer: 'Empty', errors: [404, 428], summary: 'Delete Label', description: 'Also removes the label from every contact of the site. System labels cannot be deleted (428).' })
   @ApiKeyPath('key', 'The label key')
   delete(@Caller() context: RequestContext, @Param('key', DefinitionKeyParam) key: string) {
     return this.labels.forward(LabelsPatterns.delete, { context, payload: { key } });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Operation } from '../openapi';
+import { ApiPagingQuery, Operation } from '../openapi';
 import { BulkByFilterBody, BulkLabelsBody, BulkUpdateBody, ContactsPatterns, RequestContext } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -51,6 +51,7 @@ export class BulkController {
 
   @Get('jobs')
   @RequirePermission('CONTACTS.MODIFY')
+  @ApiPagingQuery('default 100, at most 100')
   @Operation({ id: 'listBulkJobs', answer: 'BulkJobsList', summary: 'List Bulk Jobs', description: 'Newest first, at most 100 per request (paging.limit, paging.offset).' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.contacts.forward(ContactsPatterns.bulkList, { context, payload: { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } } });

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Operation } from '../openapi';
-import { ContactsPatterns, CreateContactBody, FacetsQueryBody, LabelKeysBody, MergeContactsBody, PreviewMergeBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiContactProjectionQuery, ApiPagingQuery, ApiQueryParam, ApiSortQuery, Operation } from '../openapi';
+import { ContactsPatterns, CreateContactBody, DEFINITION_KEY_SCHEMA, FacetsQueryBody, LabelKeysBody, MergeContactsBody, PreviewMergeBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
 import { ApiGuidPath, GuidParam, requireLabelKeys } from '../http/id-params';
@@ -43,6 +43,9 @@ export class ContactsController {
 
   @Get()
   @RequirePermission('CONTACTS.VIEW')
+  @ApiSortQuery()
+  @ApiPagingQuery('default 50, at most 1000')
+  @ApiContactProjectionQuery()
   @Operation({ id: 'listContacts', answer: 'ContactsPage', summary: 'List Contacts', description: 'Query params sort.fieldName, sort.order, paging.limit, paging.offset, fieldsets, fields.' })
   list(@Caller() context: RequestContext, @Query() params: QueryParams) {
     const fieldName = single(params, 'sort.fieldName');
@@ -56,6 +59,7 @@ export class ContactsController {
 
   @Get('facets')
   @RequirePermission('CONTACTS.VIEW')
+  @ApiPagingQuery('default 1000, at most 1000')
   @Operation({ id: 'listFacets', answer: 'FacetsPage', summary: 'List Facets', description: 'Contact counts: all, not labelled, per label, per subscription and membership status.' })
   listFacets(@Caller() context: RequestContext, @Query() params: QueryParams) {
     return this.send(ContactsPatterns.facets, context, { paging: { limit: single(params, 'paging.limit'), offset: single(params, 'paging.offset') } });
@@ -71,6 +75,7 @@ export class ContactsController {
 
   @Get(':id/history')
   @RequirePermission('CONTACTS.VIEW')
+  @ApiPagingQuery('default 50, at most 1000')
   @Operation({ id: 'getContactHistory', answer: 'ContactHistory', errors: [404], summary: 'Contact history', description: "The contact's events, oldest first: revision, type, time, actor and changed fields. paging.limit (default 50, max 1000), paging.offset." })
   @ContactIdPath()
   history(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams) {
@@ -79,6 +84,8 @@ export class ContactsController {
 
   @Get(':id')
   @RequirePermission('CONTACTS.VIEW')
+  @ApiContactProjectionQuery()
+  @ApiQueryParam('asOf', { type: 'string', format: 'date-time' }, 'The contact as it was at this time')
   @Operation({ id: 'getContact', answer: 'GetContactResponse', errors: [404], summary: 'Get Contact', description: 'With `asOf=<ISO time>`, the contact as it was at that time.' })
   @ContactIdPath()
   get(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams) {
@@ -113,7 +120,7 @@ export class ContactsController {
   @Post(':id/preview-merge')
   @HttpCode(200)
   @RequirePermission('CONTACTS.VIEW')
-  @Operation({ id: 'previewMergeContacts', answer: 'ContactResponse', errors: [404], summary: 'Preview Merge Contacts', description: 'The target as a merge would leave it; nothing is stored.' })
+  @Operation({ id: 'previewMergeContacts', answer: 'ContactResponse', errors: [404, 428], summary: 'Preview Merge Contacts', description: 'The target as a merge would leave it; nothing is stored.' })
   @ContactIdPath()
   previewMerge(@Caller() context: RequestContext, @Param('id', GuidParam) targetContactId: string, @Body() body: PreviewMergeBody) {
     return this.send(ContactsPatterns.previewMerge, context, { targetContactId, sourceContactIds: body.sourceContactIds });
@@ -130,6 +137,8 @@ export class ContactsController {
 
   @Delete(':id/labels')
   @RequirePermission('CONTACTS.MODIFY')
+  @ApiQueryParam('labelKeys', { type: 'array', items: { ...DEFINITION_KEY_SCHEMA } }, 'The keys to remove (or labelKeys in a JSON body)')
+  @ApiBody({ type: LabelKeysBody, required: false })
   @Operation({ id: 'unlabelContact', answer: 'ContactResponse', errors: [404, 409], summary: 'Unlabel Contact', description: 'Label keys as repeated `labelKeys` query parameters (as the SDK sends them) or in a JSON body.' })
   @ContactIdPath()
   unlabel(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string, @Query() params: QueryParams, @Body() body: LabelKeysBody | undefined) {
@@ -138,7 +147,7 @@ export class ContactsController {
 
   @Delete(':id')
   @RequirePermission('CONTACTS.DELETE')
-  @Operation({ id: 'deleteContact', answer: 'Empty', errors: [404, 428], summary: 'Delete Contact', description: '428 CONTACT_IS_MEMBER for a site member.' })
+  @Operation({ id: 'deleteContact', answer: 'Empty', errors: [404, 409, 428], summary: 'Delete Contact', description: '428 CONTACT_IS_MEMBER for a site member.' })
   @ContactIdPath()
   delete(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string) {
     return this.send(ContactsPatterns.delete, context, { contactId });

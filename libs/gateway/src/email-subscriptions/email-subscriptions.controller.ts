@@ -38,7 +38,7 @@ export class EmailSubscriptionsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('EMAIL_SUBSCRIPTIONS.MODIFY')
-  @Operation({ id: 'upsertEmailSubscription', answer: 'UpsertEmailSubscriptionResponse', errors: [409], summary: 'Upsert Email Subscription', description: 'Creates the subscription of the address or sets the statuses given; answers once contacts with the address show it.' })
+  @Operation({ id: 'upsertEmailSubscription', answer: 'UpsertEmailSubscriptionResponse', summary: 'Upsert Email Subscription', description: 'Creates the subscription of the address or sets the statuses given; answers once contacts with the address show it.' })
   upsert(@Caller() context: RequestContext, @Body() body: UpsertEmailSubscriptionBody) {
     return this.contacts.forward(ContactsPatterns.upsertEmailSubscription, { context, payload: { subscription: body.subscription } });
   }

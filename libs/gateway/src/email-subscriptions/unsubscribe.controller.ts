@@ -17,14 +17,14 @@ export function listUnsubscribeHeaders(link: string): { 'List-Unsubscribe': stri
 /** The recipient, with no key: their change reaches webhooks as an anonymous visitor's. */
 const ACTOR: RequestContext['actor'] = { type: 'VISITOR', id: 'unsubscribe-link' };
 
+/** What each of its answers is: a page for the recipient (a status and a message), never JSON. */
+const HTML_PAGE = { type: 'string', description: 'An HTML page' } as const;
+
 /**
  * Where an unsubscribe link leads. The token is the only credential: no API key, and no rate
  * limit (public routes have none). A request costs one HMAC check, and only a valid token
  * reaches the contacts service, for its one address; repeating it changes nothing more.
  */
-/** What each of its answers is: a page for the recipient (a status and a message), never JSON. */
-const HTML_PAGE = { type: 'string', description: 'An HTML page' } as const;
-
 @ApiTags('Email Subscriptions')
 @Public()
 @Controller([UNSUBSCRIBE_PATH, `_api/${UNSUBSCRIBE_PATH}`])

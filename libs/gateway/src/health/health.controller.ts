@@ -14,14 +14,14 @@ interface Reply {
   send(body: unknown): void;
 }
 
+const NotReadyResponse = () => ApiResponse({ status: 503, description: 'Not ready (or draining): which service or part is not', schema: ref('HealthReport') });
+
 /**
  * `/health` and `/health/ready`: 200 only when every service answers and reports its stores and
  * projections ready (`/health/ready` also 503 once a shutdown has begun, so that a load balancer
  * stops sending before the listener closes). `/health/live`: 200 while the process answers at all,
  * draining included (a restart would not help a process that is only catching up).
  */
-const NotReadyResponse = () => ApiResponse({ status: 503, description: 'Not ready (or draining): which service or part is not', schema: ref('HealthReport') });
-
 @ApiTags('Operations')
 @Controller()
 export class HealthController {

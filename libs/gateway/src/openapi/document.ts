@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, OperationObject, SwaggerModule } from '@nestjs/swagger';
-import { addCommonErrors, HTTP_METHODS, operationsAt } from './error-responses';
+import { operationsAt } from './document-walk';
+import { addCommonErrors } from './error-responses';
 import { COMPONENT_SCHEMAS } from './schemas';
 
 const DESCRIPTION =
@@ -23,6 +24,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   keepOnePathPerOperation(document);
   addCommonErrors(document);
+  const clashes = Object.keys(COMPONENT_SCHEMAS).filter((name) => document.components?.schemas?.[name]);
+  if (clashes.length > 0) throw new Error(`A DTO and a wire schema share a name: ${clashes.join(', ')}`);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...COMPONENT_SCHEMAS } };
   return document;
 }
@@ -34,24 +37,27 @@ export function setupOpenApi(app: INestApplication): void {
 
 /**
  * A controller with several prefixes (`/contacts/v4`, `/_api/contacts/v4`) yields one operation
- * per prefix, with ids suffixed `[0]`, `[1]`. The first prefix is the documented one; the aliases
- * run the same handlers, so they are listed on it (`x-aliases`) rather than as operations.
+ * per prefix, the same but for its id (suffixed `[0]`, `[1]` when generated). The first prefix is
+ * the documented one; the others are listed on it (`x-aliases`) rather than as operations. Two
+ * operations with one id that differ otherwise are two handlers named alike: an error.
  */
 function keepOnePathPerOperation(document: OpenAPIObject): void {
-  const kept = new Map<string, OperationObject & { 'x-aliases'?: string[] }>();
+  const kept = new Map<string, { operation: OperationObject & { 'x-aliases'?: string[] }; path: string }>();
+  const withoutId = (operation: OperationObject) => JSON.stringify({ ...operation, operationId: undefined });
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!operation?.operationId) continue;
-      const id = `${method} ${operation.operationId.replace(/\[\d+\]$/, '')}`;
-      const documented = kept.get(id);
-      if (documented) {
-        documented['x-aliases'] = [...(documented['x-aliases'] ?? []), path];
-        delete item[method];
-      } else {
-        operation.operationId = operation.operationId.replace(/\[\d+\]$/, '');
-        kept.set(id, operation);
+    for (const { method, operation } of operationsAt(item)) {
+      if (!operation.operationId) continue;
+      operation.operationId = operation.operationId.replace(/\[\d+\]$/, '');
+      const key = `${method} ${operation.operationId}`;
+      const documented = kept.get(key);
+      if (!documented) {
+        kept.set(key, { operation, path });
+        continue;
       }
+      const { 'x-aliases': _aliases, ...first } = documented.operation;
+      if (withoutId(first) !== withoutId(operation)) throw new Error(`Two operations are named ${operation.operationId}: ${method} ${documented.path} and ${method} ${path}`);
+      documented.operation['x-aliases'] = [...(documented.operation['x-aliases'] ?? []), path];
+      delete item[method];
     }
     if (operationsAt(item).length === 0) delete document.paths[path];
   }

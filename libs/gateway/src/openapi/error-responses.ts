@@ -1,4 +1,5 @@
-import type { OpenAPIObject, OperationObject, PathItemObject, ResponseObject } from '@nestjs/swagger';
+import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
+import { HttpMethod, operationsOf } from './document-walk';
 import { ref } from './schema-builders';
 
 /** What each error status means on this API; its body is always the error envelope. */
@@ -12,7 +13,7 @@ const ERROR_MEANINGS = {
   414: 'The URL, or one of its path segments, is too long',
   415: 'The body is not JSON (content-type: application/json)',
   428: 'A precondition does not hold (e.g. the job or delivery is not in a state that allows it)',
-  429: 'Rate limited: retry after the Retry-After header',
+  429: 'Rate limited (retry after the Retry-After header), or a quota reached (EXTENDED_FIELDS_LIMIT_REACHED)',
   431: 'The request headers are too large',
   500: 'An unexpected error; nothing of it was stored',
   503: 'A service is unavailable or the gateway is shutting down; retry',
@@ -24,31 +25,23 @@ export function errorResponse(status: ErrorStatus): { status: number; descriptio
   return { status, description: ERROR_MEANINGS[status], schema: ref('ErrorEnvelope') };
 }
 
-/** Every operation can meet these: the HTTP layer refuses before any route runs. */
+/** Any operation can answer these: refusals of the HTTP layer (400, 414, 431) and the unexpected (500, 503). */
 const ANY_OPERATION: ErrorStatus[] = [400, 414, 431, 500, 503];
 const AUTHENTICATED: ErrorStatus[] = [401, 403, 429];
+/** Fastify reads a body on these methods whether or not the route takes one: too large, or not JSON. */
+const BODY_METHODS: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
 const WITH_BODY: ErrorStatus[] = [413, 415];
 
 /**
- * Adds the errors every operation of its kind can answer (authenticated, with a body), so that
- * each operation's decorator names only its own, and a fuzzer finds every status documented.
+ * Adds the errors every operation of its kind can answer (authenticated, a method with a body),
+ * so that each operation's decorator names only its own, and a fuzzer finds every status documented.
  */
 export function addCommonErrors(document: OpenAPIObject): void {
-  for (const operation of operationsOf(document)) {
-    const statuses = [...ANY_OPERATION, ...(operation.security?.length ? AUTHENTICATED : []), ...(operation.requestBody ? WITH_BODY : [])];
+  for (const { method, operation } of operationsOf(document)) {
+    const statuses = [...ANY_OPERATION, ...(operation.security?.length ? AUTHENTICATED : []), ...(BODY_METHODS.has(method) ? WITH_BODY : [])];
     for (const status of statuses) {
       const { description, schema } = errorResponse(status);
       operation.responses[status] ??= { description, content: { 'application/json': { schema } } } satisfies ResponseObject;
     }
   }
-}
-
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-
-export function operationsOf(document: OpenAPIObject): OperationObject[] {
-  return Object.values(document.paths).flatMap(operationsAt);
-}
-
-export function operationsAt(path: PathItemObject): OperationObject[] {
-  return HTTP_METHODS.flatMap((method) => (path[method] ? [path[method]] : []));
 }

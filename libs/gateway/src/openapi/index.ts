@@ -1,3 +1,4 @@
 export * from './api-operation';
 export * from './document';
 export { ref } from './schema-builders';
+export * from './query-docs';

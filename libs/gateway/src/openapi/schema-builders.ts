@@ -14,7 +14,8 @@ export const dateTime = (description?: string): SchemaObject => string(descripti
 export const uuid = (description?: string): SchemaObject => string(description, { format: 'uuid', example: '6f1c1f5a-3f0e-4b8e-9d55-5f1d2a7c9e10' });
 export const integer = (description?: string, extra: SchemaObject = {}): SchemaObject => ({ type: 'integer', ...(description && { description }), ...extra });
 export const boolean = (description?: string): SchemaObject => ({ type: 'boolean', ...(description && { description }) });
-export const oneOf = (values: readonly string[], description?: string): SchemaObject => string(description, { enum: [...values] });
+/** A string that is one of `values`. */
+export const enumOf = (values: readonly string[], description?: string): SchemaObject => string(description, { enum: [...values] });
 export const array = (items: Schema, description?: string): SchemaObject => ({ type: 'array', items, ...(description && { description }) });
 /** A JSON object whose keys are data (a map), each value of `values`. */
 export const map = (values: Schema | true, description?: string): SchemaObject => ({ type: 'object', additionalProperties: values, ...(description && { description }) });

@@ -1,5 +1,7 @@
-import { DEFINITION_KEY_SCHEMA, PUBLIC_EVENT_TYPES } from '@cp/contracts';
-import { anyValue, array, boolean, dateTime, integer, items, map, object, oneOf, ref, Schema, string, uuid } from './schema-builders';
+import { ADDRESS_TAGS, DELIVERABILITY_STATUSES, EMAIL_TAGS, PHONE_TAGS, SUBSCRIPTION_STATUSES } from '@cp/contacts-domain';
+import { CONTACT_INFO_EXAMPLE, DEFINITION_KEY_SCHEMA, PUBLIC_EVENT_TYPES, WIRE_SCHEMAS } from '@cp/contracts';
+import type { SchemaObject } from '@nestjs/swagger';
+import { anyValue, array, boolean, dateTime, enumOf, integer, items, map, object, ref, Schema, string, uuid } from './schema-builders';
 
 /**
  * The wire shapes of the API as OpenAPI component schemas: the Contacts v4 objects as Wix's
@@ -7,19 +9,22 @@ import { anyValue, array, boolean, dateTime, integer, items, map, object, oneOf,
  * deliveries, the change feed, bulk jobs). The e2e suites check every response against them.
  */
 
-const SUBSCRIPTION_STATUSES = ['NO_SUBSCRIPTION_STATUS', 'NOT_SET', 'PENDING', 'SUBSCRIBED', 'UNSUBSCRIBED'] as const;
-const DELIVERABILITY_STATUSES = ['NOT_SET', 'VALID', 'BOUNCED', 'SPAM_COMPLAINT', 'INACTIVE'] as const;
+// Enums of the contacts domain come from it; those of other contexts (label and field types,
+// webhook formats, delivery and bulk-job statuses) are repeated here from their domain libraries,
+// which the gateway does not depend on, and the response check of the e2e suites holds them to it.
+/** A phone's subscription status: phones have none unless they parse (E.164). */
+const PHONE_SUBSCRIPTION_STATUSES = ['NO_SUBSCRIPTION_STATUS', 'NOT_SET'] as const;
 
-const contactSchemas: Record<string, Schema> = {
+const contactInfoSchemas = {
   ContactName: object({ first: string(undefined, { example: 'Ada' }), last: string(undefined, { example: 'Lovelace' }) }),
   ContactEmail: object(
-    { id: uuid(), tag: oneOf(['UNTAGGED', 'MAIN', 'HOME', 'WORK']), email: string(undefined, { format: 'email', example: 'ada@example.com' }), primary: boolean() },
+    { id: uuid(), tag: enumOf(EMAIL_TAGS), email: string('An email address (not limited to ASCII)', { example: 'ada@example.com' }), primary: boolean() },
     ['email'],
   ),
   ContactPhone: object(
     {
       id: uuid(),
-      tag: oneOf(['UNTAGGED', 'MAIN', 'HOME', 'MOBILE', 'WORK', 'FAX']),
+      tag: enumOf(PHONE_TAGS),
       countryCode: string('ISO 3166-1 alpha-2', { example: 'US' }),
       phone: string(undefined, { example: '+1 415 555 0101' }),
       e164Phone: string('Derived when the number parses', { example: '+14155550101' }),
@@ -40,7 +45,7 @@ const contactSchemas: Record<string, Schema> = {
     formattedAddress: string(),
     geocode: object({ latitude: { type: 'number' }, longitude: { type: 'number' } }, ['latitude', 'longitude']),
   }),
-  ContactAddress: object({ id: uuid(), tag: oneOf(['UNTAGGED', 'HOME', 'WORK', 'BILLING', 'SHIPPING']), address: ref('Address') }, ['address']),
+  ContactAddress: object({ id: uuid(), tag: enumOf(ADDRESS_TAGS), address: ref('Address') }, ['address']),
   ContactPicture: object({ image: anyValue('A URL, or an image object'), imageProvider: string() }),
   ContactInfo: object(
     {
@@ -54,15 +59,18 @@ const contactSchemas: Record<string, Schema> = {
       locale: string(undefined, { example: 'en-gb' }),
       labelKeys: items({ ...DEFINITION_KEY_SCHEMA }, 'Keys of existing labels'),
       extendedFields: object(
-        { items: map({ oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }] }, 'Extended field values by key (null: cleared)') },
+        { items: { ...map({ oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }] }, 'Extended field values by key (null: cleared)'), example: { 'custom.external-id': 'A-1043' } } },
         ['items'],
       ),
       picture: ref('ContactPicture'),
       locations: items(string()),
     },
     [],
-    { example: { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ tag: 'WORK', email: 'ada@example.com' }] }, company: 'Analytical Engines' } },
+    { example: CONTACT_INFO_EXAMPLE },
   ),
+} satisfies Record<string, Schema>;
+
+const contactSchemas = {
   Contact: object(
     {
       id: uuid(),
@@ -72,9 +80,9 @@ const contactSchemas: Record<string, Schema> = {
       updatedDate: dateTime(),
       lastActivity: object({ activityDate: dateTime(), activityType: string(undefined, { example: 'CONTACT_CREATED' }) }, ['activityDate', 'activityType']),
       primaryInfo: object({ email: string(), phone: string() }),
-      primaryEmail: object({ email: string(), subscriptionStatus: oneOf(SUBSCRIPTION_STATUSES), deliverabilityStatus: oneOf(DELIVERABILITY_STATUSES) }, ['email', 'subscriptionStatus', 'deliverabilityStatus']),
+      primaryEmail: object({ email: string(), subscriptionStatus: enumOf(SUBSCRIPTION_STATUSES), deliverabilityStatus: enumOf(DELIVERABILITY_STATUSES) }, ['email', 'subscriptionStatus', 'deliverabilityStatus']),
       primaryPhone: object(
-        { countryCode: string(), e164Phone: string(), formattedPhone: string(), phone: string(), subscriptionStatus: oneOf(SUBSCRIPTION_STATUSES) },
+        { countryCode: string(), e164Phone: string(), formattedPhone: string(), phone: string(), subscriptionStatus: enumOf(PHONE_SUBSCRIPTION_STATUSES) },
         ['phone', 'subscriptionStatus'],
       ),
       info: ref('ContactInfo'),
@@ -95,11 +103,11 @@ const contactSchemas: Record<string, Schema> = {
     ['count', 'cursors', 'hasNext'],
   ),
   ContactResponse: object({ contact: ref('Contact') }, ['contact']),
-  GetContactResponse: object({ contact: ref('Contact'), responseType: oneOf(['REGULAR', 'MERGED'], 'MERGED: the id was merged away; the answer is the contact it was merged into') }, ['contact', 'responseType']),
+  GetContactResponse: object({ contact: ref('Contact'), responseType: enumOf(['REGULAR', 'MERGED'], 'MERGED: the id was merged away; the answer is the contact it was merged into') }, ['contact', 'responseType']),
   ContactsPage: object({ contacts: array(ref('Contact')), pagingMetadata: { oneOf: [ref('PagingMetadata'), ref('CursorPagingMetadata')] } }, ['contacts', 'pagingMetadata']),
   Facet: object(
     {
-      facetType: oneOf(['ALL_CONTACTS', 'NOT_LABELED', 'LABEL', 'SUBSCRIPTION_STATUS', 'MEMBERSHIP_STATUS', 'DELIVERABILITY_STATUS']),
+      facetType: enumOf(['ALL_CONTACTS', 'NOT_LABELED', 'LABEL', 'SUBSCRIPTION_STATUS', 'MEMBERSHIP_STATUS']),
       namespace: string(),
       namespaceDisplayName: string(),
       facetKey: string(),
@@ -125,20 +133,20 @@ const contactSchemas: Record<string, Schema> = {
   ),
   ContactHistory: object({ events: array(ref('HistoryEntry')), pagingMetadata: ref('PagingMetadata') }, ['events', 'pagingMetadata']),
   Empty: object({}, [], { description: 'An empty object' }),
-};
+} satisfies Record<string, Schema>;
 
-const catalogSchemas: Record<string, Schema> = {
+const catalogSchemas = {
   Label: object(
     {
       key: { ...DEFINITION_KEY_SCHEMA, example: 'custom.vip' },
       namespace: string(undefined, { example: 'custom' }),
       namespaceDisplayName: string(undefined, { example: 'Custom' }),
       displayName: string(undefined, { example: 'VIP' }),
-      labelType: oneOf(['SYSTEM', 'USER_DEFINED', 'WIX_APP_DEFINED']),
+      labelType: enumOf(['SYSTEM', 'USER_DEFINED', 'WIX_APP_DEFINED']),
       createdDate: dateTime(),
       updatedDate: dateTime(),
     },
-    ['key', 'namespace', 'displayName', 'labelType'],
+    ['key', 'namespace', 'namespaceDisplayName', 'displayName', 'labelType'],
   ),
   LabelResponse: object({ label: ref('Label') }, ['label']),
   FindOrCreateLabelResponse: object({ label: ref('Label'), newLabel: boolean('Whether this call created it') }, ['label', 'newLabel']),
@@ -149,8 +157,8 @@ const catalogSchemas: Record<string, Schema> = {
       key: { ...DEFINITION_KEY_SCHEMA, example: 'custom.external-id' },
       namespace: string(undefined, { example: 'custom' }),
       displayName: string(undefined, { example: 'External id' }),
-      dataType: oneOf(['TEXT', 'NUMBER', 'DATE', 'URL']),
-      fieldType: oneOf(['SYSTEM', 'USER_DEFINED']),
+      dataType: enumOf(['TEXT', 'NUMBER', 'DATE', 'URL']),
+      fieldType: enumOf(['SYSTEM', 'USER_DEFINED']),
       description: string(),
       createdDate: dateTime(),
       updatedDate: dateTime(),
@@ -161,15 +169,15 @@ const catalogSchemas: Record<string, Schema> = {
   FindOrCreateExtendedFieldResponse: object({ field: ref('ExtendedField'), newField: boolean('Whether this call created it') }, ['field', 'newField']),
   ExtendedFieldsList: object({ fields: array(ref('ExtendedField')), metadata: ref('PagingMetadata') }, ['fields', 'metadata']),
   ExtendedFieldsPage: object({ fields: array(ref('ExtendedField')), pagingMetadata: ref('PagingMetadata') }, ['fields', 'pagingMetadata']),
-};
+} satisfies Record<string, Schema>;
 
-const bulkJobSchemas: Record<string, Schema> = {
+const bulkJobSchemas = {
   BulkJobStarted: object({ jobId: uuid('Follow it with Get Bulk Job') }, ['jobId']),
   BulkJob: object(
     {
       id: uuid(),
-      type: oneOf(['DELETE', 'UPDATE', 'ADD_LABELS', 'REMOVE_LABELS', 'ADD_REMOVE_LABELS']),
-      status: oneOf(['NEW', 'RUNNING', 'COMPLETED']),
+      type: enumOf(['DELETE', 'UPDATE', 'ADD_LABELS', 'REMOVE_LABELS', 'ADD_REMOVE_LABELS']),
+      status: enumOf(['NEW', 'RUNNING', 'COMPLETED']),
       createdDate: dateTime(),
       startedDate: dateTime(),
       finishedDate: dateTime(),
@@ -181,16 +189,16 @@ const bulkJobSchemas: Record<string, Schema> = {
     ['id', 'type', 'status', 'createdDate', 'totalItems', 'successTotal', 'failedTotal', 'errors'],
   ),
   BulkJobResponse: object({ job: ref('BulkJob') }, ['job']),
-  BulkJobsList: object({ jobs: array(ref('BulkJob')), pagingMetadata: ref('PagingMetadata') }, ['jobs']),
-};
+  BulkJobsList: object({ jobs: array(ref('BulkJob')) }, ['jobs']),
+} satisfies Record<string, Schema>;
 
-const emailSubscriptionSchemas: Record<string, Schema> = {
+const emailSubscriptionSchemas = {
   EmailSubscription: object(
     {
       id: uuid(),
-      email: string(undefined, { format: 'email', example: 'ada@example.com' }),
-      subscriptionStatus: oneOf(SUBSCRIPTION_STATUSES),
-      deliverabilityStatus: oneOf(DELIVERABILITY_STATUSES),
+      email: string('As first given: compared case-insensitively', { example: 'ada@example.com' }),
+      subscriptionStatus: enumOf(SUBSCRIPTION_STATUSES),
+      deliverabilityStatus: enumOf(DELIVERABILITY_STATUSES),
       createdDate: dateTime(),
       updatedDate: dateTime(),
     },
@@ -212,17 +220,17 @@ const emailSubscriptionSchemas: Record<string, Schema> = {
     ['results', 'metadata'],
   ),
   UnsubscribeLinkResponse: object({ link: string('A signed link the recipient can open to unsubscribe', { format: 'uri' }) }, ['link']),
-};
+} satisfies Record<string, Schema>;
 
-const webhookSchemas: Record<string, Schema> = {
+const webhookSchemas = {
   WebhookSubscription: object(
     {
       id: uuid(),
-      url: string(undefined, { format: 'uri', example: 'https://crm.example.com/hooks/contacts' }),
-      eventTypes: array(oneOf(PUBLIC_EVENT_TYPES)),
-      format: oneOf(['WIX_JWT', 'STANDARD_WEBHOOKS']),
+      url: string('http(s), as given', { example: 'https://crm.example.com/hooks/contacts' }),
+      eventTypes: array(enumOf(PUBLIC_EVENT_TYPES)),
+      format: enumOf(['WIX_JWT', 'STANDARD_WEBHOOKS']),
       excludeOwnChanges: boolean('Skip events caused by the API key that created the subscription'),
-      status: oneOf(['ACTIVE', 'PAUSED']),
+      status: enumOf(['ACTIVE', 'PAUSED']),
       createdDate: dateTime(),
       updatedDate: dateTime(),
       secret: string('STANDARD_WEBHOOKS only, and only in the answer to Create: the signing secret (whsec_...)'),
@@ -236,9 +244,9 @@ const webhookSchemas: Record<string, Schema> = {
       id: uuid(),
       subscriptionId: uuid(),
       eventId: uuid(),
-      eventType: oneOf(PUBLIC_EVENT_TYPES),
+      eventType: enumOf(PUBLIC_EVENT_TYPES),
       entityId: string(),
-      status: oneOf(['PENDING', 'DELIVERED', 'FAILED']),
+      status: enumOf(['PENDING', 'DELIVERED', 'FAILED']),
       attempts: integer(),
       lastStatusCode: integer(),
       lastError: string(),
@@ -251,14 +259,14 @@ const webhookSchemas: Record<string, Schema> = {
     },
     ['id', 'subscriptionId', 'eventId', 'eventType', 'entityId', 'status', 'attempts', 'createdDate', 'updatedDate'],
   ),
-  DeliveriesPage: object({ deliveries: array(ref('Delivery')), pagingMetadata: ref('PagingMetadata') }, ['deliveries']),
+  DeliveriesPage: object({ deliveries: array(ref('Delivery')), pagingMetadata: ref('PagingMetadata') }, ['deliveries', 'pagingMetadata']),
   DeliveryResponse: object({ delivery: ref('Delivery') }, ['delivery']),
   ReplayStarted: object({ replayId: uuid(), fromDate: dateTime() }, ['replayId', 'fromDate']),
   PublicKey: object({ publicKey: string('PEM, SPKI'), keyId: string('The `kid` of the signed events') }, ['publicKey', 'keyId']),
   PublicEvent: object(
     {
       id: uuid('Stable across retries, replays and the feed'),
-      eventType: oneOf(PUBLIC_EVENT_TYPES),
+      eventType: enumOf(PUBLIC_EVENT_TYPES),
       instanceId: string('The site id'),
       entityFqdn: string(undefined, { example: 'wix.contacts.v4.contact' }),
       slug: string(undefined, { example: 'created' }),
@@ -271,17 +279,17 @@ const webhookSchemas: Record<string, Schema> = {
       updatedEvent: object({ currentEntity: anyValue() }, ['currentEntity']),
       deletedEvent: object({ deletedEntity: anyValue() }),
       actionEvent: object({ body: anyValue() }, ['body']),
-      identity: object({ identityType: oneOf(['APP', 'ANONYMOUS_VISITOR', 'UNKNOWN']), appId: string() }, ['identityType']),
+      identity: object({ identityType: enumOf(['APP', 'ANONYMOUS_VISITOR', 'UNKNOWN']), appId: string() }, ['identityType']),
     },
     ['id', 'eventType', 'instanceId', 'entityFqdn', 'slug', 'entityId', 'eventTime', 'triggeredByAnonymizeRequest', 'entityEventSequence', 'identity'],
   ),
   EventsPage: object({ events: array(ref('PublicEvent')), nextCursor: string('Pass it back as `cursor`'), hasMore: boolean() }, ['events', 'nextCursor', 'hasMore']),
-};
+} satisfies Record<string, Schema>;
 
-const operationSchemas: Record<string, Schema> = {
+const operationSchemas = {
   HealthReport: object(
     {
-      status: oneOf(['ok', 'unavailable', 'draining']),
+      status: enumOf(['ok', 'unavailable', 'draining']),
       services: array(object({ service: string(), ready: boolean(), parts: map(map(true), 'Each store, projection and worker of the service: { ready, ... }') }, ['service', 'ready'])),
     },
     ['status'],
@@ -300,15 +308,48 @@ const operationSchemas: Record<string, Schema> = {
     },
     ['message', 'details', 'requestId'],
   ),
-};
+} satisfies Record<string, Schema>;
 
-export const COMPONENT_SCHEMAS: Record<string, Schema> = {
+/**
+ * What a request may send as contact info: the shapes of ContactInfo, open (the server also
+ * takes the SDK's spellings, such as `addressLine1`, and ignores derived fields) and each field
+ * nullable (in an update, `null` clears it).
+ */
+function inputsOf<Names extends string>(schemas: Record<Names, Schema>): Record<`${Names}Input`, Schema> {
+  const rename = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"#\/components\/schemas\/(\w+)"/g, (_, name: string) => `"#/components/schemas/${name}Input"`));
+  const open = (schema: SchemaObject): SchemaObject => {
+    const { additionalProperties, properties, ...rest } = schema;
+    // Closed objects open up; a map keeps the schema of its values.
+    if (additionalProperties !== false && additionalProperties !== undefined) return { ...rest, additionalProperties };
+    if (!properties) return rest;
+    const nullable = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, '$ref' in value ? { allOf: [value], nullable: true } : { ...open(value), nullable: true }]));
+    return { ...rest, properties: nullable };
+  };
+  return Object.fromEntries(Object.entries<Schema>(schemas).map(([name, schema]) => [`${name}Input`, open(rename(schema) as SchemaObject)])) as Record<`${Names}Input`, Schema>;
+}
+
+const requestSchemas = {
+  ...inputsOf(contactInfoSchemas),
+  [WIRE_SCHEMAS.emailSubscriptionInput]: object(
+    {
+      email: string(undefined, { example: 'ada@example.com' }),
+      subscriptionStatus: enumOf(SUBSCRIPTION_STATUSES),
+      deliverabilityStatus: enumOf(DELIVERABILITY_STATUSES),
+    },
+    ['email'],
+    { example: { email: 'ada@example.com', subscriptionStatus: 'UNSUBSCRIBED', deliverabilityStatus: 'VALID' } },
+  ),
+} satisfies Record<string, Schema>;
+
+export const COMPONENT_SCHEMAS = {
+  ...contactInfoSchemas,
   ...contactSchemas,
   ...catalogSchemas,
   ...bulkJobSchemas,
   ...emailSubscriptionSchemas,
   ...webhookSchemas,
   ...operationSchemas,
-};
+  ...requestSchemas,
+} satisfies Record<string, Schema>;
 
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;

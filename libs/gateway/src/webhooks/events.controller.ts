@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Operation } from '../openapi';
-import { RequestContext, WebhooksPatterns } from '@cp/contracts';
+import { ApiQueryParam, Operation } from '../openapi';
+import { PUBLIC_EVENT_TYPES, RequestContext, WebhooksPatterns } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
@@ -20,6 +20,10 @@ export class EventsController {
 
   @Get('events')
   @RequirePermission('EVENTS.READ')
+  @ApiQueryParam('cursor', { type: 'string' }, 'nextCursor of the previous page; absent: from the start')
+  @ApiQueryParam('limit', { type: 'integer', minimum: 1, maximum: FEED_MAX_LIMIT }, 'default 100')
+  @ApiQueryParam('eventTypes', { type: 'array', items: { type: 'string', enum: [...PUBLIC_EVENT_TYPES] } })
+  @ApiQueryParam('waitMs', { type: 'integer', minimum: 0, maximum: FEED_WAIT_LIMIT_MS }, 'Long poll: wait up to this long when there is nothing new')
   @Operation({
     id: 'listEvents',
     answer: 'EventsPage',

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Operation } from '../openapi';
+import { ApiPagingQuery, ApiQueryParam, Operation } from '../openapi';
 import { ReplayBody, RequestContext, SubscriptionBody, WebhooksPatterns } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, Public, RequirePermission } from '../auth/decorators';
@@ -39,7 +39,7 @@ export class WebhooksController {
 
   @Patch('subscriptions/:subscriptionId')
   @RequirePermission('WEBHOOKS.MANAGE')
-  @Operation({ id: 'updateWebhookSubscription', answer: 'WebhookSubscriptionResponse', errors: [404, 409], summary: 'Update Subscription', description: 'url, eventTypes, excludeOwnChanges, status (ACTIVE / PAUSED); the format cannot change.' })
+  @Operation({ id: 'updateWebhookSubscription', answer: 'WebhookSubscriptionResponse', errors: [404], summary: 'Update Subscription', description: 'url, eventTypes, excludeOwnChanges, status (ACTIVE / PAUSED); the format cannot change.' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
   update(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Body() body: SubscriptionBody) {
     return this.webhooks.forward(WebhooksPatterns.updateSubscription, { context, payload: { subscriptionId, subscription: body.subscription } });
@@ -64,6 +64,8 @@ export class WebhooksController {
 
   @Get('subscriptions/:subscriptionId/deliveries')
   @RequirePermission('WEBHOOKS.MANAGE')
+  @ApiQueryParam('status', { type: 'string', enum: ['PENDING', 'DELIVERED', 'FAILED'] })
+  @ApiPagingQuery('default 50, at most 1000')
   @Operation({ id: 'listWebhookDeliveries', answer: 'DeliveriesPage', errors: [404], summary: 'List Deliveries', description: 'Newest first. Query params status (PENDING, DELIVERED, FAILED), paging.limit (default 50, max 1000), paging.offset.' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
   deliveries(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Query() params: QueryParams) {
@@ -74,7 +76,7 @@ export class WebhooksController {
   @Post('subscriptions/:subscriptionId/deliveries/:deliveryId/redeliver')
   @HttpCode(200)
   @RequirePermission('WEBHOOKS.MANAGE')
-  @Operation({ id: 'redeliverWebhook', answer: 'DeliveryResponse', errors: [404, 428], summary: 'Redeliver', description: 'Sends a delivered or failed delivery again, with a fresh retry schedule.' })
+  @Operation({ id: 'redeliverWebhook', answer: 'DeliveryResponse', errors: [404], summary: 'Redeliver', description: 'Sends a delivered or failed delivery again, with a fresh retry schedule.' })
   @ApiGuidPath('subscriptionId', 'The subscription id')
   @ApiGuidPath('deliveryId', 'The delivery id')
   redeliver(@Caller() context: RequestContext, @Param('subscriptionId', GuidParam) subscriptionId: string, @Param('deliveryId', GuidParam) deliveryId: string) {
