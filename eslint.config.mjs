@@ -96,7 +96,7 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'kafkajs', 'mongodb', '@eventstore/*', 'better-sqlite3', 'mingo', 'mingo/*', 'class-validator', 'class-transformer', 'fastify', '@fastify/*', 'rxjs'], message: 'Domain code must stay free of frameworks and infrastructure.' },
+            { group: ['@nestjs/*', 'kafkajs', 'mongodb', '@eventstore/*', 'better-sqlite3', 'pg', 'mingo', 'mingo/*', 'class-validator', 'class-transformer', 'fastify', '@fastify/*', 'rxjs'], message: 'Domain code must stay free of frameworks and infrastructure.' },
           ],
         },
       ],

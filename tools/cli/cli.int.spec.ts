@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { RecordedEvent, SqliteEventStore } from '@cp/event-store';
+import { Client } from 'pg';
+import { PostgresEventStore, RecordedEvent, SqliteEventStore } from '@cp/event-store';
 import { SqliteReadStore } from '@cp/read-store';
 import { CONTACTS_READ_MODEL_VERSION } from '@cp/contacts-application';
 import { eventStoreFile, markDataDirServed, readStoreFile } from './standalone-files';
@@ -190,6 +191,46 @@ describe('missing stores are refused, and nothing is created', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`no directory ${join(dir, 'nodir')}`);
     expect(readdirSync(dir)).toEqual(['contacts-events.sqlite']);
+  });
+});
+
+const postgresUrl = process.env.POSTGRES_URL;
+(postgresUrl ? describe : describe.skip)('export from PostgreSQL (POSTGRES_URL)', () => {
+  // A database of its own, so the services' table names meet no other suite's.
+  const database = `cli_${Date.now()}`;
+  let url: string;
+  const admin = () => new Client({ connectionString: postgresUrl });
+
+  beforeAll(async () => {
+    const client = admin();
+    await client.connect();
+    await client.query(`CREATE DATABASE ${database}`);
+    await client.end();
+    const parsed = new URL(postgresUrl!);
+    parsed.pathname = `/${database}`;
+    url = parsed.toString();
+  });
+  afterAll(async () => {
+    const client = admin();
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await client.end();
+  });
+
+  it("writes a service's events from its table, in order", async () => {
+    const store = new PostgresEventStore(url, { name: 'labels' });
+    for (let i = 0; i < 3; i++) await store.append(`labelcatalog-site-${i}`, [{ type: 'LabelCreated', data: { i }, metadata: { siteId: `site-${i}` } }], 'no_stream');
+    await store.close();
+    const { code, stdout } = await run(['replay', 'export', '--event-store', url, '--service', 'labels']);
+    expect(code).toBe(0);
+    expect(parseLines(stdout).map((event) => [event.streamId, event.data])).toEqual([0, 1, 2].map((i) => [`labelcatalog-site-${i}`, { i }]));
+  });
+
+  it("refuses a database without the service's table, and creates none", async () => {
+    const { code, stderr } = await run(['replay', 'export', '--event-store', url, '--service', 'extended-fields']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: no extended-fields event store in that PostgreSQL database (no table event_store."extended_fields")\n');
+    expect(await PostgresEventStore.exists(url, 'extended-fields')).toBe(false);
   });
 });
 

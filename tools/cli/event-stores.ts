@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@cp/event-store';
+import { EventStore, EventStoreDbEventStore, eventTable, PostgresEventStore, SqliteEventStore } from '@cp/event-store';
 import { eventStoreFile } from './standalone-files';
 import { UsageError } from './usage-error';
 
@@ -10,19 +10,25 @@ export const SERVICES = ['contacts', 'labels', 'extended-fields'] as const;
 export type Service = (typeof SERVICES)[number];
 
 const EVENTSTORE_DB_URL = /^(esdb|kurrentdb|esdb\+discover|kdb):/;
+const POSTGRES_URL = /^postgres(ql)?:/;
 
-/** Where a command reads a service's events: an EventStoreDB URL, else a SQLite file (by default the standalone app's under DATA_DIR). */
+/** Where a command reads a service's events: an EventStoreDB or PostgreSQL URL, else a SQLite file (by default the standalone app's under DATA_DIR). */
 export function eventStoreTarget(options: { eventStore?: string; dataDir: string }, service: Service): string {
   return options.eventStore ?? eventStoreFile(resolve(options.dataDir), service);
 }
 
 /**
- * Opens an event store that must already exist. SqliteEventStore creates its file (and the
- * directories above it) when missing, so a mistyped path would read as an empty store; the file
- * is checked first, and nothing is written anywhere when it is refused.
+ * Opens `service`'s event store, which must already exist. SqliteEventStore creates its file (and
+ * the directories above it) when missing, and PostgresEventStore its table, so a mistyped path or
+ * database would read as an empty store; each is checked first, and nothing is written anywhere
+ * when it is refused.
  */
-export function openExistingEventStore(target: string): EventStore {
+export async function openExistingEventStore(target: string, service: Service): Promise<EventStore> {
   if (EVENTSTORE_DB_URL.test(target)) return new EventStoreDbEventStore(target);
+  if (POSTGRES_URL.test(target)) {
+    if (!(await PostgresEventStore.exists(target, service))) throw new UsageError(`no ${service} event store in that PostgreSQL database (no table ${eventTable(service).sql})`);
+    return new PostgresEventStore(target, { name: service });
+  }
   const file = resolve(target);
   checkSqliteEventStore(file);
   return new SqliteEventStore(file);

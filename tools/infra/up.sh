@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs (once) and starts the real test servers: a Kafka broker, a MongoDB-wire server and
-# Redis, then prints the environment lines that point tests at them
-# (KAFKA_BROKERS=..., MONGODB_URL=..., REDIS_URL=...), e.g.  set -a; eval "$(tools/infra/up.sh)"; set +a
+# Installs (once) and starts the real test servers: a Kafka broker, a MongoDB-wire server, Redis
+# and PostgreSQL, then prints the environment lines that point tests at them (KAFKA_BROKERS=...,
+# MONGODB_URL=..., REDIS_URL=..., POSTGRES_URL=...), e.g.  set -a; eval "$(tools/infra/up.sh)"; set +a
 # Stop them with tools/infra/down.sh. Ports: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT
-# (19093), MONGODB_PORT (27018), REDIS_PORT (16379). MONGODB_SERVER picks the MongoDB-wire
+# (19093), MONGODB_PORT (27018), REDIS_PORT (16379), POSTGRES_PORT (15432). MONGODB_SERVER picks the MongoDB-wire
 # server: secantusdb (the default: SecantusDB on WiredTiger, which uses its indexes;
 # secantusdb.sh) or ferretdb (FerretDB on SQLite, which scans; ferretdb.sh); see
 # docs/architecture.md, "CI's MongoDB-wire server".
@@ -20,6 +20,7 @@ esac
 "$here/kafka.sh" install
 "$here/$mongo.sh" install
 "$here/redis.sh" install
+"$here/postgres.sh" install
 # A server that dies during start-up is started once more: CI has seen FerretDB and Redis exit
 # at once with nothing in their logs, and not again on the next try. The failure is printed
 # (with the exit status or signal) either way.
@@ -31,7 +32,9 @@ start() {
 start kafka
 start "$mongo" || { "$here/kafka.sh" stop; exit 1; }
 start redis || { "$here/$mongo.sh" stop; "$here/kafka.sh" stop; exit 1; }
+start postgres >/dev/null || { "$here/redis.sh" stop; "$here/$mongo.sh" stop; "$here/kafka.sh" stop; exit 1; }
 
 echo "KAFKA_BROKERS=127.0.0.1:${KAFKA_PORT:-19092}"
 echo "MONGODB_URL=mongodb://127.0.0.1:${MONGODB_PORT:-27018}"
 echo "REDIS_URL=redis://127.0.0.1:${REDIS_PORT:-16379}"
+"$here/postgres.sh" url

@@ -82,6 +82,11 @@ export function inStreamPrefixes(streamId: string, prefixes: readonly string[] |
   return !prefixes || prefixes.length === 0 || prefixes.some((prefix) => streamId.startsWith(prefix));
 }
 
+/** The prefixes to filter on, or undefined for every stream (none given, or an empty prefix, which every name starts with). */
+export function filterPrefixes(prefixes: readonly string[] | undefined): readonly string[] | undefined {
+  return prefixes && prefixes.length > 0 && !prefixes.includes('') ? prefixes : undefined;
+}
+
 export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
 
 export interface Subscription {

@@ -6,3 +6,5 @@ export * from './time-slice';
 export * from './command-handler';
 export * from './domain-events';
 export * from './observed-appends';
+export * from './postgres-event-store';
+export { eventTable } from './postgres-event-table';

@@ -15,6 +15,7 @@ import {
   SubscribeOptions,
   Subscription,
   checkDistinctStreams,
+  filterPrefixes,
   inStreamPrefixes,
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
@@ -285,11 +286,6 @@ export class SqliteEventStore implements EventStore {
     await this.checkpointer?.release(this.file);
     this.db.close();
   }
-}
-
-/** The prefixes to filter on, or undefined for all streams (none given, or an empty prefix, which takes every stream). */
-function filterPrefixes(prefixes: readonly string[] | undefined): readonly string[] | undefined {
-  return prefixes && prefixes.length > 0 && !prefixes.includes('') ? prefixes : undefined;
 }
 
 /** The smallest string above every string that starts with `prefix` (SQLite compares text bytewise). */

@@ -23,6 +23,16 @@ describe('a service process configuration', () => {
     });
   });
 
+  it('takes a PostgreSQL URL for the events as well as an EventStoreDB one, and no other kind', () => {
+    const base = { MONGODB_URL: 'mongodb://m', KAFKA_BROKERS: 'k:9092' };
+    for (const url of ['postgres://cp:secret@db:5432/contacts', 'postgresql://db/contacts?sslmode=require', 'esdb+discover://cluster:2113']) {
+      expect(readEnv(env, { ...base, EVENTSTORE_URL: url }).stores.eventStoreUrl).toBe(url);
+    }
+    expect(() => readEnv(env, { ...base, EVENTSTORE_URL: 'mysql://db/contacts' })).toThrow(
+      'EVENTSTORE_URL must be a esdb://, esdb+discover://, postgres:// or postgresql:// URL, got "mysql://db/contacts"',
+    );
+  });
+
   it('names every missing or malformed variable at once', () => {
     expect(() => readEnv(env, { HEALTH_PORT: 'eighty', MONGODB_URL: 'http://x', EVENTSTORE_URL: 'esdb://e', QUOTA: '-1' })).toThrow(
       [

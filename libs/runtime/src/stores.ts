@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EventStore, EventStoreDbEventStore, observeAppends, SqliteEventStore } from '@cp/event-store';
+import { EventStore, EventStoreDbEventStore, observeAppends, PostgresEventStore, SqliteEventStore } from '@cp/event-store';
 import { processMetrics } from '@cp/observability';
 import { MongoReadStore } from '@cp/read-store';
 import { connectionUrl, directory, directoryIsWritable, EnvRule, EnvValues, optionalConnectionUrl } from '@cp/config';
@@ -10,15 +10,18 @@ export interface StoreConfig {
   mongoUrl: string;
 }
 
+const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
+
 /**
- * EVENTSTORE_URL selects EventStoreDB / KurrentDB; without it a service keeps its events in a
+ * EVENTSTORE_URL selects the shared event store by its scheme: EventStoreDB / KurrentDB (esdb://),
+ * or PostgreSQL (postgres://, a table per service); without it a service keeps its events in a
  * SQLite file under DATA_DIR (one writer: run that service as a single instance).
  * MONGODB_URL is required: read models live in MongoDB in distributed mode.
  */
 export const storeVariables = {
   MONGODB_URL: connectionUrl(['mongodb', 'mongodb+srv'], { description: 'MongoDB for the read models; each service uses a database of its own.', example: 'mongodb://mongo:27017' }),
-  EVENTSTORE_URL: optionalConnectionUrl(['esdb', 'esdb+discover'], {
-    description: 'EventStoreDB / KurrentDB for the events.',
+  EVENTSTORE_URL: optionalConnectionUrl(['esdb', 'esdb+discover', ...POSTGRES_SCHEMES], {
+    description: 'where the events are kept: EventStoreDB / KurrentDB (esdb://), or PostgreSQL (postgres://; each service in a table of its own, event_store.<service>, created at start).',
     example: 'esdb://eventstore:2113?tls=false',
     unset: 'the service keeps its events in a SQLite file under DATA_DIR (then run it as a single instance)',
   }),
@@ -34,8 +37,14 @@ export function storeSettings(values: EnvValues<typeof storeVariables>): StoreCo
 
 /** The service's event store, its appends timed (event_store_append_duration_seconds). */
 export function openEventStore(config: StoreConfig, service: string): EventStore {
-  const store = config.eventStoreUrl ? new EventStoreDbEventStore(config.eventStoreUrl) : new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
+  const store = config.eventStoreUrl ? eventStoreAt(config.eventStoreUrl, service) : new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
   return observeAppends(store, () => processMetrics().timeAppend(service));
+}
+
+/** The server EVENTSTORE_URL names, by its scheme: PostgreSQL (the service's own table) or EventStoreDB. */
+export function eventStoreAt(url: string, service: string): EventStore {
+  const scheme = url.slice(0, url.indexOf(':'));
+  return POSTGRES_SCHEMES.includes(scheme) ? new PostgresEventStore(url, { name: service }) : new EventStoreDbEventStore(url);
 }
 
 /** Each service has a database of its own. */

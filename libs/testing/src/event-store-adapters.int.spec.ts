@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventStoreContract } from './event-store.contract';
-import { appendInTurn, EventStore, EventStoreDbEventStore, InMemoryEventStore, SqliteEventStore } from '@cp/event-store';
+import { dropEventTable } from './postgres-tables';
+import { appendInTurn, EventStore, EventStoreDbEventStore, InMemoryEventStore, PostgresEventStore, SqliteEventStore } from '@cp/event-store';
 
 describeEventStoreContract('in-memory', async () => new InMemoryEventStore());
 
@@ -31,6 +33,19 @@ if (eventStoreUrl) {
     it.skip('skipped: EVENTSTORE_URL is not set (no EventStoreDB server on this machine)', () => undefined);
   });
   console.log('EventStoreDB contract suite skipped: set EVENTSTORE_URL (e.g. esdb://localhost:2113?tls=false) to run it.');
+}
+
+const postgresUrl = process.env.POSTGRES_URL;
+if (postgresUrl) {
+  // A table of this run's own, so runs against one server (and its other suites) do not share positions.
+  const name = `contract_${randomUUID().slice(0, 8)}`;
+  describeEventStoreContract('postgresql', async () => new PostgresEventStore(postgresUrl, { name }));
+  afterAll(() => dropEventTable(postgresUrl, name));
+} else {
+  describe('EventStore contract: postgresql', () => {
+    it.skip('skipped: POSTGRES_URL is not set (tools/infra/postgres.sh starts a PostgreSQL for it)', () => undefined);
+  });
+  console.log('PostgreSQL contract suite skipped: set POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:15432/postgres) to run it.');
 }
 
 describe('SqliteEventStore durability', () => {

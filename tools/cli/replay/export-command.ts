@@ -24,7 +24,7 @@ export function registerExportCommand(replay: Command, io: CliIo): void {
   replay
     .command('export')
     .description("write a service's stored events as JSON Lines, in order, from any event store")
-    .addOption(eventStoreOption('where the events are, an esdb:// URL or a SQLite file; by default <data-dir>/<service>-events.sqlite'))
+    .addOption(eventStoreOption('where the events are, an esdb:// or postgres:// URL or a SQLite file; by default <data-dir>/<service>-events.sqlite'))
     .addOption(dataDirOption())
     .addOption(new Option('--service <name>', 'whose events').choices(SERVICES).default('contacts'))
     .option('--site <id>', 'only events of this site')
@@ -45,7 +45,7 @@ async function exportCommand(options: ExportOptions, io: CliIo): Promise<void> {
   // Every refusal before anything is opened: a refused export leaves no store and no output file behind.
   const outFile = options.out === undefined ? undefined : resolve(options.out);
   if (outFile !== undefined && !existsSync(dirname(outFile))) throw new UsageError(`no directory ${dirname(outFile)} for --out ${options.out}`);
-  const eventStore = openExistingEventStore(eventStoreTarget(options, options.service));
+  const eventStore = await openExistingEventStore(eventStoreTarget(options, options.service), options.service);
   try {
     const out = outFile === undefined ? io.stdout : await openForWriting(outFile);
     try {

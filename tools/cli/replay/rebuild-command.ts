@@ -28,7 +28,7 @@ export function registerRebuildCommand(replay: Command, io: CliIo): void {
     .addArgument(new Argument('<read-model>', 'the read model to rebuild').choices(READ_MODELS))
     .addOption(new Option('--mongo <url>', 'distributed: the MongoDB the read model is in').env('MONGODB_URL'))
     .addOption(new Option('--database <name>', 'distributed: its database').default('contacts'))
-    .addOption(eventStoreOption('distributed: where the events are, an esdb:// URL or a SQLite file; by default <data-dir>/contacts-events.sqlite'))
+    .addOption(eventStoreOption('distributed: where the events are, an esdb:// or postgres:// URL or a SQLite file; by default <data-dir>/contacts-events.sqlite'))
     .addOption(dataDirOption())
     .addHelpText(
       'after',
@@ -46,7 +46,7 @@ while it serves the directory.`,
 
 /** Distributed: into a new collection beside the live one, swapped in by a rename; queries keep working. */
 async function rebuildInMongo(mongoUrl: string, options: RebuildOptions, io: CliIo): Promise<void> {
-  const eventStore = openExistingEventStore(eventStoreTarget(options, 'contacts'));
+  const eventStore = await openExistingEventStore(eventStoreTarget(options, 'contacts'), 'contacts');
   try {
     const readStore = await new MongoReadStore(mongoUrl, options.database).connect();
     try {
