@@ -4,7 +4,7 @@
 // separate load-generator process (autocannon), measures read-your-writes lag and a rebuild of
 // the contacts read model from zero, compares with a bare Fastify hello-world measured in the
 // same run, prints a table and writes bench/results/latest.json. With --distributed, the same run
-// against the distributed stack (Kafka, a MongoDB-wire server, four apps: lib/distributed.mjs), written to
+// against the distributed stack (Kafka, a MongoDB-wire server, five apps: lib/distributed.mjs), written to
 // bench/results/latest-distributed.json. See docs/performance.md.
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,7 +54,7 @@ const USAGE = `usage: npm run bench -- [options]
   --strict                exit 1 when a target is missed
   --distributed           the distributed stack instead: Kafka + the MongoDB-wire server of tools/infra (KAFKA_BROKERS and MONGODB_URL
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
-                          and the four apps, each its own process; --profile and --require apply to each app`;
+                          and the five apps, each its own process; --profile and --require apply to each app`;
 
 const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
 
@@ -207,7 +207,7 @@ async function main() {
   }
 
   // ---- the system under test
-  log(options.distributed ? '\n== distributed stack: infrastructure, then four apps (one process each, fresh DATA_DIR)' : '\n== standalone app (separate process, fresh DATA_DIR)');
+  log(options.distributed ? '\n== distributed stack: infrastructure, then five apps (one process each, fresh DATA_DIR)' : '\n== standalone app (separate process, fresh DATA_DIR)');
   const dataDir = mkdtempSync(join(os.tmpdir(), 'contacts-bench-'));
   if (!options.keepData) cleanupDataDir = dataDir;
   const logFile = (role) => join(resultsDir, options.distributed ? `distributed-${role}.log` : `${role}.log`);
@@ -777,7 +777,7 @@ function printReport(r) {
     ['bulk_job_contacts_per_s', r.bulk_job_contacts_per_s, 'contacts/s', r.bulk_job ? `${r.bulk_job.job.successTotal ?? 0} labelled in ${r.bulk_job.server_s ?? '—'} s; event loop max ${r.bulk_job_max_event_loop_ms ?? '—'} ms (idle ${r.bulk_job.event_loop_idle?.max_ms ?? '—'} ms)` : ''],
     ['restart_healthy_s', r.restart_healthy_s, 's', 'start to healthy on the data dir the run wrote (standalone)'],
     ['replay_events_per_s', r.replay_events_per_s, 'events/s', r.replay ? `${r.replay.events} events in ${r.replay.seconds} s; ${r.replay.contact_events} on contact streams (${r.replay.contact_events_per_s}/s), the claims skipped inside SQLite` : ''],
-    ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (4 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
+    ['rss_mb', r.rss_mb, 'MB', r.distributed ? `peak, bench processes (5 apps + loadgen + bench); apps alone ${r.rss_server_mb} MB` : `peak, all processes; server alone ${r.rss_server_mb} MB`],
     ...(r.distributed ? [['rss_kafka_mb', r.rss_kafka_mb, 'MB', 'peak, Kafka broker (JVM): not in rss_mb'], ['rss_mongodb_mb', r.rss_mongodb_mb, 'MB', 'peak, the MongoDB-wire server: not in rss_mb']] : []),
     ['seed_contacts_per_s', r.seed_contacts_per_s, 'contacts/s', `${r.seeded_contacts} through the public API`],
   ];

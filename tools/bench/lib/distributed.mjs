@@ -1,7 +1,7 @@
 // The distributed stack for `npm run bench -- --distributed`: the infrastructure (Kafka and the
-// MongoDB-wire server of tools/infra: SecantusDB, or FerretDB with MONGODB_SERVER=ferretdb) and the four apps, each its own process,
+// MongoDB-wire server of tools/infra: SecantusDB, or FerretDB with MONGODB_SERVER=ferretdb) and the five apps, each its own process,
 // started as tools/distributed/test.sh starts them.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -14,8 +14,23 @@ export const APPS = [
   { role: 'contacts', app: 'contacts-service', database: 'contacts' },
   { role: 'labels', app: 'labels-service', database: 'labels' },
   { role: 'extended_fields', app: 'extended-fields-service', database: 'extended_fields' },
+  { role: 'webhooks', app: 'webhooks-service', database: 'webhooks' },
   { role: 'gateway', app: 'gateway' },
 ];
+
+/** What an app needs of its own besides the shared stores: the port it answers on, keys and secrets. */
+function ownEnv(app, port, apiKeys) {
+  switch (app) {
+    // RATE_LIMITS off: the bench measures the server, not the rate limiter (issue 10's default would refuse its load)
+    case 'gateway':
+      return { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', UNSUBSCRIBE_LINK_SECRET: randomBytes(32).toString('base64') };
+    // The gateway is ready only when every service is, the webhooks service included; it signs with a key of this run.
+    case 'webhooks-service':
+      return { HEALTH_PORT: String(port), WEBHOOK_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+    default:
+      return { HEALTH_PORT: String(port) };
+  }
+}
 
 /** The MongoDB-wire server tools/infra/up.sh starts (MONGODB_SERVER: secantusdb by default, or ferretdb). */
 const MONGODB_SERVER = process.env.MONGODB_SERVER ?? 'secantusdb';
@@ -99,7 +114,7 @@ export async function dropAppDatabases(mongoUrl) {
 }
 
 /**
- * Starts the four apps on free ports (the services' HEALTH_PORT, the gateway's PORT) with one
+ * Starts the five apps on free ports (the services' HEALTH_PORT, the gateway's PORT) with one
  * DATA_DIR for their SQLite event stores, and waits until every /health answers 200; the
  * gateway's answers 200 only when every service reports itself ready.
  * `onStart(role, proc)` is called as each process is spawned. Returns { baseUrl, apps }.
@@ -108,8 +123,7 @@ export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, apiKeys
   const apps = [];
   for (const { role, app } of APPS) {
     const port = await freePort();
-    // RATE_LIMITS off: the bench measures the server, not the rate limiter (issue 10's default would refuse its load)
-    const own = app === 'gateway' ? { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', UNSUBSCRIBE_LINK_SECRET: randomBytes(32).toString('base64') } : { HEALTH_PORT: String(port) };
+    const own = ownEnv(app, port, apiKeys);
     const proc = startNode([...nodeArgs, join(root, `dist/apps/${app}/src/main.js`)], {
       env: { DATA_DIR: dataDir, HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...own },
       logFile: logFile(role),
@@ -124,7 +138,7 @@ export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, apiKeys
 }
 
 /**
- * The whole stack: the infrastructure, empty read-model databases, the four apps. Returns
+ * The whole stack: the infrastructure, empty read-model databases, the five apps. Returns
  * { baseUrl, apps, infra, info } (info: what the results file records about the setup).
  */
 export async function startDistributed({ root, dataDir, apiKeys, logFile, nodeArgs, onStart, onInfraStarting, log }) {

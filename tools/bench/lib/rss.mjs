@@ -1,6 +1,6 @@
 // Samples the resident set size of every bench-related process (every 200 ms by default) and
 // keeps the peaks: per role, and of the sum over the processes alive at the same instant.
-// A role may belong to a group (e.g. the four apps of the distributed stack), whose summed peak
+// A role may belong to a group (e.g. the five apps of the distributed stack), whose summed peak
 // is kept too; a group marked `outside` (the distributed infrastructure: Kafka, the MongoDB-wire server) is not
 // counted in the bench's total, but its processes' CPU counts as the system's own, not as
 // other work on the machine.
