@@ -143,7 +143,8 @@ export function resolvePaging(paging: PagingInput | undefined, defaults: { limit
   if (!Number.isInteger(limit) || limit < 1 || limit > defaults.max) {
     throw AppError.invalidField(`${field}.limit`, `must be an integer from 1 to ${defaults.max}`, 'OUT_OF_RANGE');
   }
-  if (!Number.isInteger(offset) || offset < 0) throw AppError.invalidField(`${field}.offset`, 'must be a non-negative integer', 'OUT_OF_RANGE');
+  // Past 2^53 a number is no longer an exact integer: 1e300 passes Number.isInteger but cannot be echoed back as one.
+  if (!Number.isSafeInteger(offset) || offset < 0) throw AppError.invalidField(`${field}.offset`, `must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`, 'OUT_OF_RANGE');
   return { limit, offset };
 }
 

@@ -63,6 +63,7 @@ describe('translateSort and paging', () => {
   it('applies paging defaults and limits', () => {
     expect(resolvePaging(undefined, { limit: 50, max: 1000 })).toEqual({ limit: 50, offset: 0 });
     expect(resolvePaging({ limit: '10', offset: '20' }, { limit: 50, max: 1000 })).toEqual({ limit: 10, offset: 20 });
+    expect(() => resolvePaging({ offset: 2.5e269 }, { limit: 50, max: 1000 })).toThrow('paging.offset: must be an integer from 0 to 9007199254740991');
     expect(() => resolvePaging({ limit: 1001 }, { limit: 50, max: 1000 })).toThrow(/paging.limit/);
     expect(() => resolvePaging({ offset: -1 }, { limit: 50, max: 1000 })).toThrow(/paging.offset/);
   });
