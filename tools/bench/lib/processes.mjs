@@ -1,7 +1,7 @@
 // Child processes of the bench: started detached in their own process group so that stopping
 // one also stops anything it started, and always stopped by pid (never by name).
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1, found by letting the kernel pick one. */
@@ -19,18 +19,19 @@ export function freePort() {
 
 /**
  * Starts `node <args>` with its output appended to `logFile`. Returns { child, pid, exited }
- * where `exited` resolves with the exit code (or signal) when it ends.
+ * where `exited` resolves with the exit code (or signal) when it ends. The child writes the file
+ * itself: piped through the bench, every log line (one per request) cost the bench's own process
+ * CPU on the same two cores as the server it measures.
  */
 export function startNode(args, { env = {}, logFile, cwd } = {}) {
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', log, log],
     detached: true,
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  closeSync(log);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   return { child, pid: child.pid, exited, logFile };
 }
