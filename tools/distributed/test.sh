@@ -3,8 +3,8 @@
 # MongoDB-wire server and Redis (tools/infra), two gateway replicas sharing their rate limits,
 # two webhooks replicas sharing one SQLite event store, the end-to-end suites against the
 # gateways, the MongoDB and Redis adapter suites against the servers, the replay tool, the
-# operability checks (health, metrics, a gateway replica's drain), the fault tests, then
-# everything stopped again.
+# traces across the apps, the operability checks (health, metrics, a gateway replica's drain),
+# the fault tests, then everything stopped again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -13,6 +13,9 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 run_dir=$(mktemp -d)
 gateway_port=${DISTRIBUTED_GATEWAY_PORT:-3960}
 replica_port=${DISTRIBUTED_GATEWAY_REPLICA_PORT:-3964}
+# Every app exports its spans here (tracing on, as in production with a collector); the tracing
+# stage listens on it, and until then the exports fail and their spans are dropped.
+otlp_port=${DISTRIBUTED_OTLP_PORT:-3967}
 pids=()
 
 stop_all() {
@@ -54,6 +57,8 @@ boot_check gateway "at least 32 random bytes" -- "${gateway_env[@]}" RATE_LIMITS
 webhooks_env=(KAFKA_BROKERS=127.0.0.1:1 MONGODB_URL=mongodb://127.0.0.1:1)
 boot_check webhooks-service WEBHOOK_PRIVATE_KEY WEBHOOK_TIMEOUT_MS WEBHOOK_RETRY_SCHEDULE -- "${webhooks_env[@]}" WEBHOOK_TIMEOUT_MS=soon WEBHOOK_RETRY_SCHEDULE=never
 boot_check webhooks-service "not a valid PEM" -- "${webhooks_env[@]}" WEBHOOK_PRIVATE_KEY=not-a-key
+# Tracing starts before the app reads its configuration, but a bad tracing variable still stops it with the rest.
+boot_check contacts-service OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL -- "${webhooks_env[@]}" OTEL_EXPORTER_OTLP_ENDPOINT=collector:4318 OTEL_EXPORTER_OTLP_PROTOCOL=grpc
 
 echo "== infrastructure (Kafka, ${MONGODB_SERVER:-secantusdb}, Redis)"
 infra_env=$(bash tools/infra/up.sh) || { echo "the test servers did not start"; exit 1; }
@@ -62,7 +67,7 @@ eval "$(grep -E '^(KAFKA_BROKERS|MONGODB_URL|REDIS_URL)=' <<<"$infra_env" | sed 
 start() { # name script [VAR=value ...]
   local name=$1 script=$2
   shift 2
-  env "$@" DATA_DIR="$run_dir/data" HOST=127.0.0.1 setsid node "dist/apps/$script/src/main.js" >"$run_dir/$name.log" 2>&1 &
+  env OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" OTEL_BSP_SCHEDULE_DELAY=1000 "$@" DATA_DIR="$run_dir/data" HOST=127.0.0.1 setsid node "dist/apps/$script/src/main.js" >"$run_dir/$name.log" 2>&1 &
   pids+=("$!")
 }
 
@@ -128,6 +133,12 @@ npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
 if [ "$status" = 0 ]; then
   echo "== replay tool against the live system"
   DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs 2>&1 | tee "$run_dir/stage-replay.out" || status=1
+fi
+
+if [ "$status" = 0 ]; then
+  echo "== tracing: one trace from the gateway through the services, over Kafka requests, replies and events"
+  GATEWAY_URL="http://127.0.0.1:$gateway_port" GATEWAY_LOG="$run_dir/gateway.log" OTLP_RECEIVER_PORT="$otlp_port" \
+    node tools/distributed/tracing.mjs 2>&1 | tee "$run_dir/stage-tracing.out" || status=1
 fi
 
 if [ "$status" = 0 ]; then

@@ -10,7 +10,7 @@ import {
   unsubscribeLinkSettings,
   unsubscribeLinkVariables,
 } from '@cp/gateway';
-import { loggingSettings, loggingVariables, metricsVariables } from '@cp/observability';
+import { loggingSettings, loggingVariables, metricsVariables, tracingVariables } from '@cp/observability';
 import { kafkaSettings, kafkaVariables } from '@cp/runtime';
 
 const variables = {
@@ -24,6 +24,7 @@ const variables = {
   ...unsubscribeLinkVariables,
   ...loggingVariables,
   ...metricsVariables,
+  ...tracingVariables,
 };
 
 /** Replicas must sign unsubscribe links with one key, so none is generated here. */

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -5,7 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ContactsPatterns, ExtendedFieldsPatterns, LabelsPatterns, WebhooksPatterns } from '@cp/contracts';
 import { listenOn, readEnv, runMain, stopOnSignals } from '@cp/config';
 import { FEED_WAIT_LIMIT_MS, GatewayModule, gatewayHttpAdapter, HttpDrain, RateLimitConfig, RateLimiter, rateLimitsEnabled, RedisRateLimitStore, setupOpenApi, UnsubscribeLinks } from '@cp/gateway';
-import { createLogger, Logger, processMetrics, useAsNestLogger } from '@cp/observability';
+import { createLogger, Logger, processMetrics, stopTracing, useAsNestLogger } from '@cp/observability';
 import { ensureTopics, kafkaServiceClient } from '@cp/runtime';
 import { gatewayEnv } from './config';
 
@@ -54,6 +55,7 @@ runMain(async () => {
       log.info(drained, `stopped accepting connections; answered ${drained.inFlightAtStart + drained.receivedWhileDraining} requests in flight`);
       await app.close();
       await Promise.all([contacts, labels, extendedFields, webhooks].map(({ proxy }) => proxy.close()));
+      await stopTracing();
       log.info({ signal }, `gateway stopped (${signal})`);
     },
     { limitMs: SHUTDOWN_LIMIT_MS, report: (message, error) => log.error({ err: error }, message) },

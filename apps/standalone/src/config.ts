@@ -1,7 +1,7 @@
 import { defineEnv, directory, directoryIsWritable, oneOf, port, readEnv, text } from '@cp/config';
 import { ApiKey, CorsOrigins, corsOriginsVariable, optionalApiKeys, RateLimitConfig, rateLimitKeysExist, rateLimitsVariable, UnsubscribeLinkConfig, unsubscribeLinkSettings, unsubscribeLinkVariables } from '@cp/gateway';
 import { labelQuotaVariable } from '@cp/labels-service';
-import { loggingSettings, loggingVariables, LogSettings, metricsVariables } from '@cp/observability';
+import { loggingSettings, loggingVariables, LogSettings, metricsVariables, tracingVariables } from '@cp/observability';
 import { WebhooksConfig, webhooksSettings, webhooksVariables } from '@cp/webhooks-service';
 
 export interface StandaloneConfig {
@@ -57,6 +57,7 @@ export const standaloneEnv = defineEnv({
     ...webhooksVariables,
     ...loggingVariables,
     ...metricsVariables,
+    ...tracingVariables,
   },
   rules: [directoryIsWritable('DATA_DIR'), rateLimitKeysExist],
   settings: (values): StandaloneConfig => ({

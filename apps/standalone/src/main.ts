@@ -1,6 +1,7 @@
+import './tracing';
 import 'reflect-metadata';
 import { runMain, stopOnSignals } from '@cp/config';
-import { createLogger, noticeBox } from '@cp/observability';
+import { createLogger, noticeBox, stopTracing } from '@cp/observability';
 import { readStandaloneConfig } from './config';
 import { startStandalone } from './standalone';
 
@@ -20,6 +21,7 @@ runMain(async () => {
     async (signal) => {
       log.info({ signal }, `Contacts platform stopping (${signal})`);
       await running.close();
+      await stopTracing();
       log.info({ signal }, `Contacts platform stopped (${signal})`);
     },
     { limitMs: SHUTDOWN_LIMIT_MS, report: (message, error) => log.error({ err: error }, message) },

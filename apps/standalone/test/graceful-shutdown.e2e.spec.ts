@@ -1,12 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildIfStale, freePort, startBuiltApp, waitUntilReady } from './built-app';
 import { describeStandaloneOnly, KEYS, TEST_KEYS } from './harness';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const TOTAL = 1000;
 const CLIENTS = 16;
 /** SIGTERM once this many creates have been answered: the rest of the load meets the drain and the closed port. */
@@ -42,54 +40,8 @@ function create(url: string, agent: Agent, id: string): Promise<Outcome> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The built app as `npm start` runs it, JSON logs on its stdout collected line by line. */
-function startBuiltApp(env: NodeJS.ProcessEnv): { child: ChildProcess; lines: () => Record<string, unknown>[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/standalone/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = () =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  void exited.then((code) => {
-    if (code !== 0) process.stderr.write(`the app exited with ${code}:\n${stdout}\n${stderr}\n`);
-  });
-  return { child, lines, exited };
-}
-
-async function waitUntilReady(url: string, exited: Promise<unknown>): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !gone) {
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the app did not get ready');
-}
-
 describeStandaloneOnly('graceful shutdown of the built app', () => {
-  beforeAll(() => {
-    // The built output is what runs in production: build it when a source is newer (a no-op otherwise).
-    const build = spawnSync(process.execPath, [join(ROOT, 'tools/cli/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('npm run build failed');
-  }, 180_000);
+  beforeAll(buildIfStale, 180_000);
 
   it('on SIGTERM under load answers every request it accepted, refuses new connections, and exits 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'contacts-shutdown-'));

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { runMain } from '@cp/config';
 import { openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';

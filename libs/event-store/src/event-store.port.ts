@@ -10,7 +10,15 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   actor?: Actor;
+  /** The trace of the request that wrote it (keepTraceContext): see RecordedEvent.traceContext. */
+  traceContext?: TraceContext;
 }
+
+/**
+ * W3C trace context as its headers (`traceparent`, and `tracestate` when there is one), as
+ * OpenTelemetry's propagation API writes and reads them.
+ */
+export type TraceContext = Record<string, string>;
 
 export interface Actor {
   type: 'API_KEY' | 'SYSTEM' | 'APP' | 'VISITOR';
@@ -37,6 +45,11 @@ export interface RecordedEvent<Data = unknown> {
   correlationId?: string;
   causationId?: string;
   actor?: Actor;
+  /**
+   * The trace of the request that wrote the event, when tracing was on: a relay publishes the
+   * event's messages in it, so their consumers' work joins the request's trace.
+   */
+  traceContext?: TraceContext;
   data: Data;
 }
 

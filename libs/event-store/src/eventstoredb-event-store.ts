@@ -41,6 +41,7 @@ interface StoredMetadata {
   $correlationId?: string;
   $causationId?: string;
   actor?: RecordedEvent['actor'];
+  traceContext?: RecordedEvent['traceContext'];
 }
 
 /**
@@ -74,6 +75,7 @@ export class EventStoreDbEventStore implements EventStore {
               ...(event.metadata.correlationId && { $correlationId: event.metadata.correlationId }),
               ...(event.metadata.causationId && { $causationId: event.metadata.causationId }),
               ...(event.metadata.actor && { actor: event.metadata.actor }),
+              ...(event.metadata.traceContext && { traceContext: event.metadata.traceContext }),
             } satisfies StoredMetadata,
           }),
         ),
@@ -196,6 +198,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent {
     correlationId: metadata.$correlationId,
     causationId: metadata.$causationId,
     actor: metadata.actor,
+    ...(metadata.traceContext && { traceContext: metadata.traceContext }),
     data: event.data,
   };
 }

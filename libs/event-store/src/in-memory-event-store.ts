@@ -51,6 +51,7 @@ export class InMemoryEventStore implements EventStore {
           correlationId: event.metadata.correlationId,
           causationId: event.metadata.causationId,
           actor: event.metadata.actor,
+          ...(event.metadata.traceContext && { traceContext: event.metadata.traceContext }),
           data: event.data,
         });
         stream.push(recorded);

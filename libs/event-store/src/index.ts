@@ -8,3 +8,4 @@ export * from './domain-events';
 export * from './observed-appends';
 export * from './postgres-event-store';
 export { eventTable } from './postgres-event-table';
+export * from './trace-context';

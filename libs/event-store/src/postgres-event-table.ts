@@ -82,7 +82,7 @@ export interface EventRow {
   schema_version: number;
   site_id: string;
   occurred_at: Date;
-  metadata: Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor'>;
+  metadata: Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext'>;
   data: unknown;
 }
 

@@ -294,7 +294,7 @@ function upperBound(prefix: string): string {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  const metadata = JSON.parse(row.metadata) as Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor'>;
+  const metadata = JSON.parse(row.metadata) as Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext'>;
   return {
     id: row.id,
     type: row.type,

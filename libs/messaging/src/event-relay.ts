@@ -1,7 +1,7 @@
 import { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { IntegrationEvent, PublishedPublicEvent, siteDocumentId } from '@cp/contracts';
-import { EventStore, RecordedEvent } from '@cp/event-store';
+import { EventStore, inTraceOf, RecordedEvent } from '@cp/event-store';
 import { CheckpointedProjection, CheckpointStore, ProjectionLogger, Settlement } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { KeyedPipeline } from './keyed-pipeline';
@@ -60,6 +60,9 @@ export interface EventRelayOptions<M> {
  * at once, one key's messages one after another (so they reach the topic in order), one event's
  * messages in their order, and the checkpoint stays below the oldest event not yet acknowledged. One at a time, the relay ran at one
  * acknowledgement per turn of a busy event loop (docs/performance.md, "Webhooks").
+ *
+ * With tracing on, an event's messages are published in the trace it was written in
+ * (RecordedEvent.traceContext), so their consumers join the trace of the request that caused them.
  */
 export class EventRelay<M> {
   private readonly runner: CheckpointedProjection;
@@ -96,10 +99,12 @@ export class EventRelay<M> {
     const messages = await this.options.map(event);
     if (messages.length === 0) return undefined;
     await this.pipeline.room();
-    // One event's messages go out in their order (a merge: merged, the target updated, the sources deleted).
-    const publishInOrder = async () => {
-      for (const message of messages) await this.publishUntilDone(message);
-    };
+    // One event's messages go out in their order (a merge: merged, the target updated, the sources deleted),
+    // in the trace of the request that wrote the event: the Kafka instrumentation puts that trace in their headers.
+    const publishInOrder = () =>
+      inTraceOf(event.traceContext, async () => {
+        for (const message of messages) await this.publishUntilDone(message);
+      });
     return { settled: this.pipeline.run(messages.map(this.options.key), publishInOrder) };
   }
 

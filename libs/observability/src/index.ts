@@ -4,3 +4,6 @@ export * from './logging/nest-logger';
 export * from './logging/notice-box';
 export * from './metrics/process-metrics';
 export * from './metrics/metrics-variables';
+export * from './tracing/tracing-variables';
+export * from './tracing/start-tracing';
+export * from './tracing/trace-fields';

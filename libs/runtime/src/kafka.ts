@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { ClientKafka, CustomStrategy, KafkaHeaders, ServerKafka } from '@nestjs/microservices';
 import { Consumer, EachMessagePayload, Kafka, logCreator, logLevel } from 'kafkajs';
 import { hostname } from 'node:os';
@@ -89,6 +90,8 @@ const MAX_CONCURRENT_REQUESTS = 256;
  * a command waiting for its projection) would hold every topic and miss heartbeats. Requests are
  * therefore answered concurrently, as the in-process transport does; events (no reply topic)
  * are still handled one at a time per partition, in order, before their offset is committed.
+ * With tracing on, each request answered has a span of its own (answering), since the kafkajs
+ * instrumentation's `process` span ends as soon as the request is taken.
  */
 export class ConcurrentRequestsServerKafka extends ServerKafka {
   private inFlight = 0;
@@ -137,14 +140,33 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
     if (!payload.message.headers?.[KafkaHeaders.REPLY_TOPIC]) return super.handleMessage(payload);
     while (this.inFlight >= MAX_CONCURRENT_REQUESTS) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
     this.inFlight += 1;
-    super
-      .handleMessage(payload)
+    answering(payload.topic, () => super.handleMessage(payload))
       .catch((error: unknown) => this.logger.error(`request on ${payload.topic}: ${error instanceof Error ? error.stack : String(error)}`))
       .finally(() => {
         this.inFlight -= 1;
         this.slotFreed.shift()?.();
       });
   }
+}
+
+const tracer = trace.getTracer('@cp/runtime');
+
+/**
+ * A request being answered, as a span in the request's trace (a child of the instrumentation's
+ * `process <topic>` span, the active one here): from taking the request to handing its reply to
+ * the producer, so that a trace shows how long the service took, and its own calls inside it.
+ */
+function answering(topic: string, answer: () => Promise<void>): Promise<void> {
+  return tracer.startActiveSpan(`answer ${topic}`, { attributes: { 'messaging.destination.name': topic } }, (span) =>
+    answer().then(
+      () => span.end(),
+      (error: unknown) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.end();
+        throw error;
+      },
+    ),
+  );
 }
 
 /** A reply consumer that starts over after a crash kafkajs gives up on (see restartAfterFatalCrash). */

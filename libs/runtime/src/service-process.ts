@@ -2,18 +2,19 @@ import { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { defineEnv, EnvRule, EnvShape, EnvSpec, EnvValues, listenOn, optionalPort, readEnv, stopOnSignals, text } from '@cp/config';
 import { HealthReport } from '@cp/contracts';
-import { createLogger, loggingSettings, loggingVariables, LogSettings, processMetrics, useAsNestLogger } from '@cp/observability';
+import { createLogger, loggingSettings, loggingVariables, LogSettings, processMetrics, stopTracing, tracingVariables, useAsNestLogger } from '@cp/observability';
 import { ensureTopics, KafkaConfig, kafkaServerOptions, kafkaSettings, kafkaVariables } from './kafka';
 import { storeRules, storeSettings, StoreConfig, storeVariables } from './stores';
 import { startHealthServer } from './health-server';
 
-/** The variables every service process reads: Kafka, its stores, and its health endpoint. */
+/** The variables every service process reads: Kafka, its stores, its health endpoint, its logs and traces. */
 export const serviceVariables = {
   ...kafkaVariables,
   ...storeVariables,
   HEALTH_PORT: optionalPort({ description: 'serve GET /health, /health/live and /health/ready on this port, for orchestrators, and GET /metrics for Prometheus.', unset: 'no health endpoint' }),
   HOST: text('0.0.0.0', { description: 'interface the health endpoint listens on.' }),
   ...loggingVariables,
+  ...tracingVariables,
 };
 
 export type ServiceVariables = typeof serviceVariables;
@@ -89,6 +90,7 @@ export async function serveOverKafka<Shape extends EnvShape, Settings>(spec: Ser
       log.info({ signal }, `${spec.name} stopping (${signal})`);
       await service.close();
       await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+      await stopTracing();
       log.info({ signal }, `${spec.name} stopped (${signal})`);
     },
     { limitMs: SHUTDOWN_LIMIT_MS, report: (message, error) => log.error({ err: error }, message) },

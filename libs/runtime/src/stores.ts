@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EventStore, EventStoreDbEventStore, observeAppends, PostgresEventStore, SqliteEventStore } from '@cp/event-store';
+import { EventStore, EventStoreDbEventStore, keepTraceContext, observeAppends, PostgresEventStore, SqliteEventStore } from '@cp/event-store';
 import { processMetrics } from '@cp/observability';
 import { MongoReadStore } from '@cp/read-store';
 import { connectionUrl, directory, directoryIsWritable, EnvRule, EnvValues, optionalConnectionUrl } from '@cp/config';
@@ -35,10 +35,13 @@ export function storeSettings(values: EnvValues<typeof storeVariables>): StoreCo
   return { mongoUrl: values.MONGODB_URL, eventStoreUrl: values.EVENTSTORE_URL, dataDir: values.DATA_DIR };
 }
 
-/** The service's event store, its appends timed (event_store_append_duration_seconds). */
+/**
+ * The service's event store, its appends timed (event_store_append_duration_seconds), each event
+ * kept with the trace of the request that wrote it (for the relays to publish it in).
+ */
 export function openEventStore(config: StoreConfig, service: string): EventStore {
   const store = config.eventStoreUrl ? eventStoreAt(config.eventStoreUrl, service) : new SqliteEventStore(join(config.dataDir, `${service}-events.sqlite`));
-  return observeAppends(store, () => processMetrics().timeAppend(service));
+  return observeAppends(keepTraceContext(store), () => processMetrics().timeAppend(service));
 }
 
 /** The server EVENTSTORE_URL names, by its scheme: PostgreSQL (the service's own table) or EventStoreDB. */

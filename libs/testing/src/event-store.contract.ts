@@ -54,6 +54,15 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect(Date.parse(recorded.occurredAt)).toBeGreaterThanOrEqual(before - 1000);
     });
 
+    it('keeps the trace context an event was written in, and gives none to an event written without', async () => {
+      const id = stream('trace');
+      const traceContext = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=x' };
+      await store.append(id, [{ ...event('Traced'), metadata: { ...event('Traced').metadata, traceContext } }, event('Untraced')], 'no_stream');
+      const [traced, untraced] = await store.readStream(id);
+      expect(traced.traceContext).toEqual(traceContext);
+      expect('traceContext' in untraced).toBe(false);
+    });
+
     it('returns the events it stored exactly as a reader reads them, where it returns them at all', async () => {
       const id = stream('recorded');
       const other = stream('recorded-other');

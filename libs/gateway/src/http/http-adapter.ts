@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { AppError } from '@cp/errors';
 import { SerializedReply } from '@cp/messaging';
+import { nameActiveHttpSpan } from '@cp/observability';
 import type { Logger, ProcessMetrics } from '@cp/observability';
 import { logAccess, routeOf } from './access-log';
 import { HttpDrain } from './drain';
@@ -23,7 +24,8 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
  * in-process transport's) goes out as it came; everything else is serialized as usual.
  * With `accessLog`, each answered request is one line of it (access-log.ts); with `drain`, the
  * requests are counted so that a shutdown can wait for them (drain.ts). Browsers get security
- * headers, and CORS for the configured origins (browser-security.ts).
+ * headers, and CORS for the configured origins (browser-security.ts). With tracing on, a request's
+ * span is named after its route.
  */
 export function gatewayHttpAdapter(options: GatewayHttpOptions = {}): FastifyAdapter {
   const adapter = new FastifyAdapter({
@@ -39,6 +41,7 @@ export function gatewayHttpAdapter(options: GatewayHttpOptions = {}): FastifyAda
   fastify.setReplySerializer((payload) => (payload instanceof SerializedReply ? payload.json : JSON.stringify(payload)));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    nameActiveHttpSpan(request.method, routeOf(request));
     done(request.raw.url && request.raw.url.length > MAX_URL_LENGTH ? uriTooLong() : undefined);
   });
   const { accessLog, drain, metrics } = options;

@@ -2,6 +2,7 @@ import pino, { DestinationStream, Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { isMainThread } from 'node:worker_threads';
 import { LogSettings } from './log-settings';
+import { activeTraceFields } from '../tracing/trace-fields';
 
 export type { Logger } from 'pino';
 
@@ -9,10 +10,12 @@ export type { Logger } from 'pino';
  * A process's logger: JSON lines on standard output (level as a word, ISO time, pid, host, the
  * app's name), or with LOG_FORMAT=pretty one readable line per entry, its fields on the same line.
  * `destination` is for tests; otherwise standard output (asynchronous writes, flushed at exit,
- * synchronous in a worker thread, which has no exit hook to flush them).
+ * synchronous in a worker thread, which has no exit hook to flush them). An entry written while a
+ * traced span is active carries `trace_id` and `span_id` (tracing on: OTEL_EXPORTER_OTLP_ENDPOINT),
+ * so that the access log's line of a request leads to its trace.
  */
 export function createLogger(settings: LogSettings, name: string, destination?: DestinationStream): Logger {
-  const options: pino.LoggerOptions = { name, level: settings.level, timestamp: pino.stdTimeFunctions.isoTime };
+  const options: pino.LoggerOptions = { name, level: settings.level, timestamp: pino.stdTimeFunctions.isoTime, mixin: activeTraceFields };
   if (settings.format === 'pretty') {
     const stream = pretty({
       colorize: settings.colors,
