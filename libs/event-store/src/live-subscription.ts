@@ -140,3 +140,23 @@ export class PollingSubscription implements Subscription {
     }
   }
 }
+
+/**
+ * Runs `wake` once the code running now is done (a microtask), however many times it is asked
+ * for meanwhile: appends made together (one synchronous run of code) wake subscriptions once, in
+ * the turn that made them rather than at the end of a busy turn.
+ */
+export class WakeOnce {
+  private pending = false;
+
+  constructor(private readonly wake: () => void) {}
+
+  request(): void {
+    if (this.pending) return;
+    this.pending = true;
+    queueMicrotask(() => {
+      this.pending = false;
+      this.wake();
+    });
+  }
+}

@@ -1,4 +1,5 @@
 import { EventStore, isWrongExpectedRevision, PartialAppendError } from './event-store.port';
+import { withAppends } from './append-decorator';
 
 export type AppendOutcome = 'ok' | 'conflict' | 'error';
 
@@ -24,12 +25,5 @@ export function observeAppends<Store extends EventStore>(store: Store, start: ()
     };
   const append = timed(store.append.bind(store));
   const appendToStreams = timed(store.appendToStreams.bind(store));
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'append') return append;
-      if (property === 'appendToStreams') return appendToStreams;
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withAppends(store, { append, appendToStreams });
 }

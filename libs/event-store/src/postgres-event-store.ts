@@ -16,7 +16,7 @@ import {
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
-import { AppendedBlock, pageOf, PollingSubscription } from './live-subscription';
+import { AppendedBlock, pageOf, PollingSubscription, WakeOnce } from './live-subscription';
 import { appendWithin } from './postgres-append';
 import { CommitListener } from './postgres-commit-listener';
 import { ensureEventTable, EVENT_COLUMNS, EventRow, eventTable, EventTable, toRecorded } from './postgres-event-table';
@@ -57,7 +57,7 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<PollingSubscription>();
   private schema: Promise<void> | undefined;
   private listener: CommitListener | undefined;
-  private wakePending = false;
+  private readonly subscriptionWake = new WakeOnce(() => this.subscriptions.forEach((subscription) => subscription.wakeForOffers()));
   private closing = false;
 
   constructor(connectionString: string, options: PostgresEventStoreOptions) {
@@ -130,12 +130,7 @@ export class PostgresEventStore implements EventStore {
         rows.filter((row) => Number(row.global_position) > after && accepts(row.stream_id)).map((row) => toRecorded(structuredClone(row))),
     };
     this.subscriptions.forEach((subscription) => subscription.offer(block));
-    if (this.wakePending) return;
-    this.wakePending = true;
-    queueMicrotask(() => {
-      this.wakePending = false;
-      this.subscriptions.forEach((subscription) => subscription.wakeForOffers());
-    });
+    this.subscriptionWake.request();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -20,7 +20,7 @@ import {
 } from './event-store.port';
 import { schemaVersionOf } from './domain-events';
 import { checkExpectedRevision } from './revision-check';
-import { AppendedBlock, pageOf, PollingSubscription } from './live-subscription';
+import { AppendedBlock, pageOf, PollingSubscription, WakeOnce } from './live-subscription';
 import { WalCheckpointer } from './wal-checkpointer';
 
 interface EventRow {
@@ -55,7 +55,7 @@ export class SqliteEventStore implements EventStore {
   readonly atomicMultiStreamAppend = true;
   private poller: NodeJS.Timeout | undefined;
   private dataVersion = 0;
-  private wakePending = false;
+  private readonly subscriptionWake = new WakeOnce(() => this.subscriptions.forEach((subscription) => subscription.wakeForOffers()));
   private readonly checkpointer: WalCheckpointer | undefined;
   private readonly file: string = ':memory:';
   private closing = false;
@@ -179,12 +179,7 @@ export class SqliteEventStore implements EventStore {
    * webhook paid. Appends made together (one synchronous run of code) still wake them once.
    */
   private wakeSubscriptions(): void {
-    if (this.wakePending) return;
-    this.wakePending = true;
-    queueMicrotask(() => {
-      this.wakePending = false;
-      this.subscriptions.forEach((subscription) => subscription.wakeForOffers());
-    });
+    this.subscriptionWake.request();
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,4 +1,5 @@
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { withAppends } from './append-decorator';
 import { EventStore, NewEvent, StreamAppend, TraceContext } from './event-store.port';
 
 /**
@@ -16,14 +17,7 @@ export function keepTraceContext<Store extends EventStore>(store: Store): Store 
   const append: EventStore['append'] = (streamId, events, expected) => store.append(streamId, withContext(events), expected);
   const appendToStreams: EventStore['appendToStreams'] = (appends) =>
     store.appendToStreams(appends.map((part): StreamAppend => ({ ...part, events: withContext(part.events) })));
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'append') return append;
-      if (property === 'appendToStreams') return appendToStreams;
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return withAppends(store, { append, appendToStreams });
 }
 
 /** The active context as W3C trace-context headers; undefined when no trace is active (or tracing is off). */
