@@ -53,6 +53,9 @@ export interface RecordedEvent<Data = unknown> {
   data: Data;
 }
 
+/** What a row-based store keeps in its metadata column and spreads back into a RecordedEvent. */
+export type StoredMetadata = Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext'>;
+
 /** `no_stream`: the stream must not exist; `any`: no check; a number: the revision of the stream's last event. */
 export type ExpectedRevision = number | 'no_stream' | 'any';
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { RecordedEvent } from './event-store.port';
+import { RecordedEvent, StoredMetadata } from './event-store.port';
 import { inTransaction } from './postgres-transaction';
 
 /** The schema every service's event table lives in, apart from whatever else the database holds. */
@@ -82,7 +82,7 @@ export interface EventRow {
   schema_version: number;
   site_id: string;
   occurred_at: Date;
-  metadata: Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext'>;
+  metadata: StoredMetadata;
   data: unknown;
 }
 

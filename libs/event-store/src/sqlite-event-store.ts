@@ -12,6 +12,7 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   StreamAppend,
+  StoredMetadata,
   SubscribeOptions,
   Subscription,
   checkDistinctStreams,
@@ -289,7 +290,7 @@ function upperBound(prefix: string): string {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  const metadata = JSON.parse(row.metadata) as Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext'>;
+  const metadata = JSON.parse(row.metadata) as StoredMetadata;
   return {
     id: row.id,
     type: row.type,
