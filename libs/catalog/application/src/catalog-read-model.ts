@@ -1,6 +1,6 @@
 import { Dated, Definition } from '@cp/catalog-domain';
 import { siteDocumentId } from '@cp/contracts';
-import { Document, IndexSpec, ReadCollection } from '@cp/read-store';
+import { Document, IndexSpec, ReadCollection, replaceIfUnchanged } from '@cp/read-store';
 
 /** One document per definition of a site; deleted ones stay as tombstones for idempotency. */
 export type CatalogDocument<D extends Definition> = Document & {
@@ -31,9 +31,12 @@ export async function putDefinition<D extends Definition>(
   deleted: boolean,
 ): Promise<void> {
   const _id = catalogDocumentId(event.siteId, key);
-  const existing = await documents.findOne({ _id });
-  if (existing && existing.revision >= event.revision) return;
-  const definition = change(existing?.definition);
-  if (!definition) return;
-  await documents.replaceOne({ _id }, { _id, siteId: event.siteId, revision: event.revision, deleted, definition }, { upsert: true });
+  for (;;) {
+    const existing = await documents.findOne({ _id });
+    if (existing && existing.revision >= event.revision) return;
+    const definition = change(existing?.definition);
+    if (!definition) return;
+    // Over the revision read: a replica that lost its lease while writing never puts an older definition back.
+    if (await replaceIfUnchanged(documents, existing, { _id, siteId: event.siteId, revision: event.revision, deleted, definition })) return;
+  }
 }

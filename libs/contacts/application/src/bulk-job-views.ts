@@ -4,7 +4,7 @@ import { AppError } from '@cp/errors';
 import { AppendResult, EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
 import { resolvePaging } from '@cp/query';
-import { Document, ReadCollection, ReadStore } from '@cp/read-store';
+import { Document, ReadCollection, ReadStore, replaceIfUnchanged } from '@cp/read-store';
 import { BULK_JOB_STREAM_PREFIX, BulkJobCommands } from './bulk-job-commands';
 
 const BULK_JOBS_COLLECTION = 'bulk_jobs';
@@ -109,7 +109,8 @@ export class BulkJobViews {
       const { spec: _spec, contactIds: _ids, ...rest } = loaded.state;
       [progress, revision] = [rest, loaded.revision];
     }
-    await this.jobs.replaceOne({ _id }, { _id, siteId: event.siteId, revision, job: toView(progress), progress }, { upsert: true });
-    return true;
+    // Over the revision read: another replica applying the same job's events never puts an older view back; it reads again.
+    if (await replaceIfUnchanged(this.jobs, existing, { _id, siteId: event.siteId, revision, job: toView(progress), progress })) return true;
+    return this.project(event, { inOrder });
   }
 }

@@ -30,7 +30,7 @@ export interface ContactDocument extends Document {
 }
 
 /** The version of every document this service's projections write: bump it when one changes (docs/architecture.md, "Versions"). */
-export const CONTACTS_READ_MODEL_VERSION = 2;
+export const CONTACTS_READ_MODEL_VERSION = 3;
 
 export const CONTACTS_COLLECTION = 'contacts';
 

@@ -1,7 +1,7 @@
-import { ContactEventRecord, ContactState, emailAddresses, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription } from '@cp/contacts-domain';
+import { ContactEventRecord, ContactState, emailAddresses, EmailStatuses, EmailSubscriptionEventRecord, evolve, evolveSubscription, NO_STATUSES } from '@cp/contacts-domain';
 import { AppendResult, EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
-import { ReadCollection, ReadStore } from '@cp/read-store';
+import { ReadCollection, ReadStore, replaceIfUnchanged } from '@cp/read-store';
 import { CONTACT_INDEXES, CONTACTS_COLLECTION, ContactDocument, contactDocumentId, stateOf, toContactDocument } from './contact-read-model';
 import {
   EMAIL_SUBSCRIPTION_INDEXES,
@@ -96,51 +96,98 @@ export class ContactsProjection {
 
   private async applyContactEvent(event: RecordedEvent, inOrder: boolean): Promise<boolean> {
     const id = contactDocumentId(event.siteId, contactIdOf(event.streamId));
-    // Read-only: evolve never changes the state it is given, it builds the next one beside it.
-    const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });
-    if (existing && existing.revision >= event.revision + 1) return true; // seen already
-    if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
-    if (!existing && event.type !== 'ContactCreated') {
-      this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: contact ${id} unknown to the read model`);
-      return true;
+    for (;;) {
+      // Read-only: evolve never changes the state it is given, it builds the next one beside it.
+      const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });
+      if (existing && existing.revision >= event.revision + 1) return true; // seen already
+      if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
+      if (!existing && event.type !== 'ContactCreated') {
+        this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: contact ${id} unknown to the read model`);
+        return true;
+      }
+      const state = evolve(existing ? stateOf(existing) : undefined, recordOf<ContactEventRecord>(event));
+      const seq = existing?.seq ?? event.globalPosition;
+      const statuses = await this.statusesAfter(event.siteId, existing, state);
+      // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
+      const doc = toContactDocument(event.siteId, state, seq, statuses);
+      if (await replaceIfUnchanged(this.contacts, existing, doc, { owned: true })) {
+        await this.keepStatusesCurrent(event.siteId, doc, statuses);
+        return true;
+      }
+      // Another replica wrote the contact meanwhile: read it again.
     }
-    const state = evolve(existing ? stateOf(existing) : undefined, recordOf<ContactEventRecord>(event));
-    const seq = existing?.seq ?? event.globalPosition;
-    const statuses = await this.statusesAfter(event.siteId, existing, state);
-    // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
-    await this.contacts.replaceOne({ _id: id }, toContactDocument(event.siteId, state, seq, statuses), { upsert: true, owned: true });
-    return true;
   }
 
-  /** Most contact events leave the addresses as they were: their statuses are then the document's. */
+  /**
+   * Most contact events leave the addresses as they were: their statuses are then the document's.
+   * A tombstone is never shown and keeps none, so replicas that applied a delete before or after
+   * a subscription change of its address agree.
+   */
   private statusesAfter(siteId: string, existing: ContactDocument | null, state: ContactState): Promise<EmailStatuses> | EmailStatuses {
+    if (state.deleted) return NO_STATUSES;
     const emails = emailAddresses(state.info);
     const before = existing?.lowercased.emails ?? [];
     if (existing && emails.length === before.length && emails.every((email, i) => email === before[i])) return statusesOf(existing.subscriptions);
     return readStatuses(this.subscriptions, siteId, emails);
   }
 
+  /**
+   * A subscription event on another replica may have rewritten this contact's holders before the
+   * contact was written, from statuses read before it changed them: read the statuses again
+   * after the write, and write once more if they moved. A subscription event that comes later
+   * finds the contact among its holders and rewrites it itself, so the two always meet.
+   */
+  private async keepStatusesCurrent(siteId: string, written: ContactDocument, used: EmailStatuses): Promise<void> {
+    for (;;) {
+      const emails = written.lowercased.emails ?? [];
+      if (written.deleted || emails.length === 0) return;
+      const fresh = await readStatuses(this.subscriptions, siteId, emails);
+      if (sameStatuses(fresh, used)) return;
+      const next = toContactDocument(siteId, stateOf(written), written.seq, fresh);
+      // Lost to a later write: its writer reads the statuses after its own write, as this one did.
+      if (!(await replaceIfUnchanged(this.contacts, written, next, { owned: true }))) return;
+      [written, used] = [next, fresh];
+    }
+  }
+
   private async applySubscriptionEvent(event: RecordedEvent, inOrder: boolean): Promise<boolean> {
     // Every subscription event carries its address.
     const email = String((event.data as { email: string }).email).toLowerCase();
     const docId = emailSubscriptionDocumentId(event.siteId, email);
-    const existing = await this.subscriptions.findOne({ _id: docId }, { readOnly: true });
-    if (existing && existing.revision >= event.revision + 1) return true; // seen already
-    if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
-    const state = evolveSubscription(existing?.subscription, recordOf<EmailSubscriptionEventRecord>(event));
-    if (!state) {
-      this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: subscription ${event.streamId} unknown to the read model`);
-      return true;
+    for (;;) {
+      const existing = await this.subscriptions.findOne({ _id: docId }, { readOnly: true });
+      if (existing && existing.revision >= event.revision + 1) return true; // seen already
+      if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
+      const state = evolveSubscription(existing?.subscription, recordOf<EmailSubscriptionEventRecord>(event));
+      if (!state) {
+        this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: subscription ${event.streamId} unknown to the read model`);
+        return true;
+      }
+      const doc: EmailSubscriptionDocument = { _id: docId, siteId: event.siteId, email, revision: event.revision + 1, subscription: state };
+      if (await replaceIfUnchanged(this.subscriptions, existing, doc)) break;
     }
-    const doc: EmailSubscriptionDocument = { _id: docId, siteId: event.siteId, email, revision: event.revision + 1, subscription: state };
-    await this.subscriptions.replaceOne({ _id: doc._id }, doc, { upsert: true });
     // Every live contact with the address shows it (a tombstone is never shown).
     const holders = await this.contacts.find({ siteId: event.siteId, deleted: false, 'lowercased.emails': email }, { readOnly: true });
-    for (const holder of holders) {
-      const contact = stateOf(holder);
-      const statuses = await readStatuses(this.subscriptions, event.siteId, holder.lowercased.emails ?? []);
-      await this.contacts.replaceOne({ _id: holder._id }, toContactDocument(event.siteId, contact, holder.seq, statuses), { upsert: true });
-    }
+    for (const holder of holders) await this.showStatusesOn(event.siteId, holder, email);
     return true;
   }
+
+  /** Rewrites a contact with its addresses' statuses as they are now, over the revision it has (a newer write wins, and reads them itself). */
+  private async showStatusesOn(siteId: string, holder: ContactDocument, email: string): Promise<void> {
+    for (let current: ContactDocument | null = holder; current && !current.deleted && current.lowercased.emails?.includes(email); ) {
+      const statuses = await readStatuses(this.subscriptions, siteId, current.lowercased.emails ?? []);
+      const next = toContactDocument(siteId, stateOf(current), current.seq, statuses);
+      if (await replaceIfUnchanged(this.contacts, current, next, { owned: true })) return;
+      current = await this.contacts.findOne({ _id: holder._id }, { readOnly: true });
+    }
+  }
+}
+
+function sameStatuses(a: EmailStatuses, b: EmailStatuses): boolean {
+  if (a.size !== b.size) return false;
+  for (const [email, status] of a) {
+    const other = b.get(email);
+    if (!other || other.subscriptionStatus !== status.subscriptionStatus || other.deliverabilityStatus !== status.deliverabilityStatus) return false;
+  }
+  return true;
 }

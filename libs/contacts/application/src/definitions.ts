@@ -1,5 +1,5 @@
 import { IntegrationEvent, RequestContext, siteDocumentId } from '@cp/contracts';
-import { Document, ReadCollection, ReadStore } from '@cp/read-store';
+import { Document, ReadCollection, ReadStore, replaceIfUnchanged } from '@cp/read-store';
 
 /** What the contacts service needs to know of an extended field to check values. */
 export interface FieldInfo {
@@ -88,14 +88,15 @@ export class Definitions {
     return this.owners.field(context, key);
   }
 
+  /** Over the sequence it read: two replicas given the same event (a rebalance redelivers it) write it once, never an older one over a newer. */
   private async apply(collection: ReadCollection<DefinitionDocument>, event: IntegrationEvent, deleted: boolean, field: FieldInfo | undefined): Promise<void> {
     const _id = siteDocumentId(event.siteId, event.entityId);
-    const existing = await collection.findOne({ _id });
-    if (existing && existing.sequence >= event.sequence) return;
-    await collection.replaceOne(
-      { _id },
-      { _id, siteId: event.siteId, key: event.entityId, sequence: event.sequence, deleted, ...((field ?? existing?.field) && { field: field ?? existing?.field }) },
-      { upsert: true },
-    );
+    for (;;) {
+      const existing = await collection.findOne({ _id });
+      if (existing && existing.sequence >= event.sequence) return;
+      const known = field ?? existing?.field;
+      const doc = { _id, siteId: event.siteId, key: event.entityId, sequence: event.sequence, deleted, ...(known && { field: known }) };
+      if (await replaceIfUnchanged(collection, existing, doc, { version: 'sequence' })) return;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { emailIdentities, EmailStatuses, toContactView } from '@cp/contacts-domain';
 import { EventStore, InMemoryEventStore } from '@cp/event-store';
-import { EmbeddedReadStore } from '@cp/read-store';
+import { EmbeddedReadStore, ReadStore } from '@cp/read-store';
 import {
   contactDocumentId,
   ContactPublicEvents,
@@ -73,6 +73,21 @@ async function expectedView(events: EventStore, contactId: string) {
   return json(toContactView(state, statuses));
 }
 
+/** The store, with a few turns of the event loop before every call: two replicas' reads and writes interleave as over a network. */
+function jittery(store: ReadStore): ReadStore {
+  const turns = async () => {
+    for (let i = Math.floor(Math.random() * 4); i > 0; i--) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get: (object, key) => {
+        const value = Reflect.get(object, key);
+        return typeof value === 'function' && key !== 'scan' ? async (...args: unknown[]) => (await turns(), value.apply(object, args)) : value;
+      },
+    });
+  return Object.assign(Object.create(store), { collection: (name: string) => wrap(store.collection(name)) });
+}
+
 describe('email subscriptions in the contacts read model', () => {
   it('shows, for any sequence of contact changes and upserts, the join of the streams; the same after a rebuild; the public events end on it', async () => {
     await fc.assert(
@@ -114,4 +129,29 @@ describe('email subscriptions in the contacts read model', () => {
       { numRuns: 25 },
     );
   });
+  it('shows the same on two replicas sharing the read store, writing at once: the active one by its subscription, the other inline', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), fc.array(step, { minLength: 1, maxLength: 12 }), async (first, second) => {
+        const events = new InMemoryEventStore();
+        const shared = new EmbeddedReadStore();
+        const replicas = [await startContacts(events, jittery(shared)), await startContacts(events, jittery(shared))];
+        try {
+          await Promise.all([run(replicas[0], first), run(replicas[1], second)]);
+          const head = await events.headPosition();
+          for (const replica of replicas) await replica.projection.waitFor(head);
+          const rebuilt = new EmbeddedReadStore();
+          const fromZero = new ContactsProjection(events, rebuilt, quietLogger);
+          await fromZero.start();
+          await fromZero.waitFor(head);
+          await fromZero.stop();
+          const all = (store: EmbeddedReadStore, collection: string) => store.collection(collection).find({}, { sort: { _id: 1 } });
+          expect(json(await all(shared, CONTACTS_COLLECTION))).toEqual(json(await all(rebuilt, CONTACTS_COLLECTION)));
+          expect(json(await all(shared, EMAIL_SUBSCRIPTIONS_COLLECTION))).toEqual(json(await all(rebuilt, EMAIL_SUBSCRIPTIONS_COLLECTION)));
+        } finally {
+          for (const replica of replicas) await stopContacts(replica);
+        }
+      }),
+      { numRuns: 10 },
+    );
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import { siteDocumentId, streamEntityId } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
-import { Document, DuplicateKeyError, ReadCollection, ReadStore } from '@cp/read-store';
+import { Document, ReadCollection, ReadStore, replaceIfUnchanged } from '@cp/read-store';
 import { DELIVERY_STATUSES, DeliveryEventRecord, DeliveryState, DeliveryStatus, evolveDelivery } from '@cp/webhooks-domain';
 import { DELIVERY_PREFIX } from './streams';
 
@@ -114,16 +114,7 @@ export class DeliveriesReadModel {
       const { _id: _ignored, siteId: _site, revision: _revision, ...state } = existing ?? ({} as DeliveryDocument);
       const next = evolveDelivery(existing ? (state as DeliveryState) : undefined, recordOf<DeliveryEventRecord>(event));
       if (!next) return;
-      const doc = { ...next, _id, siteId: event.siteId, revision: event.revision };
-      if (!existing) {
-        try {
-          return await this.collection.insertOne(doc);
-        } catch (error) {
-          if (!(error instanceof DuplicateKeyError)) throw error;
-          continue;
-        }
-      }
-      if ((await this.collection.replaceOne({ _id, revision: existing.revision }, doc)).matchedCount === 1) return;
+      if (await replaceIfUnchanged(this.collection, existing, { ...next, _id, siteId: event.siteId, revision: event.revision })) return;
     }
   }
 }
