@@ -2,6 +2,7 @@ import { AppendResult, EventStore, inStreamPrefixes, RecordedEvent, Subscription
 import { processMetrics } from '@cp/observability';
 import { ReadStore } from '@cp/read-store';
 import { CheckpointStore } from './checkpoint-store';
+import { HeldLease, ReadStoreLeases } from './leases';
 import { ProjectionCheckpoints } from './projection-checkpoints';
 
 export interface ProjectionLogger {
@@ -28,6 +29,14 @@ export type ProjectionHandler = (event: RecordedEvent) => Promise<void | Settlem
  * live. The checkpoint (last global position handled) is kept in the read store the handler
  * feeds, so a crash replays at most the events after it — which the handler must tolerate.
  * Read models, integration-event relays and process managers are all built on this.
+ *
+ * Replicas of a service share the read store, and the subscription runs on one of them at a
+ * time: the one holding the projection's lease (leases.ts, in the same read store). The others
+ * stand by: they follow the shared checkpoint (so `waitFor` and `ready` answer for the read model
+ * they all read), still apply their own commands' events inline (applyCommitted: the handlers'
+ * writes are conditional, so they never undo a newer write of the active replica), and try the
+ * lease every second; when its holder dies, one of them takes over from the checkpoint within
+ * LEASE_TTL_MS. A holder that loses its lease (it froze past the lease's expiry) stands by.
  */
 export class CheckpointedProjection {
   private readonly checkpoints: CheckpointStore;
@@ -50,6 +59,12 @@ export class CheckpointedProjection {
   private turn: Promise<unknown> = Promise.resolve();
   /** Stops reporting this projection's lag (`projection_lag_events`) once it stops. */
   private unwatchLag: (() => void) | undefined;
+  /** Active: runs the subscription and owns the checkpoint. Standby: another replica holds the lease. */
+  private role: 'stopped' | 'active' | 'standby' = 'stopped';
+  private readonly lease: HeldLease;
+  private standbyTimer: NodeJS.Timeout | undefined;
+  private standbyTicks = 0;
+  private standbyBusy = false;
 
   constructor(
     readonly name: string,
@@ -61,8 +76,14 @@ export class CheckpointedProjection {
     private readonly streamPrefixes?: readonly string[],
     /** Where the checkpoint is kept; by default beside the read model, in the read store. */
     checkpoints?: CheckpointStore,
+    /**
+     * `every`: runs on every replica, no lease, for a handler whose in-memory state each replica
+     * needs and whose writes are idempotent across replicas (the webhooks dispatcher's directory).
+     */
+    replicas: 'one' | 'every' = 'one',
   ) {
     this.checkpoints = checkpoints ?? new ProjectionCheckpoints(readStore);
+    this.lease = new HeldLease(replicas === 'every' ? NO_LEASE : new ReadStoreLeases(readStore), `projection:${name}`, { onLost: () => void this.standDown() });
   }
 
   async start(): Promise<void> {
@@ -73,12 +94,8 @@ export class CheckpointedProjection {
     this.appliedInline.clear();
     this.headAtStart = await this.events.headPosition();
     this.failure = undefined;
-    this.subscription = this.events.subscribeAll((event) => this.handle(event), {
-      after: this.position,
-      streamPrefixes: this.streamPrefixes,
-      onPosition: (position) => this.observe(position),
-      onError: (error) => this.fail(error),
-    });
+    if (await this.lease.tryAcquire()) await this.activate();
+    else this.standBy();
     this.unwatchLag?.();
     this.unwatchLag = processMetrics().watchProjectionLag(this.name, async () => Math.max(0, (await this.events.headPosition()) - this.position));
   }
@@ -86,15 +103,25 @@ export class CheckpointedProjection {
   async stop(): Promise<void> {
     this.unwatchLag?.();
     this.unwatchLag = undefined;
+    clearInterval(this.standbyTimer);
+    this.standbyTimer = undefined;
     await this.subscription?.close();
     this.subscription = undefined;
     await Promise.allSettled([...this.settling]);
-    await this.flushCheckpoint();
+    if (this.role === 'active') await this.flushCheckpoint();
+    this.role = 'stopped';
+    await this.lease.release().catch((error: unknown) => this.logger.warn(`${this.name}: releasing its lease failed (it expires on its own): ${String(error)}`));
   }
 
-  /** Caught up with what was stored when it started, and not failed. */
+  /** Caught up with what was stored when it started, and not failed: by its own subscription, or, standing by, by the active replica's. */
   get ready(): boolean {
-    return this.failure === undefined && this.subscription !== undefined && this.position >= this.headAtStart;
+    const running = this.role === 'standby' || (this.role === 'active' && this.subscription !== undefined);
+    return this.failure === undefined && running && this.position >= this.headAtStart;
+  }
+
+  /** Whether this replica runs the subscription (`active`) or follows another's (`standby`). */
+  get activity(): 'stopped' | 'active' | 'standby' {
+    return this.role;
   }
 
   get processedPosition(): number {
@@ -145,7 +172,7 @@ export class CheckpointedProjection {
    */
   applyCommitted(events: readonly RecordedEvent[], apply: (event: RecordedEvent) => Promise<boolean>): Promise<boolean> {
     return this.inTurn(async () => {
-      if (this.failure !== undefined || this.subscription === undefined) return false;
+      if (this.failure !== undefined || this.role === 'stopped') return false;
       for (const event of events) {
         if (!this.covers(event.streamId)) continue; // never delivered here, so not this projection's business
         if (event.globalPosition <= this.observed || this.appliedInline.has(event.globalPosition)) continue; // handled already
@@ -171,6 +198,71 @@ export class CheckpointedProjection {
     if (applied) return;
     const last = Math.max(0, ...appended.map((result) => result.position));
     if (last > 0) await this.waitFor(last);
+  }
+
+  /** Holds the lease: from the shared checkpoint (a standby's may be a moment old), the subscription runs here. */
+  private async activate(): Promise<void> {
+    this.follow(await this.checkpoints.load(this.name));
+    this.savedPosition = this.position;
+    this.observed = Math.max(this.observed, this.position);
+    this.role = 'active';
+    this.subscription = this.events.subscribeAll((event) => this.handle(event), {
+      after: this.position,
+      streamPrefixes: this.streamPrefixes,
+      onPosition: (position) => this.observe(position),
+      onError: (error) => this.fail(error),
+    });
+  }
+
+  /** Another replica holds the lease: follow its checkpoint, and try the lease every LEASE_RETRY_MS. */
+  private standBy(): void {
+    this.role = 'standby';
+    this.standbyTicks = 0;
+    this.standbyTimer = setInterval(() => void this.standbyTick(), STANDBY_POLL_MS);
+    this.standbyTimer.unref();
+  }
+
+  private async standbyTick(): Promise<void> {
+    if (this.standbyBusy || this.role !== 'standby') return;
+    this.standbyBusy = true;
+    const tick = this.standbyTicks++;
+    try {
+      // Often while someone waits for a position or it is not caught up yet, else once a lease try.
+      const tryLease = tick % (LEASE_RETRY_MS / STANDBY_POLL_MS) === 0;
+      if (tryLease || this.waiters.length > 0 || this.position < this.headAtStart) this.follow(await this.checkpoints.load(this.name));
+      if (tryLease && this.role === 'standby' && (await this.lease.tryAcquire())) {
+        if (this.role !== 'standby') return void (await this.lease.release()); // stopped meanwhile
+        clearInterval(this.standbyTimer);
+        this.standbyTimer = undefined;
+        this.logger.warn(`${this.name}: took over the projection from another replica, at position ${this.position}`);
+        await this.activate();
+      }
+    } catch (error) {
+      this.logger.warn(`${this.name}: standing by, could not read the shared checkpoint or lease: ${String(error)}`);
+    } finally {
+      this.standbyBusy = false;
+    }
+  }
+
+  /** The lease went to another replica (this one froze past its expiry): stop the subscription and stand by. */
+  private async standDown(): Promise<void> {
+    if (this.role !== 'active') return;
+    this.logger.warn(`${this.name}: lost its lease to another replica; standing by`);
+    this.role = 'standby';
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+    await Promise.allSettled([...this.settling]);
+    this.unsettled = [];
+    if (this.role === 'standby' && this.standbyTimer === undefined) this.standBy();
+  }
+
+  /** Standing by: the active replica has handled everything up to `position`; inline applications before it are passed. */
+  private follow(position: number): void {
+    if (position <= this.position) return;
+    for (const applied of this.appliedInline) if (applied <= position) this.appliedInline.delete(applied);
+    this.observed = Math.max(this.observed, position);
+    this.advance(position);
   }
 
   private covers(streamId: string): boolean {
@@ -234,7 +326,7 @@ export class CheckpointedProjection {
    * replay of a large store runs at the speed of its handler rather than of checkpoint writes.
    */
   private scheduleCheckpoint(): void {
-    if (this.saveTimer) return;
+    if (this.saveTimer || this.role !== 'active') return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       void this.flushCheckpoint();
@@ -247,7 +339,8 @@ export class CheckpointedProjection {
       this.saveTimer = undefined;
     }
     this.saving = this.saving.then(async () => {
-      if (this.position === this.savedPosition) return;
+      // Only the active replica moves the checkpoint: one that lost its lease leaves it to the new holder.
+      if (this.position === this.savedPosition || this.role !== 'active') return;
       const position = this.position;
       await this.checkpoints.save(this.name, position).then(
         () => (this.savedPosition = position),
@@ -259,3 +352,9 @@ export class CheckpointedProjection {
 }
 
 const CHECKPOINT_INTERVAL_MS = 200;
+/** Every replica holds it: a projection that runs on each. */
+const NO_LEASE = { acquire: async () => true, release: async () => undefined };
+/** How often a standby replica reads the shared checkpoint while a caller waits on it. */
+const STANDBY_POLL_MS = 100;
+/** How often a standby replica tries to take the lease (it succeeds once the holder's has expired). */
+const LEASE_RETRY_MS = 1_000;

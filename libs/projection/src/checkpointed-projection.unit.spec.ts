@@ -162,3 +162,41 @@ describe('CheckpointedProjection', () => {
     await second.stop();
   });
 });
+
+describe('CheckpointedProjection on replicas sharing a read store', () => {
+  const count = (store: InMemoryEventStore, n: number) => store.append(`s-${n}`, [{ type: 'T', data: { n }, metadata: { siteId: 's' } }], 'any');
+
+  it('runs on one replica at a time; the other follows its checkpoint, applies its own commits inline, and takes over when it stops', async () => {
+    const events = new InMemoryEventStore();
+    const reads = new EmbeddedReadStore();
+    const handled: Record<string, number[]> = { one: [], two: [] };
+    const handlerOf = (replica: string) => async (event: RecordedEvent) => void handled[replica].push((event.data as { n: number }).n);
+    await count(events, 1);
+    const one = new CheckpointedProjection('shared', events, reads, handlerOf('one'), logger);
+    const two = new CheckpointedProjection('shared', events, reads, handlerOf('two'), logger);
+    await one.start();
+    await two.start();
+    expect([one.activity, two.activity]).toEqual(['active', 'standby']);
+
+    const { position } = await count(events, 2);
+    await two.waitFor(position, 2_000); // resolved by the active replica's checkpoint
+    expect(two.processedPosition).toBe(position);
+    expect(two.ready).toBe(true);
+    expect(handled).toEqual({ one: [1, 2], two: [] });
+
+    // A command on the standby replica shows its events at once.
+    const own = await count(events, 3);
+    const inline: number[] = [];
+    expect(await two.applyCommitted(own.recorded!, async (event) => (inline.push((event.data as { n: number }).n), true))).toBe(true);
+    expect(inline).toEqual([3]);
+
+    await one.waitFor(own.position);
+    await one.stop(); // gives the lease up
+    const next = await count(events, 4);
+    await two.waitFor(next.position, 3_000);
+    expect(two.activity).toBe('active');
+    expect(two.processedPosition).toBe(next.position);
+    expect(handled.two).toEqual([4]); // from the checkpoint on: nothing the first replica had handled
+    await two.stop();
+  });
+});

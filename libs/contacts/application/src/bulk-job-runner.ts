@@ -1,23 +1,31 @@
 import { BulkJobCommand, BulkJobError, BulkJobSpec } from '@cp/contacts-domain';
-import { RequestContext } from '@cp/contracts';
+import { RequestContext, siteDocumentId } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
 import { EventStore, TimeSlice } from '@cp/event-store';
-import { ProjectionLogger } from '@cp/projection';
+import { HeldLease, LeaseStore, ProjectionLogger } from '@cp/projection';
 import { BulkJobCommands } from './bulk-job-commands';
 import { BulkJobViews } from './bulk-job-views';
 import { ContactCommands } from './contact-commands';
 
 /** Contacts per recorded batch: what a crash may make a job redo. */
 const BATCH = 50;
+/** How often every replica looks for unfinished jobs that nobody runs (their runner died). */
+const SWEEP_INTERVAL_MS = 5_000;
 
 /**
  * Runs bulk jobs in the background, in small slices (other requests run between the contacts of
  * a job), recording progress every BATCH contacts; a job interrupted by a restart resumes after
  * its last recorded batch. Every contact it touches gets its own events, as if changed one by one.
+ *
+ * A job runs on one replica at a time, the one holding its lease (`bulk-job:<siteKey>:<jobId>`);
+ * every replica looks for unfinished jobs every SWEEP_INTERVAL_MS, so a job whose runner died is
+ * taken over once its lease expires. The job's stream is the second guard: a runner that records
+ * a step over another's (its lease lapsed while it was frozen) finds it lost and stops.
  */
 export class BulkJobRunner {
   private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -25,19 +33,25 @@ export class BulkJobRunner {
     private readonly views: BulkJobViews,
     private readonly contacts: ContactCommands,
     private readonly contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
+    private readonly leases: LeaseStore,
     private readonly logger: ProjectionLogger,
   ) {}
 
+  /** Runs the job here, unless it runs here already or another replica holds its lease. */
   start(siteId: string, jobId: string): void {
     if (this.running.has(jobId) || this.stopping) return;
-    const run = this.run(siteId, jobId)
+    const run = this.runLeased(siteId, jobId)
       .catch((error) => this.logger.error(`bulk job ${jobId} stopped: ${error instanceof Error ? error.stack : String(error)}`))
       .finally(() => this.running.delete(jobId));
     this.running.set(jobId, run);
   }
 
-  /** After a restart: picks up every job that had not completed. */
+  /** Picks up every job that has not completed and that nobody runs, now and every SWEEP_INTERVAL_MS until stopped. */
   async resumeUnfinished(): Promise<void> {
+    if (this.sweep === undefined && !this.stopping) {
+      this.sweep = setInterval(() => void this.resumeUnfinished().catch((error) => this.logger.warn(`looking for unfinished bulk jobs failed: ${String(error)}`)), SWEEP_INTERVAL_MS);
+      this.sweep.unref();
+    }
     for (const { siteId, jobId } of await this.views.unfinished()) this.start(siteId, jobId);
   }
 
@@ -49,10 +63,24 @@ export class BulkJobRunner {
   /** Lets running jobs finish their current contact and batch; they resume on the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.sweep);
+    this.sweep = undefined;
     await this.idle();
   }
 
-  private async run(siteId: string, jobId: string): Promise<void> {
+  private async runLeased(siteId: string, jobId: string): Promise<void> {
+    const lease = new HeldLease(this.leases, `bulk-job:${siteDocumentId(siteId, jobId)}`, {
+      onLost: () => this.logger.warn(`bulk job ${jobId}: its lease went to another replica; this one stops after its current contact`),
+    });
+    if (!(await lease.tryAcquire())) return; // another replica runs it
+    try {
+      await this.run(siteId, jobId, () => lease.held);
+    } finally {
+      await lease.release().catch(() => undefined); // it expires on its own
+    }
+  }
+
+  private async run(siteId: string, jobId: string, leaseHeld: () => boolean): Promise<void> {
     let job = await this.jobs.load(siteId, jobId);
     if (!job || job.state.status === 'COMPLETED') return;
     /** Records a step of the job; false when another runner has taken the job over (this one then stops). */
@@ -73,7 +101,7 @@ export class BulkJobRunner {
     const redoUntil = Math.min(job.state.processed + BATCH, contactIds.length);
     const slice = new TimeSlice();
     for (let start = job.state.processed; start < contactIds.length; start += BATCH) {
-      if (this.stopping) return;
+      if (this.stopping || !leaseHeld()) return;
       const batch = contactIds.slice(start, start + BATCH);
       let succeeded = 0;
       const errors: BulkJobError[] = [];

@@ -1,4 +1,6 @@
 import { InMemoryEventStore } from '@cp/event-store';
+import { siteDocumentId } from '@cp/contracts';
+import { ReadStoreLeases } from '@cp/projection';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, createContactsApplication } from './index';
 import { logger, owners, siteB, useRunningApplication } from './test/contacts-application-fixture';
@@ -80,5 +82,26 @@ describe('contacts application', () => {
       await restarted.bulkJobs.stop();
       await restarted.projection.stop();
     });
+    it('is taken over by another replica once the lease of the runner that died expires, and completes once', async () => {
+      const ids = await seed(60, (i) => ({ name: { first: `T${i}` } }));
+      const metadata = { siteId: 'site-a', actor: { type: 'API_KEY' as const, id: 'k' } };
+      await events.append('contactbulkjob-site-a.job-2', [
+        { type: 'BulkJobCreated', data: { jobId: 'job-2', spec: { type: 'UPDATE', filter: {}, info: { company: 'Taken over' } }, contactIds: ids }, metadata },
+        { type: 'BulkJobStarted', data: {}, metadata },
+      ], 'no_stream');
+      // The replica running it died holding its lease, which has a moment left.
+      expect(await new ReadStoreLeases(reads).acquire(`bulk-job:${siteDocumentId('site-a', 'job-2')}`, 'dead-replica', 300)).toBe(true);
+      await app.bulkJobs.resumeUnfinished();
+      await app.bulkJobs.idle();
+      await app.projection.waitFor(await events.headPosition());
+      expect((await app.queries.get(siteA, { contactId: ids[0] })).contact.revision).toBe(1); // not run while the lease holds
+      for (let waited = 0; (await app.bulkJobs.get(siteA, 'job-2')).job.status !== 'COMPLETED' && waited < 15_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await app.bulkJobs.idle();
+      }
+      expect((await app.bulkJobs.get(siteA, 'job-2')).job).toMatchObject({ status: 'COMPLETED', totalItems: 60, successTotal: 60 });
+      await app.projection.waitFor(await events.headPosition());
+      for (const id of [ids[0], ids[59]]) expect((await app.queries.get(siteA, { contactId: id })).contact).toMatchObject({ revision: 2, info: { company: 'Taken over' } });
+    }, 30_000);
   });
 });

@@ -1,7 +1,7 @@
 import { BulkJobSpec, normalizeInfoPatch } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
 import { EventStore } from '@cp/event-store';
-import { CheckpointedProjection, ProjectionLogger } from '@cp/projection';
+import { CheckpointedProjection, ProjectionLogger, ReadStoreLeases } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { Clock, IdSource } from './clock';
 import { BulkJobCommands } from './bulk-job-commands';
@@ -37,7 +37,7 @@ export class BulkJobs {
   ) {
     this.commands = new BulkJobCommands(store, clock);
     this.views = new BulkJobViews(store, readStore, this.commands, logger);
-    this.runner = new BulkJobRunner(store, this.commands, this.views, contacts, contactsProjection, logger);
+    this.runner = new BulkJobRunner(store, this.commands, this.views, contacts, contactsProjection, new ReadStoreLeases(readStore), logger);
   }
 
   get projection(): CheckpointedProjection {

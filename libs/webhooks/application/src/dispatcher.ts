@@ -26,7 +26,8 @@ export class Dispatcher {
     checkpoints?: CheckpointStore,
   ) {
     this.checkpoints = checkpoints ?? new ProjectionCheckpoints(readStore);
-    this.runner = new CheckpointedProjection(NAME, store, readStore, (event) => this.handle(event), logger, [FEED_PREFIX, SUBSCRIPTION_PREFIX], this.checkpoints);
+    // On every replica: its worker reads the subscriptions from this directory, and a delivery scheduled twice is created once.
+    this.runner = new CheckpointedProjection(NAME, store, readStore, (event) => this.handle(event), logger, [FEED_PREFIX, SUBSCRIPTION_PREFIX], this.checkpoints, 'every');
   }
 
   /** The subscriptions as they were at the checkpoint, then the run from there. */
