@@ -15,16 +15,21 @@ export interface KafkaConfig {
   /** Distinguishes replicas: each one reads every reply and keeps its own. */
   instanceId: string;
   requestTimeoutMs: number;
+  /** Partitions of every topic: the most replicas of one service that share its requests. */
+  partitions: number;
 }
 
 export const kafkaVariables = {
   KAFKA_BROKERS: hostPortList({ description: 'Kafka bootstrap servers, comma-separated.', example: 'kafka:9092' }),
   INSTANCE_ID: optionalText({ description: "names this replica: its reply consumer group, and a webhooks replica in its delivery leases.", unset: 'the host name and the process id' }),
   REQUEST_TIMEOUT_MS: positiveInt(10_000, { description: 'deadline of a request to another service; past it the caller gets a 503.' }),
+  KAFKA_PARTITIONS: positiveInt(6, {
+    description: 'partitions of every topic, at least: the most replicas of one service that get work, and the event partitions one process handles at once. Existing topics with fewer are grown; none is ever shrunk.',
+  }),
 };
 
 export function kafkaSettings(values: EnvValues<typeof kafkaVariables>): KafkaConfig {
-  return { brokers: values.KAFKA_BROKERS, instanceId: values.INSTANCE_ID ?? `${hostname()}-${process.pid}`, requestTimeoutMs: values.REQUEST_TIMEOUT_MS };
+  return { brokers: values.KAFKA_BROKERS, instanceId: values.INSTANCE_ID ?? `${hostname()}-${process.pid}`, requestTimeoutMs: values.REQUEST_TIMEOUT_MS, partitions: values.KAFKA_PARTITIONS };
 }
 
 /**
@@ -51,20 +56,36 @@ export function allTopics(): string[] {
 
 /**
  * Creates the topics up front (idempotent): consumers that join before a topic exists are not
- * assigned its partitions, which is the usual cause of "not assigned to any partitions".
+ * assigned its partitions, which is the usual cause of "not assigned to any partitions". A topic
+ * with fewer partitions than configured is grown (Kafka cannot shrink one): a keyed message may
+ * then land on another partition than its key's earlier ones, which is harmless here, since
+ * consumers order by revision, not by offset, across a change of partitions.
  */
-export async function ensureTopics(config: KafkaConfig, partitions = 1): Promise<void> {
+export async function ensureTopics(config: KafkaConfig): Promise<void> {
   const admin = new Kafka({ clientId: 'topic-setup', brokers: config.brokers, ...clientLogging }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = allTopics().filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
+      await admin
+        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: config.partitions, replicationFactor: -1 })) })
+        .catch(unlessAlreadyThere);
+    }
+    const { topics } = await admin.fetchTopicMetadata({ topics: allTopics() });
+    const short = topics.filter((topic) => topic.partitions.length < config.partitions);
+    if (short.length > 0) {
+      await admin.createPartitions({ topicPartitions: short.map(({ name }) => ({ topic: name, count: config.partitions })) }).catch(unlessAlreadyThere);
     }
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Replicas starting together race to create the same topics and partitions: the loser finds them made. */
+function unlessAlreadyThere(error: unknown): void {
+  const causes = [error, ...((error as { errors?: unknown[] }).errors ?? [])].map((cause) => (cause as { type?: string }).type);
+  if (!causes.some((type) => type === 'TOPIC_ALREADY_EXISTS' || type === 'INVALID_PARTITIONS')) throw error;
 }
 
 /** The Nest Kafka transport for a service: one consumer group per service, shared by its replicas. */
@@ -76,6 +97,8 @@ export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeg
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       // Where a new consumer group starts; once it has committed offsets it resumes from them.
       subscribe: { fromBeginning },
+      // Events are handled in order within a partition (one entity's keep theirs), partitions side by side.
+      run: { partitionsConsumedConcurrently: config.partitions },
       producer: { allowAutoTopicCreation: false },
     }),
   };
@@ -89,7 +112,8 @@ const MAX_CONCURRENT_REQUESTS = 256;
  * only when all of a fetch's batches are handled: one request that waits (the feed's long poll,
  * a command waiting for its projection) would hold every topic and miss heartbeats. Requests are
  * therefore answered concurrently, as the in-process transport does; events (no reply topic)
- * are still handled one at a time per partition, in order, before their offset is committed.
+ * are handled one at a time per partition, in order, before their offset is committed, and the
+ * partitions side by side (`partitionsConsumedConcurrently`).
  * With tracing on, each request answered has a span of its own (answering), since the kafkajs
  * instrumentation's `process` span ends as soon as the request is taken.
  */
