@@ -138,6 +138,12 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
     consumer.on(consumer.events.CRASH, state(false, 'the Kafka consumer crashed'));
     consumer.on(consumer.events.STOP, state(false, 'the Kafka consumer stopped'));
     consumer.on(consumer.events.DISCONNECT, state(false, 'disconnected from Kafka'));
+    // Watched before it joins its group: with no group coordinator yet (a fresh broker) it crashes inside start.
+    restartAfterFatalCrash(consumer, (message) => this.logger.error(message), async () => {
+      if (this.consumer !== consumer) return; // started over already
+      await this.close();
+      await new Promise<void>((resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    });
   }
 
   /**
@@ -154,10 +160,6 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
   override async start(callback: () => void): Promise<void> {
     this.unwatchDepth ??= processMetrics().watchQueueDepth('kafka-requests', () => this.inFlight + this.slotFreed.length);
     await super.start(callback);
-    restartAfterFatalCrash(this.consumer!, (message) => this.logger.error(message), async () => {
-      await this.close();
-      await new Promise<void>((resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error) : resolve())));
-    });
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
@@ -193,21 +195,21 @@ function answering(topic: string, answer: () => Promise<void>): Promise<void> {
   );
 }
 
-/** A reply consumer that starts over after a crash kafkajs gives up on (see restartAfterFatalCrash). */
+/**
+ * A reply consumer that starts over after a crash kafkajs gives up on (see restartAfterFatalCrash).
+ * Watched from the moment each consumer is made, before it joins its group: a broker that has no
+ * group coordinator yet (a fresh one still creating its offsets topic) crashes it inside connect.
+ */
 class RestartingClientKafka extends ClientKafka {
-  private readonly watched = new WeakSet<object>();
-
-  override async connect() {
-    const producer = await super.connect();
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
     const consumer = this._consumer;
-    if (consumer && !this.watched.has(consumer)) {
-      this.watched.add(consumer);
-      restartAfterFatalCrash(consumer, (message) => this.logger.error(message), async () => {
-        await this.close();
-        await this.connect();
-      });
-    }
-    return producer;
+    if (!consumer) return;
+    restartAfterFatalCrash(consumer, (message) => this.logger.error(message), async () => {
+      if (this._consumer !== consumer) return; // started over already
+      await this.close();
+      await this.connect();
+    });
   }
 }
 

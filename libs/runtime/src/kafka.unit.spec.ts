@@ -26,7 +26,7 @@ describe('a service\'s bus readiness', () => {
     expect(server.bus).toEqual({ ready: false, detail: 'rebalancing' });
     consumer.emit(consumer.events.GROUP_JOIN);
     expect(server.bus.ready).toBe(true);
-    consumer.emit(consumer.events.CRASH);
+    consumer.emit(consumer.events.CRASH, { payload: { restart: true, error: new Error('broker gone') } }); // one kafkajs restarts itself
     expect(server.bus).toEqual({ ready: false, detail: 'the Kafka consumer crashed' });
   });
 });
