@@ -155,7 +155,7 @@ export class CheckpointedProjection {
   async caughtUp(report: (message: string) => void, reportEveryMs = 10_000): Promise<void> {
     while (!this.ready) {
       if (this.failure !== undefined) throw this.failure;
-      if (this.subscription === undefined) throw new Error(`${this.name}: not started`);
+      if (this.role === 'stopped') throw new Error(`${this.name}: not started`);
       await this.waitUntilCaughtUp(reportEveryMs);
       if (!this.ready && this.failure === undefined) report(`${this.name}: catching up, at ${this.position} of ${this.headAtStart}`);
     }

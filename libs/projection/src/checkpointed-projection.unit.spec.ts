@@ -199,4 +199,23 @@ describe('CheckpointedProjection on replicas sharing a read store', () => {
     expect(handled.two).toEqual([4]); // from the checkpoint on: nothing the first replica had handled
     await two.stop();
   });
+  it('standing by, is caught up once the active replica\'s checkpoint passes what was stored when it started', async () => {
+    const events = new InMemoryEventStore();
+    const reads = new EmbeddedReadStore();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const active = new CheckpointedProjection('slow-shared', events, reads, async () => void (await released), logger);
+    await active.start();
+    for (let n = 1; n <= 3; n++) await count(events, n);
+    const standby = new CheckpointedProjection('slow-shared', events, reads, async () => undefined, logger);
+    await standby.start();
+    expect(standby.activity).toBe('standby');
+    expect(standby.ready).toBe(false);
+    const caughtUp = standby.caughtUp(() => undefined, 50);
+    release();
+    await caughtUp;
+    expect(standby.ready).toBe(true);
+    await standby.stop();
+    await active.stop();
+  });
 });
