@@ -1,24 +1,20 @@
 #!/usr/bin/env node
 // Webhook fault tests, run by tools/distributed/test.sh after the end-to-end suites, against two
-// webhooks replicas sharing one SQLite event store. A real HTTP receiver verifies every JWT with
-// the key of GET /webhooks/v1/public-key and counts arrivals by event id.
+// webhooks replicas sharing one PostgreSQL event store. A real HTTP receiver verifies every JWT
+// with the key of GET /webhooks/v1/public-key and counts arrivals by event id.
 //  1. Both replicas alive, a burst of creates: every contact_created arrives exactly once, and
 //     both replicas delivered some (the worker named in each attempt's lease, read from the store).
 //  2. A burst of creates while the replica with most attempts in flight is SIGKILLed, then
 //     started again: none is lost, and what arrives twice is at most what it had in flight.
 // Environment: GATEWAY_URL, WEBHOOKS_REPLICAS (`name:pgid:healthPort,...`, name = INSTANCE_ID),
-// RUN_DIR, DATA_DIR and the webhooks service's own variables (for the restart).
+// RUN_DIR and the webhooks service's own variables (for the restart; EVENTSTORE_URL is read here too).
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { assert, finish, sleep, test, until } from './lib/fault-checks.mjs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { importSPKI, jwtVerify } from 'jose';
-
-const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3');
+import pg from 'pg';
+import { assert, finish, sleep, test, until } from './lib/fault-checks.mjs';
+import { startWebhookReceiver } from './lib/webhook-receiver.mjs';
 const gateway = process.env.GATEWAY_URL;
 const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-keys.json', import.meta.url)));
 const admin = keys.find((k) => k.sites.includes('*') && k.scopes.includes('*')).key;
@@ -46,29 +42,10 @@ async function call(method, path, body) {
 const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
 
 // The receiver: a slow handler (RECEIVER_DELAY_MS), slower than the creates come, so that attempts queue up and are in flight when a replica dies.
-const publicKey = await importSPKI((await call('GET', '/webhooks/v1/public-key')).body.publicKey, 'RS256');
-const arrivals = new Map(); // contact id -> times its contact_created arrived
-const rejected = [];
-const receiver = createServer((request, response) => {
-  const chunks = [];
-  request.on('data', (chunk) => chunks.push(chunk));
-  request.on('end', async () => {
-    await sleep(RECEIVER_DELAY_MS);
-    try {
-      const { payload } = await jwtVerify(Buffer.concat(chunks).toString('utf8'), publicKey);
-      const envelope = JSON.parse(payload.data);
-      const event = JSON.parse(envelope.data);
-      if (envelope.eventType === 'wix.contacts.v4.contact_created') arrivals.set(event.entityId, (arrivals.get(event.entityId) ?? 0) + 1);
-      response.writeHead(200).end();
-    } catch (error) {
-      rejected.push(String(error));
-      response.writeHead(401).end();
-    }
-  });
-});
-await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiver = await startWebhookReceiver((await call('GET', '/webhooks/v1/public-key')).body.publicKey, { delayMs: RECEIVER_DELAY_MS });
+const { arrivals, rejected, arrivalsOf } = receiver;
 const subscription = await call('POST', '/webhooks/v1/subscriptions', {
-  subscription: { url: `http://127.0.0.1:${receiver.address().port}/hook`, eventTypes: ['wix.contacts.v4.contact_created'] },
+  subscription: { url: receiver.url, eventTypes: ['wix.contacts.v4.contact_created'] },
 });
 if (subscription.status !== 200) throw new Error(`creating the subscription answered ${subscription.status}: ${JSON.stringify(subscription.body ?? subscription.error)}`);
 const subscriptionId = subscription.body.subscription.id;
@@ -89,33 +66,32 @@ async function createContacts(count, label, ids = []) {
 }
 
 /**
- * Every attempt of this site's deliveries, from the shared event store: lease (worker) and
- * outcome. Read incrementally (the events after the last read), so that polling it stays cheap
- * as the store grows and the SIGKILL test sees attempts in flight as they are.
+ * Every attempt of this site's deliveries, from the shared event store (the webhooks service's
+ * table): lease (worker) and outcome. Read incrementally (the events after the last read), so
+ * that polling it stays cheap as the store grows and the SIGKILL test sees attempts in flight.
  */
+const events = new pg.Client({ connectionString: process.env.EVENTSTORE_URL });
+await events.connect();
+const EVENTS = 'event_store.webhooks';
 const deliveriesByStream = new Map();
 let attemptsReadTo = 0;
-function readAttempts() {
-  const db = new Database(join(process.env.DATA_DIR, 'webhooks-events.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const prefix = `webhookdelivery-${site}.`;
-    const rows = db
-      .prepare('SELECT global_position, stream_id, type, data, occurred_at FROM events WHERE global_position > ? AND stream_id >= ? AND stream_id < ? ORDER BY global_position')
-      .all(attemptsReadTo, prefix, `webhookdelivery-${site}/`);
-    for (const row of rows) {
-      attemptsReadTo = row.global_position;
-      const data = JSON.parse(row.data);
-      if (row.type === 'WebhookDeliveryScheduled') deliveriesByStream.set(row.stream_id, { contactId: data.entityId, attempts: [] });
-      const delivery = deliveriesByStream.get(row.stream_id);
-      if (row.type === 'WebhookDeliveryAttemptStarted') delivery.attempts.push({ worker: data.worker, startedAt: Date.parse(row.occurred_at) });
-      if (row.type === 'WebhookDeliveryAttempted') delivery.attempts.at(-1).outcome = data.outcome;
-    }
-  } finally {
-    db.close();
+async function readAttempts() {
+  const prefix = `webhookdelivery-${site}.`;
+  const { rows } = await events.query(
+    `SELECT global_position, stream_id, type, data, occurred_at FROM ${EVENTS} WHERE global_position > $1 AND stream_id >= $2 AND stream_id < $3 ORDER BY global_position`,
+    [attemptsReadTo, prefix, `webhookdelivery-${site}/`],
+  );
+  for (const row of rows) {
+    attemptsReadTo = Number(row.global_position);
+    const data = row.data;
+    if (row.type === 'WebhookDeliveryScheduled') deliveriesByStream.set(row.stream_id, { contactId: data.entityId, attempts: [] });
+    const delivery = deliveriesByStream.get(row.stream_id);
+    if (row.type === 'WebhookDeliveryAttemptStarted') delivery.attempts.push({ worker: data.worker, startedAt: row.occurred_at.getTime() });
+    if (row.type === 'WebhookDeliveryAttempted') delivery.attempts.at(-1).outcome = data.outcome;
   }
 }
-function attemptsOf(contactIds) {
-  readAttempts();
+async function attemptsOf(contactIds) {
+  await readAttempts();
   const wanted = new Set(contactIds);
   return [...deliveriesByStream.values()].filter((d) => wanted.has(d.contactId)).flatMap((d) => d.attempts);
 }
@@ -123,36 +99,37 @@ function attemptsOf(contactIds) {
  * Where each missing event stopped, from the shared event store: reached the feed or not, its
  * delivery scheduled or not, and the delivery's events (attempts, leases, outcomes).
  */
-function whereMissingStopped(contactIds) {
-  const missing = contactIds.filter((id) => !arrivals.has(id));
-  if (missing.length === 0) return '';
-  const db = new Database(join(process.env.DATA_DIR, 'webhooks-events.sqlite'), { readonly: true, fileMustExist: true });
+async function whereMissingStopped(contactIds) {
+  const missing = contactIds.filter((id) => !arrivals.has(id)).slice(0, 5);
+  const lines = [];
+  for (const id of missing) {
+    const fed = (await events.query(`SELECT global_position, type FROM ${EVENTS} WHERE stream_id LIKE $1 AND stream_id LIKE $2`, [`webhookfeed-${site}.%`, `%:${id}`])).rows;
+    const scheduled = (await events.query(`SELECT stream_id FROM ${EVENTS} WHERE stream_id LIKE $1 AND type = 'WebhookDeliveryScheduled' AND data->>'entityId' = $2`, [`webhookdelivery-${site}.%`, id])).rows;
+    const history = [];
+    for (const { stream_id } of scheduled) {
+      const { rows } = await events.query(`SELECT global_position, type, data, occurred_at FROM ${EVENTS} WHERE stream_id = $1 ORDER BY stream_revision`, [stream_id]);
+      history.push(...rows.map((e) => `${e.global_position} ${e.occurred_at.toISOString()} ${e.type} ${JSON.stringify(e.data)}`));
+    }
+    lines.push(`\n        ${id}: feed ${JSON.stringify(fed)}; deliveries ${scheduled.length}${history.map((e) => `\n          ${e}`).join('')}`);
+  }
+  return lines.join('');
+}
+/** Waits for every one of `ids` to arrive; past the deadline, says where the missing ones stopped. */
+async function untilAllArrived(ids, timeoutMs, what) {
   try {
-    const feed = db.prepare('SELECT global_position, type FROM events WHERE stream_id LIKE ? AND stream_id LIKE ?');
-    const deliveries = db.prepare("SELECT stream_id FROM events WHERE stream_id LIKE ? AND type = 'WebhookDeliveryScheduled' AND json_extract(data, '$.entityId') = ?");
-    const history = db.prepare('SELECT global_position, type, data, occurred_at FROM events WHERE stream_id = ? ORDER BY stream_revision');
-    return missing
-      .slice(0, 5)
-      .map((id) => {
-        const fed = feed.all(`webhookfeed-${site}.%`, `%:${id}`);
-        const scheduled = deliveries.all(`webhookdelivery-${site}.%`, id);
-        const events = scheduled.flatMap(({ stream_id }) => history.all(stream_id).map((e) => `${e.global_position} ${e.occurred_at} ${e.type} ${e.data}`));
-        return `\n        ${id}: feed ${JSON.stringify(fed)}; deliveries ${scheduled.length}${events.map((e) => `\n          ${e}`).join('')}`;
-      })
-      .join('');
-  } finally {
-    db.close();
+    await until(() => arrivalsOf(ids).every((n) => n > 0), timeoutMs, what, () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}`);
+  } catch (error) {
+    throw new Error(`${error.message}${await whereMissingStopped(ids)}`);
   }
 }
 const countBy = (items, key) => items.reduce((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
-const arrivalsOf = (ids) => ids.map((id) => arrivals.get(id) ?? 0);
 
 await test('two replicas share the deliveries, and none is delivered twice while both are alive', async () => {
   const ids = await createContacts(150, 'Shared');
-  await until(() => arrivalsOf(ids).every((n) => n > 0), 60_000, 'every contact_created', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}${whereMissingStopped(ids)}`);
+  await untilAllArrived(ids, 60_000, 'every contact_created');
   await sleep(1_000); // a duplicate would come within a lease's time
   const twice = arrivalsOf(ids).filter((n) => n > 1).length;
-  const byWorker = countBy(attemptsOf(ids), (a) => a.worker);
+  const byWorker = countBy(await attemptsOf(ids), (a) => a.worker);
   console.log(`      ${ids.length} events, attempts by replica: ${JSON.stringify(byWorker)}`);
   assert(twice === 0, `${twice} events arrived more than once`);
   assert(replicas.every((r) => byWorker[r.name] > 0), `not every replica delivered: ${JSON.stringify(byWorker)}`);
@@ -162,7 +139,7 @@ await test('SIGKILL of a webhooks replica mid-delivery loses no event; duplicate
   const ids = [];
   // The burst's deliveries are those the store did not hold before it (its creates are often
   // delivered before the gateway has answered them, so not by acknowledged id).
-  readAttempts();
+  await readAttempts();
   const earlier = new Set(deliveriesByStream.keys());
   const arrivedEarlier = arrivals.size;
   const burst = createContacts(200, 'Burst', ids);
@@ -171,7 +148,7 @@ await test('SIGKILL of a webhooks replica mid-delivery loses no event; duplicate
   let killedAt;
   let mostOpen = 0;
   for (const deadline = Date.now() + 60_000; !victim && Date.now() < deadline; await sleep(10)) {
-    readAttempts();
+    await readAttempts();
     const burstAttempts = [...deliveriesByStream].filter(([stream]) => !earlier.has(stream)).flatMap(([, delivery]) => delivery.attempts);
     const open = countBy(burstAttempts.filter((a) => !a.outcome), (a) => a.worker);
     const busiest = [...replicas].sort((a, b) => (open[b.name] ?? 0) - (open[a.name] ?? 0))[0];
@@ -185,12 +162,12 @@ await test('SIGKILL of a webhooks replica mid-delivery loses no event; duplicate
   }
   await burst;
   assert(victim, `no replica had an attempt in flight once 20 had arrived (${ids.length} created, ${arrivals.size - arrivedEarlier} arrived, at most ${mostOpen} in flight in one replica)`);
-  await until(() => arrivalsOf(ids).every((n) => n > 0), 120_000, 'every contact_created of the burst', () => `${arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}${whereMissingStopped(ids)}`);
+  await untilAllArrived(ids, 120_000, 'every contact_created of the burst');
   // Its start catches its deliveries read model up from the shared checkpoint, which on the
   // MongoDB-wire server of these tests took up to 45 s on a loaded machine (issue 16).
   await until(() => healthy(victim.healthPort), 120_000, `the restarted ${victim.name}`);
   await sleep(1_000);
-  const attempts = attemptsOf(ids);
+  const attempts = await attemptsOf(ids);
   // Attempts the killed replica started and never finished: sent or not, the receiver may have had them.
   const inFlight = attempts.filter((a) => a.worker === victim.name && !a.outcome && a.startedAt <= killedAt).length;
   const twice = arrivalsOf(ids).filter((n) => n > 1).length;
@@ -227,5 +204,5 @@ function restart(replica) {
 }
 
 receiver.close();
-receiver.closeAllConnections();
+await events.end();
 finish('webhook faults');
