@@ -23,8 +23,9 @@ export const kafkaVariables = {
   KAFKA_BROKERS: hostPortList({ description: 'Kafka bootstrap servers, comma-separated.', example: 'kafka:9092' }),
   INSTANCE_ID: optionalText({ description: "names this replica: its reply consumer group, and a webhooks replica in its delivery leases.", unset: 'the host name and the process id' }),
   REQUEST_TIMEOUT_MS: positiveInt(10_000, { description: 'deadline of a request to another service; past it the caller gets a 503.' }),
-  KAFKA_PARTITIONS: positiveInt(6, {
-    description: 'partitions of every topic, at least: the most replicas of one service that get work, and the event partitions one process handles at once. Existing topics with fewer are grown; none is ever shrunk.',
+  KAFKA_PARTITIONS: positiveInt(2, {
+    description:
+      'partitions of every request and event topic, at least: the most replicas of one service that get work (reply topics keep one). Each partition costs every fetch of its consumers, so set it to the replicas you run, not more. Existing topics with fewer are grown; none is ever shrunk.',
   }),
 };
 
@@ -48,11 +49,22 @@ export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => 
 
 const clientLogging = { logLevel: logLevel.WARN, logCreator: kafkaLogCreator };
 
-/** Every request topic, its reply topic, the integration-event topics and the public-event topics. */
-export function allTopics(): string[] {
-  const requests = [...Object.values(ContactsPatterns), ...Object.values(LabelsPatterns), ...Object.values(ExtendedFieldsPatterns), ...Object.values(WebhooksPatterns)];
-  return [...requests, ...requests.map((pattern) => `${pattern}.reply`), ...Object.values(Topics), ...Object.values(PublicEventTopics)];
+const requestTopics = (): string[] => [...Object.values(ContactsPatterns), ...Object.values(LabelsPatterns), ...Object.values(ExtendedFieldsPatterns), ...Object.values(WebhooksPatterns)];
+
+/** The topics whose partitions a service's replicas share: requests, integration events and public events. */
+export function sharedTopics(): string[] {
+  return [...requestTopics(), ...Object.values(Topics), ...Object.values(PublicEventTopics)];
 }
+
+/**
+ * The reply topics: one partition each. Every caller reads them in a consumer group of its own
+ * (all partitions, whatever their number), so more partitions would only add to what each of its
+ * fetches asks the broker about, which on a small broker costs more than the requests themselves.
+ */
+export function replyTopics(): string[] {
+  return requestTopics().map((pattern) => `${pattern}.reply`);
+}
+
 
 /**
  * Creates the topics up front (idempotent): consumers that join before a topic exists are not
@@ -66,13 +78,14 @@ export async function ensureTopics(config: KafkaConfig): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = allTopics().filter((topic) => !existing.has(topic));
+    const partitionsOf = new Map([...sharedTopics().map((topic) => [topic, config.partitions] as const), ...replyTopics().map((topic) => [topic, 1] as const)]);
+    const missing = [...partitionsOf].filter(([topic]) => !existing.has(topic));
     if (missing.length > 0) {
       await admin
-        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: config.partitions, replicationFactor: -1 })) })
+        .createTopics({ waitForLeaders: true, topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions, replicationFactor: -1 })) })
         .catch(unlessAlreadyThere);
     }
-    const { topics } = await admin.fetchTopicMetadata({ topics: allTopics() });
+    const { topics } = await admin.fetchTopicMetadata({ topics: sharedTopics() });
     const short = topics.filter((topic) => topic.partitions.length < config.partitions);
     if (short.length > 0) {
       await admin.createPartitions({ topicPartitions: short.map(({ name }) => ({ topic: name, count: config.partitions })) }).catch(unlessAlreadyThere);
@@ -97,8 +110,9 @@ export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeg
       consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       // Where a new consumer group starts; once it has committed offsets it resumes from them.
       subscribe: { fromBeginning },
-      // Events are handled in order within a partition (one entity's keep theirs), partitions side by side.
-      run: { partitionsConsumedConcurrently: config.partitions },
+      // Events one at a time, in order, across all of this replica's partitions: kafkajs's
+      // partitionsConsumedConcurrently above 1 halved the whole stack's throughput on 2 cores
+      // (docs/performance.md, "Replicas"), and requests are answered concurrently anyway.
       producer: { allowAutoTopicCreation: false },
     }),
   };
@@ -112,8 +126,7 @@ const MAX_CONCURRENT_REQUESTS = 256;
  * only when all of a fetch's batches are handled: one request that waits (the feed's long poll,
  * a command waiting for its projection) would hold every topic and miss heartbeats. Requests are
  * therefore answered concurrently, as the in-process transport does; events (no reply topic)
- * are handled one at a time per partition, in order, before their offset is committed, and the
- * partitions side by side (`partitionsConsumedConcurrently`).
+ * are handled one at a time, in order, before their offset is committed.
  * With tracing on, each request answered has a span of its own (answering), since the kafkajs
  * instrumentation's `process` span ends as soon as the request is taken.
  */

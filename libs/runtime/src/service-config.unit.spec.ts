@@ -16,7 +16,7 @@ describe('a service process configuration', () => {
     const config = readEnv(env, { MONGODB_URL: 'mongodb://m', KAFKA_BROKERS: 'a:1, b:2', EVENTSTORE_URL: 'esdb://e:2113?tls=false', HEALTH_PORT: '8080', INSTANCE_ID: 'one', QUOTA: '7' });
     expect(config).toMatchObject({
       stores: { mongoUrl: 'mongodb://m', eventStoreUrl: 'esdb://e:2113?tls=false' },
-      kafka: { brokers: ['a:1', 'b:2'], instanceId: 'one', requestTimeoutMs: 10_000, partitions: 6 },
+      kafka: { brokers: ['a:1', 'b:2'], instanceId: 'one', requestTimeoutMs: 10_000, partitions: 2 },
       healthPort: 8080,
       host: '0.0.0.0',
       settings: { quota: 7 },
