@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApiClient, pool } from './lib/client.mjs';
 import { contactInfo, crudSeedId, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
-import { APPS, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
+import { APPS, replicaRole, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
 import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
 import { runSubscriptionsPhase } from './lib/subscriptions-phase.mjs';
@@ -54,7 +54,11 @@ const USAGE = `usage: npm run bench -- [options]
   --strict                exit 1 when a target is missed
   --distributed           the distributed stack instead: Kafka + the MongoDB-wire server of tools/infra (KAFKA_BROKERS and MONGODB_URL
                           if both are set, else started with tools/infra/up.sh and stopped at the end)
-                          and the five apps, each its own process; --profile and --require apply to each app`;
+                          and the five apps, each its own process; --profile and --require apply to each app
+  --event-store <kind>    distributed: where the apps keep their events, postgres (default: tools/infra/postgres.sh, or
+                          POSTGRES_URL; a fresh database per run) or sqlite (a file per service under the data directory)
+  --replicas <n>          distributed: n processes of every app (default 1; more than 1 needs --event-store postgres); the
+                          load is spread over the gateway replicas`;
 
 const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
 
@@ -78,6 +82,8 @@ function parseArgs(argv) {
     out: undefined,
     strict: false,
     distributed: false,
+    eventStore: 'postgres',
+    replicas: 1,
   };
   const number = (name, value) => {
     const n = Number(value);
@@ -107,12 +113,17 @@ function parseArgs(argv) {
       case '--out': options.out = resolve(value()); break;
       case '--strict': options.strict = true; break;
       case '--distributed': options.distributed = true; break;
+      case '--event-store': options.eventStore = value(); break;
+      case '--replicas': options.replicas = number(arg, value()); break;
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
       default: throw new Error(`unknown option ${arg}\n${USAGE}`);
     }
   }
   const unknown = options.phases.filter((p) => !ALL_PHASES.includes(p));
   if (unknown.length) throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${ALL_PHASES.join(', ')}`);
+  if (!['postgres', 'sqlite'].includes(options.eventStore)) throw new Error(`--event-store is postgres or sqlite, not ${options.eventStore}`);
+  if (!Number.isInteger(options.replicas) || options.replicas < 1) throw new Error('--replicas needs a whole number of at least 1');
+  if (options.replicas > 1 && (!options.distributed || options.eventStore !== 'postgres')) throw new Error('--replicas above 1 needs --distributed with --event-store postgres (replicas share one event store)');
   options.out ??= join(root, `bench/results/latest${options.distributed ? '-distributed' : ''}.json`);
   options.size ??= options.quick ? 10_000 : 100_000;
   options.duration ??= options.quick ? 5 : 10;
@@ -225,13 +236,16 @@ async function main() {
   const nodeFlags = options.distributed ? [] : (options.nodeFlags ?? []);
   if (nodeFlags.length > 0) log(`node flags: ${nodeFlags.join(' ')}`);
   const common = { root, dataDir, apiKeys: [BENCH_KEY], logFile, nodeArgs, nodeFlags, onStart };
-  for (const role of options.distributed ? APPS.map((a) => a.role) : ['server']) rmSync(logFile(role), { force: true });
+  const roles = options.distributed ? APPS.flatMap((a) => Array.from({ length: options.replicas }, (_, i) => replicaRole(a.role, i + 1))) : ['server'];
+  for (const role of roles) rmSync(logFile(role), { force: true });
   const bootStart = performance.now();
   const sut = options.distributed
-    ? await startDistributed({ ...common, log, onInfraStarting: (stop) => (stopInfrastructure = stop) })
+    ? await startDistributed({ ...common, log, replicas: options.replicas, eventStore: options.eventStore, onInfraStarting: (stop) => (stopInfrastructure = stop) })
     : await startStandalone({ ...common, nodeArgs: [...nodeArgs, '--require', EVENT_LOOP_PRELOAD], env: { ...eventLoop.env(), ...readStoreEnv(options) } });
   eventLoop?.watch(sut.apps.map((a) => a.proc.pid));
   const { baseUrl } = sut;
+  // Every gateway replica takes a share of the load, as behind a load balancer.
+  const baseUrls = sut.baseUrls ?? [baseUrl];
   // Kafka and the MongoDB-wire server: measured, reported apart, not counted in rss_mb (they are not the bench's processes).
   for (const [role, pid] of Object.entries(sut.infra?.pids() ?? {})) {
     if (pid) rss.track(role, pid, { group: 'infra', outside: true });
@@ -254,7 +268,8 @@ async function main() {
   // ---- seeding, through the public API
   rss.setPhase('seed');
   const client = new ApiClient(baseUrl, { ...apiHeaders(), 'content-type': 'application/json' }, options.seedConcurrency + 4);
-  const seeding = await timed('seed', () => seed(client, options));
+  const seedClient = baseUrls.length > 1 ? roundRobin(baseUrls.map((url) => new ApiClient(url, { ...apiHeaders(), 'content-type': 'application/json' }, options.seedConcurrency + 4))) : client;
+  const seeding = await timed('seed', () => seed(seedClient, options));
   const { ids, labelKeys, fieldKeys, createdDates } = seeding;
   // The relay and the feed may still be storing the public events of a phase's writes: the phase
   // after it measures the app, not that catch-up (the webhooks phase waits the same way).
@@ -270,7 +285,7 @@ async function main() {
   // ---- load phases, from a separate load-generator process
   let querySerial = null;
   let webhooks = null;
-  const target = { ...loadJob, url: baseUrl, headers: apiHeaders(), ids, labelKeys, fieldKeys };
+  const target = { ...loadJob, url: baseUrl, urls: baseUrls, headers: apiHeaders(), ids, labelKeys, fieldKeys };
   let cursorWalk = null;
   for (const phase of ['get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label']) {
     if (!options.phases.includes(phase)) continue;
@@ -383,7 +398,7 @@ async function main() {
   let replay;
   if (options.replay) {
     rss.setPhase('replay');
-    replay = await rebuild(dataDir, rss, options.preload, sut.infra?.mongoUrl, options.readStore === 'sqlite');
+    replay = await rebuild(dataDir, rss, options.preload, sut.infra?.mongoUrl, options.readStore === 'sqlite', sut.info?.event_store_url);
   }
   if (sut.infra) {
     for (const role of Object.keys(sut.infra.pids())) rss.untrack(role);
@@ -568,33 +583,76 @@ async function seed(client, options) {
   return { contacts: seededIds.length, seconds: Math.round(elapsed * 100) / 100, per_s: perSecond, failed: failures.length, concurrency: options.seedConcurrency, ids: seededIds, createdDates: createdDates.filter(Boolean), labelKeys, fieldKeys };
 }
 
-/** One autocannon phase in a forked load-generator process; returns its summary. */
-function loadPhase(phase, job, rss) {
-  log(`\n== ${phase}: ${describe(phase)} · ${job.connections} connections · ${job.amount ? `${job.amount.toLocaleString('en')} requests` : `${job.warmup} s warm-up + ${job.duration} s`}`);
+/**
+ * One autocannon phase in a forked load-generator process; returns its summary. With several
+ * gateway replicas (`job.urls`), one load generator per replica, the connections split between
+ * them, their summaries added up.
+ */
+async function loadPhase(phase, job, rss) {
+  log(`\n== ${phase}: ${describe(phase)} · ${job.connections} connections · ${job.amount ? `${job.amount.toLocaleString('en')} requests` : `${job.warmup} s warm-up + ${job.duration} s`}${job.urls?.length > 1 ? ` · spread over ${job.urls.length} gateways` : ''}`);
+  if (!(job.urls?.length > 1) || job.paceRate > 0 || phase === 'create_shared') return loadOne(phase, job, rss, '');
+  const shares = job.urls.map((url, i) => ({ ...job, url, urls: undefined, connections: Math.max(1, Math.round(job.connections / job.urls.length)), createBase: (job.createBase ?? 0) + i * 10_000_000 }));
+  const summaries = await Promise.all(shares.map((share, i) => loadOne(phase, share, rss, `#${i + 1}`)));
+  const s = mergeSummaries(summaries);
+  log(`${phase}: ${s.rps} req/s · p50 ≤ ${s.latency_ms.p50} ms · p99 ≤ ${s.latency_ms.p99} ms (the slowest gateway's) · ${s.ok_2xx} ok, over ${summaries.length} gateways`);
+  return s;
+}
+
+/** Summaries of load generators that ran side by side: counts and rates added, latencies the worst of them (percentiles do not add). */
+function mergeSummaries(summaries) {
+  const sum = (key) => summaries.reduce((total, s) => total + (s[key] ?? 0), 0);
+  const worst = (key) => Math.max(...summaries.map((s) => s.latency_ms[key] ?? 0));
+  const statusCodes = {};
+  for (const s of summaries) for (const [code, count] of Object.entries(s.status_codes ?? {})) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    ...summaries[0],
+    connections: sum('connections'),
+    requests_total: sum('requests_total'),
+    ok_2xx: sum('ok_2xx'),
+    non_2xx: sum('non_2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    rps: Math.round(sum('rps') * 10) / 10,
+    rps_avg_autocannon: sum('rps_avg_autocannon'),
+    latency_ms: { mean: worst('mean'), p50: worst('p50'), p90: worst('p90'), p99: worst('p99'), max: worst('max') },
+    status_codes: statusCodes,
+    per_gateway: summaries.map((s) => ({ rps: s.rps, p99_ms: s.latency_ms.p99 })),
+  };
+}
+
+function loadOne(phase, job, rss, tag) {
+  const role = `loadgen${tag}`;
   return new Promise((resolvePhase, reject) => {
     const child = fork(join(here, 'loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     forked.add(child);
     child.once('exit', () => forked.delete(child));
-    rss.track('loadgen', child.pid);
+    rss.track(role, child.pid);
     let answered = false;
     child.once('message', (message) => {
       answered = true;
-      rss.untrack('loadgen');
+      rss.untrack(role);
       if (!message.ok) return reject(new Error(`${phase} load phase failed: ${message.error}`));
       const s = message.summary;
       const extra = s.non_2xx || s.errors || s.timeouts ? ` · non-2xx ${s.non_2xx}, errors ${s.errors}, timeouts ${s.timeouts} ${JSON.stringify(s.status_codes)}` : '';
       if (s.requests_total === 0) log(`${phase}: no request completed within the ${job.warmup + job.duration} s of the phase`);
-      log(`${phase}: ${s.rps} req/s · p50 ${s.latency_ms.p50} ms · p99 ${s.latency_ms.p99} ms · ${s.ok_2xx} ok${extra}`);
+      log(`${phase}${tag}: ${s.rps} req/s · p50 ${s.latency_ms.p50} ms · p99 ${s.latency_ms.p99} ms · ${s.ok_2xx} ok${extra}`);
       resolvePhase(s);
     });
     child.once('exit', (code) => {
       if (!answered) {
-        rss.untrack('loadgen');
+        rss.untrack(role);
         reject(new Error(`the load generator exited with ${code} during ${phase}`));
       }
     });
     child.send({ phase, ...job });
   });
+}
+
+/** A client that sends each request to the next of `clients` in turn (seeding over every gateway replica). */
+function roundRobin(clients) {
+  let next = 0;
+  const pick = () => clients[next++ % clients.length];
+  return { request: (...args) => pick().request(...args), requestRaw: (...args) => pick().requestRaw(...args), ok: (...args) => pick().ok(...args) };
 }
 
 /** a / b to two decimals, or null when either is missing. */
@@ -714,13 +772,14 @@ async function measureSerialQuery(client, labelKeys, samples) {
   return result;
 }
 
-/** Rebuilds the contacts read model from zero in a separate process (tools/bench/replay.mjs). */
-function rebuild(dataDir, rss, preload, mongoUrl, sqlite) {
+/** Rebuilds the contacts read model from zero in a separate process (tools/bench/replay.mjs), from the SQLite file or the PostgreSQL database given. */
+function rebuild(dataDir, rss, preload, mongoUrl, sqlite, postgresUrl) {
   const into = mongoUrl ? `into a fresh database on ${mongoUrl}` : sqlite ? 'into a fresh SQLite read store' : 'into a fresh in-memory read store';
   log(`\n== replay: rebuild of the contacts read model from zero ${into} (separate process, compiled libs from dist/)`);
   return new Promise((resolveReplay, reject) => {
     const execArgv = preload.flatMap((file) => ['--require', file]);
-    const child = fork(join(here, 'replay.mjs'), [dataDir, ...(mongoUrl ? ['--mongo', mongoUrl] : sqlite ? ['--sqlite'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
+    const source = postgresUrl ? ['--postgres', postgresUrl] : [];
+    const child = fork(join(here, 'replay.mjs'), [dataDir, ...source, ...(mongoUrl ? ['--mongo', mongoUrl] : sqlite ? ['--sqlite'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
     forked.add(child);
     child.once('exit', () => forked.delete(child));
     rss.track('replay', child.pid);

@@ -1,6 +1,7 @@
 // Rebuilds the contacts read model from zero, in its own process, with the compiled libs in
 // dist/: a fresh read store, the contacts projection from position 0 over the contacts event
-// store (<DATA_DIR>/contacts-events.sqlite), timed from start to caught up.
+// store (<DATA_DIR>/contacts-events.sqlite, or --postgres <url>: the contacts table there), timed
+// from start to caught up.
 //   node tools/bench/replay.mjs <DATA_DIR>                   a fresh in-memory read store (standalone's default)
 //   node tools/bench/replay.mjs <DATA_DIR> --sqlite          a fresh SQLite read store beside it (READ_STORE=sqlite), deleted afterwards
 //   node tools/bench/replay.mjs <DATA_DIR> --mongo <url>     a fresh MongoDB database (distributed):
@@ -16,12 +17,12 @@ const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { mongo: { type: 'string' }, sqlite: { type: 'boolean', default: false }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
+  options: { mongo: { type: 'string' }, postgres: { type: 'string' }, sqlite: { type: 'boolean', default: false }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
 });
 const dataDir = resolve(positionals[0] ?? 'data');
 
 require('reflect-metadata');
-const { SqliteEventStore } = require(join(root, 'dist/libs/event-store/src/index.js'));
+const { PostgresEventStore, SqliteEventStore, eventTable } = require(join(root, 'dist/libs/event-store/src/index.js'));
 const { EmbeddedReadStore, MongoReadStore, SqliteReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
 const { ContactsProjection } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
 
@@ -30,10 +31,7 @@ const logger = { warn: (m) => warnings.length < 20 && warnings.push(m), error: (
 
 const file = join(dataDir, 'contacts-events.sqlite');
 // What the store holds, by kind of stream (read-only, before the rebuild starts).
-const Database = require('better-sqlite3');
-const inspect = new Database(file, { readonly: true });
-const contactEvents = inspect.prepare("SELECT COUNT(*) AS n FROM events WHERE stream_id LIKE 'contact-%'").get().n;
-inspect.close();
+const contactEvents = values.postgres ? await countPostgresContactEvents(values.postgres) : countSqliteContactEvents(file);
 
 // A database of its own, never the live one: the projection starts from zero (no checkpoint).
 const database = values.database ?? `bench_replay_${Date.now()}_${process.pid}`;
@@ -41,7 +39,7 @@ const sqliteFile = join(dataDir, `${database}.sqlite`);
 const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : values.sqlite ? new SqliteReadStore(sqliteFile) : new EmbeddedReadStore();
 if (values.mongo && (await readStore.listCollections()).length > 0) throw new Error(`database ${database} is not empty`);
 
-const eventStore = new SqliteEventStore(file);
+const eventStore = values.postgres ? new PostgresEventStore(values.postgres, { name: 'contacts' }) : new SqliteEventStore(file);
 const events = await eventStore.headPosition();
 const projection = new ContactsProjection(eventStore, readStore, logger);
 
@@ -82,6 +80,27 @@ const result = {
 };
 console.log(JSON.stringify(result));
 if (process.send) process.send(result, () => process.exit(0));
+
+function countSqliteContactEvents(sqliteFile) {
+  const Database = require('better-sqlite3');
+  const inspect = new Database(sqliteFile, { readonly: true });
+  try {
+    return inspect.prepare("SELECT COUNT(*) AS n FROM events WHERE stream_id LIKE 'contact-%'").get().n;
+  } finally {
+    inspect.close();
+  }
+}
+
+async function countPostgresContactEvents(url) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query(`SELECT COUNT(*) AS n FROM ${eventTable('contacts').sql} WHERE stream_id LIKE 'contact-%'`)).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The read store's port has no dropDatabase: a short client of the driver does it. */
 async function dropDatabase(url, name) {

@@ -1,6 +1,7 @@
 // The distributed stack for `npm run bench -- --distributed`: the infrastructure (Kafka and the
-// MongoDB-wire server of tools/infra: SecantusDB, or FerretDB with MONGODB_SERVER=ferretdb) and the five apps, each its own process,
-// started as tools/distributed/test.sh starts them.
+// MongoDB-wire server of tools/infra: SecantusDB, or FerretDB with MONGODB_SERVER=ferretdb;
+// PostgreSQL for the event stores unless --event-store sqlite) and the five apps, each its own
+// process (or `--replicas` processes each), started as tools/distributed/test.sh starts them.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,15 +19,21 @@ export const APPS = [
   { role: 'gateway', app: 'gateway' },
 ];
 
+/** Keys and secrets the replicas of an app share: one signing key, one unsubscribe-link secret per run. */
+const SHARED_SECRETS = {
+  webhookPrivateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+  unsubscribeLinkSecret: randomBytes(32).toString('base64'),
+};
+
 /** What an app needs of its own besides the shared stores: the port it answers on, keys and secrets. */
 function ownEnv(app, port, apiKeys) {
   switch (app) {
     // RATE_LIMITS off: the bench measures the server, not the rate limiter (issue 10's default would refuse its load)
     case 'gateway':
-      return { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', UNSUBSCRIBE_LINK_SECRET: randomBytes(32).toString('base64') };
+      return { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', UNSUBSCRIBE_LINK_SECRET: SHARED_SECRETS.unsubscribeLinkSecret };
     // The gateway is ready only when every service is, the webhooks service included; it signs with a key of this run.
     case 'webhooks-service':
-      return { HEALTH_PORT: String(port), WEBHOOK_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+      return { HEALTH_PORT: String(port), WEBHOOK_PRIVATE_KEY: SHARED_SECRETS.webhookPrivateKey };
     default:
       return { HEALTH_PORT: String(port) };
   }
@@ -114,35 +121,95 @@ export async function dropAppDatabases(mongoUrl) {
 }
 
 /**
- * Starts the five apps on free ports (the services' HEALTH_PORT, the gateway's PORT) with one
- * DATA_DIR for their SQLite event stores, and waits until every /health answers 200; the
- * gateway's answers 200 only when every service reports itself ready.
- * `onStart(role, proc)` is called as each process is spawned. Returns { baseUrl, apps }.
+ * PostgreSQL for the apps' event stores: the server at POSTGRES_URL when set, else the one of
+ * tools/infra/postgres.sh (started here if it is not running, and then stopped by `stop()`),
+ * with a database of this run's own, dropped by `stop()`.
  */
-export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, apiKeys, logFile, nodeArgs = [], onStart }) {
+export async function startPostgres({ root, log }) {
+  const script = join(root, 'tools/infra/postgres.sh');
+  const { Client } = require('pg');
+  let serverUrl = process.env.POSTGRES_URL;
+  let startedByBench = false;
+  if (!serverUrl) {
+    const running = await run('bash', [script, 'status'], { quiet: true }).then(() => true, () => false);
+    const output = await run('bash', [script, running ? 'url' : 'start'], { quiet: true, cwd: root });
+    serverUrl = /^POSTGRES_URL=(.+)$/m.exec(output)?.[1]?.trim();
+    if (!serverUrl) throw new Error(`tools/infra/postgres.sh printed no POSTGRES_URL:\n${output.slice(-2000)}`);
+    startedByBench = !running;
+  }
+  const database = `bench_events_${Date.now()}_${process.pid}`;
+  const admin = async (sql) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${database}`);
+  const url = `${serverUrl.replace(/\/[^/]*$/, '')}/${database}`;
+  const how = `PostgreSQL ${startedByBench ? 'started by the bench with tools/infra/postgres.sh' : process.env.POSTGRES_URL ? 'at POSTGRES_URL' : 'of tools/infra/postgres.sh, already running'}, database ${database} (dropped afterwards)`;
+  log(`event stores: ${how}`);
+  const infraRun = process.env.INFRA_RUN ?? join(root, '.infra');
+  return {
+    url,
+    how,
+    pid: () => livePid(join(infraRun, 'postgres/postgres.pid')),
+    async stop() {
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch((error) => log(`dropping ${database} failed: ${error.message}`));
+      if (startedByBench) await run('bash', [script, 'stop'], { quiet: true });
+    },
+  };
+}
+
+/** The role of an app's nth replica (RSS, logs): its own role for the first, `<role>_<n>` for the others. */
+export const replicaRole = (role, n) => (n === 1 ? role : `${role}_${n}`);
+
+/**
+ * Starts the five apps (`replicas` processes each, an INSTANCE_ID each) on free ports (the
+ * services' HEALTH_PORT, the gateway's PORT) with one DATA_DIR (their SQLite event stores, unless
+ * `eventStoreUrl` is given), and waits until every /health answers 200; the gateway's answers
+ * 200 only when every service reports itself ready. `onStart(role, proc)` is called as each
+ * process is spawned. Returns { baseUrl, baseUrls (every gateway replica), apps }.
+ */
+export async function startApps({ root, dataDir, kafkaBrokers, mongoUrl, eventStoreUrl, replicas = 1, apiKeys, logFile, nodeArgs = [], onStart }) {
   const apps = [];
-  for (const { role, app } of APPS) {
-    const port = await freePort();
-    const own = ownEnv(app, port, apiKeys);
-    const proc = startNode([...nodeArgs, join(root, `dist/apps/${app}/src/main.js`)], {
-      env: { DATA_DIR: dataDir, HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...own },
-      logFile: logFile(role),
-      cwd: root,
-    });
-    onStart(role, proc);
-    apps.push({ role, app, port, proc, healthUrl: `http://127.0.0.1:${port}/health` });
+  for (const { role: appRole, app } of APPS) {
+    for (let n = 1; n <= replicas; n++) {
+      const role = replicaRole(appRole, n);
+      const port = await freePort();
+      const shared = { DATA_DIR: dataDir, HOST: '127.0.0.1', KAFKA_BROKERS: kafkaBrokers, MONGODB_URL: mongoUrl, KAFKAJS_NO_PARTITIONER_WARNING: '1', INSTANCE_ID: `${appRole}-${n}` };
+      const proc = startNode([...nodeArgs, join(root, `dist/apps/${app}/src/main.js`)], {
+        env: { ...shared, ...(eventStoreUrl && { EVENTSTORE_URL: eventStoreUrl }), ...ownEnv(app, port, apiKeys) },
+        logFile: logFile(role),
+        cwd: root,
+      });
+      onStart(role, proc);
+      apps.push({ role, app, port, proc, healthUrl: `http://127.0.0.1:${port}/health` });
+    }
   }
   await Promise.all(apps.map((a) => waitForHttp200(a.healthUrl, a.proc)));
-  const gateway = apps.find((a) => a.app === 'gateway');
-  return { baseUrl: `http://127.0.0.1:${gateway.port}`, apps };
+  const baseUrls = apps.filter((a) => a.app === 'gateway').map((a) => `http://127.0.0.1:${a.port}`);
+  return { baseUrl: baseUrls[0], baseUrls, apps };
 }
 
 /**
  * The whole stack: the infrastructure, empty read-model databases, the five apps. Returns
- * { baseUrl, apps, infra, info } (info: what the results file records about the setup).
+ * { baseUrl, baseUrls, apps, infra, info } (info: what the results file records about the setup).
  */
-export async function startDistributed({ root, dataDir, apiKeys, logFile, nodeArgs, onStart, onInfraStarting, log }) {
+export async function startDistributed({ root, dataDir, apiKeys, logFile, nodeArgs, onStart, onInfraStarting, log, replicas = 1, eventStore = 'postgres' }) {
   const infra = await startInfrastructure({ root, log, onStarting: onInfraStarting });
+  const postgres = eventStore === 'postgres' ? await startPostgres({ root, log }) : undefined;
+  if (postgres) {
+    const { stop, pids } = infra;
+    infra.stop = async () => {
+      await postgres.stop();
+      await stop();
+    };
+    infra.pids = () => ({ ...pids(), postgres: postgres.pid() });
+    onInfraStarting?.(infra.stop);
+  }
   const { dropped, server, ferretdb } = await dropAppDatabases(infra.mongoUrl);
   log(`read models on ${server}`);
   if (ferretdb) log('note: FerretDB\'s SQLite backend scans a collection for every lookup, even by _id: seeding, queries and the replay slow down as the collection grows (docs/performance.md, Distributed mode)');
@@ -151,16 +218,19 @@ export async function startDistributed({ root, dataDir, apiKeys, logFile, nodeAr
     `read-model databases ${databases.join(', ')} dropped before the start (the apps have no database-name setting; ` +
       `${dropped.length ? `existed: ${dropped.join(', ')}` : 'none existed'})`,
   );
-  const { baseUrl, apps } = await startApps({ root, dataDir, kafkaBrokers: infra.kafkaBrokers, mongoUrl: infra.mongoUrl, apiKeys, logFile, nodeArgs, onStart });
+  const { baseUrl, baseUrls, apps } = await startApps({ root, dataDir, kafkaBrokers: infra.kafkaBrokers, mongoUrl: infra.mongoUrl, eventStoreUrl: postgres?.url, replicas, apiKeys, logFile, nodeArgs, onStart });
   const info = {
     infrastructure: infra.how,
     kafka_brokers: infra.kafkaBrokers,
     mongodb_url: infra.mongoUrl,
     mongodb_server: server,
+    event_store: postgres ? postgres.how : 'SQLite, one file per service under DATA_DIR',
+    ...(postgres && { event_store_url: postgres.url }),
+    replicas,
     read_model_databases: `${databases.join(', ')}: dropped before the apps started${dropped.length ? ` (existed: ${dropped.join(', ')})` : ''}`,
     apps: Object.fromEntries(apps.map((a) => [a.role, { app: a.app, port: a.port, pid: a.proc.pid }])),
   };
-  return { baseUrl, apps, infra, info };
+  return { baseUrl, baseUrls, apps, infra, info };
 }
 
 /**
