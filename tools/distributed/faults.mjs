@@ -10,7 +10,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { assert, finish, test, until } from './lib/fault-checks.mjs';
+import { assert, finish, siteClient, test, until } from './lib/fault-checks.mjs';
 
 const gateway = process.env.GATEWAY_URL;
 const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-keys.json', import.meta.url)));
@@ -18,21 +18,8 @@ const admin = keys.find((k) => k.sites.includes('*')).key;
 const site = `faults-${randomUUID().slice(0, 8)}`;
 let contactsPid = Number(process.env.CONTACTS_PID);
 
-async function call(method, path, body, timeoutMs = 20_000) {
-  const started = Date.now();
-  try {
-    const response = await fetch(`${gateway}${path}`, {
-      method,
-      headers: { authorization: admin, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
-      body: body && JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, ms: Date.now() - started };
-  } catch (error) {
-    return { status: 0, error: String(error), ms: Date.now() - started };
-  }
-}
+const callSite = siteClient(admin, site);
+const call = (method, path, body, timeoutMs) => callSite(gateway, method, path, body, timeoutMs);
 
 function startContactsService() {
   const log = openSync(`${process.env.RUN_DIR}/contacts-restarted.log`, 'a');

@@ -12,7 +12,7 @@
 // replica of each app), SURVIVOR_HEALTH_URLS (the surviving replicas' health endpoints).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { assert, finish, sleep, test, until } from './lib/fault-checks.mjs';
+import { assert, finish, siteClient, sleep, test, until } from './lib/fault-checks.mjs';
 import { startWebhookReceiver } from './lib/webhook-receiver.mjs';
 
 const gateways = process.env.GATEWAY_URLS.split(',');
@@ -25,21 +25,8 @@ const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-ke
 const admin = keys.find((k) => k.sites.includes('*') && k.scopes.includes('*')).key;
 const site = `replicas-${randomUUID().slice(0, 8)}`;
 
-async function call(gateway, method, path, body) {
-  const started = Date.now();
-  try {
-    const response = await fetch(`${gateway}${path}`, {
-      method,
-      headers: { authorization: admin, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
-      body: body && JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, ms: Date.now() - started };
-  } catch (error) {
-    return { status: 0, error: String(error), ms: Date.now() - started };
-  }
-}
+const callSite = siteClient(admin, site);
+const call = (gateway, method, path, body) => callSite(gateway, method, path, body, 30_000);
 const countBy = (items, key) => items.reduce((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
 const healthy = (url) => fetch(url, { signal: AbortSignal.timeout(10_000) }).then((r) => r.ok, () => false);
 

@@ -124,16 +124,20 @@ for replica in gateway:"$gateway_port" gateway-replica:"$replica_port"; do
 done
 service_health_ports=(3961 3962 3963 3971 3972 3973 3965 3966)
 
-ready=""
-for _ in $(seq 1 180); do
-  ready=yes
-  for port in "$gateway_port" "$replica_port" "${service_health_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 || ready=""; done
-  [ -n "$ready" ] && break
-  sleep 1
-done
-if [ -z "$ready" ]; then
-  echo "the system did not become healthy; health answers:"
+# Waits up to $1 seconds for every app to report healthy; else prints what each answers and fails.
+wait_healthy() {
+  local ready=""
+  for _ in $(seq 1 "$1"); do
+    ready=yes
+    for port in "$gateway_port" "$replica_port" "${service_health_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 || ready=""; done
+    [ -n "$ready" ] && return 0
+    sleep 1
+  done
+  echo "the apps did not all report healthy; health answers:"
   for port in "$gateway_port" "$replica_port" "${service_health_ports[@]}"; do echo "  $port: $(curl -s -m 30 "http://127.0.0.1:$port/health" 2>&1 | head -c 1500)"; done
+  return 1
+}
+if ! wait_healthy 180; then
   echo "logs:"
   tail -n 40 "$run_dir"/*.log
   exit 1
@@ -212,17 +216,7 @@ if stage replica-faults; then
   else
     second_replicas+=("webhooks-2:${webhooks_pids[1]}") surviving_webhooks=3965
   fi
-  for _ in $(seq 1 120); do
-    ready=yes
-    for port in "$gateway_port" "$replica_port" "${service_health_ports[@]}"; do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 || ready=""; done
-    [ -n "$ready" ] && break
-    sleep 1
-  done
-  if [ -z "$ready" ]; then
-    echo "the replicas did not all report healthy again:"
-    for port in "$gateway_port" "$replica_port" "${service_health_ports[@]}"; do echo "  $port: $(curl -s -m 30 "http://127.0.0.1:$port/health" 2>&1 | head -c 600)"; done
-    status=1
-  fi
+  wait_healthy 120 || status=1
 fi
 if [ "$status" = 0 ] && [[ "$ran_stages" == *replica-faults* ]]; then
   survivors=""

@@ -13,7 +13,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { assert, finish, sleep, test, until } from './lib/fault-checks.mjs';
+import { assert, finish, siteClient, sleep, test, until } from './lib/fault-checks.mjs';
 import { startWebhookReceiver } from './lib/webhook-receiver.mjs';
 const gateway = process.env.GATEWAY_URL;
 const keys = JSON.parse(readFileSync(new URL('../../apps/standalone/test/test-keys.json', import.meta.url)));
@@ -25,20 +25,8 @@ const replicas = process.env.WEBHOOKS_REPLICAS.split(',').map((entry) => {
 });
 const RECEIVER_DELAY_MS = 300;
 
-async function call(method, path, body) {
-  try {
-    const response = await fetch(`${gateway}${path}`, {
-      method,
-      headers: { authorization: admin, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
-      body: body && JSON.stringify(body),
-      signal: AbortSignal.timeout(20_000),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  } catch (error) {
-    return { status: 0, error: String(error) };
-  }
-}
+const callSite = siteClient(admin, site);
+const call = (method, path, body) => callSite(gateway, method, path, body);
 const healthy = (port) => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
 
 // The receiver: a slow handler (RECEIVER_DELAY_MS), slower than the creates come, so that attempts queue up and are in flight when a replica dies.

@@ -36,3 +36,25 @@ export function finish(label) {
   console.log(`${label}: ${passed} passed, ${results.length - passed} failed`);
   process.exit(passed === results.length ? 0 : 1);
 }
+
+/**
+ * A client of the API for one site with one key: `call(baseUrl, method, path, body, timeoutMs)`
+ * resolves { status, body, ms } for any answer, and { status: 0, error, ms } when none came.
+ */
+export function siteClient(key, site) {
+  return async function call(baseUrl, method, path, body, timeoutMs = 20_000) {
+    const started = Date.now();
+    try {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: key, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
+        body: body && JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, ms: Date.now() - started };
+    } catch (error) {
+      return { status: 0, error: String(error), ms: Date.now() - started };
+    }
+  };
+}
