@@ -112,7 +112,7 @@ export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeg
       subscribe: { fromBeginning },
       // Events one at a time, in order, across all of this replica's partitions: kafkajs's
       // partitionsConsumedConcurrently above 1 halved the whole stack's throughput on 2 cores
-      // (docs/performance.md, "Replicas"), and requests are answered concurrently anyway.
+      // (docs/performance.md, "Replicas and partitions"), and requests are answered concurrently anyway.
       producer: { allowAutoTopicCreation: false },
     }),
   };
