@@ -12,6 +12,17 @@ export interface EventMetadata {
   actor?: Actor;
   /** The trace of the request that wrote it (keepTraceContext): see RecordedEvent.traceContext. */
   traceContext?: TraceContext;
+  /** The idempotency key of the request that wrote it, and a digest of that request (see Idempotency). */
+  idempotency?: Idempotency;
+}
+
+/**
+ * A client's `Idempotency-Key` and a digest of the request it came with: a retry with the key
+ * finds the events the first attempt wrote, and a digest that differs marks a reused key.
+ */
+export interface Idempotency {
+  key: string;
+  fingerprint: string;
 }
 
 /**
@@ -50,11 +61,12 @@ export interface RecordedEvent<Data = unknown> {
    * event's messages in it, so their consumers' work joins the request's trace.
    */
   traceContext?: TraceContext;
+  idempotency?: Idempotency;
   data: Data;
 }
 
 /** What a row-based store keeps in its metadata column and spreads back into a RecordedEvent. */
-export type StoredMetadata = Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext'>;
+export type StoredMetadata = Pick<RecordedEvent, 'correlationId' | 'causationId' | 'actor' | 'traceContext' | 'idempotency'>;
 
 /** `no_stream`: the stream must not exist; `any`: no check; a number: the revision of the stream's last event. */
 export type ExpectedRevision = number | 'no_stream' | 'any';

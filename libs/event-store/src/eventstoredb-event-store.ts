@@ -42,6 +42,7 @@ interface StoredMetadata {
   $causationId?: string;
   actor?: RecordedEvent['actor'];
   traceContext?: RecordedEvent['traceContext'];
+  idempotency?: RecordedEvent['idempotency'];
 }
 
 /**
@@ -76,6 +77,7 @@ export class EventStoreDbEventStore implements EventStore {
               ...(event.metadata.causationId && { $causationId: event.metadata.causationId }),
               ...(event.metadata.actor && { actor: event.metadata.actor }),
               ...(event.metadata.traceContext && { traceContext: event.metadata.traceContext }),
+              ...(event.metadata.idempotency && { idempotency: event.metadata.idempotency }),
             } satisfies StoredMetadata,
           }),
         ),
@@ -199,6 +201,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent {
     causationId: metadata.$causationId,
     actor: metadata.actor,
     ...(metadata.traceContext && { traceContext: metadata.traceContext }),
+    ...(metadata.idempotency && { idempotency: metadata.idempotency }),
     data: event.data,
   };
 }

@@ -52,6 +52,7 @@ export class InMemoryEventStore implements EventStore {
           causationId: event.metadata.causationId,
           actor: event.metadata.actor,
           ...(event.metadata.traceContext && { traceContext: event.metadata.traceContext }),
+          ...(event.metadata.idempotency && { idempotency: event.metadata.idempotency }),
           data: event.data,
         });
         stream.push(recorded);

@@ -63,6 +63,17 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect('traceContext' in untraced).toBe(false);
     });
 
+    it('keeps the idempotency key and digest an event was written with, for readers and subscribers alike', async () => {
+      const id = stream('idempotent');
+      const idempotency = { key: 'client-key-1', fingerprint: 'f'.repeat(64) };
+      await store.append(id, [{ ...event('Keyed'), metadata: { ...event('Keyed').metadata, idempotency } }, event('Unkeyed')], 'no_stream');
+      const [keyed, unkeyed] = await store.readStream(id);
+      expect(keyed.idempotency).toEqual(idempotency);
+      expect('idempotency' in unkeyed).toBe(false);
+      const [fromAll] = await store.readAll({ after: keyed.globalPosition - 1, limit: 1 });
+      expect(fromAll.idempotency).toEqual(idempotency);
+    });
+
     it('returns the events it stored exactly as a reader reads them, where it returns them at all', async () => {
       const id = stream('recorded');
       const other = stream('recorded-other');
