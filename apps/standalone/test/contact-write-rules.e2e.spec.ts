@@ -34,6 +34,26 @@ describe('contact write rules over HTTP', () => {
     expect((await call('POST', '/contacts/v4/contacts/query', { query: {} })).body.pagingMetadata.total).toBe(0);
   });
 
+  it('answers a create sent again with its Idempotency-Key with the same contact, and refuses the key for another body', async () => {
+    const key = `form-submission-${uniqueSite('k')}`;
+    const info = { name: { first: 'Idem' }, emails: { items: [{ email: `${key}@rules.io` }] } };
+    const send = (body: unknown, idempotencyKey: string, as = admin) => app.call('POST', '/contacts/v4/contacts', { ...as, body, headers: { 'idempotency-key': idempotencyKey } });
+    const first = await send({ info }, key);
+    expect(first.status).toBe(200);
+    const retries = await Promise.all([send({ info }, key), send({ info }, key), send({ info }, key)]);
+    expect(retries.map((r) => [r.status, r.body.contact.id, r.body.contact.revision])).toEqual(retries.map(() => [200, first.body.contact.id, 1]));
+    const found = await call('POST', '/contacts/v4/contacts/query', { query: { filter: { 'info.emails.email': `${key}@rules.io` } } });
+    expect(found.body.pagingMetadata.total).toBe(1);
+
+    const reused = await send({ info: { name: { first: 'Other' } } }, key);
+    expect([reused.status, reused.body.details.applicationError.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    const otherSite = await send({ info }, key, { key: KEYS.everything, site: uniqueSite('site-rules-other') });
+    expect(otherSite.status).toBe(200);
+    expect(otherSite.body.contact.id).not.toBe(first.body.contact.id);
+    const malformed = await send({ info }, 'has spaces in it');
+    expect([malformed.status, violations(malformed.body)]).toEqual([400, ['Idempotency-Key']]);
+  });
+
   it('accepts a contact sent back as it was read', async () => {
     const created = await create({
       name: { first: 'Round', last: 'Trip' },

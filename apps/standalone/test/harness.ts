@@ -57,6 +57,8 @@ export interface CallOptions {
   body?: unknown;
   key?: string | null;
   site?: string | null;
+  /** more request headers */
+  headers?: Record<string, string>;
 }
 
 export interface Harness {
@@ -129,8 +131,8 @@ export async function startHarness(
   return harness;
 }
 
-async function callApi(url: string, method: string, path: string, { body, key = KEYS.siteA, site = 'site-a' }: CallOptions = {}) {
-  const headers: Record<string, string> = {};
+async function callApi(url: string, method: string, path: string, { body, key = KEYS.siteA, site = 'site-a', headers: more }: CallOptions = {}) {
+  const headers: Record<string, string> = { ...more };
   if (key !== null) headers.authorization = key;
   if (site !== null) headers['wix-site-id'] = site;
   if (body !== undefined) headers['content-type'] = 'application/json';

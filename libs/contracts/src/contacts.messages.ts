@@ -2,6 +2,11 @@
 export interface CreateContactPayload {
   info: Record<string, unknown>;
   allowDuplicates?: boolean;
+  /**
+   * The client's `Idempotency-Key` (or one the gateway made for its own retry): a create sent
+   * again with it answers the contact the first one made instead of making another.
+   */
+  idempotencyKey?: string;
 }
 
 export interface UpdateContactPayload {

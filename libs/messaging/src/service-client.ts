@@ -23,16 +23,32 @@ export class ServiceClient {
     return reply instanceof SerializedReply ? reply.parse<T>() : reply;
   }
 
-  /** The reply to pass on as it is: still serialized when it came so (the gateway writes it out unparsed). */
-  async forward<T>(pattern: string, payload: unknown): Promise<T | SerializedReply> {
+  /**
+   * The reply to pass on as it is: still serialized when it came so (the gateway writes it out
+   * unparsed). `retryOnTimeout` sends the request once more when no answer came in time — only
+   * for requests the service deduplicates (a create with its idempotency key): the first may
+   * have been taken by a replica that died, and its partition by now belongs to a live one.
+   */
+  async forward<T>(pattern: string, payload: unknown, options: { retryOnTimeout?: boolean } = {}): Promise<T | SerializedReply> {
     try {
-      return await firstValueFrom(this.client.send<T | SerializedReply>(pattern, payload).pipe(timeout(this.timeoutMs)));
+      return await this.sendOnce<T>(pattern, payload);
     } catch (error) {
-      if (error instanceof TimeoutError) {
-        throw new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `No answer to ${pattern} within ${this.timeoutMs} ms`);
-      }
-      if (isErrorPayload(error)) throw fromErrorPayload(error);
-      throw new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `The service behind ${pattern} did not answer`);
+      if (!(options.retryOnTimeout && error instanceof TimeoutError)) throw this.failure(pattern, error);
     }
+    try {
+      return await this.sendOnce<T>(pattern, payload);
+    } catch (error) {
+      throw this.failure(pattern, error);
+    }
+  }
+
+  private sendOnce<T>(pattern: string, payload: unknown): Promise<T | SerializedReply> {
+    return firstValueFrom(this.client.send<T | SerializedReply>(pattern, payload).pipe(timeout(this.timeoutMs)));
+  }
+
+  private failure(pattern: string, error: unknown): AppError {
+    if (error instanceof TimeoutError) return new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `No answer to ${pattern} within ${this.timeoutMs} ms`);
+    if (isErrorPayload(error)) return fromErrorPayload(error);
+    return new AppError('UNAVAILABLE', 'SERVICE_UNAVAILABLE', `The service behind ${pattern} did not answer`);
   }
 }

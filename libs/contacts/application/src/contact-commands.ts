@@ -1,17 +1,20 @@
 import { ContactEvent, contactDecider, ContactState, ContactView, EmailStatuses, evolve, existing, toContactView } from '@cp/contacts-domain';
 import { CreateContactPayload, DeleteContactPayload, RequestContext, UpdateContactPayload } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
-import { AppendResult } from '@cp/event-store';
+import { AppendResult, Idempotency } from '@cp/event-store';
 import { ContactReferences } from './contact-references';
 import { Clock, IdSource } from './clock';
 import { ContactRepository, LoadedContact } from './contact-repository';
 import { ContactWrites } from './contact-writes';
 import { CHECK_DUPLICATES, claimsFor, DuplicateRule, identitiesDropped } from './identity-claims';
+import { idempotencyOf, idempotentContactId } from './idempotent-creates';
 import { MergeReservations } from './merge-reservations';
 
 export interface CommitOptions {
   /** Bulk jobs do not wait for each contact to be projected. */
   waitForProjection?: boolean;
+  /** A create's idempotency key and request digest, kept in its events' metadata. */
+  idempotency?: Idempotency;
 }
 
 const NO_WAIT: CommitOptions = { waitForProjection: false };
@@ -68,12 +71,33 @@ export class ContactCommands {
     this.decider = contactDecider(newId);
   }
 
+  /** With an idempotency key, a create sent again answers the contact the first one made (see idempotent-creates). */
   async create(context: RequestContext, payload: CreateContactPayload): Promise<ContactView> {
-    const contactId = this.newId();
+    const idempotency = idempotencyOf(payload);
+    const contactId = idempotency ? idempotentContactId(context.siteId, idempotency) : this.newId();
+    if (idempotency) {
+      // Before any claim is decided: on a store that appends stream by stream, a retry's claims would land and then be given back.
+      const created = await this.contacts.asCreatedWith(context.siteId, contactId, idempotency);
+      if (created) return this.answerCreated(context, created);
+    }
     const loaded: LoadedContact = { state: undefined, streamRevision: 'no_stream' };
     const info = await this.references.check(context, payload.info ?? {});
     const events = this.decider.decide({ type: 'CreateContact', data: { contactId, info } }, undefined);
-    return this.commit(context, contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false });
+    try {
+      return await this.commit(context, contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false }, { idempotency });
+    } catch (error) {
+      // A twin sent with the same key committed first: answer what it made.
+      if (!idempotency || !isAppError(error) || error.code !== 'CONTACT_ID_ALREADY_EXISTS') throw error;
+      const created = await this.contacts.asCreatedWith(context.siteId, contactId, idempotency);
+      if (!created) throw error;
+      return this.answerCreated(context, created);
+    }
+  }
+
+  /** A retried create's answer, once queries show the contact (the first attempt may have been another process's). */
+  private async answerCreated(context: RequestContext, created: ContactState): Promise<ContactView> {
+    await this.projection.waitFor(await this.contacts.headPosition());
+    return this.view(context, created);
   }
 
   async update(context: RequestContext, payload: UpdateContactPayload): Promise<ContactView> {
@@ -245,7 +269,7 @@ export class ContactCommands {
       claims: liveAfter ? claimsFor(before?.info, liveAfter, rule) : [],
       dropped: before ? identitiesDropped(before.info, liveAfter) : [],
     };
-    const appended = await this.writes.write(context, contactId, loaded, events, occurredAt, identities);
+    const appended = await this.writes.write(context, contactId, loaded, events, occurredAt, identities, options.idempotency);
     if (options.waitForProjection !== false) await this.projection.showCommitted([appended]);
     return this.view(context, after);
   }

@@ -1,6 +1,7 @@
 import { ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
 import { AppError } from '@cp/errors';
-import { EventStore, recordOf } from '@cp/event-store';
+import { EventStore, Idempotency, recordOf } from '@cp/event-store';
+import { eventsOfCreate } from './idempotent-creates';
 import { contactStream } from './streams';
 
 export interface LoadedContact {
@@ -17,6 +18,15 @@ export class ContactRepository {
     const events = await this.store.readStream(contactStream(siteId, contactId));
     const records = events.map(recordOf<ContactEventRecord>);
     return { state: fold(records), streamRevision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
+  }
+
+  /**
+   * The contact as the create with this idempotency made it, whatever happened to it since (a
+   * retry answers what the first attempt answered), or undefined when nothing was created yet.
+   */
+  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<ContactState | undefined> {
+    const events = await this.store.readStream(contactStream(siteId, contactId));
+    return events.length === 0 ? undefined : fold(eventsOfCreate(events, idempotency));
   }
 
   /** The newest global position of the store: what a caller waits for to see every change so far. */

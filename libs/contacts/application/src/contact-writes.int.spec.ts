@@ -1,7 +1,7 @@
-import { appendInTurn, EventStore, InMemoryEventStore, ReadStreamOptions, RecordedEvent, SqliteEventStore, StreamAppend } from '@cp/event-store';
+import { EventStore, ReadStreamOptions, RecordedEvent, SqliteEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, contactStream, IDENTITY_STREAM_PREFIX } from './index';
-import { expectError, siteA, startContacts, stopContacts } from './test/contacts-test-kit';
+import { expectError, InTurnEventStore, siteA, startContacts, stopContacts } from './test/contacts-test-kit';
 
 /** Counts what the write path reads: events of claim streams, and contact streams loaded. */
 function counting<S extends EventStore>(store: S) {
@@ -14,21 +14,6 @@ function counting<S extends EventStore>(store: S) {
     return events;
   };
   return { store, reads };
-}
-
-/** A store without multi-stream transactions (as EventStoreDB is) whose appends to `failing` streams fail. */
-class InTurnEventStore extends InMemoryEventStore {
-  override readonly atomicMultiStreamAppend = false;
-  failing: ((streamId: string) => boolean) | undefined;
-
-  override appendToStreams(appends: readonly StreamAppend[]) {
-    return appendInTurn(this, appends);
-  }
-
-  override async append(...args: Parameters<InMemoryEventStore['append']>) {
-    if (this.failing?.(args[0])) throw new Error('the store is unavailable');
-    return super.appendToStreams([{ streamId: args[0], events: args[1], expected: args[2] }]).then(([result]) => result);
-  }
 }
 
 const claimStreamsOf = async (store: EventStore) =>

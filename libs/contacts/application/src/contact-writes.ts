@@ -1,7 +1,7 @@
 import { ContactEvent, Identity } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { AppendResult, EventStore, isWrongExpectedRevision, PartialAppendError, StreamAppend } from '@cp/event-store';
+import { AppendResult, EventStore, Idempotency, isWrongExpectedRevision, PartialAppendError, StreamAppend } from '@cp/event-store';
 import { ContactRepository, LoadedContact } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
 import { ClaimRequest, IdentityClaims } from './identity-claims';
@@ -37,10 +37,11 @@ export class ContactWrites {
     events: readonly ContactEvent[],
     occurredAt: string,
     identities: IdentityChanges,
+    idempotency?: Idempotency,
   ): Promise<AppendResult> {
     const contact: StreamAppend = {
       streamId: contactStream(context.siteId, contactId),
-      events: toNewEvents(events, metadataFor(context, occurredAt)),
+      events: toNewEvents(events, metadataFor(context, occurredAt, idempotency)),
       expected: loaded.streamRevision,
     };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -1,8 +1,8 @@
 import { RequestContext } from '@cp/contracts';
-import { EventMetadata, NewEvent } from '@cp/event-store';
+import { EventMetadata, Idempotency, NewEvent } from '@cp/event-store';
 
-export function metadataFor(context: RequestContext, occurredAt: string): EventMetadata {
-  return { siteId: context.siteId, occurredAt, correlationId: context.correlationId, actor: context.actor };
+export function metadataFor(context: RequestContext, occurredAt: string, idempotency?: Idempotency): EventMetadata {
+  return { siteId: context.siteId, occurredAt, correlationId: context.correlationId, actor: context.actor, ...(idempotency && { idempotency }) };
 }
 
 export function toNewEvents(events: readonly { type: string; data: unknown }[], metadata: EventMetadata): NewEvent[] {

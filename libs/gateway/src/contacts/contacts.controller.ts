@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ApiContactProjectionQuery, ApiPagingQuery, ApiQueryParam, ApiSortQuery, Operation } from '../openapi';
 import { ContactsPatterns, CreateContactBody, DEFINITION_KEY_SCHEMA, FacetsQueryBody, LabelKeysBody, MergeContactsBody, PreviewMergeBody, QueryContactsBody, RequestContext, UpdateContactBody } from '@cp/contracts';
 import { ServiceClient } from '@cp/messaging';
 import { Caller, RequirePermission } from '../auth/decorators';
 import { ApiGuidPath, GuidParam, requireLabelKeys } from '../http/id-params';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../http/idempotency-key';
 import { listParam, QueryParams, single } from '../http/query-params';
 import { CONTACTS_CLIENT } from '../service-clients';
 
@@ -20,8 +21,11 @@ export class ContactsController {
   @HttpCode(200)
   @RequirePermission('CONTACTS.MODIFY')
   @Operation({ id: 'createContact', answer: 'ContactResponse', errors: [409], summary: 'Create Contact', description: '409 DUPLICATE_CONTACT_EXISTS when the email (or, with no email, the phone) is taken, unless allowDuplicates.' })
-  create(@Caller() context: RequestContext, @Body() body: CreateContactBody) {
-    return this.send(ContactsPatterns.create, context, { info: body.info, allowDuplicates: body.allowDuplicates });
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A key of your choosing (e.g. a UUID): the same create sent again with it answers the contact the first made; with a different body, 409 IDEMPOTENCY_KEY_REUSED.' })
+  create(@Caller() context: RequestContext, @Body() body: CreateContactBody, @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | string[] | undefined) {
+    const payload = { info: body.info, allowDuplicates: body.allowDuplicates, idempotencyKey: idempotencyKeyOf(idempotencyKey) };
+    // Deduplicated by its key, so a create whose replica died before answering is sent again.
+    return this.contacts.forward(ContactsPatterns.create, { context, payload }, { retryOnTimeout: true });
   }
 
   @Post('query')

@@ -1,6 +1,6 @@
 import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore } from '@cp/event-store';
+import { appendInTurn, EventStore, InMemoryEventStore, StreamAppend } from '@cp/event-store';
 import { ReadStore } from '@cp/read-store';
 import { Clock, ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from '../index';
 
@@ -22,6 +22,21 @@ export const owners: DefinitionOwners = {
       'members.membershipStatus': { key, dataType: 'TEXT', fieldType: 'SYSTEM', writable: false },
     }) as Record<string, FieldInfo>)[key],
 };
+
+/** A store without multi-stream transactions (as EventStoreDB is) whose appends to `failing` streams fail. */
+export class InTurnEventStore extends InMemoryEventStore {
+  override readonly atomicMultiStreamAppend = false;
+  failing: ((streamId: string) => boolean) | undefined;
+
+  override appendToStreams(appends: readonly StreamAppend[]) {
+    return appendInTurn(this, appends);
+  }
+
+  override async append(...args: Parameters<InMemoryEventStore['append']>) {
+    if (this.failing?.(args[0])) throw new Error('the store is unavailable');
+    return super.appendToStreams([{ streamId: args[0], events: args[1], expected: args[2] }]).then(([result]) => result);
+  }
+}
 
 /** The module as the service runs it: projection, bulk jobs and merge completer started. */
 export async function startContacts(eventStore: EventStore, readStore: ReadStore, options: { clock?: Clock } = {}): Promise<ContactsApplication> {
