@@ -42,12 +42,12 @@ export function finish(label) {
  * resolves { status, body, ms } for any answer, and { status: 0, error, ms } when none came.
  */
 export function siteClient(key, site) {
-  return async function call(baseUrl, method, path, body, timeoutMs = 20_000) {
+  return async function call(baseUrl, method, path, body, timeoutMs = 20_000, headers = {}) {
     const started = Date.now();
     try {
       const response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: key, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
+        headers: { ...headers, authorization: key, 'wix-site-id': site, ...(body && { 'content-type': 'application/json' }) },
         body: body && JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
