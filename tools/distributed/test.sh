@@ -159,10 +159,11 @@ if stage e2e; then
     npx jest -c apps/standalone/jest.config.js --runInBand 2>&1 | tee "$run_dir/stage-e2e.out" || status=1
 fi
 if stage adapters; then
-  echo "== MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis"
+  echo "== MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis, topic set-up against Kafka"
   npx jest -c libs/testing/jest.config.js read-store-adapters.int || status=1
   npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
   npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
+  npx jest -c libs/runtime/jest.config.js kafka-topics.int || status=1
 fi
 
 if stage replay; then

@@ -73,20 +73,23 @@ export function replyTopics(): string[] {
  * then land on another partition than its key's earlier ones, which is harmless here, since
  * consumers order by revision, not by offset, across a change of partitions.
  */
-export async function ensureTopics(config: KafkaConfig): Promise<void> {
+export async function ensureTopics(
+  config: Pick<KafkaConfig, 'brokers' | 'partitions'>,
+  topics: { shared: readonly string[]; replies: readonly string[] } = { shared: sharedTopics(), replies: replyTopics() },
+): Promise<void> {
   const admin = new Kafka({ clientId: 'topic-setup', brokers: config.brokers, ...clientLogging }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const partitionsOf = new Map([...sharedTopics().map((topic) => [topic, config.partitions] as const), ...replyTopics().map((topic) => [topic, 1] as const)]);
+    const partitionsOf = new Map([...topics.shared.map((topic) => [topic, config.partitions] as const), ...topics.replies.map((topic) => [topic, 1] as const)]);
     const missing = [...partitionsOf].filter(([topic]) => !existing.has(topic));
     if (missing.length > 0) {
       await admin
         .createTopics({ waitForLeaders: true, topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions, replicationFactor: -1 })) })
         .catch(unlessAlreadyThere);
     }
-    const { topics } = await admin.fetchTopicMetadata({ topics: sharedTopics() });
-    const short = topics.filter((topic) => topic.partitions.length < config.partitions);
+    const metadata = await admin.fetchTopicMetadata({ topics: [...topics.shared] });
+    const short = metadata.topics.filter((topic) => topic.partitions.length < config.partitions);
     if (short.length > 0) {
       await admin.createPartitions({ topicPartitions: short.map(({ name }) => ({ topic: name, count: config.partitions })) }).catch(unlessAlreadyThere);
     }
