@@ -1,6 +1,7 @@
 export * from './request-context';
 export * from './patterns';
 export * from './contacts.messages';
+export * from './imports.messages';
 export * from './contacts.dto';
 export * from './integration-events';
 export * from './catalog.messages';

@@ -23,6 +23,12 @@ export const ContactsPatterns = {
   queryEmailSubscriptions: 'contacts.email-subscriptions.query',
   upsertEmailSubscription: 'contacts.email-subscriptions.upsert',
   bulkUpsertEmailSubscriptions: 'contacts.email-subscriptions.bulk-upsert',
+  createImport: 'contacts.imports.create',
+  addImportRows: 'contacts.imports.add-rows',
+  finishImportUpload: 'contacts.imports.finish-upload',
+  failImportUpload: 'contacts.imports.fail-upload',
+  getImport: 'contacts.imports.get',
+  importErrors: 'contacts.imports.errors',
   health: 'contacts.health',
 } as const;
 

@@ -5,6 +5,7 @@ import { API_KEY_REGISTRY, AuthGuard } from './auth/auth.guard';
 import { ExtendedFieldsController } from './catalog/extended-fields.controller';
 import { LabelsController } from './catalog/labels.controller';
 import { BulkController } from './contacts/bulk.controller';
+import { ImportsController } from './contacts/imports.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
 import { UNSUBSCRIBE_LINKS } from './email-subscriptions/tokens';
@@ -47,6 +48,7 @@ export class GatewayModule {
         ...(options.metrics ? [MetricsController] : []),
         ContactsController,
         BulkController,
+        ImportsController,
         LabelsController,
         ExtendedFieldsController,
         WebhooksController,

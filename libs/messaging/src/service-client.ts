@@ -18,8 +18,8 @@ export class ServiceClient {
   ) {}
 
   /** The reply as an object. */
-  async send<T>(pattern: string, payload: unknown): Promise<T> {
-    const reply = await this.forward<T>(pattern, payload);
+  async send<T>(pattern: string, payload: unknown, options: { retryOnTimeout?: boolean } = {}): Promise<T> {
+    const reply = await this.forward<T>(pattern, payload, options);
     return reply instanceof SerializedReply ? reply.parse<T>() : reply;
   }
 

@@ -72,7 +72,7 @@ export class ContactCommands {
   }
 
   /** With an idempotency key, a create sent again answers the contact the first one made (see idempotent-creates). */
-  async create(context: RequestContext, payload: CreateContactPayload): Promise<ContactView> {
+  async create(context: RequestContext, payload: CreateContactPayload, options: CommitOptions = {}): Promise<ContactView> {
     const idempotency = idempotencyOf(payload);
     const contactId = idempotency ? idempotentContactId(context.siteId, idempotency) : this.newId();
     if (idempotency) {
@@ -84,7 +84,7 @@ export class ContactCommands {
     const info = await this.references.check(context, payload.info ?? {});
     const events = this.decider.decide({ type: 'CreateContact', data: { contactId, info } }, undefined);
     try {
-      return await this.commit(context, contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false }, { idempotency });
+      return await this.commit(context, contactId, loaded, events, { allowDuplicates: payload.allowDuplicates ?? false }, { ...options, idempotency });
     } catch (error) {
       // A twin sent with the same key committed first: answer what it made.
       if (!idempotency || !isAppError(error) || error.code !== 'CONTACT_ID_ALREADY_EXISTS') throw error;
@@ -92,6 +92,12 @@ export class ContactCommands {
       if (!created) throw error;
       return this.answerCreated(context, created);
     }
+  }
+
+  /** Checks a create's info as create does, and writes nothing (an import's dry run). */
+  async checkCreate(context: RequestContext, info: Record<string, unknown>): Promise<void> {
+    const checked = await this.references.check(context, info);
+    this.decider.decide({ type: 'CreateContact', data: { contactId: this.newId(), info: checked } }, undefined);
   }
 
   /** A retried create's answer, once queries show the contact (the first attempt may have been another process's). */

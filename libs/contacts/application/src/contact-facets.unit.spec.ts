@@ -19,6 +19,10 @@ const owners: DefinitionOwners = {
     { key: 'contacts.customers', displayName: 'Customers', namespace: 'contacts', namespaceDisplayName: 'Contacts' },
   ],
   field: async (_context, key) => SYSTEM_FIELDS.find((field) => field.key === key),
+  findOrCreateLabel: async () => {
+    throw new Error('not used here');
+  },
+  fieldNamed: async () => undefined,
 };
 
 let seq = 0;

@@ -15,6 +15,10 @@ const owners: DefinitionOwners = {
       ['custom.note', { key, dataType: 'TEXT', fieldType: 'USER_DEFINED' }],
       ['contacts.displayByLastName', { key, dataType: 'TEXT', fieldType: 'SYSTEM' }],
     ]).get(key),
+  findOrCreateLabel: async () => {
+    throw new Error('not used here');
+  },
+  fieldNamed: async () => undefined,
 };
 
 /**

@@ -15,6 +15,7 @@ import { DefinitionEvents } from './definition-cleanup';
 import { EmailSubscriptions } from './email-subscriptions';
 import { DefinitionOwners, Definitions } from './definitions';
 import { IdentityClaims } from './identity-claims';
+import { Imports } from './imports';
 import { MergeCompleter } from './merge-completer';
 import { MergeReservations } from './merge-reservations';
 
@@ -25,6 +26,7 @@ export interface ContactsApplication {
   definitionEvents: DefinitionEvents;
   facets: ContactFacets;
   bulkJobs: BulkJobs;
+  imports: Imports;
   history: ContactHistory;
   emailSubscriptions: EmailSubscriptions;
   /** Finishes merges a crash interrupted after their commit point; start it with the projection. */
@@ -57,6 +59,7 @@ export function createContactsApplication(options: {
     commands,
     queries,
     bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger),
+    imports: new Imports(options.eventStore, options.readStore, commands, queries, options.owners, projection, newId, clock, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),

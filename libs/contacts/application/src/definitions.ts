@@ -22,6 +22,10 @@ export interface DefinitionOwners {
   /** All labels of the site, for facets. */
   labels(context: RequestContext): Promise<LabelSummary[]>;
   field(context: RequestContext, key: string): Promise<FieldInfo | undefined>;
+  /** The key of the label with this display name, created if there is none (imports). */
+  findOrCreateLabel(context: RequestContext, displayName: string): Promise<string>;
+  /** The extended field with this display name, if any (imports). */
+  fieldNamed(context: RequestContext, displayName: string): Promise<FieldInfo | undefined>;
 }
 
 interface DefinitionDocument extends Document {

@@ -12,6 +12,7 @@ export * from './contact-references';
 export * from './definition-cleanup';
 export * from './contact-facets';
 export * from './bulk-jobs';
+export * from './imports';
 export * from './contact-history';
 export * from './rebuild';
 export * from './event-export';

@@ -7,6 +7,8 @@ export * from './normalize-info';
 export * from './view';
 export * from './merge';
 export * from './bulk-job';
+export * from './contact-import';
+export * from './import-mapping';
 export * from './wire-shape';
 export * from './merge-reservation';
 export * from './email-subscription';

@@ -39,11 +39,14 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     await this.app.projection.start();
     await this.app.bulkJobs.projection.start();
+    await this.app.imports.projection.start();
     const report = (message: string) => new Logger('ContactsService').warn(message);
     await this.app.projection.caughtUp(report);
     await this.app.bulkJobs.projection.caughtUp(report);
+    await this.app.imports.projection.caughtUp(report);
     await this.app.mergeCompleter.start();
     void this.app.bulkJobs.resumeUnfinished();
+    void this.app.imports.resumeUnfinished();
     await this.ports.bus.connect();
     await this.relay.start();
   }
@@ -52,6 +55,7 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.relay.stop();
     await this.ports.bus.close();
     await this.app.bulkJobs.stop();
+    await this.app.imports.stop();
     await this.app.mergeCompleter.stop();
     await this.app.projection.stop();
     await this.ports.eventStore.close();

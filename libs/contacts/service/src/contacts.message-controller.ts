@@ -3,7 +3,13 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { ContactsApplication, MergePayload } from '@cp/contacts-application';
 import { BulkJobSpec } from '@cp/contacts-domain';
 import {
+  AddImportRowsPayload,
   BulkUpsertEmailSubscriptionsPayload,
+  CreateImportPayload,
+  FailImportUploadPayload,
+  FinishImportUploadPayload,
+  GetImportPayload,
+  ImportErrorsPayload,
   ContactsPatterns,
   CreateContactPayload,
   DeleteContactPayload,
@@ -144,6 +150,37 @@ export class ContactsMessageController {
     return this.app.definitionEvents.onFieldEvent(integrationEventOf(message));
   }
 
+  @MessagePattern(ContactsPatterns.createImport)
+  createImport(@Payload() message: Envelope<CreateImportPayload>) {
+    return this.app.imports.create(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.addImportRows)
+  addImportRows(@Payload() message: Envelope<AddImportRowsPayload>) {
+    return this.app.imports.addRows(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.finishImportUpload)
+  finishImportUpload(@Payload() message: Envelope<FinishImportUploadPayload>) {
+    return this.app.imports.finishUpload(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.failImportUpload)
+  async failImportUpload(@Payload() message: Envelope<FailImportUploadPayload>) {
+    await this.app.imports.failUpload(message.context, message.payload);
+    return {};
+  }
+
+  @MessagePattern(ContactsPatterns.getImport)
+  getImport(@Payload() message: Envelope<GetImportPayload>) {
+    return this.app.imports.get(message.context, message.payload.importId);
+  }
+
+  @MessagePattern(ContactsPatterns.importErrors)
+  importErrors(@Payload() message: Envelope<ImportErrorsPayload>) {
+    return this.app.imports.errors(message.context, message.payload);
+  }
+
   @MessagePattern(ContactsPatterns.health)
   health(): Promise<HealthReport> {
     return healthReport('contacts', {
@@ -151,6 +188,7 @@ export class ContactsMessageController {
       readStore: () => this.ports.readStore.ping(),
       projection: () => this.app.projection.ready || `catching up (at position ${this.app.projection.processedPosition})`,
       bulkJobs: () => this.app.bulkJobs.projection.ready || 'catching up',
+      imports: () => this.app.imports.projection.ready || 'catching up',
       mergeCompleter: () => this.app.mergeCompleter.projection.ready || 'catching up',
       publicRelay: () => this.publicRelay.ready || 'catching up',
     });

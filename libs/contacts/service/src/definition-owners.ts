@@ -24,6 +24,16 @@ export class ServiceDefinitionOwners implements DefinitionOwners {
     return answer?.field;
   }
 
+  async findOrCreateLabel(context: RequestContext, displayName: string): Promise<string> {
+    const answer = await this.labelsClient.send<{ label: { key: string } }>(LabelsPatterns.findOrCreate, { context, payload: { displayName } });
+    return answer.label.key;
+  }
+
+  async fieldNamed(context: RequestContext, displayName: string): Promise<FieldInfo | undefined> {
+    const answer = await this.fields.send<{ fields: { key: string }[] }>(ExtendedFieldsPatterns.query, { context, payload: { filter: { displayName }, paging: { limit: 1 } } });
+    return answer.fields.length > 0 ? this.field(context, answer.fields[0].key) : undefined;
+  }
+
   /** undefined for "no such key"; any other failure (the owner is down) reaches the caller as is. */
   private async ask<T>(client: ServiceClient, pattern: string, context: RequestContext, key: string): Promise<T | undefined> {
     try {

@@ -26,6 +26,9 @@ const CONTACT_BODY_ROUTES: { method: string; url: RegExp }[] = [
 /** The one route that reads forms: the unsubscribe link's button and RFC 8058 one-click POSTs (with or without `/_api`). */
 const FORM_BODY_ROUTE = new RegExp(`^(/_api)?/${UNSUBSCRIBE_PATH}/?$`);
 
+/** The route of an import's upload: multipart, streamed (docs/api.md, "Imports"). */
+const IMPORT_UPLOAD_ROUTE = /^(\/_api)?\/contacts\/v4\/imports$/;
+
 /** The body limit of a route, by its method and URL pattern. */
 export function bodyLimitOf(method: string | string[], url: string): number {
   if (FORM_BODY_ROUTE.test(url)) return MAX_FORM_BODY_BYTES;
@@ -78,9 +81,20 @@ export function useUnsubscribeFormBodies(adapter: FastifyAdapter): void {
     if (!FORM_BODY_ROUTE.test(request.routeOptions.url ?? '')) return done(unsupportedMediaType(), undefined);
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, _body, done) => {
-    if (!FORM_BODY_ROUTE.test(request.routeOptions.url ?? '')) return done(unsupportedMediaType(), undefined);
-    done(null, {});
+  fastify.addContentTypeParser('multipart/form-data', (request, payload, done) => {
+    const route = request.routeOptions.url ?? '';
+    // An import's upload is streamed by its route, whatever its size (import-upload.ts).
+    if (IMPORT_UPLOAD_ROUTE.test(route)) return done(null, payload);
+    if (!FORM_BODY_ROUTE.test(route)) return done(unsupportedMediaType(), undefined);
+    let size = 0;
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_FORM_BODY_BYTES) return;
+      payload.destroy();
+      done(bodyTooLarge(), undefined);
+    });
+    payload.on('end', () => size <= MAX_FORM_BODY_BYTES && done(null, {}));
+    payload.on('error', (error) => done(error, undefined));
   });
 }
 
@@ -101,4 +115,6 @@ const tooDeep = () =>
   new AppError('INVALID_ARGUMENT', 'BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels`, { maxDepth: MAX_BODY_DEPTH });
 const invalidJson = () => new AppError('INVALID_ARGUMENT', 'INVALID_JSON', 'The request body is not valid JSON (or holds a __proto__ or constructor.prototype key)');
 /** Fastify's own refusal of a media type it has no parser for, so the answer is the 415 it gives for any other type. */
+/** Fastify's own refusal of a body past the limit, so the answer is the 413 it gives elsewhere. */
+const bodyTooLarge = () => Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
 const unsupportedMediaType = () => Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });

@@ -192,6 +192,32 @@ const bulkJobSchemas = {
   BulkJobsList: object({ jobs: array(ref('BulkJob')) }, ['jobs']),
 } satisfies Record<string, Schema>;
 
+const importSchemas = {
+  ContactImport: object(
+    {
+      id: uuid(),
+      status: enumOf(['UPLOADING', 'QUEUED', 'RUNNING', 'COMPLETED', 'FAILED']),
+      dryRun: boolean(),
+      onDuplicate: enumOf(['SKIP', 'UPDATE', 'CREATE']),
+      format: enumOf(['CSV', 'JSONL']),
+      fileName: string(),
+      createdDate: dateTime(),
+      startedDate: dateTime(),
+      finishedDate: dateTime(),
+      totalRows: integer(),
+      processedRows: integer(),
+      created: integer(),
+      updated: integer(),
+      skipped: integer(),
+      failed: integer(),
+      mapping: map(string()),
+      failure: object({ code: string(), description: string() }, ['code', 'description']),
+    },
+    ['id', 'status', 'dryRun', 'onDuplicate', 'format', 'createdDate', 'processedRows', 'created', 'updated', 'skipped', 'failed', 'mapping'],
+  ),
+  ImportResponse: object({ import: ref('ContactImport') }, ['import']),
+} satisfies Record<string, Schema>;
+
 const emailSubscriptionSchemas = {
   EmailSubscription: object(
     {
@@ -346,6 +372,7 @@ export const COMPONENT_SCHEMAS = {
   ...contactSchemas,
   ...catalogSchemas,
   ...bulkJobSchemas,
+  ...importSchemas,
   ...emailSubscriptionSchemas,
   ...webhookSchemas,
   ...operationSchemas,

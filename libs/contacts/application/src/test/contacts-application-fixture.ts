@@ -23,6 +23,8 @@ export const owners: DefinitionOwners = {
       'ecom.numOfPurchases': { key, dataType: 'NUMBER', fieldType: 'SYSTEM', writable: false },
       'invoices.vatId': { key, dataType: 'TEXT', fieldType: 'SYSTEM', writable: true },
     }) as Record<string, FieldInfo>)[key],
+  findOrCreateLabel: async (_context, displayName) => `custom.${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+  fieldNamed: async (context, displayName) => owners.field(context, `custom.${displayName.toLowerCase()}`),
 };
 
 export interface RunningApplication {
@@ -38,11 +40,13 @@ export async function startApplication(): Promise<RunningApplication> {
   const app = createContactsApplication({ eventStore: events, readStore: reads, owners, logger });
   await app.projection.start();
   await app.bulkJobs.projection.start();
+  await app.imports.projection.start();
   return { app, events, reads };
 }
 
 export async function stopApplication({ app, events }: RunningApplication): Promise<void> {
   await app.bulkJobs.stop();
+  await app.imports.stop();
   await app.projection.stop();
   await events.close();
 }

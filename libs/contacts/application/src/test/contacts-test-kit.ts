@@ -21,6 +21,8 @@ export const owners: DefinitionOwners = {
       'ecom.numOfPurchases': { key, dataType: 'NUMBER', fieldType: 'SYSTEM', writable: false },
       'members.membershipStatus': { key, dataType: 'TEXT', fieldType: 'SYSTEM', writable: false },
     }) as Record<string, FieldInfo>)[key],
+  findOrCreateLabel: async (_context, displayName) => `custom.${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+  fieldNamed: async (context, displayName) => owners.field(context, `custom.${displayName.toLowerCase()}`),
 };
 
 /** A store without multi-stream transactions (as EventStoreDB is) whose appends to `failing` streams fail. */
@@ -43,12 +45,14 @@ export async function startContacts(eventStore: EventStore, readStore: ReadStore
   const app = createContactsApplication({ eventStore, readStore, owners, logger: quietLogger, ...options });
   await app.projection.start();
   await app.bulkJobs.projection.start();
+  await app.imports.projection.start();
   await app.mergeCompleter.start();
   return app;
 }
 
 export async function stopContacts(app: ContactsApplication): Promise<void> {
   await app.bulkJobs.stop();
+  await app.imports.stop();
   await app.mergeCompleter.stop();
   await app.projection.stop();
 }
