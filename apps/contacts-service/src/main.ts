@@ -12,9 +12,9 @@ runMain(() =>
     name: 'contacts-service',
     env: contactsServiceEnv,
     module: async ({ stores, kafka }) => {
-      // It asks the labels and extended-fields services about definitions its copy does not know yet.
-      const labels = await kafkaServiceClient('contacts-service', 'labels', [LabelsPatterns.get, LabelsPatterns.list], kafka);
-      const fields = await kafkaServiceClient('contacts-service', 'extended-fields', [ExtendedFieldsPatterns.definition], kafka);
+      // It asks the labels and extended-fields services about definitions its copy does not know yet, and finds or creates labels (imports).
+      const labels = await kafkaServiceClient('contacts-service', 'labels', [LabelsPatterns.get, LabelsPatterns.list, LabelsPatterns.findOrCreate], kafka);
+      const fields = await kafkaServiceClient('contacts-service', 'extended-fields', [ExtendedFieldsPatterns.definition, ExtendedFieldsPatterns.query], kafka);
       return ContactsServiceModule.register({
         eventStore: openEventStore(stores, 'contacts'),
         readStore: await openReadStore(stores, 'contacts'),
