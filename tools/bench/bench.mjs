@@ -19,6 +19,7 @@ import { APPS, replicaRole, startDistributed, waitUntilDrained } from './lib/dis
 import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
 import { runSubscriptionsPhase } from './lib/subscriptions-phase.mjs';
+import { runImportPhase } from './lib/import-phase.mjs';
 import { waitUntilIdle } from './lib/idle.mjs';
 import { freePort, run, startNode, stopApps, stopProcess, waitForHttp200 } from './lib/processes.mjs';
 import { RssSampler } from './lib/rss.mjs';
@@ -38,7 +39,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,query_search,cursor_walk,create,create_shared,webhooks,label,abusive,bulk;
+  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,query_search,cursor_walk,create,create_shared,webhooks,label,subscriptions,import,abusive,bulk;
                           webhooks, abusive and bulk run in standalone only)
   --webhook-rate <n>      the webhooks phase sends its creates evenly at n/s (open loop) instead of the
                           create phase's closed-loop load
@@ -60,7 +61,7 @@ const USAGE = `usage: npm run bench -- [options]
   --replicas <n>          distributed: n processes of every app (default 1; more than 1 needs --event-store postgres); the
                           load is spread over the gateway replicas`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', ...ISOLATION_PHASES];
+const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', 'import', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -342,6 +343,14 @@ async function main() {
     subscriptions.settle_s = await settle('the email subscriptions');
   }
 
+  // ---- a CSV import as large as the seeded site (issue 18)
+  let importRun = null;
+  if (options.phases.includes('import')) {
+    rss.setPhase('import');
+    importRun = await timed('import', () => runImportPhase({ baseUrl, headers: apiHeaders(), rows: options.size, seeded: ids.filter(Boolean).length, log }));
+    importRun.settle_s = await settle('the import');
+  }
+
   // ---- read-your-writes lag: create, then query by its email until it shows
   rss.setPhase('lag');
   const lag = await timed('lag', () => measureLag(client, options.lagSamples, runId));
@@ -440,6 +449,7 @@ async function main() {
     cursor_page_p99_ms: cursorWalk?.page_ms?.p99 ?? null,
     label_rps: pick('label', 'rps'),
     subscriptions_upsert_per_s: subscriptions?.per_s ?? null,
+    import_rows_per_s: importRun?.rows_per_s ?? null,
     label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
     // issue 11: webhook deliveries during the create phase's load (with one subscription)
@@ -499,6 +509,7 @@ async function main() {
     cursor_walk: cursorWalk,
     webhooks: webhooks && { ...webhooks, load: undefined },
     subscriptions,
+    import: importRun,
     abusive: isolation.abusive,
     bulk_job: isolation.bulk_job,
     replay: replay ?? null,
@@ -821,6 +832,7 @@ function printReport(r) {
     ['cursor_page_p99_ms', r.cursor_page_p99_ms, 'ms', ''],
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['subscriptions_upsert_per_s', r.subscriptions_upsert_per_s, 'statuses/s', r.subscriptions ? `${r.subscriptions.statuses} through Bulk Upsert (100 per request); batch p99 ${r.subscriptions.batch_ms.p99} ms` : ''],
+    ['import_rows_per_s', r.import_rows_per_s, 'rows/s', r.import ? `${r.import.rows} CSV rows, ${r.import.status}; upload ${r.import.upload_s} s; counts ${r.import.counts_ok ? 'as expected' : 'NOT as expected'}` : ''],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
     ...(r.webhooks
       ? [

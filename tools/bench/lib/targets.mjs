@@ -75,6 +75,16 @@ export function evaluateTargets(r) {
       note: atSize,
     },
     {
+      key: 'import_rows_per_s',
+      target: 'importing 100k CSV rows ≥ 2,000 rows/s (issue 18)',
+      value: r.import_rows_per_s ?? null,
+      threshold: 2000,
+      measured: r.import_rows_per_s == null ? '—' : `${r.import_rows_per_s} rows/s (${r.import.rows} rows${r.import.counts_ok ? '' : ', counts NOT as expected'})`,
+      needed: '≥ 2000 rows/s',
+      pass: (v, t) => v >= t && r.import.counts_ok,
+      note: atSize,
+    },
+    {
       key: 'restart_healthy_s',
       target: 'start to healthy on an existing data dir ≤ 5 s (issue 14, at 1M)',
       value: r.restart_healthy_s ?? null,
