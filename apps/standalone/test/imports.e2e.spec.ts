@@ -65,6 +65,14 @@ describe('contact imports over HTTP', () => {
     expect(ada.body.contacts.map((c: { info: { name: { first: string } } }) => c.info.name.first)).toEqual(['Ada again']);
   });
 
+  it('sends wide rows in batches small enough for a Kafka message, and imports every one', async () => {
+    const note = 'x'.repeat(4_000); // 300 rows: 1.2 MB, past Kafka's 1 MB message in one batch
+    const csv = `First Name,Email,Notes\n${Array.from({ length: 300 }, (_, i) => `Wide ${i},wide${i}@imports.io,${note}`).join('\n')}\n`;
+    const { status, body } = await upload(csv, 'wide.csv');
+    expect([status, body.import.totalRows]).toEqual([200, 300]);
+    expect(await finished(body.import.id)).toMatchObject({ processedRows: 300, created: 300, failed: 0 });
+  });
+
   it('refuses what it cannot import with a 4xx, and imports nothing', async () => {
     const csv = 'First Name,Email\nNobody,nobody@imports.io\n';
     const badMapping = await upload(csv, 'a.csv', { mapping: JSON.stringify({ Email: 'email:NOPE' }) });

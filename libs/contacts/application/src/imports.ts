@@ -9,7 +9,7 @@ import { ContactCommands } from './contact-commands';
 import { ContactQueries } from './contact-queries';
 import { DefinitionOwners } from './definitions';
 import { ImportCommands, importStream } from './import-commands';
-import { IMPORT_BATCH_ROWS, ImportRows } from './import-rows';
+import { ImportRows } from './import-rows';
 import { ImportRunner } from './import-runner';
 import { ImportView, ImportViews, toImportView } from './import-views';
 
@@ -84,7 +84,7 @@ export class Imports {
 
   /** The file is whole: the import is queued and starts here. */
   async finishUpload(context: RequestContext, payload: FinishImportUploadPayload): Promise<{ import: ImportView }> {
-    if (payload.batches !== Math.ceil(payload.rows / IMPORT_BATCH_ROWS)) throw AppError.invalidField('batches', `${payload.rows} rows make ${Math.ceil(payload.rows / IMPORT_BATCH_ROWS)} batches`);
+    await this.checkUploaded(context, payload);
     const { state, appended } = await this.commands.decide(context, payload.importId, { type: 'FinishUpload', data: { rows: payload.rows, batches: payload.batches } });
     if (appended) await this.views.showCommitted(appended);
     this.runner.start(context.siteId, payload.importId);
@@ -130,6 +130,13 @@ export class Imports {
   async stop(): Promise<void> {
     await this.runner.stop();
     await this.views.projection.stop();
+  }
+
+  /** The last batch the upload names is stored and ends at its last row (the batches before it were stored in turn). */
+  private async checkUploaded(context: RequestContext, { importId, rows, batches }: FinishImportUploadPayload): Promise<void> {
+    if (batches === 0 && rows === 0) return;
+    const last = batches > 0 ? await this.rows.read(context.siteId, importId, batches - 1).catch(() => undefined) : undefined;
+    if (!last || last.firstRow + last.rows.length - 1 !== rows) throw AppError.invalidField('rows', `the upload stored no batch ${batches - 1} ending at row ${rows}`);
   }
 
   private async uploading(context: RequestContext, importId: string): Promise<void> {

@@ -7,8 +7,9 @@ import { ContactsPatterns, CreateImportPayload } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { HttpRefusal } from '../http/http-refusals';
 
-/** Rows per message to the contacts service (its IMPORT_BATCH_ROWS). */
+/** Rows per message to the contacts service (its IMPORT_BATCH_ROWS), and about the most bytes: a Kafka message is at most 1 MB by default. */
 const BATCH_ROWS = 500;
+const BATCH_BYTES = 256 * 1024;
 /** Largest file an import reads. */
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 /** Largest row (bytes of a CSV record, characters of a JSON line). */
@@ -81,11 +82,16 @@ async function importFile(file: Readable, fileName: string, mimeType: string, fi
     batch = [];
   };
   try {
+    let bytes = 0;
     for await (const row of rows) {
       if (!importId) await start();
       batch.push(row);
       count++;
-      if (batch.length === BATCH_ROWS) await flush();
+      for (const [column, cell] of Object.entries(row)) bytes += column.length + cell.length + 6;
+      if (batch.length === BATCH_ROWS || bytes >= BATCH_BYTES) {
+        await flush();
+        bytes = 0;
+      }
     }
     if (columns.length === 0) throw AppError.invalidField('file', 'the file has no header row (CSV) or no row (JSON Lines)', 'REQUIRED');
     await flush();
