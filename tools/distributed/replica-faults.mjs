@@ -9,12 +9,15 @@
 //    made if it went through (each contact readable at revision 1, its email held by one contact;
 //    every acknowledged label and field listed);
 //  - every acknowledged contact's contact_created webhook arrives (verified JWT);
+//  - an import running at the kill completes, each of its rows applied once, whichever replica
+//    ran it (if the killed one, the survivor takes it over from its last recorded batch);
 //  - the survivors carry on: writes succeed again within the takeover time (Kafka's session
 //    timeout and the projections' leases), and every surviving app reports healthy.
 // Environment: GATEWAY_URLS (both gateways, comma-separated), VICTIMS (`name:pgid,...`, one
 // replica of each app), SURVIVOR_HEALTH_URLS (the surviving replicas' health endpoints).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MongoClient } from 'mongodb';
 import { assert, finish, siteClient, sleep, test, until } from './lib/fault-checks.mjs';
 import { startWebhookReceiver } from './lib/webhook-receiver.mjs';
 
@@ -91,6 +94,35 @@ async function writeOne(gateway, n) {
   outcomes.push({ at: first, ok: reply.status === 200, status: reply.status });
 }
 
+const IMPORT_ROWS = 600; // two batches: one may be recorded before the kill, one redone after it
+const importEmails = Array.from({ length: IMPORT_ROWS }, (_, i) => `imp${i}-${site}@replicas.io`);
+let importId;
+let importRunner = 'not known';
+
+/** Uploads the import the kill will catch running (rows at the stack's create rate: tens of seconds). */
+async function startImport() {
+  const form = new FormData();
+  form.append('onDuplicate', 'SKIP');
+  form.append('file', new Blob([`First Name,Email\n${importEmails.map((email, i) => `Imported ${i},${email}`).join('\n')}\n`], { type: 'text/csv' }), 'replicas.csv');
+  const response = await fetch(`${gateways[0]}/contacts/v4/imports`, { method: 'POST', headers: { authorization: admin, 'wix-site-id': site }, body: form, signal: AbortSignal.timeout(60_000) });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`the import's upload answered ${response.status}: ${JSON.stringify(body)}`);
+  importId = body.import.id;
+}
+
+/** Which replica holds the import's lease: its owner is `<host>:<pid>:<n>`, and a victim's pid is its process group's. */
+async function whoRunsTheImport() {
+  const mongo = await MongoClient.connect(process.env.MONGODB_URL);
+  try {
+    const lease = await mongo.db('contacts').collection('leases').findOne({ _id: { $regex: `^import:.*:${importId}$` } });
+    if (!lease) return 'nobody yet';
+    const pid = Number(String(lease.owner).split(':')[1]);
+    return victims.some((v) => v.pgid === pid) ? 'the killed replica (taken over)' : 'the surviving replica';
+  } finally {
+    await mongo.close();
+  }
+}
+
 await test('SIGKILL of one replica of every app under write load: no acknowledged write lost or applied twice, every webhook arrives, the survivors carry on', async () => {
   const writer = async (w) => {
     while (attempts < TOTAL) {
@@ -100,11 +132,13 @@ await test('SIGKILL of one replica of every app under write load: no acknowledge
       await writeOne(gateway, n);
       if (!killedAt && contacts.size >= KILL_AFTER) {
         killedAt = Date.now();
+        importRunner = await whoRunsTheImport().catch((error) => `not known (${error.message})`);
         for (const victim of victims) process.kill(-victim.pgid, 'SIGKILL');
         console.log(`      killed ${victims.map((v) => v.name).join(', ')} after ${contacts.size} acknowledged creates`);
       }
     }
   };
+  await startImport();
   await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
   assert(killedAt > 0, 'the load finished before the replicas were killed');
 
@@ -130,6 +164,17 @@ await test('SIGKILL of one replica of every app under write load: no acknowledge
   for (const key of labels) assert(listedLabels.has(key), `acknowledged label ${key} is not listed`);
   const listedFields = new Set((await call(gateway, 'POST', '/contacts/v4/extended-fields/query', { query: {} })).body.fields.map((f) => f.key));
   for (const key of fields) assert(listedFields.has(key), `acknowledged extended field ${key} is not listed`);
+
+  // The import: completed, every row created once.
+  let imported;
+  await until(async () => {
+    imported = (await call(gateway, 'GET', `/contacts/v4/imports/${importId}`)).body?.import;
+    return imported?.status === 'COMPLETED';
+  }, 180_000, 'the import to complete', () => JSON.stringify(imported));
+  console.log(`      the import was run at the kill by ${importRunner}: ${JSON.stringify({ created: imported.created, skipped: imported.skipped, failed: imported.failed })}`);
+  assert(imported.created === IMPORT_ROWS && imported.failed === 0 && imported.skipped === 0, `the import counted ${JSON.stringify(imported)}`);
+  const held = await call(gateway, 'POST', '/contacts/v4/contacts/query', { query: { filter: { 'info.emails.email': { $in: importEmails } }, paging: { limit: 1 } } });
+  assert(held.body?.pagingMetadata?.total === IMPORT_ROWS, `the import's ${IMPORT_ROWS} emails are held by ${held.body?.pagingMetadata?.total} contacts`);
 
   const ids = [...contacts.values()];
   await until(() => receiver.arrivalsOf(ids).every((n) => n > 0), 180_000, 'every contact_created webhook', () => `${receiver.arrivalsOf(ids).filter((n) => n > 0).length} of ${ids.length}`);
