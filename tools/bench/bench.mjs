@@ -20,6 +20,7 @@ import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
 import { runSubscriptionsPhase } from './lib/subscriptions-phase.mjs';
 import { runImportPhase } from './lib/import-phase.mjs';
+import { runExportPhase } from './lib/export-phase.mjs';
 import { waitUntilIdle } from './lib/idle.mjs';
 import { freePort, run, startNode, stopApps, stopProcess, waitForHttp200 } from './lib/processes.mjs';
 import { RssSampler } from './lib/rss.mjs';
@@ -39,7 +40,7 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>       autocannon connections (default 10)
   --seed-concurrency <n>  creates in flight while seeding (default 16)
   --lag-samples <n>       lag samples (default 200)
-  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,query_search,cursor_walk,create,create_shared,webhooks,label,subscriptions,import,abusive,bulk;
+  --phases <list>         phases to run, comma-separated (default hello,nest_hello,crud,get,query,query_prefix,query_search,cursor_walk,create,create_shared,webhooks,label,subscriptions,import,export,abusive,bulk;
                           webhooks, abusive and bulk run in standalone only)
   --webhook-rate <n>      the webhooks phase sends its creates evenly at n/s (open loop) instead of the
                           create phase's closed-loop load
@@ -61,7 +62,7 @@ const USAGE = `usage: npm run bench -- [options]
   --replicas <n>          distributed: n processes of every app (default 1; more than 1 needs --event-store postgres); the
                           load is spread over the gateway replicas`;
 
-const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', 'import', ...ISOLATION_PHASES];
+const ALL_PHASES = ['hello', 'nest_hello', 'crud', 'get', 'query', 'query_prefix', 'query_search', 'cursor_walk', 'create', 'create_shared', 'webhooks', 'label', 'subscriptions', 'import', 'export', ...ISOLATION_PHASES];
 
 function parseArgs(argv) {
   const options = {
@@ -351,6 +352,13 @@ async function main() {
     importRun.settle_s = await settle('the import');
   }
 
+  // ---- every contact exported as CSV (issue 18)
+  let exportRun = null;
+  if (options.phases.includes('export')) {
+    rss.setPhase('export');
+    exportRun = await timed('export', () => runExportPhase({ baseUrl, headers: apiHeaders(), log }));
+  }
+
   // ---- read-your-writes lag: create, then query by its email until it shows
   rss.setPhase('lag');
   const lag = await timed('lag', () => measureLag(client, options.lagSamples, runId));
@@ -450,6 +458,7 @@ async function main() {
     label_rps: pick('label', 'rps'),
     subscriptions_upsert_per_s: subscriptions?.per_s ?? null,
     import_rows_per_s: importRun?.rows_per_s ?? null,
+    export_contacts_per_s: exportRun?.contacts_per_s ?? null,
     label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
     // issue 11: webhook deliveries during the create phase's load (with one subscription)
@@ -510,6 +519,7 @@ async function main() {
     webhooks: webhooks && { ...webhooks, load: undefined },
     subscriptions,
     import: importRun,
+    export: exportRun,
     abusive: isolation.abusive,
     bulk_job: isolation.bulk_job,
     replay: replay ?? null,
@@ -833,6 +843,7 @@ function printReport(r) {
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['subscriptions_upsert_per_s', r.subscriptions_upsert_per_s, 'statuses/s', r.subscriptions ? `${r.subscriptions.statuses} through Bulk Upsert (100 per request); batch p99 ${r.subscriptions.batch_ms.p99} ms` : ''],
     ['import_rows_per_s', r.import_rows_per_s, 'rows/s', r.import ? `${r.import.rows} CSV rows, ${r.import.status}; upload ${r.import.upload_s} s; counts ${r.import.counts_ok ? 'as expected' : 'NOT as expected'}` : ''],
+    ['export_contacts_per_s', r.export_contacts_per_s, 'contacts/s', r.export ? `${r.export.contacts} contacts as CSV, ${r.export.file_mb} MB; rows ${r.export.rows_ok ? 'one per contact' : 'NOT one per contact'}` : ''],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
     ...(r.webhooks
       ? [

@@ -250,6 +250,25 @@ export class BulkByFilterBody {
   search?: string;
 }
 
+export class CreateExportBody {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Query Contacts filter; absent: every contact', example: CONTACTS_FILTER_EXAMPLE })
+  @Optional()
+  @IsObject()
+  @RawJson()
+  filter?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  @ApiPropertyOptional({ enum: ['CSV', 'JSONL'], default: 'CSV', description: 'CSV: the columns an import reads back; JSONL: each contact as Get Contact answers it' })
+  @Optional()
+  @IsIn(['CSV', 'JSONL'])
+  format?: 'CSV' | 'JSONL';
+}
+
 export class BulkUpdateBody extends BulkByFilterBody {
   @ApiProperty({ ...CONTACT_INFO_SCHEMA, description: 'Each top-level key replaces the stored one on every matching contact', example: { company: 'Analytical Engines' } })
   @IsObject()

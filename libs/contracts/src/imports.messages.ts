@@ -1,4 +1,4 @@
-/** Payloads of the contact-import patterns: the gateway streams a file's rows to the contacts service in batches. */
+/** Payloads of the contact import and export patterns: the gateway streams a file's rows to the contacts service in batches, and an export's contacts out of it in pages. */
 export interface CreateImportPayload {
   onDuplicate: string;
   dryRun: boolean;
@@ -45,4 +45,21 @@ export interface ImportErrorsPage {
   columns: string[];
   errors: { row: number; code: string; description: string; values: Record<string, string> }[];
   nextBatch?: number;
+}
+
+export interface CreateExportPayload {
+  filter?: Record<string, unknown>;
+  search?: string;
+  format: 'CSV' | 'JSONL';
+}
+
+export interface GetExportPayload {
+  exportId: string;
+}
+
+/** A page of an export's contacts, as they were when it began. */
+export interface ExportPagePayload {
+  exportId: string;
+  offset: number;
+  limit: number;
 }

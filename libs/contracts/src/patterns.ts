@@ -29,6 +29,9 @@ export const ContactsPatterns = {
   failImportUpload: 'contacts.imports.fail-upload',
   getImport: 'contacts.imports.get',
   importErrors: 'contacts.imports.errors',
+  createExport: 'contacts.exports.create',
+  getExport: 'contacts.exports.get',
+  exportPage: 'contacts.exports.page',
   health: 'contacts.health',
 } as const;
 

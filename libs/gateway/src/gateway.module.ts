@@ -5,6 +5,7 @@ import { API_KEY_REGISTRY, AuthGuard } from './auth/auth.guard';
 import { ExtendedFieldsController } from './catalog/extended-fields.controller';
 import { LabelsController } from './catalog/labels.controller';
 import { BulkController } from './contacts/bulk.controller';
+import { ExportsController } from './contacts/exports.controller';
 import { ImportsController } from './contacts/imports.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { EmailSubscriptionsController } from './email-subscriptions/email-subscriptions.controller';
@@ -49,6 +50,7 @@ export class GatewayModule {
         ContactsController,
         BulkController,
         ImportsController,
+        ExportsController,
         LabelsController,
         ExtendedFieldsController,
         WebhooksController,

@@ -37,6 +37,12 @@ import {
 import { EMAIL_SUBSCRIPTIONS_COLLECTION, EmailSubscriptionDocument, readStatuses, statusesOf } from './email-subscription-read-model';
 import { Definitions, FieldInfo } from './definitions';
 
+/** A contact and the revision it had (an export's snapshot). */
+export interface ContactAtRevision {
+  id: string;
+  revision: number;
+}
+
 export interface ContactPage {
   contacts: Partial<ContactView>[];
   pagingMetadata: PagingMetadata | CursorPagingMetadata;
@@ -188,13 +194,37 @@ export class ContactQueries {
 
   /** Ids of the contacts a filter and search match, newest first (what a bulk job acts on). */
   async matchingIds(context: RequestContext, filter: Record<string, unknown> | undefined, search: string | undefined): Promise<string[]> {
+    return (await this.matchingRevisions(context, filter, search)).map((match) => match.id);
+  }
+
+  /** The contacts a filter and search match, newest first, each with its revision now (what an export fixes). */
+  async matchingRevisions(context: RequestContext, filter: Record<string, unknown> | undefined, search: string | undefined): Promise<ContactAtRevision[]> {
     const clauses: MongoFilter[] = [{ siteId: context.siteId, deleted: false }, translateFilter(filter, await this.fieldTable(context, filter, undefined)), ...searchClauses(search)];
     // Newest first, the order List Contacts pages in, which an ordering index serves: a scan in
     // batches lets other requests run (one read of 100k contacts held the event loop 0.5–1.5 s).
-    const ids: string[] = [];
-    const scan = this.contacts.scan({ $and: clauses }, { sort: { ...DEFAULT_SORT, seq: -1 }, batchSize: SCAN_BATCH, projection: { 'state.id': 1 } });
-    for await (const batch of scan) for (const doc of batch) ids.push(doc.state.id);
-    return ids;
+    const matches: ContactAtRevision[] = [];
+    const scan = this.contacts.scan({ $and: clauses }, { sort: { ...DEFAULT_SORT, seq: -1 }, batchSize: SCAN_BATCH, projection: { 'state.id': 1, 'state.revision': 1 } });
+    for await (const batch of scan) for (const doc of batch) matches.push({ id: doc.state.id, revision: doc.state.revision });
+    return matches;
+  }
+
+  /**
+   * The views of these contacts as they were at these revisions: from the read model when the
+   * contact has not changed since, else folded from its stream up to the revision.
+   */
+  async viewsAt(context: RequestContext, contacts: readonly ContactAtRevision[]): Promise<ContactView[]> {
+    const docs = await this.contacts.find({ _id: { $in: contacts.map((c) => contactDocumentId(context.siteId, c.id)) } }, { readOnly: true });
+    const current = new Map(docs.map((doc) => [doc.state.id, doc]));
+    const views: ContactView[] = [];
+    for (const { id, revision } of contacts) {
+      const doc = current.get(id);
+      if (doc && doc.state.revision === revision && !doc.state.deleted) views.push(toContactView(stateOf(doc), statusesOf(doc.subscriptions)));
+      else {
+        const state = await this.repository.loadAt(context.siteId, id, revision);
+        if (state) views.push(toContactView(state, await this.statusesOf(context.siteId, state)));
+      }
+    }
+    return views;
   }
 
   private async page(

@@ -20,6 +20,12 @@ export class ContactRepository {
     return { state: fold(records), streamRevision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
   }
 
+  /** The contact as it was at this revision (its first `revision` events). */
+  async loadAt(siteId: string, contactId: string, revision: number): Promise<ContactState | undefined> {
+    const events = await this.store.readStream(contactStream(siteId, contactId));
+    return fold(events.slice(0, revision).map(recordOf<ContactEventRecord>));
+  }
+
   /**
    * The contact as the create with this idempotency made it, whatever happened to it since (a
    * retry answers what the first attempt answered), or undefined when nothing was created yet.

@@ -15,6 +15,7 @@ import { DefinitionEvents } from './definition-cleanup';
 import { EmailSubscriptions } from './email-subscriptions';
 import { DefinitionOwners, Definitions } from './definitions';
 import { IdentityClaims } from './identity-claims';
+import { Exports } from './exports';
 import { Imports } from './imports';
 import { MergeCompleter } from './merge-completer';
 import { MergeReservations } from './merge-reservations';
@@ -27,6 +28,7 @@ export interface ContactsApplication {
   facets: ContactFacets;
   bulkJobs: BulkJobs;
   imports: Imports;
+  exports: Exports;
   history: ContactHistory;
   emailSubscriptions: EmailSubscriptions;
   /** Finishes merges a crash interrupted after their commit point; start it with the projection. */
@@ -59,6 +61,7 @@ export function createContactsApplication(options: {
     commands,
     queries,
     bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger),
+    exports: new Exports(options.eventStore, queries, newId, clock),
     imports: new Imports(options.eventStore, options.readStore, commands, queries, options.owners, projection, newId, clock, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),

@@ -13,6 +13,7 @@ export * from './definition-cleanup';
 export * from './contact-facets';
 export * from './bulk-jobs';
 export * from './imports';
+export * from './exports';
 export * from './contact-history';
 export * from './rebuild';
 export * from './event-export';

@@ -5,7 +5,10 @@ import { BulkJobSpec } from '@cp/contacts-domain';
 import {
   AddImportRowsPayload,
   BulkUpsertEmailSubscriptionsPayload,
+  CreateExportPayload,
   CreateImportPayload,
+  ExportPagePayload,
+  GetExportPayload,
   FailImportUploadPayload,
   FinishImportUploadPayload,
   GetImportPayload,
@@ -179,6 +182,21 @@ export class ContactsMessageController {
   @MessagePattern(ContactsPatterns.importErrors)
   importErrors(@Payload() message: Envelope<ImportErrorsPayload>) {
     return this.app.imports.errors(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.createExport)
+  createExport(@Payload() message: Envelope<CreateExportPayload>) {
+    return this.app.exports.create(message.context, message.payload);
+  }
+
+  @MessagePattern(ContactsPatterns.getExport)
+  getExport(@Payload() message: Envelope<GetExportPayload>) {
+    return this.app.exports.get(message.context, message.payload.exportId);
+  }
+
+  @MessagePattern(ContactsPatterns.exportPage)
+  exportPage(@Payload() message: Envelope<ExportPagePayload>) {
+    return this.app.exports.page(message.context, message.payload);
   }
 
   @MessagePattern(ContactsPatterns.health)

@@ -216,6 +216,11 @@ const importSchemas = {
     ['id', 'status', 'dryRun', 'onDuplicate', 'format', 'createdDate', 'processedRows', 'created', 'updated', 'skipped', 'failed', 'mapping'],
   ),
   ImportResponse: object({ import: ref('ContactImport') }, ['import']),
+  ContactExport: object(
+    { id: uuid(), status: enumOf(['READY']), format: enumOf(['CSV', 'JSONL']), totalContacts: integer(), createdDate: dateTime() },
+    ['id', 'status', 'format', 'totalContacts', 'createdDate'],
+  ),
+  ExportResponse: object({ export: ref('ContactExport') }, ['export']),
 } satisfies Record<string, Schema>;
 
 const emailSubscriptionSchemas = {
