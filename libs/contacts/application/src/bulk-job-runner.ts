@@ -1,91 +1,62 @@
 import { BulkJobCommand, BulkJobError, BulkJobSpec } from '@cp/contacts-domain';
-import { RequestContext, siteDocumentId } from '@cp/contracts';
+import { RequestContext } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
 import { EventStore, TimeSlice } from '@cp/event-store';
-import { HeldLease, LeaseStore, ProjectionLogger } from '@cp/projection';
+import { LeaseStore, ProjectionLogger } from '@cp/projection';
 import { BulkJobCommands } from './bulk-job-commands';
 import { BulkJobViews } from './bulk-job-views';
 import { ContactCommands } from './contact-commands';
+import { LeasedJobs } from './leased-jobs';
 
 /** Contacts per recorded batch: what a crash may make a job redo. */
 const BATCH = 50;
-/** How often every replica looks for unfinished jobs that nobody runs (their runner died). */
-const SWEEP_INTERVAL_MS = 5_000;
-
 /**
  * Runs bulk jobs in the background, in small slices (other requests run between the contacts of
  * a job), recording progress every BATCH contacts; a job interrupted by a restart resumes after
  * its last recorded batch. Every contact it touches gets its own events, as if changed one by one.
  *
  * A job runs on one replica at a time, the one holding its lease (`bulk-job:<siteKey>:<jobId>`);
- * every replica looks for unfinished jobs every SWEEP_INTERVAL_MS, so a job whose runner died is
- * taken over once its lease expires. The job's stream is the second guard: a runner that records
+ * every replica looks for unfinished jobs every few seconds (LeasedJobs), so a job whose runner
+ * died is taken over once its lease expires. The job's stream is the second guard: a runner that records
  * a step over another's (its lease lapsed while it was frozen) finds it lost and stops.
  */
 export class BulkJobRunner {
-  private readonly running = new Map<string, Promise<void>>();
-  private stopping = false;
-  private sweep: NodeJS.Timeout | undefined;
+  private readonly jobs: LeasedJobs;
 
   constructor(
     private readonly store: EventStore,
-    private readonly jobs: BulkJobCommands,
+    private readonly commands: BulkJobCommands,
     private readonly views: BulkJobViews,
     private readonly contacts: ContactCommands,
     private readonly contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
-    private readonly leases: LeaseStore,
+    leases: LeaseStore,
     private readonly logger: ProjectionLogger,
-  ) {}
+  ) {
+    this.jobs = new LeasedJobs('bulk-job', leases, logger, (siteId, jobId, leaseHeld) => this.run(siteId, jobId, leaseHeld), () => this.views.unfinished());
+  }
 
-  /** Runs the job here, unless it runs here already or another replica holds its lease. */
   start(siteId: string, jobId: string): void {
-    if (this.running.has(jobId) || this.stopping) return;
-    const run = this.runLeased(siteId, jobId)
-      .catch((error) => this.logger.error(`bulk job ${jobId} stopped: ${error instanceof Error ? error.stack : String(error)}`))
-      .finally(() => this.running.delete(jobId));
-    this.running.set(jobId, run);
+    this.jobs.start(siteId, jobId);
   }
 
-  /** Picks up every job that has not completed and that nobody runs, now and every SWEEP_INTERVAL_MS until stopped. */
-  async resumeUnfinished(): Promise<void> {
-    if (this.sweep === undefined && !this.stopping) {
-      this.sweep = setInterval(() => void this.resumeUnfinished().catch((error) => this.logger.warn(`looking for unfinished bulk jobs failed: ${String(error)}`)), SWEEP_INTERVAL_MS);
-      this.sweep.unref();
-    }
-    for (const { siteId, jobId } of await this.views.unfinished()) this.start(siteId, jobId);
+  resumeUnfinished(): Promise<void> {
+    return this.jobs.resumeUnfinished();
   }
 
-  /** Resolves when the jobs running now have finished (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  idle(): Promise<void> {
+    return this.jobs.idle();
   }
 
-  /** Lets running jobs finish their current contact and batch; they resume on the next start. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.sweep);
-    this.sweep = undefined;
-    await this.idle();
-  }
-
-  private async runLeased(siteId: string, jobId: string): Promise<void> {
-    const lease = new HeldLease(this.leases, `bulk-job:${siteDocumentId(siteId, jobId)}`, {
-      onLost: () => this.logger.warn(`bulk job ${jobId}: its lease went to another replica; this one stops after its current contact`),
-    });
-    if (!(await lease.tryAcquire())) return; // another replica runs it
-    try {
-      await this.run(siteId, jobId, () => lease.held);
-    } finally {
-      await lease.release().catch(() => undefined); // it expires on its own
-    }
+  stop(): Promise<void> {
+    return this.jobs.stop();
   }
 
   private async run(siteId: string, jobId: string, leaseHeld: () => boolean): Promise<void> {
-    let job = await this.jobs.load(siteId, jobId);
+    let job = await this.commands.load(siteId, jobId);
     if (!job || job.state.status === 'COMPLETED') return;
     /** Records a step of the job; false when another runner has taken the job over (this one then stops). */
     const record = async (command: Exclude<BulkJobCommand, { type: 'CreateBulkJob' }>): Promise<boolean> => {
-      const { job: next, appended, lost } = await this.jobs.record(job!, command);
+      const { job: next, appended, lost } = await this.commands.record(job!, command);
       if (lost) {
         this.logger.warn(`bulk job ${jobId}: another runner records it; this one stops`);
         return false;
@@ -101,7 +72,7 @@ export class BulkJobRunner {
     const redoUntil = Math.min(job.state.processed + BATCH, contactIds.length);
     const slice = new TimeSlice();
     for (let start = job.state.processed; start < contactIds.length; start += BATCH) {
-      if (this.stopping || !leaseHeld()) return;
+      if (this.jobs.stopping || !leaseHeld()) return;
       const batch = contactIds.slice(start, start + BATCH);
       let succeeded = 0;
       const errors: BulkJobError[] = [];

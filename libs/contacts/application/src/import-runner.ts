@@ -1,7 +1,6 @@
 import { ImportCommand, ImportRowError } from '@cp/contacts-domain';
-import { siteDocumentId } from '@cp/contracts';
 import { EventStore, TimeSlice } from '@cp/event-store';
-import { HeldLease, LeaseStore, ProjectionLogger } from '@cp/projection';
+import { LeaseStore, ProjectionLogger } from '@cp/projection';
 import { ContactCommands } from './contact-commands';
 import { ContactQueries } from './contact-queries';
 import { DefinitionOwners } from './definitions';
@@ -9,9 +8,7 @@ import { ImportCommands, LoadedImport } from './import-commands';
 import { ImportRowWriter } from './import-row';
 import { ImportRows } from './import-rows';
 import { ImportViews } from './import-views';
-
-/** How often every replica looks for queued imports that nobody runs (their runner died). */
-const SWEEP_INTERVAL_MS = 5_000;
+import { LeasedJobs } from './leased-jobs';
 
 /**
  * Runs uploaded imports in the background, in small slices (other requests run between rows),
@@ -22,9 +19,7 @@ const SWEEP_INTERVAL_MS = 5_000;
  * stream is the second guard: a runner that finds another's step recorded stops.
  */
 export class ImportRunner {
-  private readonly running = new Map<string, Promise<void>>();
-  private stopping = false;
-  private sweep: NodeJS.Timeout | undefined;
+  private readonly jobs: LeasedJobs;
 
   constructor(
     private readonly store: EventStore,
@@ -35,50 +30,29 @@ export class ImportRunner {
     private readonly queries: ContactQueries,
     private readonly owners: DefinitionOwners,
     private readonly contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
-    private readonly leases: LeaseStore,
+    leases: LeaseStore,
     private readonly logger: ProjectionLogger,
-  ) {}
+  ) {
+    this.jobs = new LeasedJobs('import', leases, logger, (siteId, importId, leaseHeld) => this.run(siteId, importId, leaseHeld), () =>
+      this.views.unfinished().then((imports) => imports.map(({ siteId, importId }) => ({ siteId, jobId: importId }))),
+    );
+  }
 
-  /** Runs the import here, unless it runs here already or another replica holds its lease. */
   start(siteId: string, importId: string): void {
-    if (this.running.has(importId) || this.stopping) return;
-    const run = this.runLeased(siteId, importId)
-      .catch((error) => this.logger.error(`import ${importId} stopped: ${error instanceof Error ? error.stack : String(error)}`))
-      .finally(() => this.running.delete(importId));
-    this.running.set(importId, run);
+    this.jobs.start(siteId, importId);
   }
 
-  /** Picks up every queued or running import that nobody runs, now and every SWEEP_INTERVAL_MS until stopped. */
-  async resumeUnfinished(): Promise<void> {
-    if (this.sweep === undefined && !this.stopping) {
-      this.sweep = setInterval(() => void this.resumeUnfinished().catch((error) => this.logger.warn(`looking for unfinished imports failed: ${String(error)}`)), SWEEP_INTERVAL_MS);
-      this.sweep.unref();
-    }
-    for (const { siteId, importId } of await this.views.unfinished()) this.start(siteId, importId);
+  resumeUnfinished(): Promise<void> {
+    return this.jobs.resumeUnfinished();
   }
 
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  idle(): Promise<void> {
+    return this.jobs.idle();
   }
 
   /** Lets running imports finish their current row and batch; they resume on the next start. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.sweep);
-    this.sweep = undefined;
-    await this.idle();
-  }
-
-  private async runLeased(siteId: string, importId: string): Promise<void> {
-    const lease = new HeldLease(this.leases, `import:${siteDocumentId(siteId, importId)}`, {
-      onLost: () => this.logger.warn(`import ${importId}: its lease went to another replica; this one stops after its current row`),
-    });
-    if (!(await lease.tryAcquire())) return;
-    try {
-      await this.run(siteId, importId, () => lease.held);
-    } finally {
-      await lease.release().catch(() => undefined);
-    }
+  stop(): Promise<void> {
+    return this.jobs.stop();
   }
 
   private async run(siteId: string, importId: string, leaseHeld: () => boolean): Promise<void> {
@@ -98,7 +72,7 @@ export class ImportRunner {
     const writer = new ImportRowWriter(job.context, importId, job.state.options, this.contacts, this.queries, this.owners);
     const slice = new TimeSlice();
     for (let batch = job.state.processedBatches; batch < (job.state.totalBatches ?? 0); batch++) {
-      if (this.stopping || !leaseHeld()) return;
+      if (this.jobs.stopping || !leaseHeld()) return;
       if (!(await record({ type: 'RecordImportProgress', data: await this.runBatch(job, writer, batch, slice) }))) return;
     }
     // Completed means visible: queries made after it see every contact the import wrote.
