@@ -1,21 +1,23 @@
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io';
-import { registerImportCommand } from './import/import-command';
+import { registerExportCommand } from './api/export-command';
+import { registerImportCommand } from './api/import-command';
 import { registerReplayCommands } from './replay/replay-command';
 import { UsageError } from './usage-error';
 
 /**
- * The `contacts-platform` program. Each command group registers itself here (`replay`, `import`),
+ * The `contacts-platform` program. Each command group registers itself here (`replay`, `import`, `export`),
  * and inherits the output and exit handling set first.
  */
 export function createProgram(io: CliIo): Command {
   const program = new Command('contacts-platform')
-    .description("tools for a contacts platform's data: its stored events and the read models built from them, and imports through the API")
+    .description("tools for a contacts platform's data: its stored events and the read models built from them, and imports and exports through the API")
     // Throw instead of exiting, so that runCli picks the exit code (and tests can call it).
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   registerReplayCommands(program, io);
   registerImportCommand(program, io);
+  registerExportCommand(program, io);
   return program;
 }
 

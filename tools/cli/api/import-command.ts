@@ -1,18 +1,15 @@
 import { Command, Option } from 'commander';
 import { existsSync, openAsBlob, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { CliIo } from '../cli-io';
 import { progress } from '../progress';
 import { UsageError } from '../usage-error';
+import { apiHeaders, ApiOptions, call, withApiOptions } from './api-client';
 
 /** How often the import's progress is read while it runs. */
 const POLL_MS = 500;
 
-interface ImportOptions {
-  url: string;
-  key?: string;
-  site: string;
-  dataDir: string;
+interface ImportOptions extends ApiOptions {
   mapping?: string;
   onDuplicate: string;
   dryRun?: boolean;
@@ -41,14 +38,8 @@ interface ImportView {
  * failed rows. Exit code 0 once it completed (rows may have failed: see the summary), 1 otherwise.
  */
 export function registerImportCommand(program: Command, io: CliIo): void {
-  program
-    .command('import')
-    .description('import contacts from a CSV or JSON Lines file through the API, with a progress bar and a summary')
+  withApiOptions(program.command('import').description('import contacts from a CSV or JSON Lines file through the API, with a progress bar and a summary'))
     .argument('<file>', 'the CSV or JSON Lines file')
-    .option('--url <url>', 'the API', process.env['BASE'] ?? 'http://127.0.0.1:3000')
-    .option('--key <key>', "an API key (default: $API_KEY, else the standalone server's generated key in --data-dir)")
-    .option('--site <siteId>', 'the site to import into', 'default-site')
-    .option('--data-dir <dir>', "the standalone server's data directory, for its generated key", process.env['DATA_DIR'] ?? './data')
     .option('--mapping <json|@file>', 'column → target, as JSON or @ and a file holding it (docs/api.md, "Imports")')
     .addOption(new Option('--on-duplicate <policy>', 'what a row whose email or phone a contact has does').choices(['SKIP', 'UPDATE', 'CREATE']).default('SKIP'))
     .option('--dry-run', 'check every row and count what would happen; write nothing')
@@ -61,7 +52,7 @@ export function registerImportCommand(program: Command, io: CliIo): void {
 
 async function runImport(file: string, options: ImportOptions, io: CliIo): Promise<void> {
   if (!existsSync(file)) throw new UsageError(`no file ${file}`);
-  const headers = { authorization: keyOf(options), 'wix-site-id': options.site };
+  const headers = apiHeaders(options);
   const form = new FormData();
   const mapping = mappingOf(options.mapping);
   if (mapping !== undefined) form.append('mapping', mapping);
@@ -93,14 +84,6 @@ async function runImport(file: string, options: ImportOptions, io: CliIo): Promi
   if (current.status !== 'COMPLETED') throw new Error(`the import ended ${current.status}${current.failure ? `: ${current.failure.description}` : ''}`);
 }
 
-function keyOf(options: ImportOptions): string {
-  const key = options.key ?? process.env['API_KEY'];
-  if (key) return key;
-  const file = join(options.dataDir, 'standalone-api-key.json');
-  if (!existsSync(file)) throw new UsageError(`give --key (or API_KEY): there is no ${file}`);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { key: string }).key;
-}
-
 function mappingOf(given: string | undefined): string | undefined {
   if (given === undefined) return undefined;
   const text = given.startsWith('@') ? readFileSync(given.slice(1), 'utf8') : given;
@@ -110,13 +93,4 @@ function mappingOf(given: string | undefined): string | undefined {
     throw new UsageError('--mapping must be JSON (or @ and a file holding it)');
   }
   return text;
-}
-
-/** The answer's JSON; a refusal is an error that says what the server said. */
-async function call<T>(url: string, init: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const body = (await response.json().catch(() => undefined)) as { message?: string; details?: { validationError?: { fieldViolations?: { field: string; description: string }[] } } } | undefined;
-  if (response.ok) return body as T;
-  const violations = body?.details?.validationError?.fieldViolations?.map((v) => `${v.field}: ${v.description}`).join('; ');
-  throw new Error(`the server answered ${response.status}: ${violations || body?.message || response.statusText}`);
 }

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 // The standalone app's own test harness: the CLI is tested against the server it talks to.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Harness, startHarness } from '../../../apps/standalone/test/harness';
 import { runCli } from '../program';
 
-describe('contacts-platform import', () => {
+describe('contacts-platform import and export', () => {
   let app: Harness;
   let dir: string;
   beforeAll(async () => {
@@ -34,6 +35,24 @@ describe('contacts-platform import', () => {
 
     const again = await run(['import', file, '--url', app.url, '--data-dir', app.dataDir, '--dry-run', '--on-duplicate', 'UPDATE']);
     expect(again.stderr).toContain('COMPLETED: 3 of 3 rows; 0 created, 2 updated, 0 skipped, 1 failed (dry run: nothing written)');
+  });
+
+  it('exports to a file as CSV, or to stdout as JSON Lines, with a summary', async () => {
+    const out = join(dir, 'exported.csv');
+    const csv = await run(['export', '--url', app.url, '--data-dir', app.dataDir, '--filter', '{"info.emails.email":{"$in":["ada@cli.io","grace@cli.io"]}}', '--out', out]);
+    expect({ code: csv.code, stderr: csv.stderr }).toMatchObject({ code: 0, stderr: expect.stringContaining('exported 2 contacts to') });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^Contact ID,First Name,Last Name,Email 1,/);
+    expect(lines.slice(1).map((line) => line.split(',')[1]).sort()).toEqual(['Ada', 'Grace']);
+
+    let stdout = '';
+    const jsonl = await runCli(['export', '--url', app.url, '--data-dir', app.dataDir, '--format', 'JSONL', '--search', 'Grace'], {
+      stdout: new Writable({ write: (chunk, _encoding, done) => done(void (stdout += chunk)) }),
+      stderr: { isTTY: false, write: () => true },
+    });
+    expect(jsonl).toBe(0);
+    expect(stdout.trim().split('\n').map((line) => JSON.parse(line).info.name.first)).toEqual(['Grace']);
+    expect((await run(['export', '--url', app.url, '--data-dir', app.dataDir, '--filter', '[1]'])).code).toBe(2);
   });
 
   it('says what the server refused, with exit code 1, and refuses a bad call with 2', async () => {
