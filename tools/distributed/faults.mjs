@@ -67,7 +67,10 @@ await test('with the broker stopped writes answer 503 without hanging, and the s
   try {
     const during = await call('POST', '/contacts/v4/contacts', { info: { name: { first: 'During outage' } } }, 30_000);
     assert(during.status === 503, `a write during the outage answered ${during.status}${during.error ? ` (${during.error})` : ''}`);
-    assert(during.ms < 15_000, `the 503 took ${during.ms} ms`);
+    // A create is sent once more after REQUEST_TIMEOUT_MS (10 s here): it is deduplicated by its
+    // idempotency key, and a replica that died with the first attempt has usually lost its
+    // partitions by then. So its 503 comes after two deadlines, not one.
+    assert(during.ms < 2 * 10_000 + 5_000, `the 503 took ${during.ms} ms`);
   } finally {
     execFileSync('bash', ['tools/infra/kafka.sh', 'start'], { stdio: 'inherit', env: { ...process.env, KAFKA_KEEP_DATA: '1' } });
   }

@@ -22,7 +22,7 @@ export interface KafkaConfig {
 export const kafkaVariables = {
   KAFKA_BROKERS: hostPortList({ description: 'Kafka bootstrap servers, comma-separated.', example: 'kafka:9092' }),
   INSTANCE_ID: optionalText({ description: "names this replica: its reply consumer group, and a webhooks replica in its delivery leases.", unset: 'the host name and the process id' }),
-  REQUEST_TIMEOUT_MS: positiveInt(10_000, { description: 'deadline of a request to another service; past it the caller gets a 503.' }),
+  REQUEST_TIMEOUT_MS: positiveInt(10_000, { description: 'deadline of a request to another service; past it the caller gets a 503 (a create is first sent once more, so it may take twice as long).' }),
   KAFKA_PARTITIONS: positiveInt(2, {
     description:
       'partitions of every request and event topic, at least: the most replicas of one service that get work (reply topics keep one). Each partition costs every fetch of its consumers, so set it to the replicas you run, not more. Existing topics with fewer are grown; none is ever shrunk.',
