@@ -34,8 +34,14 @@ export interface ImportView {
 
 interface ImportDocument extends Document {
   siteId: string;
+  importId: string;
   revision: number;
-  state: ImportState;
+  status: ImportState['status'];
+  /**
+   * The state as JSON text: its mapping's keys are the file's column headers and its fields'
+   * are field keys (`custom.tier`), and a stored document holds no field names with dots.
+   */
+  state: string;
 }
 
 export function toImportView(state: ImportState): ImportView {
@@ -78,7 +84,7 @@ export class ImportViews {
   /** From the read model while its projection runs; an import it does not show yet reads the stream. */
   async get(context: RequestContext, importId: string): Promise<ImportState> {
     const doc = this.projection.ready ? await this.imports.findOne({ _id: siteDocumentId(context.siteId, importId) }, { readOnly: true }) : null;
-    if (doc) return doc.state;
+    if (doc) return JSON.parse(doc.state) as ImportState;
     const loaded = await this.commands.load(context.siteId, importId);
     if (!loaded) throw AppError.notFound('IMPORT_NOT_FOUND', `No import with id ${importId}`);
     return loaded.state;
@@ -87,8 +93,8 @@ export class ImportViews {
   /** Imports uploaded and not completed, to resume (once the projection has caught up). */
   async unfinished(): Promise<{ siteId: string; importId: string }[]> {
     await this.projection.waitUntilCaughtUp();
-    const docs = await this.imports.find({ 'state.status': { $in: ['QUEUED', 'RUNNING'] } });
-    return docs.map((doc) => ({ siteId: doc.siteId, importId: doc.state.id }));
+    const docs = await this.imports.find({ status: { $in: ['QUEUED', 'RUNNING'] } });
+    return docs.map((doc) => ({ siteId: doc.siteId, importId: doc.importId }));
   }
 
   /** Returns once `get` shows what this process appended (see CheckpointedProjection.showCommitted). */
@@ -106,14 +112,14 @@ export class ImportViews {
     let state: ImportState;
     let revision = event.revision;
     const follows = existing ? existing.revision === event.revision - 1 : event.revision === 0;
-    if (follows) state = evolveImport(existing?.state, recordOf<ImportEventRecord>(event));
+    if (follows) state = evolveImport(existing ? (JSON.parse(existing.state) as ImportState) : undefined, recordOf<ImportEventRecord>(event));
     else {
       const loaded = await this.commands.load(event.siteId, importId);
       if (!loaded) return true;
       [state, revision] = [loaded.state, loaded.revision];
     }
     // Over the revision read: another replica applying the same events never puts an older view back; it reads again.
-    if (await replaceIfUnchanged(this.imports, existing, { _id, siteId: event.siteId, revision, state })) return true;
+    if (await replaceIfUnchanged(this.imports, existing, { _id, siteId: event.siteId, importId, revision, status: state.status, state: JSON.stringify(state) })) return true;
     return this.project(event, { inOrder });
   }
 }

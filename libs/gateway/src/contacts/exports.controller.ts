@@ -11,6 +11,7 @@ import { Caller, RequirePermission } from '../auth/decorators';
 import { ApiGuidPath, GuidParam } from '../http/id-params';
 import { CONTACTS_CLIENT, LABELS_CLIENT } from '../service-clients';
 import { EXPORT_CSV_HEADER, exportCsvRow } from './export-columns';
+import { drained } from './drained';
 
 /** Contacts per page read from the contacts service (its EXPORT_PAGE_LIMIT). */
 const PAGE = 250;
@@ -59,16 +60,20 @@ export class ExportsController {
       .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
       .header('content-disposition', `attachment; filename="contacts-${exportId}.${extension}"`)
       .send(out);
-    for (let offset = 0; ; ) {
-      for (const contact of next.contacts) {
-        const written = out.write(csv ? exportCsvRow(contact, labels) : `${JSON.stringify(contact)}\n`);
-        if (!written) await new Promise((resolve) => out.once('drain', resolve));
+    try {
+      for (let offset = 0; ; ) {
+        for (const contact of next.contacts) {
+          const written = out.write(csv ? exportCsvRow(contact, labels) : `${JSON.stringify(contact)}\n`);
+          if (!written) await drained(out);
+        }
+        offset += next.contacts.length;
+        if (next.contacts.length === 0 || offset >= next.total) break;
+        next = await page(offset);
       }
-      offset += next.contacts.length;
-      if (next.contacts.length === 0 || offset >= next.total) break;
-      next = await page(offset);
+      out.end();
+    } catch (error) {
+      out.destroy(error as Error); // the answer is cut off, not left open
     }
-    out.end();
   }
 
   private async labelNames(context: RequestContext): Promise<Map<string, string>> {

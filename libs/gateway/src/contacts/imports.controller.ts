@@ -9,6 +9,7 @@ import { errorResponse } from '../openapi/error-responses';
 import { Caller, RequirePermission } from '../auth/decorators';
 import { ApiGuidPath, GuidParam } from '../http/id-params';
 import { CONTACTS_CLIENT } from '../service-clients';
+import { drained } from './drained';
 import { uploadImport } from './import-upload';
 
 const ERROR_404 = errorResponse(404);
@@ -62,14 +63,18 @@ export class ImportsController {
     let page = await this.contacts.send<ImportErrorsPage>(ContactsPatterns.importErrors, { context, payload: { importId } });
     const csv = stringify({ header: true, columns: ['row', 'code', 'reason', ...page.columns], bom: false });
     void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${importId}-errors.csv"`).send(csv);
-    for (;;) {
-      for (const error of page.errors) {
-        const line = [String(error.row), error.code, error.description, ...page.columns.map((column) => error.values[column] ?? '')];
-        if (!csv.write(line)) await new Promise((resolve) => csv.once('drain', resolve));
+    try {
+      for (;;) {
+        for (const error of page.errors) {
+          const line = [String(error.row), error.code, error.description, ...page.columns.map((column) => error.values[column] ?? '')];
+          if (!csv.write(line)) await drained(csv);
+        }
+        if (page.nextBatch === undefined) break;
+        page = await this.contacts.send<ImportErrorsPage>(ContactsPatterns.importErrors, { context, payload: { importId, fromBatch: page.nextBatch } });
       }
-      if (page.nextBatch === undefined) break;
-      page = await this.contacts.send<ImportErrorsPage>(ContactsPatterns.importErrors, { context, payload: { importId, fromBatch: page.nextBatch } });
+      csv.end();
+    } catch (error) {
+      csv.destroy(error as Error); // the answer is cut off, not left open
     }
-    csv.end();
   }
 }
