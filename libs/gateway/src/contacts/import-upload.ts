@@ -1,8 +1,8 @@
 import Busboy from '@fastify/busboy';
 import { CsvError, parse } from 'csv-parse';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
+import split2 from 'split2';
 import { ContactsPatterns, CreateImportPayload } from '@cp/contracts';
 import { AppError } from '@cp/errors';
 import { HttpRefusal } from '../http/http-refusals';
@@ -29,6 +29,7 @@ export async function uploadImport(headers: IncomingHttpHeaders, body: unknown, 
   const late: string[] = []; // option fields sent after the file: refused, not ignored
   const parts = multipartOf(headers);
   const bodyRead = new Promise<void>((resolve) => parts.on('finish', resolve));
+  let file: Readable | undefined;
   // The file's upload once its part begins, or undefined when the body ends without one.
   const fileOrEnd = new Promise<Promise<unknown> | undefined>((resolve, reject) => {
     let upload: Promise<unknown> | undefined;
@@ -36,20 +37,32 @@ export async function uploadImport(headers: IncomingHttpHeaders, body: unknown, 
       if (!upload) fields[name] = value;
       else late.push(name);
     });
-    parts.on('file', (name: string, file: Readable, fileName: string, _encoding: string, mimeType: string) => {
-      if (name !== 'file' || upload) return void file.resume();
-      file.on('limit', () => file.destroy(new HttpRefusal(413, 'FILE_TOO_LARGE', `An import file may hold at most ${MAX_IMPORT_BYTES} bytes`)));
-      upload = importFile(file, fileName, mimeType, fields, () => bodyRead.then(() => late), send);
+    parts.on('file', (name: string, part: Readable, fileName: string, _encoding: string, mimeType: string) => {
+      if (name !== 'file' || upload) return void part.resume();
+      file = part;
+      part.on('limit', () => part.destroy(new HttpRefusal(413, 'FILE_TOO_LARGE', `An import file may hold at most ${MAX_IMPORT_BYTES} bytes`)));
+      upload = importFile(part, fileName, mimeType, fields, () => bodyRead.then(() => late), send);
       upload.catch(() => body.unpipe(parts)); // stop reading what is left of a refused upload
       resolve(upload);
     });
     parts.on('finish', () => resolve(upload));
-    parts.on('error', (error: unknown) => reject(AppError.invalidField('file', `the multipart body is not valid: ${error instanceof Error ? error.message : String(error)}`)));
+    // A body that breaks off (the client left, its connection dropped) or is not multipart fails
+    // the file being read, so the import is marked failed instead of waiting for rows forever.
+    pipeline(body, parts, (error) => {
+      if (!error) return;
+      const refusal = bodyFailure(error);
+      if (file && !file.readableEnded) file.destroy(refusal);
+      reject(refusal);
+    });
   });
-  body.pipe(parts);
   const upload = await fileOrEnd;
   if (!upload) throw AppError.invalidField('file', 'send the file in a multipart field named file, after the option fields', 'REQUIRED');
   return upload;
+}
+
+function bodyFailure(error: Error): AppError {
+  if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return new AppError('INVALID_ARGUMENT', 'UPLOAD_CUT_OFF', 'The upload ended before its multipart body did');
+  return AppError.invalidField('file', `the multipart body is not valid: ${error.message}`);
 }
 
 function multipartOf(headers: IncomingHttpHeaders) {
@@ -128,16 +141,25 @@ function formatOf(given: string | undefined, fileName: string, mimeType: string)
   return /\.(jsonl|ndjson)$/i.test(fileName) || /ndjson|jsonl|jsonlines/i.test(mimeType) ? 'JSONL' : 'CSV';
 }
 
-/** The file's first chunk, read ahead (to find the delimiter), and the whole file as one stream again. */
+/**
+ * The file's start, read ahead to the end of its first line (to find the delimiter) or a row's
+ * worth of bytes, and the whole file as one stream again.
+ */
 async function sniffed(file: Readable): Promise<{ first: Buffer; stream: Readable }> {
   const chunks = file[Symbol.asyncIterator]();
-  const head = await chunks.next();
-  const first: Buffer = head.done ? Buffer.alloc(0) : head.value;
+  const ahead: Buffer[] = [];
+  let length = 0;
+  while (length < MAX_ROW_BYTES && !ahead.some((chunk) => chunk.includes(0x0a))) {
+    const next = await chunks.next();
+    if (next.done) break;
+    ahead.push(next.value);
+    length += next.value.length;
+  }
   async function* whole() {
-    if (first.length > 0) yield first;
+    yield* ahead;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   }
-  return { first, stream: Readable.from(whole()) };
+  return { first: Buffer.concat(ahead), stream: Readable.from(whole()) };
 }
 
 /** The delimiter of the header line: the most frequent of comma, semicolon and tab (comma on a tie). */
@@ -152,7 +174,8 @@ async function* csvRows(stream: Readable, fields: Record<string, string>, first:
   if (!encoding) throw AppError.invalidField('encoding', `must be one of ${Object.keys(ENCODINGS).join(', ')}`);
   const delimiter = fields['delimiter'] ?? delimiterOf(first);
   if (![',', ';', '\t', '|'].includes(delimiter)) throw AppError.invalidField('delimiter', 'must be , ; | or a tab');
-  const parser = stream.pipe(
+  const parser = piped(
+    stream,
     parse({
       bom: true,
       encoding,
@@ -169,13 +192,28 @@ async function* csvRows(stream: Readable, fields: Record<string, string>, first:
   for await (const record of parser) yield record as Record<string, string>;
 }
 
+/** `to`, fed from `from`; unlike pipe(), a file that breaks off fails it (the loop reading it throws instead of waiting). */
+function piped<T extends NodeJS.ReadWriteStream>(from: Readable, to: T): T {
+  return pipeline(from, to, () => undefined) as unknown as T;
+}
+
 /** A JSON Lines file: one flat object per line, its first line's keys the columns. */
 async function* jsonLines(stream: Readable, columns: string[]): AsyncGenerator<Record<string, string>> {
   let line = 0;
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+  const tooLong = () => AppError.invalidField('file', `line ${line + 1} is longer than ${MAX_ROW_BYTES} characters`);
+  // split2 holds at most one line, however long the file goes without a newline.
+  const lines = piped(stream, split2(/\r?\n/, { maxLength: MAX_ROW_BYTES }));
+  const texts = (async function* () {
+    try {
+      yield* lines as AsyncIterable<string>;
+    } catch (error) {
+      throw error instanceof Error && error.message === 'maximum buffer reached' ? tooLong() : error;
+    }
+  })();
+  for await (const text of texts) {
+    if (text.length > MAX_ROW_BYTES) throw tooLong();
     line++;
     if (text.trim() === '') continue;
-    if (text.length > MAX_ROW_BYTES) throw AppError.invalidField('file', `line ${line} is longer than ${MAX_ROW_BYTES} characters`);
     let value: unknown;
     try {
       value = JSON.parse(text.replace(/^\uFEFF/, ''));
