@@ -103,6 +103,8 @@ export interface StreamAppend {
 export interface ReadStreamOptions {
   /** Only the events at this revision and after (0 or absent: the whole stream). */
   fromRevision?: number;
+  /** At most this many events (absent: to the end of the stream). */
+  maxCount?: number;
 }
 
 /** Whether a stream is among those `streamPrefixes` select (none or an empty list: every stream), as in `SubscribeOptions`. */

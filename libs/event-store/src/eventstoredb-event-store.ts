@@ -101,7 +101,7 @@ export class EventStoreDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     const fromRevision = options.fromRevision ? BigInt(options.fromRevision) : START;
     try {
-      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision })) {
+      for await (const resolved of this.client.readStream(streamId, { direction: FORWARDS, fromRevision, ...(options.maxCount !== undefined && { maxCount: BigInt(options.maxCount) }) })) {
         events.push(toRecorded(resolved));
       }
     } catch (error) {

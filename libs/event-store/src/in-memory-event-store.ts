@@ -66,7 +66,8 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    return structuredClone((this.streams.get(streamId) ?? []).slice(options.fromRevision ?? 0));
+    const from = options.fromRevision ?? 0;
+    return structuredClone((this.streams.get(streamId) ?? []).slice(from, options.maxCount === undefined ? undefined : from + options.maxCount));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -99,8 +99,8 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO events (id, stream_id, stream_revision, type, schema_version, site_id, occurred_at, metadata, data)
          VALUES (@id, @stream_id, @stream_revision, @type, @schema_version, @site_id, @occurred_at, @metadata, @data)`,
       ),
-      stream: this.db.prepare<[string, number], EventRow>(
-        'SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision',
+      stream: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?',
       ),
       all: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?',
@@ -184,7 +184,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    return this.statements.stream.all(streamId, options.fromRevision ?? 0).map(toRecorded);
+    return this.statements.stream.all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1).map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

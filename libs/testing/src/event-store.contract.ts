@@ -131,6 +131,14 @@ export function describeEventStoreContract(name: string, create: () => Promise<E
       expect((await store.readStream(id, { fromRevision: 0 })).map((e) => e.type)).toEqual(['A', 'B', 'C']);
     });
 
+    it('reads at most maxCount events of a stream', async () => {
+      const id = stream('count');
+      await store.append(id, [event('A'), event('B'), event('C')], 'no_stream');
+      expect((await store.readStream(id, { fromRevision: 1, maxCount: 1 })).map((e) => e.type)).toEqual(['B']);
+      expect((await store.readStream(id, { maxCount: 2 })).map((e) => e.type)).toEqual(['A', 'B']);
+      expect((await store.readStream(id, { fromRevision: 2, maxCount: 5 })).map((e) => e.type)).toEqual(['C']);
+    });
+
     it('appends to several streams, each with its own expected revision, in the order given', async () => {
       const [a, b, c] = [stream('multi-a'), stream('multi-b'), stream('multi-c')];
       await store.append(b, [event('B0')], 'no_stream');

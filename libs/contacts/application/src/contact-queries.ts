@@ -209,19 +209,20 @@ export class ContactQueries {
   }
 
   /**
-   * The views of these contacts as they were at these revisions: from the read model when the
-   * contact has not changed since, else folded from its stream up to the revision.
+   * The views of these contacts as they were at these revisions, one per contact given (undefined
+   * where its stream holds no such revision): from the read model when the contact has not
+   * changed since, else folded from its stream up to the revision.
    */
-  async viewsAt(context: RequestContext, contacts: readonly ContactAtRevision[]): Promise<ContactView[]> {
+  async viewsAt(context: RequestContext, contacts: readonly ContactAtRevision[]): Promise<(ContactView | undefined)[]> {
     const docs = await this.contacts.find({ _id: { $in: contacts.map((c) => contactDocumentId(context.siteId, c.id)) } }, { readOnly: true });
     const current = new Map(docs.map((doc) => [doc.state.id, doc]));
-    const views: ContactView[] = [];
+    const views: (ContactView | undefined)[] = [];
     for (const { id, revision } of contacts) {
       const doc = current.get(id);
       if (doc && doc.state.revision === revision && !doc.state.deleted) views.push(toContactView(stateOf(doc), statusesOf(doc.subscriptions)));
       else {
         const state = await this.repository.loadAt(context.siteId, id, revision);
-        if (state) views.push(toContactView(state, await this.statusesOf(context.siteId, state)));
+        views.push(state && toContactView(state, await this.statusesOf(context.siteId, state)));
       }
     }
     return views;

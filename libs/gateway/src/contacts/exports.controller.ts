@@ -50,7 +50,7 @@ export class ExportsController {
   @ExportIdPath()
   async file(@Caller() context: RequestContext, @Param('id', GuidParam) exportId: string, @Res() reply: FastifyReply): Promise<void> {
     const { export: view } = await this.contacts.send<{ export: { format: 'CSV' | 'JSONL' } }>(ContactsPatterns.getExport, { context, payload: { exportId } });
-    const page = (offset: number) => this.contacts.send<{ contacts: { id: string }[]; total: number }>(ContactsPatterns.exportPage, { context, payload: { exportId, offset, limit: PAGE } });
+    const page = (offset: number) => this.contacts.send<{ contacts: { id: string }[]; total: number; nextOffset: number }>(ContactsPatterns.exportPage, { context, payload: { exportId, offset, limit: PAGE } });
     let next = await page(0);
     const csv = view.format === 'CSV';
     const labels = csv ? await this.labelNames(context) : new Map<string, string>();
@@ -66,8 +66,8 @@ export class ExportsController {
           const written = out.write(csv ? exportCsvRow(contact, labels) : `${JSON.stringify(contact)}\n`);
           if (!written) await drained(out);
         }
-        offset += next.contacts.length;
-        if (next.contacts.length === 0 || offset >= next.total) break;
+        if (next.nextOffset <= offset || next.nextOffset >= next.total) break;
+        offset = next.nextOffset;
         next = await page(offset);
       }
       out.end();
