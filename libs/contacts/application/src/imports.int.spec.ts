@@ -92,4 +92,19 @@ describe('contact imports', () => {
     await expectError(app.imports.create(siteA, { onDuplicate: 'SKIP', dryRun: false, format: 'CSV', columns: COLUMNS, mapping: { Score: 'extendedField:Nothing here' } }), 'INVALID_ARGUMENT');
     await expectError(app.imports.create(siteA, { onDuplicate: 'MAYBE', dryRun: false, format: 'CSV', columns: COLUMNS }), 'INVALID_ARGUMENT');
   });
+
+  it('pages the errors file by bytes as well as rows, so a page of wide rows stays one message', async () => {
+    const wide = 'w'.repeat(600); // 500 failed rows of ~650 bytes: one batch is a page
+    const rows = Array.from({ length: 2 * IMPORT_BATCH_ROWS + 10 }, (_, i) => ({ ...row(`Wide ${i}`, `not-an-email-${i}`), 'Last Name': wide }));
+    const done = await runImport(rows);
+    expect(done).toMatchObject({ failed: rows.length });
+    const pages = [];
+    for (let fromBatch: number | undefined = 0; fromBatch !== undefined; ) {
+      const page = await app.imports.errors(siteA, { importId: done.id, fromBatch });
+      pages.push(page.errors.length);
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(1024 * 1024);
+      fromBatch = page.nextBatch;
+    }
+    expect(pages).toEqual([IMPORT_BATCH_ROWS, IMPORT_BATCH_ROWS, 10]);
+  });
 });

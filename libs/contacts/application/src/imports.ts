@@ -8,7 +8,7 @@ import { Clock, IdSource } from './clock';
 import { ContactCommands } from './contact-commands';
 import { ContactQueries } from './contact-queries';
 import { DefinitionOwners } from './definitions';
-import { ImportCommands, importStream } from './import-commands';
+import { foldImport, ImportCommands, importStream } from './import-commands';
 import { ImportRows } from './import-rows';
 import { ImportRunner } from './import-runner';
 import { ImportView, ImportViews, toImportView } from './import-views';
@@ -17,8 +17,13 @@ export { IMPORT_STREAM_PREFIX } from './import-commands';
 export { IMPORT_BATCH_ROWS, IMPORT_ROWS_STREAM_PREFIX } from './import-rows';
 export type { ImportView } from './import-views';
 
-/** Failed rows per page of an import's errors file. */
+/**
+ * Failed rows per page of an import's errors file, and about the most bytes of their cells: a page
+ * is one message (a Kafka message is at most 1 MB by default), and whole batches go into a page,
+ * each about 256 KiB of rows at most (the gateway sizes batches so).
+ */
 const ERRORS_PAGE = 1_000;
+const ERRORS_PAGE_BYTES = 256 * 1024;
 /** What a column may name as an extended field's key (else it is the field's display name). */
 const FIELD_KEY = /^[a-z][a-zA-Z0-9]*\.[A-Za-z0-9_-]+$/;
 
@@ -102,19 +107,25 @@ export class Imports {
 
   /** A page of the failed rows, each with its cells as the file had them, from the batch given. */
   async errors(context: RequestContext, payload: ImportErrorsPayload): Promise<ImportErrorsPage> {
-    const loaded = await this.commands.load(context.siteId, payload.importId);
-    if (!loaded) throw AppError.notFound('IMPORT_NOT_FOUND', `No import with id ${payload.importId}`);
+    const events = await this.store.readStream(importStream(context.siteId, payload.importId));
+    const state = foldImport(events);
+    if (!state) throw AppError.notFound('IMPORT_NOT_FOUND', `No import with id ${payload.importId}`);
     const failedByBatch = new Map<number, ImportEventRecord & { type: 'ImportProgressed' }>();
-    for (const event of await this.store.readStream(importStream(context.siteId, payload.importId))) {
+    for (const event of events) {
       const record = recordOf<ImportEventRecord>(event);
       if (record.type === 'ImportProgressed' && record.data.errors.length > 0) failedByBatch.set(record.data.batches - 1, record);
     }
-    const page: ImportErrorsPage = { columns: loaded.state.columns, errors: [] };
+    const page: ImportErrorsPage = { columns: state.columns, errors: [] };
     const batches = [...failedByBatch.keys()].filter((batch) => batch >= (payload.fromBatch ?? 0)).sort((a, b) => a - b);
+    let bytes = 0;
     for (const batch of batches) {
-      if (page.errors.length >= ERRORS_PAGE) return { ...page, nextBatch: batch };
+      if (page.errors.length >= ERRORS_PAGE || bytes >= ERRORS_PAGE_BYTES) return { ...page, nextBatch: batch };
       const { firstRow, rows } = await this.rows.read(context.siteId, payload.importId, batch);
-      for (const error of failedByBatch.get(batch)!.data.errors) page.errors.push({ row: error.row, code: error.code, description: error.description, values: rows[error.row - firstRow] ?? {} });
+      for (const error of failedByBatch.get(batch)!.data.errors) {
+        const values = rows[error.row - firstRow] ?? {};
+        bytes += Buffer.byteLength(JSON.stringify(values)) + error.description.length;
+        page.errors.push({ row: error.row, code: error.code, description: error.description, values });
+      }
     }
     return page;
   }
