@@ -1,7 +1,7 @@
 import { ContactEvent, contactDecider, ContactState, ContactView, EmailStatuses, evolve, existing, toContactView } from '@cp/contacts-domain';
 import { CreateContactPayload, DeleteContactPayload, RequestContext, UpdateContactPayload } from '@cp/contracts';
 import { isAppError } from '@cp/errors';
-import { AppendResult, Idempotency } from '@cp/event-store';
+import { AppendResult, Idempotency, RecordedEvent } from '@cp/event-store';
 import { ContactReferences } from './contact-references';
 import { Clock, IdSource } from './clock';
 import { ContactRepository, LoadedContact } from './contact-repository';
@@ -100,10 +100,15 @@ export class ContactCommands {
     this.decider.decide({ type: 'CreateContact', data: { contactId: this.newId(), info: checked } }, undefined);
   }
 
-  /** A retried create's answer, once queries show the contact (the first attempt may have been another process's). */
-  private async answerCreated(context: RequestContext, created: ContactState): Promise<ContactView> {
-    await this.projection.waitFor(await this.contacts.headPosition());
-    return this.view(context, created);
+  /**
+   * A retried create's answer, once queries show the contact: the first attempt may have been
+   * another process's, which died before it projected the contact, so its events are shown here
+   * as this process's own would be (applied in order, or waited for).
+   */
+  private async answerCreated(context: RequestContext, created: { state: ContactState; stream: RecordedEvent[] }): Promise<ContactView> {
+    const last = created.stream[created.stream.length - 1];
+    await this.projection.showCommitted([{ revision: last.revision, position: last.globalPosition, recorded: created.stream }]);
+    return this.view(context, created.state);
   }
 
   async update(context: RequestContext, payload: UpdateContactPayload): Promise<ContactView> {

@@ -77,3 +77,25 @@ describe.each([
     expect(await app.commands.create(siteA, { info, allowDuplicates: true, idempotencyKey: 'key-6' })).toEqual(allowed);
   });
 });
+
+describe('a create sent again after the process that made it died', () => {
+  it('shows the contact in queries even when no subscription projects it (the dead process held the projection)', async () => {
+    const store = new SqliteEventStore(':memory:');
+    const shared = new EmbeddedReadStore();
+    // The replica that died held the contacts projection's lease, which has not expired yet: this one stands by.
+    await shared.collection('leases').insertOne({ _id: 'projection:contacts', owner: 'dead-host:1:1', expiresAt: Date.now() + 3_600_000, renewedAt: new Date().toISOString() });
+    const dead = await startContacts(store, new EmbeddedReadStore()); // committed the create, then died before the shared read model showed it
+    const survivor = await startContacts(store, shared);
+    try {
+      const first = await dead.commands.create(siteA, { info, idempotencyKey: 'key-died' });
+      expect(survivor.projection.activity).toBe('standby');
+      expect(await survivor.commands.create(siteA, { info, idempotencyKey: 'key-died' })).toEqual(first);
+      const found = await survivor.queries.query(siteA, { filter: { 'info.emails.email': 'ada@example.com' } });
+      expect(found.contacts.map((c) => c.id)).toEqual([first.id]);
+    } finally {
+      await stopContacts(dead);
+      await stopContacts(survivor);
+      await store.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
 import { AppError } from '@cp/errors';
-import { EventStore, Idempotency, recordOf } from '@cp/event-store';
+import { EventStore, Idempotency, RecordedEvent, recordOf } from '@cp/event-store';
 import { eventsOfCreate } from './idempotent-creates';
 import { contactStream } from './streams';
 
@@ -28,11 +28,12 @@ export class ContactRepository {
 
   /**
    * The contact as the create with this idempotency made it, whatever happened to it since (a
-   * retry answers what the first attempt answered), or undefined when nothing was created yet.
+   * retry answers what the first attempt answered), and its stream as it is now; undefined when
+   * nothing was created yet.
    */
-  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<ContactState | undefined> {
+  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<{ state: ContactState; stream: RecordedEvent[] } | undefined> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    return events.length === 0 ? undefined : fold(eventsOfCreate(events, idempotency));
+    return events.length === 0 ? undefined : { state: fold(eventsOfCreate(events, idempotency))!, stream: events };
   }
 
   /** The newest global position of the store: what a caller waits for to see every change so far. */

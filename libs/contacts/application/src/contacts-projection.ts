@@ -64,6 +64,11 @@ export class ContactsProjection {
     return this.runner.processedPosition;
   }
 
+  /** Whether this replica runs the subscription or follows another's (see CheckpointedProjection). */
+  get activity(): 'stopped' | 'active' | 'standby' {
+    return this.runner.activity;
+  }
+
   waitFor(position: number, timeoutMs?: number): Promise<void> {
     return this.runner.waitFor(position, timeoutMs);
   }
