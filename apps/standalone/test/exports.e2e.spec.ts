@@ -78,4 +78,52 @@ describe('contact exports over HTTP', () => {
     expect((await file('7c8d0a4e-8f6a-4e0b-9f3a-2b1c0d9e8f7a')).status).toBe(404);
     expect((await call('POST', '/contacts/v4/exports', { format: 'XML' })).status).toBe(400);
   });
+
+  it('round-trips a JSON Lines export through import unchanged: tags, every item, extended fields and labels', async () => {
+    const who = { key: KEYS.everything, site: uniqueSite('site-exports-jsonl') };
+    const copy = { key: KEYS.everything, site: uniqueSite('site-exports-jsonl-copy') };
+    // The other site has the same definitions (a JSON line names labels and fields by key).
+    for (const site of [who, copy]) {
+      await call('POST', '/contacts/v4/labels', { displayName: 'Round Trip' }, site);
+      await call('POST', '/contacts/v4/extended-fields', { displayName: 'Tier', dataType: 'TEXT' }, site);
+    }
+    const label = (await call('POST', '/contacts/v4/labels', { displayName: 'Round Trip' }, who)).body.label.key;
+    const field = (await call('POST', '/contacts/v4/extended-fields', { displayName: 'Tier', dataType: 'TEXT' }, who)).body.field.key;
+    for (const [n, tag] of [[1, 'WORK'], [2, 'HOME'], [3, 'MAIN']]) {
+      const made = await call('POST', '/contacts/v4/contacts', {
+        info: {
+          name: { first: `Trip ${n}`, last: 'Jsonl' },
+          emails: { items: [{ email: `trip${n}@exports-jsonl.io`, tag }, { email: `trip${n}.other@exports-jsonl.io`, tag: 'UNTAGGED' }] },
+          phones: { items: [{ phone: `+1415555010${n}`, tag: 'MOBILE' }, { phone: `+4420794609${n}0`, tag: 'FAX' }] },
+          addresses: { items: [{ tag: 'HOME', address: { addressLine: `${n} Main St`, city: 'London', country: 'GB' } }, { tag: 'WORK', address: { city: 'Paris', country: 'FR' } }] },
+          company: 'Trips',
+          locale: 'en-gb',
+          labelKeys: { items: [label] },
+          extendedFields: { items: { [field]: `gold-${n}` } },
+        },
+      }, who);
+      expect([made.status, made.body.message]).toEqual([200, undefined]);
+    }
+    const exported = async (site: typeof who) => {
+      const { body } = await call('POST', '/contacts/v4/exports', { format: 'JSONL' }, site);
+      return (await file(body.export.id, site)).text;
+    };
+    const first = await exported(who);
+
+    const form = new FormData();
+    form.append('file', new Blob([first], { type: 'application/x-ndjson' }), 'contacts.jsonl');
+    const uploaded = await fetch(`${app.url}/contacts/v4/imports`, { method: 'POST', headers: { authorization: copy.key, 'wix-site-id': copy.site }, body: form });
+    const answer = await uploaded.json();
+    expect([uploaded.status, answer.message]).toEqual([200, undefined]);
+    await eventually(async () => expect((await call('GET', `/contacts/v4/imports/${answer.import.id}`, undefined, copy)).body.import).toMatchObject({ status: 'COMPLETED', created: 3, failed: 0 }), 20_000);
+
+    // Every contact's info as it was, but for the ids the other site gave it.
+    const infos = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.stringify(JSON.parse(line).info, (key, value) => (key === 'id' ? undefined : value)))
+        .sort();
+    expect(infos(await exported(copy))).toEqual(infos(first));
+  });
 });

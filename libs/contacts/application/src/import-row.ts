@@ -69,9 +69,11 @@ export class ImportRowWriter {
   private async infoOf(cells: Record<string, string>): Promise<Record<string, unknown>> {
     const mapped = mapRow(cells, this.options.mapping);
     const info: Record<string, unknown> = { ...mapped.info };
+    // Labels and fields of the columns join those of a whole info (see mapRow's 'info').
+    const given = info as { labelKeys?: { items?: unknown }; extendedFields?: { items?: unknown } };
     const keys = (await Promise.all(mapped.labels.map((name) => this.labelKey(name)))).filter((key): key is string => key !== undefined);
-    if (keys.length > 0) info['labelKeys'] = { items: [...new Set(keys)] };
-    const values: Record<string, unknown> = {};
+    if (keys.length > 0) info['labelKeys'] = { items: [...new Set([...arrayOf(given.labelKeys?.items), ...keys])] };
+    const values: Record<string, unknown> = { ...objectOf(given.extendedFields?.items) };
     for (const { ref, value } of mapped.extendedFields) {
       const field = this.options.fields[ref];
       if (field) values[field.key] = typedValue(field.key, field.dataType, value);
@@ -95,6 +97,9 @@ export class ImportRowWriter {
     return (await this.owners.labels(this.context)).find((label) => label.displayName.toLowerCase() === name)?.key;
   }
 }
+
+const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const objectOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /** A cell as the field's type wants it; a number that is not one is the row's error. */
 function typedValue(key: string, dataType: string, value: string): unknown {

@@ -20,17 +20,19 @@ describe('contact imports', () => {
   });
 
   /** Uploads the rows in batches as the gateway does, and waits for the import to finish. */
-  async function runImport(rows: Record<string, string>[], options: { onDuplicate?: string; dryRun?: boolean; mapping?: Record<string, string> } = {}) {
-    const { import: created } = await app.imports.create(siteA, { onDuplicate: options.onDuplicate ?? 'SKIP', dryRun: options.dryRun ?? false, format: 'CSV', columns: COLUMNS, mapping: options.mapping ?? { Score: 'extendedField:custom.score' } });
+  async function runImport(rows: Record<string, string>[], options: { onDuplicate?: string; dryRun?: boolean; mapping?: Record<string, string>; columns?: string[]; site?: typeof siteA } = {}) {
+    const site = options.site ?? siteA;
+    const columns = options.columns ?? COLUMNS;
+    const { import: created } = await app.imports.create(site, { onDuplicate: options.onDuplicate ?? 'SKIP', dryRun: options.dryRun ?? false, format: options.columns ? 'JSONL' : 'CSV', columns, mapping: options.mapping ?? (options.columns ? {} : { Score: 'extendedField:custom.score' }) });
     expect(created.status).toBe('UPLOADING');
     const batches = Math.ceil(rows.length / IMPORT_BATCH_ROWS);
     for (let batch = 0; batch < batches; batch++) {
       const slice = rows.slice(batch * IMPORT_BATCH_ROWS, (batch + 1) * IMPORT_BATCH_ROWS);
-      await app.imports.addRows(siteA, { importId: created.id, batch, firstRow: batch * IMPORT_BATCH_ROWS + 1, rows: slice });
+      await app.imports.addRows(site, { importId: created.id, batch, firstRow: batch * IMPORT_BATCH_ROWS + 1, rows: slice });
     }
-    await app.imports.finishUpload(siteA, { importId: created.id, rows: rows.length, batches });
+    await app.imports.finishUpload(site, { importId: created.id, rows: rows.length, batches });
     await app.imports.idle();
-    return (await app.imports.get(siteA, created.id)).import;
+    return (await app.imports.get(site, created.id)).import;
   }
 
   const total = async () => (await app.queries.query(siteA, {})).pagingMetadata.total;
@@ -106,5 +108,34 @@ describe('contact imports', () => {
       fromBatch = page.nextBatch;
     }
     expect(pages).toEqual([IMPORT_BATCH_ROWS, IMPORT_BATCH_ROWS, 10]);
+  });
+
+  it('imports a JSON Lines export back unchanged: each line\'s info, as Get Contact answered it', async () => {
+    const info = {
+      name: { first: 'Ada', last: 'Lovelace' },
+      emails: { items: [{ email: 'ada@roundtrip.io', tag: 'WORK' }, { email: 'ada.home@roundtrip.io', tag: 'HOME' }] },
+      phones: { items: [{ phone: '+1 415 555 0101', tag: 'MOBILE' }, { phone: '+44 20 7946 0958', tag: 'WORK' }] },
+      addresses: { items: [{ tag: 'HOME', address: { addressLine: '12 St James Square', city: 'London', country: 'GB' } }, { tag: 'WORK', address: { city: 'Cambridge', country: 'GB' } }] },
+      company: 'Analytical Engines',
+      jobTitle: 'Mathematician',
+      birthdate: '1815-12-10',
+      locale: 'en-gb',
+      labelKeys: { items: ['custom.vip'] },
+      extendedFields: { items: { 'custom.score': 42 } },
+    };
+    const original = await app.commands.create(siteA, { info });
+    // A JSON Lines export's line as the import reads it: nested values are their JSON text.
+    const line = { id: original.id, revision: String(original.revision), info: JSON.stringify(original.info), createdDate: original.createdDate };
+    const columns = Object.keys(line);
+    const siteB = { ...siteA, siteId: 'site-roundtrip' };
+
+    expect(await runImport([line], { columns, site: siteB })).toMatchObject({ created: 1, failed: 0 });
+    const [copy] = (await app.queries.query(siteB, {})).contacts;
+    const comparable = (view: typeof original) => JSON.parse(JSON.stringify(view.info, (key, value) => (key === 'id' ? undefined : value)));
+    expect(copy.id).not.toBe(original.id);
+    expect(comparable(copy)).toEqual(comparable(original));
+    // Back into its own site, updating: nothing changes but the revision.
+    expect(await runImport([line], { columns, onDuplicate: 'UPDATE' })).toMatchObject({ updated: 1, failed: 0 });
+    expect(comparable((await app.queries.get(siteA, { contactId: original.id })).contact as typeof original)).toEqual(comparable(original));
   });
 });

@@ -1,4 +1,5 @@
-import { Address, ADDRESS_TAGS, AddressTag, ContactAddress, ContactEmail, ContactName, ContactPhone, EMAIL_TAGS, EmailTag, PHONE_TAGS, PhoneTag } from './contact-info';
+import { AppError } from '@cp/errors';
+import { Address, ADDRESS_TAGS, AddressTag, CONTACT_INFO_KEYS, ContactAddress, ContactEmail, ContactName, ContactPhone, EMAIL_TAGS, EmailTag, PHONE_TAGS, PhoneTag } from './contact-info';
 
 /**
  * Where a column's value goes (case-sensitive):
@@ -8,6 +9,8 @@ import { Address, ADDRESS_TAGS, AddressTag, ContactAddress, ContactEmail, Contac
  *  'address.<part>' | 'address:<TAG>.<part>'    (ADDRESS_TAGS; part: one of ADDRESS_PARTS)
  *  'labels'                                     (label display names separated by ';', ',' or ' ::: ')
  *  'extendedField:<key or display name>'
+ *  'info'                                       (a contact's whole info as JSON, as Get Contact answers it:
+ *                                                a JSON Lines export's `info`, which imports back unchanged)
  *  'ignore'
  */
 export type ImportTarget = string;
@@ -38,6 +41,7 @@ type ParsedTarget =
   | { kind: 'address'; tag: AddressTag; part: AddressPart }
   | { kind: 'labels' }
   | { kind: 'extendedField'; ref: string }
+  | { kind: 'info' }
   | { kind: 'ignore' };
 
 const PLAIN_TARGETS: Record<string, ParsedTarget> = {
@@ -49,6 +53,7 @@ const PLAIN_TARGETS: Record<string, ParsedTarget> = {
   email: { kind: 'email', tag: 'UNTAGGED' },
   phone: { kind: 'phone', tag: 'UNTAGGED' },
   labels: { kind: 'labels' },
+  info: { kind: 'info' },
   ignore: { kind: 'ignore' },
 };
 
@@ -124,6 +129,7 @@ const RECOGNISED_HEADERS: ReadonlyMap<string, ImportTarget> = new Map(
       ['Birthday', 'birthdate'],
       ['Labels', 'labels'],
       ['Group Membership', 'labels'],
+      ['info', 'info'],
       ['Address', 'address.addressLine'],
       ['Street Address', 'address.addressLine'],
       ['Address 1 - Street', 'address.addressLine'],
@@ -162,6 +168,23 @@ export function resolveMapping(headers: readonly string[], explicit?: ColumnMapp
       return [header, recognise(header) ?? 'ignore'];
     }),
   );
+}
+
+/**
+ * The keys of a contact's info (CONTACT_INFO_KEYS) from a cell of JSON, as Get Contact answers
+ * them: the create's checks apply to them as to any request (ids of items are ignored there,
+ * derived extended fields such as `contacts.displayByFirstName` skipped).
+ */
+function infoOfJson(column: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw AppError.invalidField(column, "must be a JSON object: a contact's info, as Get Contact answers it");
+  const given = value as Record<string, unknown>;
+  return Object.fromEntries(CONTACT_INFO_KEYS.filter((key) => Object.hasOwn(given, key)).map((key) => [key, given[key]]));
 }
 
 /** Google Contacts puts several values in one cell, separated by ' ::: '. */
@@ -206,6 +229,7 @@ export function mapRow(row: Readonly<Record<string, string | undefined>>, mappin
   const addresses = new Map<AddressTag, Address>();
   const labels: string[] = [];
   const extendedFields: MappedRow['extendedFields'] = [];
+  let whole: Record<string, unknown> = {};
 
   for (const [column, target] of Object.entries(mapping)) {
     const cell: unknown = Object.hasOwn(row, column) ? row[column] : undefined;
@@ -239,10 +263,14 @@ export function mapRow(row: Readonly<Record<string, string | undefined>>, mappin
       case 'extendedField':
         extendedFields.push({ ref: parsed.ref, value: text });
         break;
+      case 'info':
+        whole = infoOfJson(column, text);
+        break;
     }
   }
 
-  const info: Record<string, unknown> = {};
+  // The other columns say more precisely what they feed: they win over a whole info's keys.
+  const info: Record<string, unknown> = { ...whole };
   if (name.first !== undefined || name.last !== undefined) info.name = name;
   if (emails.length > 0) info.emails = { items: emails };
   if (phones.length > 0) info.phones = { items: phones };

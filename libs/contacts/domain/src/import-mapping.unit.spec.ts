@@ -321,3 +321,22 @@ describe('mapRow and the normalizer', () => {
     });
   });
 });
+
+describe("mapRow's whole-info column (a JSON Lines export read back)", () => {
+  const info = { name: { first: 'Ada' }, emails: { items: [{ id: 'e-1', email: 'ada@example.com', tag: 'WORK' }] }, labelKeys: { items: ['custom.vip'] } };
+
+  it('takes the info keys of the JSON in a column named info; other keys are not the info', () => {
+    const row = { id: 'c-1', revision: '3', info: JSON.stringify({ ...info, createdDate: '2026-01-01' }) };
+    const mapping = resolveMapping(Object.keys(row));
+    expect(mapping).toEqual({ id: 'ignore', revision: 'ignore', info: 'info' });
+    expect(mapRow(row, mapping)).toEqual({ info, labels: [], extendedFields: [] });
+  });
+
+  it('lets the other columns win over its keys', () => {
+    expect(mapRow({ info: JSON.stringify(info), First: 'Augusta' }, { info: 'info', First: 'name.first' }).info.name).toEqual({ first: 'Augusta' });
+  });
+
+  it.each([['not json'], ['[1,2]'], ['"text"'], ['null']])('refuses %j as the row\'s error, naming the column', (cell) => {
+    expect(() => mapRow({ info: cell }, { info: 'info' })).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ field: 'info' })] }));
+  });
+});
