@@ -7,7 +7,7 @@ describe('bulk job commands', () => {
   it('a runner whose job another runner has recorded since loses it and records nothing', async () => {
     const store = new SqliteEventStore(':memory:');
     const commands = new BulkJobCommands(store, systemClock);
-    await commands.create(siteA, { type: 'CreateBulkJob', data: { jobId: 'j1', spec: { type: 'DELETE', filter: {} }, contactIds: ['c1', 'c2'] } });
+    await commands.create(siteA, { type: 'CreateBulkJob', data: { jobId: 'j1', spec: { type: 'DELETE', filter: {} }, totalItems: 2, chunkSize: 5000 } });
     // Two instances resume the same job.
     const [one, two] = [(await commands.load('site-a', 'j1'))!, (await commands.load('site-a', 'j1'))!];
     const started = await commands.record(one, { type: 'StartBulkJob' });

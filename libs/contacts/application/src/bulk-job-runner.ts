@@ -5,6 +5,7 @@ import { EventStore, TimeSlice } from '@cp/event-store';
 import { LeaseStore, ProjectionLogger } from '@cp/projection';
 import { BulkJobCommands } from './bulk-job-commands';
 import { BulkJobViews } from './bulk-job-views';
+import { ChunkedLists } from './chunked-lists';
 import { ContactCommands } from './contact-commands';
 import { LeasedJobs } from './leased-jobs';
 
@@ -27,6 +28,7 @@ export class BulkJobRunner {
     private readonly store: EventStore,
     private readonly commands: BulkJobCommands,
     private readonly views: BulkJobViews,
+    private readonly lists: ChunkedLists<string>,
     private readonly contacts: ContactCommands,
     private readonly contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
     leases: LeaseStore,
@@ -66,14 +68,15 @@ export class BulkJobRunner {
       return true;
     };
     if (!(await record({ type: 'StartBulkJob' }))) return;
-    const { contactIds, spec } = job.state;
+    const { contacts, spec, totalItems } = job.state;
+    const idsOf = (from: number, to: number) => (contacts.contactIds ? Promise.resolve(contacts.contactIds.slice(from, to)) : this.lists.slice(siteId, jobId, contacts, from, to));
     // Contacts after the last recorded progress may have been done already: every action is
     // idempotent, and a delete that finds its contact gone in that window counts as done.
-    const redoUntil = Math.min(job.state.processed + BATCH, contactIds.length);
+    const redoUntil = Math.min(job.state.processed + BATCH, totalItems);
     const slice = new TimeSlice();
-    for (let start = job.state.processed; start < contactIds.length; start += BATCH) {
+    for (let start = job.state.processed; start < totalItems; start += BATCH) {
       if (this.jobs.stopping || !leaseHeld()) return;
-      const batch = contactIds.slice(start, start + BATCH);
+      const batch = await idsOf(start, start + BATCH);
       let succeeded = 0;
       const errors: BulkJobError[] = [];
       for (const [offset, contactId] of batch.entries()) {

@@ -106,7 +106,7 @@ export class BulkJobViews {
     else {
       const loaded = await this.commands.load(event.siteId, jobId);
       if (!loaded) return true;
-      const { spec: _spec, contactIds: _ids, ...rest } = loaded.state;
+      const { spec: _spec, contacts: _contacts, ...rest } = loaded.state;
       [progress, revision] = [rest, loaded.revision];
     }
     // Over the revision read: another replica applying the same job's events never puts an older view back; it reads again.

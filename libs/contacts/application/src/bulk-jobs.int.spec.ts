@@ -103,5 +103,38 @@ describe('contacts application', () => {
       await app.projection.waitFor(await events.headPosition());
       for (const id of [ids[0], ids[59]]) expect((await app.queries.get(siteA, { contactId: id })).contact).toMatchObject({ revision: 2, info: { company: 'Taken over' } });
     }, 30_000);
+
+    it('acts on a list kept in chunks beside the job, also when resumed in the middle of a chunk', async () => {
+      const ids = await seed(130, (i) => ({ name: { first: `C${i}` }, company: 'Chunked' }));
+      await app.bulkJobs.stop();
+      const chunked = createContactsApplication({ eventStore: events, readStore: reads, owners, logger, listChunkSize: 40 });
+      await chunked.projection.start();
+      await chunked.bulkJobs.projection.start();
+      const { jobId } = await chunked.bulkJobs.create(siteA, { type: 'UPDATE', filter: { 'info.company': 'Chunked' }, info: { jobTitle: 'Listed' } });
+      await chunked.bulkJobs.idle();
+      expect((await chunked.bulkJobs.get(siteA, jobId)).job).toMatchObject({ status: 'COMPLETED', totalItems: 130, successTotal: 130 });
+      const list = await events.readStream(`contactbulkjoblist-site-a.${jobId}`);
+      expect(list.map((e) => (e.data as { items: string[] }).items.length)).toEqual([40, 40, 40, 10]);
+      expect((await events.readStream(`contactbulkjob-site-a.${jobId}`))[0].data).toMatchObject({ totalItems: 130, chunkSize: 40 });
+      expect(new Set(list.flatMap((e) => (e.data as { items: string[] }).items))).toEqual(new Set(ids));
+
+      // The same list, and a job that stopped after 50 of them (in its second chunk).
+      const metadata = { siteId: 'site-a', actor: { type: 'API_KEY' as const, id: 'k' } };
+      await events.append('contactbulkjoblist-site-a.job-3', list.map((e) => ({ type: e.type, data: e.data, metadata })), 'no_stream');
+      await events.append('contactbulkjob-site-a.job-3', [
+        { type: 'BulkJobCreated', data: { jobId: 'job-3', spec: { type: 'UPDATE', filter: {}, info: { jobTitle: 'Resumed' } }, totalItems: 130, chunkSize: 40 }, metadata },
+        { type: 'BulkJobStarted', data: {}, metadata },
+        { type: 'BulkJobProgressed', data: { processed: 50, succeeded: 50, failed: 0, errors: [] }, metadata },
+      ], 'no_stream');
+      await chunked.bulkJobs.projection.waitFor(await events.headPosition()); // the sweep finds jobs in their read model
+      await chunked.bulkJobs.resumeUnfinished();
+      await chunked.bulkJobs.idle();
+      expect((await chunked.bulkJobs.get(siteA, 'job-3')).job).toMatchObject({ status: 'COMPLETED', successTotal: 130 });
+      await chunked.projection.waitFor(await events.headPosition());
+      const titles = (await chunked.queries.query(siteA, { filter: { 'info.company': 'Chunked' }, paging: { limit: 200 } })).contacts.map((c) => c.info.jobTitle);
+      expect([titles.filter((t) => t === 'Resumed').length, titles.filter((t) => t === 'Listed').length]).toEqual([80, 50]);
+      await chunked.bulkJobs.stop();
+      await chunked.projection.stop();
+    });
   });
 });

@@ -1,10 +1,11 @@
-import { BulkJobSpec, normalizeInfoPatch } from '@cp/contacts-domain';
+import { BulkJobSpec, checkBulkJobSpec, normalizeInfoPatch } from '@cp/contacts-domain';
 import { RequestContext } from '@cp/contracts';
 import { EventStore } from '@cp/event-store';
 import { CheckpointedProjection, ProjectionLogger, ReadStoreLeases } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { Clock, IdSource } from './clock';
 import { BulkJobCommands } from './bulk-job-commands';
+import { ChunkedLists, LIST_CHUNK_ITEMS } from './chunked-lists';
 import { BulkJobRunner } from './bulk-job-runner';
 import { BulkJobView, BulkJobViews } from './bulk-job-views';
 import { ContactCommands } from './contact-commands';
@@ -12,6 +13,8 @@ import { ContactQueries } from './contact-queries';
 import { ContactReferences } from './contact-references';
 
 export { BULK_JOB_STREAM_PREFIX } from './bulk-job-commands';
+/** The stream of a job's list of contacts (ChunkedLists). */
+export const BULK_JOB_LIST_STREAM_PREFIX = 'contactbulkjoblist-';
 export type { BulkJobView } from './bulk-job-views';
 
 /**
@@ -23,6 +26,7 @@ export class BulkJobs {
   private readonly commands: BulkJobCommands;
   private readonly views: BulkJobViews;
   private readonly runner: BulkJobRunner;
+  private readonly lists: ChunkedLists<string>;
 
   constructor(
     store: EventStore,
@@ -32,12 +36,14 @@ export class BulkJobs {
     contactsProjection: { waitFor(position: number, timeoutMs?: number): Promise<void> },
     private readonly references: ContactReferences,
     private readonly newId: IdSource,
-    clock: Clock,
+    private readonly clock: Clock,
     logger: ProjectionLogger,
+    listChunkSize = LIST_CHUNK_ITEMS,
   ) {
+    this.lists = new ChunkedLists(store, BULK_JOB_LIST_STREAM_PREFIX, listChunkSize);
     this.commands = new BulkJobCommands(store, clock);
     this.views = new BulkJobViews(store, readStore, this.commands, logger);
-    this.runner = new BulkJobRunner(store, this.commands, this.views, contacts, contactsProjection, new ReadStoreLeases(readStore), logger);
+    this.runner = new BulkJobRunner(store, this.commands, this.views, this.lists, contacts, contactsProjection, new ReadStoreLeases(readStore), logger);
   }
 
   get projection(): CheckpointedProjection {
@@ -53,10 +59,13 @@ export class BulkJobs {
     }
     const labelKeys = [...(spec.labelKeysToAdd ?? []), ...(spec.labelKeysToRemove ?? [])];
     if (labelKeys.length > 0) await this.references.requireLabels(context, labelKeys);
+    checkBulkJobSpec(checked);
     const contactIds = await this.queries.matchingIds(context, spec.filter, spec.search);
     const jobId = this.newId();
     const withPermissions: BulkJobSpec = { ...checked, ...(context.permissions && { permissions: context.permissions }) };
-    const appended = await this.commands.create(context, { type: 'CreateBulkJob', data: { jobId, spec: withPermissions, contactIds } });
+    // The list first, the job last: a job exists only with its whole list (see ChunkedLists).
+    const shape = await this.lists.write(context, jobId, contactIds, this.clock.now());
+    const appended = await this.commands.create(context, { type: 'CreateBulkJob', data: { jobId, spec: withPermissions, ...shape } });
     if (appended) await this.views.showCommitted(appended);
     this.runner.start(context.siteId, jobId);
     return { jobId };

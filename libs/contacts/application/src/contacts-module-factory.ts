@@ -45,6 +45,8 @@ export function createContactsApplication(options: {
   newId?: IdSource;
   /** How many matches a search counts before it answers tooManyToCount (default 10,000). */
   searchCountLimit?: number;
+  /** Items per chunk of the lists exports and bulk jobs fix (default LIST_CHUNK_ITEMS; tests cut them small). */
+  listChunkSize?: number;
 }): ContactsApplication {
   const clock = options.clock ?? systemClock;
   const repository = new ContactRepository(options.eventStore);
@@ -60,8 +62,8 @@ export function createContactsApplication(options: {
   return {
     commands,
     queries,
-    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger),
-    exports: new Exports(options.eventStore, queries, newId, clock),
+    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger, options.listChunkSize),
+    exports: new Exports(options.eventStore, queries, newId, clock, options.listChunkSize),
     imports: new Imports(options.eventStore, options.readStore, commands, queries, options.owners, projection, newId, clock, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),

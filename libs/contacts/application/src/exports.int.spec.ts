@@ -27,19 +27,22 @@ describe('contact exports', () => {
     }
   }
 
-  it('stores a long list in chunks, one event each, and pages across them as of its creation', async () => {
+  it('stores a long list in chunks, one event each, then the export, and pages across them as of its creation', async () => {
     const made = [];
     for (let n = 0; n < 8; n++) made.push(await create(n));
     const exports = new Exports(store, app.queries, uuidSource, systemClock, 3);
     const { export: created } = await exports.create(siteA, { format: 'CSV' });
     expect(created).toMatchObject({ status: 'READY', totalContacts: 8 });
 
-    const stored = await store.readStream(`contactexport-${siteA.siteId}.${created.id}`);
-    expect(stored.map((e) => [e.type, (e.data as { contacts: unknown[] }).contacts.length])).toEqual([
-      ['ExportCreated', 3],
-      ['ExportContactsListed', 3],
-      ['ExportContactsListed', 2],
+    const list = await store.readStream(`contactexportlist-${siteA.siteId}.${created.id}`);
+    expect(list.map((e) => [e.type, (e.data as { items: unknown[] }).items.length])).toEqual([
+      ['ListChunkStored', 3],
+      ['ListChunkStored', 3],
+      ['ListChunkStored', 2],
     ]);
+    const [header, ...more] = await store.readStream(`contactexport-${siteA.siteId}.${created.id}`);
+    expect([header.type, header.data, more]).toEqual(['ExportCreated', expect.objectContaining({ totalContacts: 8, chunkSize: 3 }), []]);
+    expect(header.globalPosition).toBeGreaterThan(list[2].globalPosition); // the commit point comes last
     // Changed after the export: the file still shows it as it was.
     await app.commands.update(siteA, { contactId: made[7].id, revision: 1, info: { name: { first: 'Renamed' } } });
     await create(99);
@@ -50,18 +53,14 @@ describe('contact exports', () => {
     expect(await readAll(new Exports(store, app.queries, uuidSource, systemClock, 3), created.id, 4)).toEqual(newestFirst);
   });
 
-  it('does not show an export whose list was cut off before its last chunk', async () => {
+  it('does not show an export whose creation broke off after its list', async () => {
     for (let n = 0; n < 5; n++) await create(n);
     const exports = new Exports(store, app.queries, uuidSource, systemClock, 2);
     const { export: created } = await exports.create(siteA, { format: 'JSONL' });
-    // As a crash between chunks leaves it: the same first events, without the last.
-    const events = await store.readStream(`contactexport-${siteA.siteId}.${created.id}`);
+    // As a crash before the export's own event leaves it: a list, no export.
     const cutId = '0b6f1d0e-5d55-4a33-9c2a-1f1e2d3c4b5a';
-    const first = { ...(events[0].data as Record<string, unknown>), exportId: cutId };
-    await store.append(`contactexport-${siteA.siteId}.${cutId}`, [
-      { type: 'ExportCreated', data: first, metadata: { siteId: siteA.siteId } },
-      { type: 'ExportContactsListed', data: events[1].data, metadata: { siteId: siteA.siteId } },
-    ], 'no_stream');
+    const list = await store.readStream(`contactexportlist-${siteA.siteId}.${created.id}`);
+    await store.append(`contactexportlist-${siteA.siteId}.${cutId}`, list.map((e) => ({ type: e.type, data: e.data, metadata: { siteId: siteA.siteId } })), 'no_stream');
 
     await expectError(exports.get(siteA, cutId), 'EXPORT_NOT_FOUND');
     await expectError(exports.page(siteA, { exportId: cutId, offset: 0, limit: 10 }), 'EXPORT_NOT_FOUND');

@@ -2,7 +2,8 @@ import { AppError } from '@cp/errors';
 
 /**
  * A bulk job (API.md §3.11) is an aggregate of its own (stream `contactbulkjob-<site>.<jobId>`).
- * It records the contacts it will act on when it is created, then its progress in batches, so a
+ * It fixes the contacts it will act on when it is created (a list kept in chunks beside it, named
+ * by its shape; a job stored before lists were chunked holds them in its first event), then records its progress in batches, so a
  * job that is interrupted resumes where it stopped; what it does to each contact is idempotent,
  * so redoing the last unrecorded batch changes nothing.
  */
@@ -29,12 +30,15 @@ export interface BulkJobSpec {
 }
 
 export type BulkJobEvent =
-  | { type: 'BulkJobCreated'; data: { jobId: string; spec: BulkJobSpec; contactIds: string[] } }
+  | { type: 'BulkJobCreated'; data: { jobId: string; spec: BulkJobSpec } & BulkJobContacts }
   | { type: 'BulkJobStarted'; data: Record<string, never> }
   | { type: 'BulkJobProgressed'; data: { processed: number; succeeded: number; failed: number; errors: BulkJobError[] } }
   | { type: 'BulkJobCompleted'; data: Record<string, never> };
 
 export type BulkJobEventRecord = BulkJobEvent & { occurredAt: string };
+
+/** The job's contacts: how many, and how their list is cut into chunks; or, stored before lists were chunked, the ids themselves. */
+export type BulkJobContacts = { totalItems: number; chunkSize: number; contactIds?: undefined } | { contactIds: string[]; totalItems?: undefined; chunkSize?: undefined };
 
 /** What a job's events after its creation change: everything but its spec and its contacts. */
 export interface BulkJobProgress {
@@ -53,7 +57,7 @@ export interface BulkJobProgress {
 
 export interface BulkJobState extends BulkJobProgress {
   spec: BulkJobSpec;
-  contactIds: string[];
+  contacts: BulkJobContacts;
 }
 
 /** At most this many errors are kept on a job; the counts stay exact. */
@@ -61,7 +65,8 @@ export const MAX_JOB_ERRORS = 100;
 
 export function evolveBulkJob(state: BulkJobState | undefined, event: BulkJobEventRecord): BulkJobState {
   if (event.type === 'BulkJobCreated') {
-    return { ...evolveBulkJobProgress(undefined, event), spec: event.data.spec, contactIds: event.data.contactIds };
+    const { jobId: _jobId, spec, ...contacts } = event.data;
+    return { ...evolveBulkJobProgress(undefined, event), spec, contacts };
   }
   if (!state) throw new Error(`${event.type} before BulkJobCreated`);
   return { ...state, ...evolveBulkJobProgress(state, event) };
@@ -75,7 +80,7 @@ export function evolveBulkJobProgress(progress: BulkJobProgress | undefined, eve
       type: event.data.spec.type,
       status: 'NEW',
       createdDate: event.occurredAt,
-      totalItems: event.data.contactIds.length,
+      totalItems: event.data.contactIds?.length ?? event.data.totalItems!,
       processed: 0,
       successTotal: 0,
       failedTotal: 0,
@@ -101,7 +106,7 @@ export function evolveBulkJobProgress(progress: BulkJobProgress | undefined, eve
 
 /** What a bulk job is asked to do: be created (by the API), then start, record a batch and complete (by its runner). */
 export type BulkJobCommand =
-  | { type: 'CreateBulkJob'; data: { jobId: string; spec: BulkJobSpec; contactIds: string[] } }
+  | { type: 'CreateBulkJob'; data: { jobId: string; spec: BulkJobSpec; totalItems: number; chunkSize: number } }
   | { type: 'StartBulkJob' }
   | { type: 'RecordBulkJobProgress'; data: { processed: number; succeeded: number; failed: number; errors: BulkJobError[] } }
   | { type: 'CompleteBulkJob' };
@@ -115,7 +120,8 @@ export const initialBulkJobState = (): BulkJobState | undefined => undefined;
 export function decideBulkJob(command: BulkJobCommand, state: BulkJobState | undefined): BulkJobEvent[] {
   if (command.type === 'CreateBulkJob') {
     if (state) throw AppError.conflict('BULK_JOB_EXISTS', `Bulk job ${command.data.jobId} exists already`);
-    return createBulkJob(command.data.jobId, command.data.spec, command.data.contactIds);
+    checkBulkJobSpec(command.data.spec);
+    return [{ type: 'BulkJobCreated', data: command.data }];
   }
   if (!state) throw AppError.notFound('BULK_JOB_NOT_FOUND', `No bulk job to ${command.type}`);
   switch (command.type) {
@@ -123,12 +129,12 @@ export function decideBulkJob(command: BulkJobCommand, state: BulkJobState | und
       return state.status === 'NEW' ? [{ type: 'BulkJobStarted', data: {} }] : [];
     case 'RecordBulkJobProgress':
       if (state.status !== 'RUNNING') throw AppError.precondition('BULK_JOB_NOT_RUNNING', `Bulk job ${state.id} is ${state.status}`);
-      if (command.data.processed > state.contactIds.length) throw AppError.invalidField('processed', `the job has ${state.contactIds.length} contacts`);
+      if (command.data.processed > state.totalItems) throw AppError.invalidField('processed', `the job has ${state.totalItems} contacts`);
       return command.data.processed > state.processed ? [{ type: 'BulkJobProgressed', data: command.data }] : [];
     case 'CompleteBulkJob':
       if (state.status === 'COMPLETED') return [];
-      if (state.status !== 'RUNNING' || state.processed < state.contactIds.length) {
-        throw AppError.precondition('BULK_JOB_NOT_DONE', `Bulk job ${state.id} has processed ${state.processed} of ${state.contactIds.length}`);
+      if (state.status !== 'RUNNING' || state.processed < state.totalItems) {
+        throw AppError.precondition('BULK_JOB_NOT_DONE', `Bulk job ${state.id} has processed ${state.processed} of ${state.totalItems}`);
       }
       return [{ type: 'BulkJobCompleted', data: {} }];
     default:
@@ -140,7 +146,8 @@ function exhaustive(command: never): never {
   throw new Error(`Unknown bulk job command ${JSON.stringify(command)}`);
 }
 
-export function createBulkJob(jobId: string, spec: BulkJobSpec, contactIds: string[]): BulkJobEvent[] {
+/** What a job must say to be created: refused before its list of contacts is stored. */
+export function checkBulkJobSpec(spec: BulkJobSpec): void {
   if (spec.filter === undefined && (spec.search === undefined || spec.search.trim() === '')) {
     throw AppError.invalidField('filter', 'give a filter, a search, or both', 'REQUIRED');
   }
@@ -151,7 +158,6 @@ export function createBulkJob(jobId: string, spec: BulkJobSpec, contactIds: stri
   if (spec.type === 'UPDATE' && (!spec.info || Object.keys(spec.info).length === 0)) {
     throw AppError.invalidField('info', 'give the info to set', 'REQUIRED');
   }
-  return [{ type: 'BulkJobCreated', data: { jobId, spec, contactIds } }];
 }
 
 /** The job type Wix reports for a label job. */

@@ -3,7 +3,9 @@ import { BulkJobEventRecord, decideBulkJob, evolveBulkJob, initialBulkJobState }
 
 const given = DeciderSpecification.for({ decide: decideBulkJob, evolve: evolveBulkJob, initialState: initialBulkJobState });
 const at = '2026-01-01T00:00:00.000Z';
-const created: BulkJobEventRecord = { type: 'BulkJobCreated', data: { jobId: 'j1', spec: { type: 'DELETE', filter: {} }, contactIds: ['c1', 'c2', 'c3'] }, occurredAt: at };
+const created = { type: 'BulkJobCreated', data: { jobId: 'j1', spec: { type: 'DELETE', filter: {} }, totalItems: 3, chunkSize: 5000 }, occurredAt: at } satisfies BulkJobEventRecord;
+/** As stored before lists were chunked: the ids in the event. */
+const createdWithIds: BulkJobEventRecord = { type: 'BulkJobCreated', data: { jobId: 'j1', spec: { type: 'DELETE', filter: {} }, contactIds: ['c1', 'c2', 'c3'] }, occurredAt: at };
 const started: BulkJobEventRecord = { type: 'BulkJobStarted', data: {}, occurredAt: at };
 const progressed = (processed: number): BulkJobEventRecord => ({ type: 'BulkJobProgressed', data: { processed, succeeded: processed, failed: 0, errors: [] }, occurredAt: at });
 const progress = (processed: number) => ({ type: 'RecordBulkJobProgress' as const, data: { processed, succeeded: processed, failed: 0, errors: [] } });
@@ -36,5 +38,11 @@ describe('bulk job decider', () => {
     given([created, started, progressed(3)]).when({ type: 'CompleteBulkJob' }).then([{ type: 'BulkJobCompleted', data: {} }]);
     given([created, started, progressed(2)]).when({ type: 'CompleteBulkJob' }).thenThrows({ code: 'BULK_JOB_NOT_DONE' });
     given([created, started, progressed(3), { type: 'BulkJobCompleted', data: {}, occurredAt: at }]).when({ type: 'CompleteBulkJob' }).thenNothingHappened();
+  });
+
+  it('reads a job stored with its contact ids in its first event as one of as many contacts', () => {
+    given([createdWithIds, started]).when(progress(4)).thenThrows({ code: 'INVALID_ARGUMENT' });
+    given([createdWithIds, started, progressed(3)]).when({ type: 'CompleteBulkJob' }).then([{ type: 'BulkJobCompleted', data: {} }]);
+    expect(evolveBulkJob(undefined, createdWithIds)).toMatchObject({ totalItems: 3, contacts: { contactIds: ['c1', 'c2', 'c3'] } });
   });
 });
