@@ -348,7 +348,8 @@ async function main() {
   let importRun = null;
   if (options.phases.includes('import')) {
     rss.setPhase('import');
-    importRun = await timed('import', () => runImportPhase({ baseUrl, headers: apiHeaders(), rows: options.size, seeded: ids.filter(Boolean).length, log }));
+    const bystanderOptions = { benchDir: here, forked, rss, labelKeys, idleSeconds: options.duration };
+    importRun = await timed('import', () => runImportPhase({ baseUrl, headers: apiHeaders(), rows: options.size, seeded: ids.filter(Boolean).length, log, bystanderOptions }));
     importRun.settle_s = await settle('the import');
   }
 
@@ -458,6 +459,7 @@ async function main() {
     label_rps: pick('label', 'rps'),
     subscriptions_upsert_per_s: subscriptions?.per_s ?? null,
     import_rows_per_s: importRun?.rows_per_s ?? null,
+    import_query_p99_ratio: importRun?.query_p99_ratio ?? null,
     export_contacts_per_s: exportRun?.contacts_per_s ?? null,
     label_p99_ms: p99('label'),
     lag_p99_ms: lag.p99_ms,
@@ -843,6 +845,7 @@ function printReport(r) {
     ['label_rps', r.label_rps, 'req/s', `p99 ${r.label_p99_ms} ms`],
     ['subscriptions_upsert_per_s', r.subscriptions_upsert_per_s, 'statuses/s', r.subscriptions ? `${r.subscriptions.statuses} through Bulk Upsert (100 per request); batch p99 ${r.subscriptions.batch_ms.p99} ms` : ''],
     ['import_rows_per_s', r.import_rows_per_s, 'rows/s', r.import ? `${r.import.rows} CSV rows, ${r.import.status}; upload ${r.import.upload_s} s; counts ${r.import.counts_ok ? 'as expected' : 'NOT as expected'}` : ''],
+    ['import_query_p99_ratio', r.import_query_p99_ratio, '×', r.import ? `query p99 ${r.import.query_during_import?.p99_ms ?? '—'} ms during the import / ${r.import.query_idle?.p99_ms ?? '—'} ms idle (one at a time, every 10 ms)` : ''],
     ['export_contacts_per_s', r.export_contacts_per_s, 'contacts/s', r.export ? `${r.export.contacts} contacts as CSV, ${r.export.file_mb} MB; rows ${r.export.rows_ok ? 'one per contact' : 'NOT one per contact'}` : ''],
     ['lag_p99_ms', r.lag_p99_ms, 'ms', `p50 ${r.lag.p50_ms} ms`],
     ...(r.webhooks

@@ -85,6 +85,17 @@ export function evaluateTargets(r) {
       note: atSize,
     },
     {
+      key: 'import_query_p99_ratio',
+      target: 'query p99 during an import ≤ 2× idle (issue 18)',
+      value: r.import_query_p99_ratio ?? null,
+      threshold: 2,
+      stalled: r.import && r.import.status !== 'COMPLETED',
+      measured: r.import ? `${r.import.query_during_import?.p99_ms ?? '—'} vs ${r.import.query_idle?.p99_ms ?? '—'} ms idle (${r.import_query_p99_ratio ?? '—'}×)` : '—',
+      needed: '≤ 2×',
+      pass: (v, t) => v <= t,
+      note: atSize,
+    },
+    {
       key: 'export_contacts_per_s',
       target: 'export ≥ 20,000 contacts/s (issue 18)',
       value: r.export_contacts_per_s ?? null,
