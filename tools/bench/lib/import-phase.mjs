@@ -44,6 +44,7 @@ export async function runImportPhase({ baseUrl, headers, rows, seeded, log, byst
   const response = await fetch(`${baseUrl}/contacts/v4/imports`, { method: 'POST', headers, body: form });
   const answer = await response.json();
   const uploadS = (performance.now() - started) / 1000;
+  bystander.mark('import:uploaded');
   if (response.status !== 200) throw new Error(`the import's upload answered ${response.status}: ${JSON.stringify(answer)}`);
   const id = answer.import.id;
   let current = answer.import;
@@ -62,6 +63,9 @@ export async function runImportPhase({ baseUrl, headers, rows, seeded, log, byst
   const aloneS = (performance.now() - alone.at) / 1000;
   const queryIdle = windowStats(probes, 'idle:start', 'idle:end');
   const queryDuring = windowStats(probes, 'import:start', 'import:end');
+  // Where the waits are: while the file is uploaded (the gateway parses it and stores its batches), and while the rows run.
+  const queryUploading = windowStats(probes, 'import:start', 'import:uploaded');
+  const queryRunning = windowStats(probes, 'import:uploaded', 'import:end');
   const serverS = current.finishedDate ? (Date.parse(current.finishedDate) - Date.parse(current.createdDate)) / 1000 : null;
   const expected = { failed: Math.floor(rows / BAD_EVERY), skipped: seeded > 0 ? Math.floor(rows / DUPLICATE_EVERY) - Math.floor(rows / BAD_EVERY) : 0 };
   const result = {
@@ -80,9 +84,11 @@ export async function runImportPhase({ baseUrl, headers, rows, seeded, log, byst
     counts_ok: current.failed === expected.failed && current.skipped === expected.skipped && current.created === rows - expected.failed - expected.skipped,
     query_idle: queryIdle,
     query_during_import: queryDuring,
+    query_during_upload: queryUploading,
+    query_during_run: queryRunning,
     query_p99_ratio: queryIdle?.p99_ms > 0 && queryDuring?.p99_ms !== undefined ? round2(queryDuring.p99_ms / queryIdle.p99_ms) : null,
   };
   log(`  ${current.status}: ${result.rows_per_s ?? '—'} rows/s once the bystander stopped (${result.rows_alone} rows), ${result.rows_per_s_whole ?? '—'} rows/s over the whole import (upload ${result.upload_s} s of ${result.file_mb} MB; created ${current.created}, skipped ${current.skipped}, failed ${current.failed}; counts ${result.counts_ok ? 'as expected' : `NOT as expected ${JSON.stringify(expected)}`})`);
-  log(`  bystander's query p99: idle ${queryIdle?.p99_ms ?? '—'} ms, during the import ${queryDuring?.p99_ms ?? '—'} ms (ratio ${result.query_p99_ratio ?? '—'}${queryDuring?.failed ? `; ${queryDuring.failed} failed` : ''})`);
+  log(`  bystander's query p99: idle ${queryIdle?.p99_ms ?? '—'} ms, during the import ${queryDuring?.p99_ms ?? '—'} ms (ratio ${result.query_p99_ratio ?? '—'}${queryDuring?.failed ? `; ${queryDuring.failed} failed` : ''}): ${queryUploading?.p99_ms ?? '—'} ms while uploading, ${queryRunning?.p99_ms ?? '—'} ms while the rows run`);
   return result;
 }

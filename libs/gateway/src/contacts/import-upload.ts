@@ -5,6 +5,7 @@ import { Readable, pipeline } from 'node:stream';
 import split2 from 'split2';
 import { ContactsPatterns, CreateImportPayload } from '@cp/contracts';
 import { AppError } from '@cp/errors';
+import { TimeSlice } from '@cp/event-store';
 import { HttpRefusal } from '../http/http-refusals';
 
 /** Rows per message to the contacts service (its IMPORT_BATCH_ROWS), and about the most bytes: a Kafka message is at most 1 MB by default. */
@@ -96,7 +97,11 @@ async function importFile(file: Readable, fileName: string, mimeType: string, fi
   };
   try {
     let bytes = 0;
+    // Parsed rows arrive without a turn of the event loop between them (a chunk's records are
+    // buffered): other requests get theirs every slice, as they do between an import's rows.
+    const slice = new TimeSlice();
     for await (const row of rows) {
+      await slice.pause();
       if (!importId) await start();
       batch.push(row);
       count++;
