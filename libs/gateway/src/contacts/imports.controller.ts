@@ -30,7 +30,7 @@ export class ImportsController {
       type: 'object',
       required: ['file'],
       properties: {
-        mapping: { type: 'string', description: 'JSON object: column → target (name.first, email:WORK, phone:MOBILE, address.city, company, jobTitle, birthdate, labels, extendedField:<key or name>, ignore); other columns are recognised by their headers' },
+        mapping: { type: 'string', description: 'JSON object: column → target (name.first, email:WORK, phone:MOBILE, address.city, company, jobTitle, birthdate, labels, extendedField:<key or name>, info (the whole info of a contact as JSON, as in a JSON Lines export), ignore); other columns are recognised by their headers' },
         onDuplicate: { type: 'string', enum: ['SKIP', 'UPDATE', 'CREATE'], default: 'SKIP' },
         dryRun: { type: 'string', enum: ['true', 'false'], default: 'false' },
         format: { type: 'string', enum: ['CSV', 'JSONL'], description: 'Default: JSONL for .jsonl/.ndjson files, else CSV' },
