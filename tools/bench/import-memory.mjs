@@ -7,7 +7,7 @@
 // contact is written, so the read model (which grows with contacts, not with files) stays as it
 // was and what is left is the import's own memory. `--apply` creates the contacts instead.
 //
-//   npm run build && node tools/bench/import-memory.mjs [--rows 1000000] [--apply] [--read-store sqlite]
+//   npm run build && node tools/bench/import-memory.mjs [--rows 1000000] [--apply] [--read-store sqlite] [--app-flags '--max-old-space-size=256']
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,12 +24,14 @@ const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name
 const rows = Number(option('--rows', '1000000'));
 const apply = args.includes('--apply');
 const readStore = option('--read-store', undefined);
+/** Node flags for the app alone (e.g. a heap limit: does the import still complete under it?). */
+const appFlags = option('--app-flags', '').split(' ').filter(Boolean);
 const KEY = { key: 'import-memory-key-0123456789', sites: ['import-memory'], scopes: ['*'], name: 'import-memory' };
 const headers = { authorization: KEY.key, 'wix-site-id': KEY.sites[0] };
 const SMALL = 10_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'import-memory-'));
-const { baseUrl, apps } = await startStandalone({ root, dataDir, apiKeys: [KEY], logFile: (role) => join(dataDir, `${role}.log`), env: readStore ? { READ_STORE: readStore } : {}, onStart: () => undefined });
+const { baseUrl, apps } = await startStandalone({ root, dataDir, apiKeys: [KEY], nodeFlags: appFlags, logFile: (role) => join(dataDir, `${role}.log`), env: readStore ? { READ_STORE: readStore } : {}, onStart: () => undefined });
 const pid = apps[0].proc.pid;
 
 /** Uploads `count` rows and follows the import to its end, sampling the app's RSS; resolves with the import's figures and the peak. */
