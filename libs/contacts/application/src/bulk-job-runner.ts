@@ -69,14 +69,14 @@ export class BulkJobRunner {
     };
     if (!(await record({ type: 'StartBulkJob' }))) return;
     const { contacts, spec, totalItems } = job.state;
-    const idsOf = (from: number, to: number) => (contacts.contactIds ? Promise.resolve(contacts.contactIds.slice(from, to)) : this.lists.slice(siteId, jobId, contacts, from, to));
+    const list = contacts.contactIds ? { items: contacts.contactIds } : contacts;
     // Contacts after the last recorded progress may have been done already: every action is
     // idempotent, and a delete that finds its contact gone in that window counts as done.
     const redoUntil = Math.min(job.state.processed + BATCH, totalItems);
     const slice = new TimeSlice();
     for (let start = job.state.processed; start < totalItems; start += BATCH) {
       if (this.jobs.stopping || !leaseHeld()) return;
-      const batch = await idsOf(start, start + BATCH);
+      const batch = await this.lists.slice(siteId, jobId, list, start, start + BATCH);
       let succeeded = 0;
       const errors: BulkJobError[] = [];
       for (const [offset, contactId] of batch.entries()) {

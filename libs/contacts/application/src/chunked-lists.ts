@@ -23,6 +23,9 @@ export interface ListShape {
   chunkSize: number;
 }
 
+/** A list as its owner names it: by its shape, or, stored before lists were chunked, whole in the owner's first event. */
+export type StoredList<T> = ListShape | { items: readonly T[] };
+
 /**
  * Long lists an aggregate fixes when it is created (the contacts of an export, of a bulk job),
  * kept in a stream of their own (`<prefix><site>.<id>`), one event per chunk of `chunkSize`
@@ -59,12 +62,13 @@ export class ChunkedLists<T> {
     return { totalItems: items.length, chunkSize: this.chunkSize };
   }
 
-  /** The items from `from` (inclusive) to `to` (exclusive) of a list of this shape. */
-  async slice(siteId: string, id: string, shape: ListShape, from: number, to: number): Promise<T[]> {
-    const end = Math.min(to, shape.totalItems);
+  /** The items from `from` (inclusive) to `to` (exclusive) of a list. */
+  async slice(siteId: string, id: string, list: StoredList<T>, from: number, to: number): Promise<T[]> {
+    if ('items' in list) return list.items.slice(from, to);
+    const end = Math.min(to, list.totalItems);
     const items: T[] = [];
-    for (let chunk = Math.floor(from / shape.chunkSize); chunk * shape.chunkSize < end; chunk++) {
-      const start = chunk * shape.chunkSize;
+    for (let chunk = Math.floor(from / list.chunkSize); chunk * list.chunkSize < end; chunk++) {
+      const start = chunk * list.chunkSize;
       items.push(...(await this.chunk(siteId, id, chunk)).slice(Math.max(0, from - start), end - start));
     }
     return items;

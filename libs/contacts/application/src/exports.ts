@@ -4,7 +4,7 @@ import { AppError } from '@cp/errors';
 import { EventStore, handleCommand, RecordedEvent } from '@cp/event-store';
 import { Clock, IdSource } from './clock';
 import { ContactAtRevision, ContactQueries } from './contact-queries';
-import { ChunkedLists, LIST_CHUNK_ITEMS, ListShape } from './chunked-lists';
+import { ChunkedLists, LIST_CHUNK_ITEMS, StoredList } from './chunked-lists';
 import { metadataFor } from './event-metadata';
 
 export const EXPORT_STREAM_PREFIX = 'contactexport-';
@@ -38,7 +38,7 @@ interface ExportCreated {
 /** An export as its file is read: what Get Export answers, and where its list is. */
 interface ExportHeader {
   view: ExportView;
-  list: ListShape | { inline: ContactAtRevision[] };
+  list: StoredList<ContactAtRevision>;
 }
 
 function exportStream(siteId: string, exportId: string): string {
@@ -48,7 +48,7 @@ function exportStream(siteId: string, exportId: string): string {
 function headerOf(created: RecordedEvent | undefined): ExportHeader | undefined {
   if (!created) return undefined;
   const data = created.data as ExportCreated['data'];
-  const list = data.contacts ? { inline: data.contacts } : { totalItems: data.totalContacts, chunkSize: data.chunkSize };
+  const list = data.contacts ? { items: data.contacts } : { totalItems: data.totalContacts, chunkSize: data.chunkSize };
   const totalContacts = data.contacts?.length ?? data.totalContacts;
   return { view: { id: data.exportId, status: 'READY', format: data.format, totalContacts, createdDate: created.occurredAt }, list };
 }
@@ -109,7 +109,7 @@ export class Exports {
     const total = view.totalContacts;
     const from = Math.max(0, payload.offset);
     const to = Math.min(total, from + Math.min(Math.max(1, payload.limit), EXPORT_PAGE_LIMIT));
-    const listed = 'inline' in list ? list.inline.slice(from, to) : await this.lists.slice(context.siteId, payload.exportId, list, from, to);
+    const listed = await this.lists.slice(context.siteId, payload.exportId, list, from, to);
     const contacts: ContactView[] = [];
     let consumed = 0;
     let bytes = 0;
