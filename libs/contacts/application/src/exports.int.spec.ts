@@ -1,19 +1,12 @@
 import { SqliteEventStore } from '@cp/event-store';
-import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, EXPORT_PAGE_LIMIT, Exports, systemClock, uuidSource } from './index';
-import { expectError, siteA, startContacts, stopContacts } from './test/contacts-test-kit';
+import { expectError, siteA, useContactsOnSqlite } from './test/contacts-test-kit';
 
 describe('contact exports', () => {
+  const running = useContactsOnSqlite();
   let store: SqliteEventStore;
   let app: ContactsApplication;
-  beforeEach(async () => {
-    store = new SqliteEventStore(':memory:');
-    app = await startContacts(store, new EmbeddedReadStore());
-  });
-  afterEach(async () => {
-    await stopContacts(app);
-    await store.close();
-  });
+  beforeEach(() => ({ store, app } = running));
 
   const create = (n: number) => app.commands.create(siteA, { info: { name: { first: `Person ${n}` }, emails: { items: [{ email: `p${n}@exports.io` }] } } });
   /** Every page of an export, as the gateway reads them. */

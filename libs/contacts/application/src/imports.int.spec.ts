@@ -1,23 +1,16 @@
 import { mapRow } from '@cp/contacts-domain';
 import { SqliteEventStore } from '@cp/event-store';
-import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, IMPORT_BATCH_ROWS } from './index';
-import { expectError, siteA, startContacts, stopContacts } from './test/contacts-test-kit';
+import { expectError, siteA, useContactsOnSqlite } from './test/contacts-test-kit';
 
 const COLUMNS = ['First Name', 'Last Name', 'Email', 'Labels', 'Score'];
 const row = (first: string, email: string, labels = '', score = '') => ({ 'First Name': first, 'Last Name': 'Import', Email: email, Labels: labels, Score: score });
 
 describe('contact imports', () => {
+  const running = useContactsOnSqlite();
   let store: SqliteEventStore;
   let app: ContactsApplication;
-  beforeEach(async () => {
-    store = new SqliteEventStore(':memory:');
-    app = await startContacts(store, new EmbeddedReadStore());
-  });
-  afterEach(async () => {
-    await stopContacts(app);
-    await store.close();
-  });
+  beforeEach(() => ({ store, app } = running));
 
   /** Uploads the rows in batches as the gateway does, and waits for the import to finish. */
   async function runImport(rows: Record<string, string>[], options: { onDuplicate?: string; dryRun?: boolean; mapping?: Record<string, string>; columns?: string[]; site?: typeof siteA } = {}) {

@@ -1,7 +1,7 @@
 import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { appendInTurn, EventStore, InMemoryEventStore, StreamAppend } from '@cp/event-store';
-import { ReadStore } from '@cp/read-store';
+import { appendInTurn, EventStore, InMemoryEventStore, SqliteEventStore, StreamAppend } from '@cp/event-store';
+import { EmbeddedReadStore, ReadStore } from '@cp/read-store';
 import { Clock, ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from '../index';
 
 /** Shared by the application's integration suites: a site, a members admin, definitions, a running module. */
@@ -48,6 +48,23 @@ export async function startContacts(eventStore: EventStore, readStore: ReadStore
   await app.imports.projection.start();
   await app.mergeCompleter.start();
   return app;
+}
+
+/**
+ * For a suite: before each test a running module on a fresh SQLite event store (in memory) and
+ * an embedded read store, stopped after it. Read the fields inside the tests.
+ */
+export function useContactsOnSqlite(): { store: SqliteEventStore; app: ContactsApplication } {
+  const running = {} as { store: SqliteEventStore; app: ContactsApplication };
+  beforeEach(async () => {
+    running.store = new SqliteEventStore(':memory:');
+    running.app = await startContacts(running.store, new EmbeddedReadStore());
+  });
+  afterEach(async () => {
+    await stopContacts(running.app);
+    await running.store.close();
+  });
+  return running;
 }
 
 export async function stopContacts(app: ContactsApplication): Promise<void> {
