@@ -1,5 +1,4 @@
 import { mapRow } from '@cp/contacts-domain';
-import { SqliteEventStore } from '@cp/event-store';
 import { ContactsApplication, IMPORT_BATCH_ROWS } from './index';
 import { expectError, siteA, useContactsOnSqlite } from './test/contacts-test-kit';
 
@@ -8,9 +7,8 @@ const row = (first: string, email: string, labels = '', score = '') => ({ 'First
 
 describe('contact imports', () => {
   const running = useContactsOnSqlite();
-  let store: SqliteEventStore;
   let app: ContactsApplication;
-  beforeEach(() => ({ store, app } = running));
+  beforeEach(() => ({ app } = running));
 
   /** Uploads the rows in batches as the gateway does, and waits for the import to finish. */
   async function runImport(rows: Record<string, string>[], options: { onDuplicate?: string; dryRun?: boolean; mapping?: Record<string, string>; columns?: string[]; site?: typeof siteA } = {}) {
