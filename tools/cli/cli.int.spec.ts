@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { PostgresEventStore, RecordedEvent, SqliteEventStore } from '@cp/event-store';
+import { DataKeys, newMasterKey, PostgresEventStore, RecordedEvent, SqliteDataKeyStore, SqliteEventStore } from '@cp/event-store';
 import { SqliteReadStore } from '@cp/read-store';
-import { CONTACTS_READ_MODEL_VERSION } from '@cp/contacts-application';
-import { eventStoreFile, markDataDirServed, readStoreFile } from './standalone-files';
+import { CONTACTS_READ_MODEL_VERSION, sealContactEvents } from '@cp/contacts-application';
+import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile, markDataDirServed, readStoreFile } from './standalone-files';
 import { runCli } from './program';
 
 /** Runs the CLI in this process on real files; stdout and stderr are collected as a pipe or file would receive them. */
@@ -26,15 +26,25 @@ async function run(args: string[], { stderrIsTTY = false } = {}) {
   return { code, stdout, stderr };
 }
 
-/** A contacts event store under `dataDir` with `count` events, alternating between two sites. */
+/** The data keys the app generates into its data directory: its master key and its key store. */
+function dataKeysIn(dataDir: string): DataKeys {
+  mkdirSync(dataDir, { recursive: true });
+  const file = dataKeyEncryptionKeyFile(dataDir);
+  if (!existsSync(file)) writeFileSync(file, newMasterKey().toString('base64'));
+  return new DataKeys(new SqliteDataKeyStore(dataKeysFile(dataDir)), Buffer.from(readFileSync(file, 'utf8'), 'base64'));
+}
+
+/** A contacts event store under `dataDir` with `count` events, alternating between two sites, sealed as the app seals them. */
 async function storeWithEvents(dataDir: string, count: number): Promise<string> {
   const file = eventStoreFile(dataDir, 'contacts');
-  const store = new SqliteEventStore(file);
+  const keys = dataKeysIn(dataDir);
+  const store = sealContactEvents(new SqliteEventStore(file), keys);
   for (let i = 0; i < count; i++) {
     const siteId = `site-${i % 2}`;
     await store.append(`contact-${siteId}.c${i}`, [{ type: 'ContactCreated', data: { i }, metadata: { siteId } }], 'no_stream');
   }
   await store.close();
+  await keys.close();
   return file;
 }
 
@@ -190,7 +200,7 @@ describe('missing stores are refused, and nothing is created', () => {
     const { code, stderr } = await run(['replay', 'export', '--data-dir', dir, '--out', join(dir, 'nodir', 'events.jsonl')]);
     expect(code).toBe(2);
     expect(stderr).toContain(`no directory ${join(dir, 'nodir')}`);
-    expect(readdirSync(dir)).toEqual(['contacts-events.sqlite']);
+    expect(readdirSync(dir).sort()).toEqual(['contacts-events.sqlite', 'data-key-encryption-key', 'data-keys.sqlite']);
   });
 });
 
@@ -247,6 +257,30 @@ describe('export', () => {
     expect(stderr).toMatch(/exported 25 events\n$/);
   });
 
+  it('opens the sealed events with the data keys, and writes those of an erased contact redacted', async () => {
+    await storeWithEvents(dir, 3);
+    const keys = dataKeysIn(dir);
+    await keys.destroy('contact:site-1:c1');
+    await keys.close();
+    const sealed = (await new SqliteEventStore(eventStoreFile(dir, 'contacts')).readAll()).map((event) => JSON.stringify(event.data));
+    expect(sealed.every((data) => data.includes('$sealed'))).toBe(true);
+    const { code, stdout } = await run(['replay', 'export', '--data-dir', dir]);
+    expect(code).toBe(0);
+    expect(parseLines(stdout).map((event) => [event.streamId, event.data, event.redacted ?? false])).toEqual([
+      ['contact-site-0.c0', { i: 0 }, false],
+      ['contact-site-1.c1', {}, true],
+      ['contact-site-0.c2', { i: 2 }, false],
+    ]);
+  });
+
+  it('refuses to export the contacts without the master key', async () => {
+    await storeWithEvents(dir, 1);
+    rmSync(dataKeyEncryptionKeyFile(dir));
+    const { code, stderr } = await run(['replay', 'export', '--data-dir', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no DATA_KEY_ENCRYPTION_KEY');
+  });
+
   it("writes one site's events to stdout", async () => {
     const file = await storeWithEvents(dir, 6);
     const { code, stdout } = await run(['replay', 'export', '--event-store', file, '--site', 'site-0']);
@@ -299,12 +333,13 @@ describe('rebuild contacts (standalone)', () => {
   it('replaces the live read store with one built from the events', async () => {
     mkdirSync(dir, { recursive: true });
     await new SqliteEventStore(eventStoreFile(dir, 'contacts')).close();
+    await dataKeysIn(dir).close();
     await new SqliteReadStore(readStoreFile(dir, 'contacts'), { schemaVersion: CONTACTS_READ_MODEL_VERSION }).close();
     const { code, stderr } = await run(['replay', 'rebuild', 'contacts', '--data-dir', dir]);
     expect(code).toBe(0);
     expect(stderr).toContain('rebuilt from 0 events');
     expect(stderr).toContain(`${readStoreFile(dir, 'contacts')} replaced; start the app`);
-    expect(readdirSync(dir).sort()).toEqual(['contacts-events.sqlite', 'contacts-read.sqlite']);
+    expect(readdirSync(dir).sort()).toEqual(['contacts-events.sqlite', 'contacts-read.sqlite', 'data-key-encryption-key', 'data-keys.sqlite']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -29,9 +29,12 @@ export class DataKeyDestroyedError extends Error {
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Unwrapped keys a process keeps at hand; a destroy on another process is seen once the entry expires. */
+/**
+ * Unwrapped keys a process keeps at hand. A destroy in another process (the contacts service
+ * erasing, the webhooks service reading its feed) is seen once the entry expires: within 5 s.
+ */
 const CACHED_KEYS = 10_000;
-const CACHE_TTL_MS = 60_000;
+const CACHE_TTL_MS = 5_000;
 
 /** AES-256-GCM with a random IV: `iv ‖ ciphertext ‖ tag`, the additional data binding it to its use. */
 export function sealBytes(key: Buffer, plaintext: Buffer, additionalData: string): Buffer {
@@ -84,7 +87,12 @@ export class DataKeys {
     return this.remember(keyId, stored);
   }
 
-  /** The key to open with, or undefined when it was destroyed (or never made): what it sealed is gone. */
+  /** A secret for one purpose and context (e.g. hashing one site's addresses), derived from the master key (HKDF-SHA256): nothing to store. */
+  derivedSecret(purpose: string, context: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.masterKey, purpose, context, KEY_BYTES));
+  }
+
+  /** The unwrapped key when this process has it at hand (no read): the fast path of opening. */
   cachedKey(keyId: string): Buffer | undefined {
     return this.cache.get(keyId);
   }

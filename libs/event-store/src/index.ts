@@ -12,3 +12,4 @@ export * from './trace-context';
 export * from './data-keys';
 export * from './sqlite-data-keys';
 export * from './sealed-event-store';
+export { withOverrides } from './append-decorator';

@@ -1,6 +1,6 @@
 import { DataKeys, openBytes, sealBytes } from './data-keys';
 import { withOverrides } from './append-decorator';
-import { AppendResult, EventHandler, EventStore, NewEvent, RecordedEvent, StreamAppend } from './event-store.port';
+import { AppendResult, EventHandler, EventStore, NewEvent, PartialAppendError, RecordedEvent, StreamAppend } from './event-store.port';
 
 /**
  * Which data key seals an event's data: a key id (one per data subject, e.g. a contact), or
@@ -78,8 +78,13 @@ export function sealEvents<Store extends EventStore>(store: Store, keys: DataKey
     appendToStreams: async (appends: readonly StreamAppend[]) => {
       const sealed: StreamAppend[] = [];
       for (const part of appends) sealed.push({ ...part, events: await sealAll(part.streamId, part.events) });
-      const results = await store.appendToStreams(sealed);
-      return results.map((result, i) => withPlainRecorded(result, appends[i].events));
+      const plain = (results: AppendResult[]) => results.map((result, i) => withPlainRecorded(result, appends[i].events));
+      try {
+        return plain(await store.appendToStreams(sealed));
+      } catch (error) {
+        // What landed of an append stream by stream is followed by its writer too.
+        throw error instanceof PartialAppendError ? new PartialAppendError(plain(error.appended), error.cause) : error;
+      }
     },
     readStream: async (streamId, options) => openAll(await store.readStream(streamId, options)),
     readAll: async (options) => openAll(await store.readAll(options)),

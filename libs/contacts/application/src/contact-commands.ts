@@ -49,6 +49,12 @@ export interface ProjectionProgress {
   waitFor(position: number): Promise<void>;
 }
 
+/** Makes an erased contact's personal data unreadable for good (crypto-shredding, docs/privacy.md). */
+export interface PersonalDataShredder {
+  /** Destroys the contact's data key, then purges the read store's files of what was removed. */
+  shred(siteId: string, contactId: string): Promise<void>;
+}
+
 /** The email subscriptions of a contact's addresses, which its view shows. */
 export interface EmailStatusSource {
   statusesOf(siteId: string, state: ContactState): Promise<EmailStatuses>;
@@ -67,6 +73,7 @@ export class ContactCommands {
     private readonly newId: IdSource,
     private readonly reservations: MergeReservations,
     private readonly statuses: EmailStatusSource,
+    private readonly shredder: PersonalDataShredder,
   ) {
     this.decider = contactDecider(newId);
   }
@@ -217,6 +224,30 @@ export class ContactCommands {
   async delete(context: RequestContext, payload: DeleteContactPayload, options: CommitOptions = {}): Promise<void> {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
     await this.commit(context, payload.contactId, loaded, this.decider.decide({ type: 'DeleteContact' }, loaded.state), SAME_IDENTITIES, options);
+  }
+
+  /**
+   * Erases a contact, deleted or not (docs/privacy.md): appends `ContactErased` with the release
+   * of the identities it still holds, removes it from the read model, then destroys its data key,
+   * after which its earlier events read as redacted everywhere. Erasing it again only destroys
+   * the key again, so a retry finishes an erasure cut short after its event.
+   */
+  async erase(context: RequestContext, contactId: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const loaded = await this.contacts.load(context.siteId, contactId);
+      const events = this.decider.decide({ type: 'EraseContact' }, loaded.state);
+      if (events.length === 0) break;
+      const before = loaded.state!;
+      const identities = { claims: [], dropped: before.deleted ? [] : identitiesDropped(before.info, undefined) };
+      try {
+        const appended = await this.writes.write(context, contactId, loaded, events, this.clock.now(), identities);
+        await this.projection.showCommitted([appended]);
+        break;
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'REVISION_MISMATCH') || attempt >= MAX_RETRIES) throw error;
+      }
+    }
+    await this.shredder.shred(context.siteId, contactId);
   }
 
   /**

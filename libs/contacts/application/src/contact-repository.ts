@@ -1,6 +1,6 @@
 import { ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
 import { AppError } from '@cp/errors';
-import { EventStore, Idempotency, RecordedEvent, recordOf } from '@cp/event-store';
+import { EventStore, Idempotency, RecordedEvent, recordsOf } from '@cp/event-store';
 import { eventsOfCreate } from './idempotent-creates';
 import { contactStream } from './streams';
 
@@ -16,14 +16,14 @@ export class ContactRepository {
 
   async load(siteId: string, contactId: string): Promise<LoadedContact> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    const records = events.map(recordOf<ContactEventRecord>);
+    const records = recordsOf<ContactEventRecord>(events);
     return { state: fold(records), streamRevision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
   }
 
   /** The contact as it was at this revision (its first `revision` events). */
   async loadAt(siteId: string, contactId: string, revision: number): Promise<ContactState | undefined> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    return fold(events.slice(0, revision).map(recordOf<ContactEventRecord>));
+    return fold(recordsOf<ContactEventRecord>(events.slice(0, revision)));
   }
 
   /**

@@ -101,6 +101,12 @@ export class ContactsProjection {
 
   private async applyContactEvent(event: RecordedEvent, inOrder: boolean): Promise<boolean> {
     const id = contactDocumentId(event.siteId, contactIdOf(event.streamId));
+    // An erasure is the stream's last word, whatever the read model holds: no document, not even a tombstone.
+    if (event.type === 'ContactErased') {
+      await this.contacts.deleteOne({ _id: id });
+      return true;
+    }
+    if (event.redacted) return true; // an erased contact's earlier events: nothing left to show
     for (;;) {
       // Read-only: evolve never changes the state it is given, it builds the next one beside it.
       const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });

@@ -3,7 +3,7 @@ import stableStringify from 'fast-json-stable-stringify';
 import { ContactEventRecord } from '@cp/contacts-domain';
 import { CreateContactPayload, derivedUuid } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { Idempotency, RecordedEvent, recordOf } from '@cp/event-store';
+import { Idempotency, RecordedEvent, recordsOf } from '@cp/event-store';
 
 /**
  * Idempotent creates (docs/api.md, "Idempotency-Key"): the contact's id derives from the site
@@ -33,5 +33,5 @@ export function eventsOfCreate(events: readonly RecordedEvent[], idempotency: Id
     throw AppError.conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request; use a new key for a new contact');
   }
   const end = events.findIndex((event) => event.idempotency?.key !== idempotency.key);
-  return events.slice(0, end < 0 ? events.length : end).map(recordOf<ContactEventRecord>);
+  return recordsOf<ContactEventRecord>(events.slice(0, end < 0 ? events.length : end));
 }

@@ -3,8 +3,9 @@ import { InMemoryEventStore, isWrongExpectedRevision, recordOf, StreamAppend } f
 import { ContactRepository } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
 import { ClaimRequest, claimsFor, identitiesDropped, IdentityClaims } from './identity-claims';
-import { contactStream, identityStream } from './streams';
-import { expectError, siteA } from './test/contacts-test-kit';
+import { IdentityStreams } from './personal-data';
+import { contactStream } from './streams';
+import { expectError, siteA, testDataKeys } from './test/contacts-test-kit';
 
 const ids = () => 'item-id';
 const infoOf = (raw: Record<string, unknown>): ContactInfo => fold(createContact(undefined, { contactId: 'c', info: raw }, ids).map((e) => ({ ...e, occurredAt: 't' })))!.info;
@@ -55,12 +56,13 @@ describe('IdentityClaims', () => {
   let now: number;
   let claims: IdentityClaims;
   const clock = { now: () => new Date(now).toISOString() };
-  const streamOf = (identity: Identity) => identityStream(siteA.siteId, identity);
+  const names = new IdentityStreams(testDataKeys());
+  const streamOf = (identity: Identity) => names.of(siteA.siteId, identity);
 
   beforeEach(() => {
     store = new InMemoryEventStore();
     now = Date.parse('2024-05-01T10:00:00Z');
-    claims = new IdentityClaims(store, new ContactRepository(store), clock, GRACE_MS);
+    claims = new IdentityClaims(store, new ContactRepository(store), clock, names, GRACE_MS);
   });
 
   /** A contact's own events, as the contacts service appends them. */
@@ -159,7 +161,7 @@ describe('IdentityClaims', () => {
   });
 
   it('decides on the state it folded until told the stream moved, then reads it again', async () => {
-    const otherProcess = new IdentityClaims(store, new ContactRepository(store), clock, GRACE_MS);
+    const otherProcess = new IdentityClaims(store, new ContactRepository(store), clock, names, GRACE_MS);
     expect((await claims.plan(siteA, 'mine', [exclusive(ada)], [])).claims).toHaveLength(1);
     await createWith('theirs', 'ada@example.com');
     await claim('theirs', [exclusive(ada)], otherProcess);

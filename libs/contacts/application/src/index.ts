@@ -23,3 +23,4 @@ export * from './merge-completer';
 export * from './email-subscription-read-model';
 export * from './email-subscriptions';
 export * from './email-status-history';
+export * from './personal-data';
