@@ -55,6 +55,8 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const client = () => new ServiceClient(new InProcessClient(broker));
   const metrics = processMetrics();
   const masterKey = config.dataKeyEncryptionKey ?? loadOrCreateDataKeyEncryptionKey(config.dataDir);
+  const contactsDataKeys = openDataKeys(config.dataDir, masterKey);
+  await contactsDataKeys.checkMasterKey(); // a DATA_KEY_ENCRYPTION_KEY other than the one of DATA_DIR's keys stops the start
   const store = (service: string) => observeAppends(new SqliteEventStore(eventStoreFile(config.dataDir, service)), () => metrics.timeAppend(service));
   const readStores: ReadStore[] = [];
   const readStore = (service: string, schemaVersion: number) => {
@@ -72,7 +74,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     ...(webhooksWorker ? [] : [standaloneWebhooksModule(webhooksSettings, checkpoints)]),
     ContactsServiceModule.register({
       eventStore: store('contacts'),
-      dataKeys: openDataKeys(config.dataDir, masterKey),
+      dataKeys: contactsDataKeys,
       readStore: readStore('contacts', CONTACTS_READ_MODEL_VERSION),
       labels: client(),
       extendedFields: client(),

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -27,6 +27,8 @@ export class DataKeyDestroyedError extends Error {
 }
 
 const KEY_BYTES = 32;
+/** A key made only to be opened at start: it opens with the master key the others were wrapped with, or the master key is wrong. */
+const MASTER_KEY_CHECK = 'master-key-check';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /**
@@ -71,6 +73,8 @@ export function newMasterKey(): Buffer {
  */
 export class DataKeys {
   private readonly cache = new LRUCache<string, Buffer>({ max: CACHED_KEYS, ttl: CACHE_TTL_MS });
+  /** Ids this process destroyed: never cached again, whatever a read begun before the destroy brings back. */
+  private readonly destroyed = new LRUCache<string, true>({ max: CACHED_KEYS });
 
   constructor(
     private readonly store: DataKeyStore,
@@ -81,15 +85,24 @@ export class DataKeys {
   async keyFor(keyId: string): Promise<Buffer> {
     const cached = this.cache.get(keyId);
     if (cached) return cached;
-    let stored = await this.store.find(keyId);
-    if (stored === undefined) stored = await this.store.add(keyId, sealBytes(this.masterKey, randomBytes(KEY_BYTES), keyId));
-    if (stored === undefined || stored === 'destroyed') throw new DataKeyDestroyedError(keyId);
+    if (this.destroyed.has(keyId)) throw new DataKeyDestroyedError(keyId);
+    // One round trip whether the id has a key or not: the store keeps the first key an id is given.
+    const stored = await this.store.add(keyId, sealBytes(this.masterKey, randomBytes(KEY_BYTES), keyId));
+    if (stored === undefined || stored === 'destroyed' || this.destroyed.has(keyId)) throw new DataKeyDestroyedError(keyId);
     return this.remember(keyId, stored);
   }
 
-  /** A secret for one purpose and context (e.g. hashing one site's addresses), derived from the master key (HKDF-SHA256): nothing to store. */
-  derivedSecret(purpose: string, context: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.masterKey, purpose, context, KEY_BYTES));
+  /**
+   * Refuses a master key other than the one the store's keys are wrapped with (a replica set up
+   * apart from the others): with it, this process would make keys the others cannot open.
+   */
+  async checkMasterKey(): Promise<void> {
+    try {
+      await this.keyFor(MASTER_KEY_CHECK);
+    } catch (error) {
+      if (error instanceof DataKeyDestroyedError) throw error;
+      throw new Error('DATA_KEY_ENCRYPTION_KEY is not the master key the data keys in the key store were wrapped with');
+    }
   }
 
   /** The unwrapped key when this process has it at hand (no read): the fast path of opening. */
@@ -100,11 +113,13 @@ export class DataKeys {
   async find(keyId: string): Promise<Buffer | undefined> {
     const cached = this.cache.get(keyId);
     if (cached) return cached;
+    if (this.destroyed.has(keyId)) return undefined;
     const stored = await this.store.find(keyId);
-    return stored === undefined || stored === 'destroyed' ? undefined : this.remember(keyId, stored);
+    return stored === undefined || stored === 'destroyed' || this.destroyed.has(keyId) ? undefined : this.remember(keyId, stored);
   }
 
   async destroy(keyId: string): Promise<void> {
+    this.destroyed.set(keyId, true);
     this.cache.delete(keyId);
     await this.store.destroy(keyId);
   }

@@ -45,9 +45,14 @@ export function sealEvents<Store extends EventStore>(store: Store, keys: DataKey
     });
   };
 
-  /** What the writer's process applies at once must be what a reader opens: the data it wrote. */
+  /**
+   * What the writer's process applies at once must be what a reader opens: a sealed event's data
+   * as its JSON parses back (a copy, without undefined keys), the rest as the store returned it.
+   */
   const withPlainRecorded = (result: AppendResult, events: NewEvent[]): AppendResult =>
-    result.recorded ? { ...result, recorded: result.recorded.map((recorded, i) => ({ ...recorded, data: events[i].data })) } : result;
+    result.recorded
+      ? { ...result, recorded: result.recorded.map((recorded, i) => (isSealed(recorded.data) ? { ...recorded, data: JSON.parse(JSON.stringify(events[i].data)) } : recorded)) }
+      : result;
 
   const openOne = (event: RecordedEvent, key: Buffer | undefined): RecordedEvent => {
     const sealed = (event.data as SealedData).$sealed;

@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { DataKeyStore, StoredDataKey } from './data-keys';
 
 const BUSY_TIMEOUT_MS = 5000;
+const TRUNCATE_ATTEMPTS = 100;
+const TRUNCATE_RETRY_MS = 20;
 
 /**
  * Data keys in a SQLite file of their own (the standalone app's `data-keys.sqlite`, shared by its
@@ -46,8 +48,14 @@ export class SqliteDataKeyStore implements DataKeyStore {
   async destroy(keyId: string): Promise<void> {
     this.statements.destroy.run(keyId, new Date().toISOString());
     // The overwritten page is in the log until a checkpoint copies it back; truncating the log
-    // then leaves no copy of the old page on file (a reader in another connection can delay it).
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    // then leaves no copy of the old page on file. A reader on another connection (the other
+    // thread) can hold it a moment: try again, briefly.
+    for (let attempt = 0; attempt < TRUNCATE_ATTEMPTS; attempt++) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, TRUNCATE_RETRY_MS));
+    }
+    throw new Error(`could not truncate the write-ahead log of the key store ${this.db.name}: readers kept it busy`);
   }
 
   async close(): Promise<void> {

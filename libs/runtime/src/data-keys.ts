@@ -46,9 +46,11 @@ export class MongoDataKeyStore implements DataKeyStore {
     return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
   }
 
+  /** One round trip: the upsert keeps what the id has, and answers the document as it is after. */
   async add(keyId: string, wrapped: Buffer): Promise<StoredDataKey> {
     try {
-      await this.keys.updateOne({ _id: keyId }, { $setOnInsert: { wrapped: new Binary(wrapped) } }, { upsert: true });
+      const doc = await this.keys.findOneAndUpdate({ _id: keyId }, { $setOnInsert: { wrapped: new Binary(wrapped) } }, { upsert: true, returnDocument: 'after' });
+      if (doc) return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
     } catch (error) {
       // Two replicas upserting the same new id: one insert wins, the other sees a duplicate key.
       if ((error as { code?: number }).code !== 11000) throw error;
@@ -67,5 +69,7 @@ export class MongoDataKeyStore implements DataKeyStore {
 
 /** The data keys of a distributed service, in the shared MongoDB database. */
 export async function openDataKeys(config: StoreConfig, masterKey: Buffer): Promise<DataKeys> {
-  return new DataKeys(await MongoDataKeyStore.connect(config.mongoUrl), masterKey);
+  const keys = new DataKeys(await MongoDataKeyStore.connect(config.mongoUrl), masterKey);
+  await keys.checkMasterKey();
+  return keys;
 }

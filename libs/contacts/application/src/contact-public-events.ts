@@ -111,7 +111,7 @@ export class ContactPublicEvents {
    */
   private async contactsShowing(event: RecordedEvent, email: string): Promise<PublishedPublicEvent[]> {
     const before = (other: RecordedEvent) => other.globalPosition < event.globalPosition;
-    const claims = (await this.store.readStream(this.identityStreams.of(event.siteId, { kind: 'email', value: emailKey(email) }))).filter(before);
+    const claims = (await this.store.readStream(await this.identityStreams.of(event.siteId, { kind: 'email', value: emailKey(email) }))).filter(before);
     const holders = claimHolders(recordsOf<IdentityClaimEventRecord>(claims)).map((holder) => holder.contactId).sort();
     const published: PublishedPublicEvent[] = [];
     for (const contactId of holders) {

@@ -29,11 +29,11 @@ export class ContactRepository {
   /**
    * The contact as the create with this idempotency made it, whatever happened to it since (a
    * retry answers what the first attempt answered), and its stream as it is now; undefined when
-   * nothing was created yet.
+   * nothing was created yet. The state is undefined once the contact was erased (its create reads as redacted).
    */
-  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<{ state: ContactState; stream: RecordedEvent[] } | undefined> {
+  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<{ state: ContactState | undefined; stream: RecordedEvent[] } | undefined> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    return events.length === 0 ? undefined : { state: fold(eventsOfCreate(events, idempotency))!, stream: events };
+    return events.length === 0 ? undefined : { state: fold(eventsOfCreate(events, idempotency)), stream: events };
   }
 
   /** The newest global position of the store: what a caller waits for to see every change so far. */

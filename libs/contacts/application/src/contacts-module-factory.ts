@@ -19,7 +19,7 @@ import { IdentityClaims } from './identity-claims';
 import { Exports } from './exports';
 import { Imports } from './imports';
 import { MergeCompleter } from './merge-completer';
-import { IdentityStreams, sealContactEvents } from './personal-data';
+import { erasedIsNotFound, IdentityStreams, sealContactEvents } from './personal-data';
 import { MergeReservations } from './merge-reservations';
 
 export interface ContactsApplication {
@@ -68,13 +68,14 @@ export function createContactsApplication(options: {
   const reservations = new MergeReservations(eventStore, clock);
   const queries = new ContactQueries(options.readStore, repository, definitions, options.searchCountLimit);
   const writes = new ContactWrites(eventStore, repository, claims);
-  const shredder = {
+  const dataKeys = {
+    keyOf: (siteId: string, contactId: string) => erasedIsNotFound(() => options.dataKeys.keyFor(contactDataKeyId(siteId, contactId))),
     shred: async (siteId: string, contactId: string) => {
       await options.dataKeys.destroy(contactDataKeyId(siteId, contactId));
       await options.readStore.purge();
     },
   };
-  const commands = new ContactCommands(repository, writes, references, projection, clock, newId, reservations, queries, shredder);
+  const commands = new ContactCommands(repository, writes, references, projection, clock, newId, reservations, queries, dataKeys);
   return {
     eventStore,
     identityStreams,

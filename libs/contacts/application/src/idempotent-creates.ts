@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 import { ContactEventRecord } from '@cp/contacts-domain';
 import { CreateContactPayload, derivedUuid } from '@cp/contracts';
@@ -17,6 +17,15 @@ export function idempotencyOf(payload: CreateContactPayload): Idempotency | unde
   // Key order does not matter: a client that rebuilds its body for the retry sends the same request.
   const request = stableStringify({ info: payload.info ?? {}, allowDuplicates: payload.allowDuplicates ?? false });
   return { key: payload.idempotencyKey, fingerprint: createHash('sha256').update(request).digest('hex') };
+}
+
+/**
+ * The digest as stored, keyed with the contact's data key (HMAC-SHA256): the metadata it is kept
+ * in stays in clear, and a bare digest of the request would let anyone holding the store test a
+ * guessed address against it, even after the contact's erasure.
+ */
+export function keyedIdempotency(idempotency: Idempotency, contactKey: Buffer): Idempotency {
+  return { key: idempotency.key, fingerprint: createHmac('sha256', contactKey).update(idempotency.fingerprint).digest('hex') };
 }
 
 export function idempotentContactId(siteId: string, idempotency: Idempotency): string {

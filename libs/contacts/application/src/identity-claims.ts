@@ -101,7 +101,7 @@ export class IdentityClaims {
     const metadata = metadataFor(context, this.clock.now());
     const claims: PlannedClaim[] = [];
     for (const request of requests) {
-      const streamId = this.streams.of(context.siteId, request.identity);
+      const streamId = await this.streams.of(context.siteId, request.identity);
       const { holders, expected } = await this.states.read(streamId);
       const duplicateOf = request.exclusive ? await this.duplicateHolder(context.siteId, contactId, holders, request) : undefined;
       const events = decideIdentityClaim({ type: 'ClaimIdentity', data: { identity: request.identity, contactId, duplicateOf } }, holders);
@@ -109,7 +109,7 @@ export class IdentityClaims {
     }
     const releases: StreamAppend[] = [];
     for (const identity of dropped) {
-      const streamId = this.streams.of(context.siteId, identity);
+      const streamId = await this.streams.of(context.siteId, identity);
       const events = decideIdentityClaim({ type: 'ReleaseIdentity', data: { contactId } }, (await this.states.read(streamId, { fresh: true })).holders);
       // No expected revision: only this contact's own writes, ordered by its stream, release its claim.
       if (events.length > 0) releases.push({ streamId, events: toNewEvents(events, metadata), expected: 'any' });

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Identity } from '@cp/contacts-domain';
-import { contactDataKeyId, siteStream } from '@cp/contracts';
-import { DataKeys, EventStore, NewEvent, sealEvents, SealingPolicy } from '@cp/event-store';
+import { contactDataKeyId, siteKey, siteStream } from '@cp/contracts';
+import { AppError } from '@cp/errors';
+import { DataKeyDestroyedError, DataKeys, EventStore, NewEvent, sealEvents, SealingPolicy } from '@cp/event-store';
 import { contactIdOf, IDENTITY_STREAM_PREFIX, isContactStream, isIdentityStream } from './streams';
 
 /**
@@ -22,16 +23,27 @@ export function sealContactEvents<Store extends EventStore>(store: Store, keys: 
 
 /**
  * Names the identity-claim streams (`contactidentity-<siteKey>.<kind>:<hash>`) by a keyed hash of
- * the address or phone, HMAC-SHA256 under a secret per site derived from the master key: the
- * same value always finds the same stream, and a stream name says nothing of whom it is about,
- * so nothing is left to read once the claim's own data is shredded.
+ * the address or phone, HMAC-SHA256 under a random secret per site kept in the key store (so a
+ * rotation of the master key rewraps it and the names stay): the same value always finds the
+ * same stream, and a stream name says nothing of whom it is about, so nothing is left to read
+ * once the claim's own data is shredded.
  */
 export class IdentityStreams {
-  constructor(private readonly keys: Pick<DataKeys, 'derivedSecret'>) {}
+  constructor(private readonly keys: Pick<DataKeys, 'keyFor'>) {}
 
-  of(siteId: string, identity: Identity): string {
-    const secret = this.keys.derivedSecret('identity-stream-names', siteId);
+  async of(siteId: string, identity: Identity): Promise<string> {
+    const secret = await this.keys.keyFor(`identity-names:${siteKey(siteId)}`);
     const hash = createHmac('sha256', secret).update(`${identity.kind}:${identity.value}`).digest('base64url');
     return siteStream(IDENTITY_STREAM_PREFIX, siteId, `${identity.kind}:${hash}`);
+  }
+}
+
+/** A write for a contact erased meanwhile (another replica erased it between this one's read and its append) is a 404, as it would have been a moment later. */
+export async function erasedIsNotFound<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DataKeyDestroyedError) throw AppError.notFound('CONTACT_NOT_FOUND', 'Contact not found (erased)');
+    throw error;
   }
 }

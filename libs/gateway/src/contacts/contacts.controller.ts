@@ -158,7 +158,7 @@ export class ContactsController {
     errors: [404, 409, 428],
     summary: 'Erase Contact',
     description:
-      'Erases the contact\'s personal data for good, deleted or not (docs/privacy.md): its data key is destroyed, so its history, as-of views, replay exports, the change feed and rebuilds show its events as redacted; it leaves every read model and gives up its emails and phones; a `contact_deleted` webhook with `triggeredByAnonymizeRequest: true` goes out. Needs SCOPE.CONTACTS.ERASE. Erasing again answers the same and changes nothing.',
+      'Erases the contact\'s personal data for good, deleted or not (docs/privacy.md): its data key is destroyed, so its history, as-of views, replay exports, the change feed and rebuilds show its events as redacted; its read-model document becomes a marker without personal data, and it gives up its emails and phones; a `contact_deleted` webhook with `triggeredByAnonymizeRequest: true` goes out. Needs SCOPE.CONTACTS.ERASE. Erasing again answers the same and changes nothing.',
   })
   @ContactIdPath()
   erase(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string) {
