@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { DataKeys, newMasterKey, PostgresEventStore, RecordedEvent, SqliteDataKeyStore, SqliteEventStore } from '@cp/event-store';
 import { SqliteReadStore } from '@cp/read-store';
-import { CONTACTS_READ_MODEL_VERSION, sealContactEvents } from '@cp/contacts-application';
+import { CONTACTS_READ_MODEL_VERSION, IdentityStreams, sealContactEvents } from '@cp/contacts-application';
 import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile, markDataDirServed, readStoreFile } from './standalone-files';
 import { runCli } from './program';
 
@@ -241,6 +241,68 @@ const postgresUrl = process.env.POSTGRES_URL;
     expect(code).toBe(2);
     expect(stderr).toBe('error: no extended-fields event store in that PostgreSQL database (no table event_store."extended_fields")\n');
     expect(await PostgresEventStore.exists(url, 'extended-fields')).toBe(false);
+  });
+});
+
+describe('seal: a data directory written before sealing, rewritten into the sealed form', () => {
+  const ADA = 'ada.unsealed@example.com';
+  const feedRecord = (contactId: string) => ({
+    event: { id: 'e1', eventType: 'wix.contacts.v4.contact_created', instanceId: 'site-a', entityFqdn: 'wix.contacts.v4.contact', slug: 'created', entityId: contactId, eventTime: '2026-01-01T00:00:00.000Z', triggeredByAnonymizeRequest: false, entityEventSequence: 1, identity: { identityType: 'UNKNOWN' }, createdEvent: { entity: { id: contactId, info: { emails: { items: [{ email: ADA }] } } } } },
+    sourcePosition: [0, 0],
+  });
+
+  /** What an app of the version before wrote: everything in clear, the claim stream named by the address. */
+  async function plainDataDir(): Promise<void> {
+    const contacts = new SqliteEventStore(eventStoreFile(dir, 'contacts'));
+    const metadata = { siteId: 'site-a', idempotency: { key: 'k1', fingerprint: 'f'.repeat(64) } };
+    await contacts.append(`contactidentity-site-a.email:${ADA}`, [{ type: 'IdentityClaimed', data: { contactId: 'c1', kind: 'email', value: ADA }, metadata: { siteId: 'site-a' } }], 'no_stream');
+    await contacts.append('contact-site-a.c1', [{ type: 'ContactCreated', data: { contactId: 'c1', info: { emails: { items: [{ email: ADA }] } } }, metadata }], 'no_stream');
+    await contacts.append('contact-site-a.c1', [{ type: 'ContactLabeled', data: { labelKeys: ['custom.vip'] }, metadata: { siteId: 'site-a' } }], 0);
+    await contacts.append('labels-site-a', [{ type: 'LabelCreated', data: { key: 'custom.vip' }, metadata: { siteId: 'site-a' } }], 'no_stream');
+    await contacts.close();
+    const webhooks = new SqliteEventStore(eventStoreFile(dir, 'webhooks'));
+    await webhooks.append('webhookfeed-site-a.wix.contacts.v4.contact:c1', [{ id: 'e1', type: 'wix.contacts.v4.contact_created', data: feedRecord('c1'), metadata: { siteId: 'site-a' } }], 'no_stream');
+    await webhooks.close();
+  }
+
+  const filesHolding = (text: string) => readdirSync(dir).filter((file) => readFileSync(join(dir, file)).includes(Buffer.from(text)));
+
+  it('seals the personal data and renames the claim streams, keeping every position; again, it finds nothing to do', async () => {
+    await plainDataDir();
+    const before = await new SqliteEventStore(eventStoreFile(dir, 'contacts')).readAll();
+    const { code, stderr } = await run(['replay', 'seal', '--data-dir', dir]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('contacts: 4 events, 3 sealed now, 0 sealed before, 1 in 1 identity-claim streams renamed');
+    expect(stderr).toContain('webhooks: 1 events, 1 sealed now');
+    expect(filesHolding(ADA)).toEqual([]);
+
+    const raw = await new SqliteEventStore(eventStoreFile(dir, 'contacts')).readAll();
+    expect(raw.map((event) => [event.globalPosition, event.id, event.revision])).toEqual(before.map((event) => [event.globalPosition, event.id, event.revision]));
+    const keys = dataKeysIn(dir);
+    try {
+      expect(raw[0].streamId).toBe(await new IdentityStreams(keys).of('site-a', { kind: 'email', value: ADA })); // the name the app looks for
+      const opened = await sealContactEvents(new SqliteEventStore(eventStoreFile(dir, 'contacts')), keys).readAll();
+      expect(opened.map((event) => event.data)).toEqual(before.map((event) => event.data));
+      expect(opened[1].idempotency?.fingerprint).not.toBe('f'.repeat(64)); // keyed with the contact's key now
+    } finally {
+      await keys.close();
+    }
+
+    const again = await run(['replay', 'seal', '--data-dir', dir]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('contacts: 4 events, 0 sealed now, 3 sealed before, 0 in 0 identity-claim streams renamed');
+  });
+
+  it('refuses while the app serves the directory', async () => {
+    await plainDataDir();
+    const unmark = markDataDirServed(dir);
+    try {
+      const { code, stderr } = await run(['replay', 'seal', '--data-dir', dir]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('stop it first');
+    } finally {
+      unmark();
+    }
   });
 });
 

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sealContactEvents } from '@cp/contacts-application';
-import { DataKeys, DataKeyStore, EventStore, EventStoreDbEventStore, eventTable, parseMasterKey, PostgresEventStore, SqliteDataKeyStore, SqliteEventStore, withOverrides } from '@cp/event-store';
+import { DataKeys, EventStore, EventStoreDbEventStore, eventTable, parseMasterKey, PostgresEventStore, SqliteDataKeyStore, SqliteEventStore, withOverrides } from '@cp/event-store';
 import { MongoDataKeyStore } from '@cp/runtime';
-import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile } from './standalone-files';
+import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile, loadOrCreateDataKeyEncryptionKey } from './standalone-files';
 import { UsageError } from './usage-error';
 
 /** The services that keep an event store of their own. */
@@ -65,12 +65,7 @@ export function checkSqliteEventStore(file: string): void {
  */
 export async function openContactEvents(store: EventStore, options: { dataDir: string; mongoUrl?: string }): Promise<EventStore> {
   const dataDir = resolve(options.dataDir);
-  const masterKey = masterKeyOf(dataDir);
-  let keyStore: DataKeyStore;
-  if (options.mongoUrl) keyStore = await MongoDataKeyStore.connect(options.mongoUrl);
-  else if (existsSync(dataKeysFile(dataDir))) keyStore = new SqliteDataKeyStore(dataKeysFile(dataDir));
-  else throw new UsageError(`no data keys at ${dataKeysFile(dataDir)}: give the data directory of the app (or MONGODB_URL for the distributed services)`);
-  const keys = new DataKeys(keyStore, masterKey);
+  const keys = options.mongoUrl ? new DataKeys(await MongoDataKeyStore.connect(options.mongoUrl), masterKeyOf(dataDir)) : openDataKeysOf(dataDir);
   const sealed = sealContactEvents(store, keys);
   return withOverrides(sealed, {
     close: async () => {
@@ -78,6 +73,22 @@ export async function openContactEvents(store: EventStore, options: { dataDir: s
       await keys.close();
     },
   });
+}
+
+/** The standalone app's data keys under `dataDir`, with its master key (DATA_KEY_ENCRYPTION_KEY, else the generated one). */
+export function openDataKeysOf(dataDir: string): DataKeys {
+  const file = dataKeysFile(resolve(dataDir));
+  if (!existsSync(file)) throw new UsageError(`no data keys at ${file}: give the data directory of the app (or MONGODB_URL for the distributed services)`);
+  return new DataKeys(new SqliteDataKeyStore(file), masterKeyOf(resolve(dataDir)));
+}
+
+/** The data keys as the app makes them on its first start of this version: its master key generated when none is given, its key store created. */
+export async function openOrCreateDataKeysOf(dataDir: string): Promise<DataKeys> {
+  const dir = resolve(dataDir);
+  const given = process.env.DATA_KEY_ENCRYPTION_KEY?.trim();
+  const keys = new DataKeys(new SqliteDataKeyStore(dataKeysFile(dir)), given ? masterKeyOf(dir) : loadOrCreateDataKeyEncryptionKey(dir));
+  await keys.checkMasterKey();
+  return keys;
 }
 
 function masterKeyOf(dataDir: string): Buffer {

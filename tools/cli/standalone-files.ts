@@ -4,4 +4,4 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries
 export { dataDirServedBy, dataKeysFile, eventStoreFile, markDataDirServed, readStoreFile } from '../../apps/standalone/src/data-files';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-export { dataKeyEncryptionKeyFile } from '../../apps/standalone/src/default-key';
+export { dataKeyEncryptionKeyFile, loadOrCreateDataKeyEncryptionKey } from '../../apps/standalone/src/default-key';

@@ -14,7 +14,8 @@ interface SealedData {
   $sealed: { key: string; bytes: string };
 }
 
-function isSealed(data: unknown): data is SealedData {
+/** Whether stored data is in the sealed form (a store being migrated holds both). */
+export function isSealed(data: unknown): data is SealedData {
   return typeof data === 'object' && data !== null && '$sealed' in data;
 }
 

@@ -24,3 +24,4 @@ export * from './email-subscription-read-model';
 export * from './email-subscriptions';
 export * from './email-status-history';
 export * from './personal-data';
+export { keyedIdempotency } from './idempotent-creates';
