@@ -151,7 +151,14 @@ await test('SIGKILL of one replica of every app under write load: no acknowledge
   assert(tail.every((o) => o.ok), `of the last 100 contact writes ${tail.filter((o) => !o.ok).length} failed`);
 
   const gateway = gateways[0];
-  await until(async () => (await call(gateway, 'GET', '/health')).status === 200, 120_000, 'the surviving gateway to report healthy');
+  // What it reported last, if it never gets there: which service, which part of it.
+  let lastHealth = '';
+  const gatewayHealthy = async () => {
+    const answer = await call(gateway, 'GET', '/health');
+    lastHealth = `${answer.status} ${JSON.stringify(answer.body).slice(0, 3000)}`;
+    return answer.status === 200;
+  };
+  await until(gatewayHealthy, 120_000, 'the surviving gateway to report healthy', () => lastHealth);
   for (const url of survivorHealth) await until(() => healthy(url), 120_000, `${url} to report healthy`);
 
   // Queries read the shared read model, which the surviving replica took over when the killed one's
