@@ -1,7 +1,7 @@
 import './tracing';
 import 'reflect-metadata';
 import { runMain } from '@cp/config';
-import { openDataKeys, openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
+import { openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
 import { WebhooksMessageController, WebhooksServiceModule } from '@cp/webhooks-service';
 import { webhooksServiceEnv } from './config';
 
@@ -17,7 +17,6 @@ runMain(() =>
     module: async ({ stores, kafka, settings }) =>
       WebhooksServiceModule.register({
         eventStore: openEventStore(stores, 'webhooks'),
-        dataKeys: await openDataKeys(stores, settings.dataKeyEncryptionKey),
         readStore: await openReadStore(stores, 'webhooks'),
         signingKeys: settings.signingKeys,
         config: settings.config,

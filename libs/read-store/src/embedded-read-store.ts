@@ -53,9 +53,6 @@ export class EmbeddedReadStore implements ReadStore {
 
   async ping(): Promise<void> {}
 
-  /** Nothing is on file. */
-  async purge(): Promise<void> {}
-
   async close(): Promise<void> {}
 }
 

@@ -17,9 +17,7 @@ export type ContactEvent =
   | { type: 'ContactExtendedFieldsSet'; data: { values: Record<string, ExtendedFieldValue> } }
   | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } }
   | { type: 'ContactLabeled'; data: { labelKeys: string[] } }
-  | { type: 'ContactUnlabeled'; data: { labelKeys: string[] } }
-  /** The contact's personal data was erased (its data key destroyed): carries none itself, and is the stream's last event. */
-  | { type: 'ContactErased'; data: { contactId: string } };
+  | { type: 'ContactUnlabeled'; data: { labelKeys: string[] } };
 
 export type ContactEventType = ContactEvent['type'];
 
@@ -35,5 +33,4 @@ export const CONTACT_EVENT_TYPES: readonly ContactEventType[] = [
   'ContactExtendedFieldsRemoved',
   'ContactLabeled',
   'ContactUnlabeled',
-  'ContactErased',
 ];
