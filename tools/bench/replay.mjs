@@ -8,7 +8,7 @@
 //       [--database <name>] (default bench_replay_<time>_<pid>), dropped afterwards unless --keep-database
 // Prints one JSON line; also sends it over IPC.
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -22,9 +22,9 @@ const { values, positionals } = parseArgs({
 const dataDir = resolve(positionals[0] ?? 'data');
 
 require('reflect-metadata');
-const { PostgresEventStore, SqliteEventStore, eventTable } = require(join(root, 'dist/libs/event-store/src/index.js'));
+const { DataKeys, PostgresEventStore, SqliteDataKeyStore, SqliteEventStore, eventTable, parseMasterKey } = require(join(root, 'dist/libs/event-store/src/index.js'));
 const { EmbeddedReadStore, MongoReadStore, SqliteReadStore } = require(join(root, 'dist/libs/read-store/src/index.js'));
-const { ContactsProjection } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
+const { ContactsProjection, sealContactEvents } = require(join(root, 'dist/libs/contacts/application/src/index.js'));
 
 const warnings = [];
 const logger = { warn: (m) => warnings.length < 20 && warnings.push(m), error: (m) => warnings.push(`ERROR ${m}`) };
@@ -39,7 +39,10 @@ const sqliteFile = join(dataDir, `${database}.sqlite`);
 const readStore = values.mongo ? await new MongoReadStore(values.mongo, database).connect() : values.sqlite ? new SqliteReadStore(sqliteFile) : new EmbeddedReadStore();
 if (values.mongo && (await readStore.listCollections()).length > 0) throw new Error(`database ${database} is not empty`);
 
-const eventStore = values.postgres ? new PostgresEventStore(values.postgres, { name: 'contacts' }) : new SqliteEventStore(file);
+// Opened as the app opens it: personal data with the data keys of DATA_DIR (docs/privacy.md), so the rebuild pays the decryption the app's does.
+const masterKey = parseMasterKey(process.env.DATA_KEY_ENCRYPTION_KEY ?? readFileSync(join(dataDir, 'data-key-encryption-key'), 'utf8').trim());
+const dataKeys = new DataKeys(new SqliteDataKeyStore(join(dataDir, 'data-keys.sqlite')), masterKey);
+const eventStore = sealContactEvents(values.postgres ? new PostgresEventStore(values.postgres, { name: 'contacts' }) : new SqliteEventStore(file), dataKeys);
 const events = await eventStore.headPosition();
 const projection = new ContactsProjection(eventStore, readStore, logger);
 
@@ -55,6 +58,7 @@ const documents = await contacts.countDocuments({});
 const live = await contacts.countDocuments({ deleted: false });
 await projection.stop();
 await eventStore.close();
+await dataKeys.close();
 if (values.mongo) {
   if (!values['keep-database']) await dropDatabase(values.mongo, database);
   await readStore.close();

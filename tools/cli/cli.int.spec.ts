@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { PostgresEventStore, RecordedEvent, SqliteEventStore } from '@cp/event-store';
+import { DataKeys, newMasterKey, PostgresEventStore, RecordedEvent, SqliteDataKeyStore, SqliteEventStore } from '@cp/event-store';
 import { SqliteReadStore } from '@cp/read-store';
-import { CONTACTS_READ_MODEL_VERSION } from '@cp/contacts-application';
-import { eventStoreFile, markDataDirServed, readStoreFile } from './standalone-files';
+import { CONTACTS_READ_MODEL_VERSION, IdentityStreams, sealContactEvents } from '@cp/contacts-application';
+import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile, markDataDirServed, readStoreFile } from './standalone-files';
 import { runCli } from './program';
 
 /** Runs the CLI in this process on real files; stdout and stderr are collected as a pipe or file would receive them. */
@@ -26,15 +26,25 @@ async function run(args: string[], { stderrIsTTY = false } = {}) {
   return { code, stdout, stderr };
 }
 
-/** A contacts event store under `dataDir` with `count` events, alternating between two sites. */
+/** The data keys the app generates into its data directory: its master key and its key store. */
+function dataKeysIn(dataDir: string): DataKeys {
+  mkdirSync(dataDir, { recursive: true });
+  const file = dataKeyEncryptionKeyFile(dataDir);
+  if (!existsSync(file)) writeFileSync(file, newMasterKey().toString('base64'));
+  return new DataKeys(new SqliteDataKeyStore(dataKeysFile(dataDir)), Buffer.from(readFileSync(file, 'utf8'), 'base64'));
+}
+
+/** A contacts event store under `dataDir` with `count` events, alternating between two sites, sealed as the app seals them. */
 async function storeWithEvents(dataDir: string, count: number): Promise<string> {
   const file = eventStoreFile(dataDir, 'contacts');
-  const store = new SqliteEventStore(file);
+  const keys = dataKeysIn(dataDir);
+  const store = sealContactEvents(new SqliteEventStore(file), keys);
   for (let i = 0; i < count; i++) {
     const siteId = `site-${i % 2}`;
     await store.append(`contact-${siteId}.c${i}`, [{ type: 'ContactCreated', data: { i }, metadata: { siteId } }], 'no_stream');
   }
   await store.close();
+  await keys.close();
   return file;
 }
 
@@ -190,7 +200,7 @@ describe('missing stores are refused, and nothing is created', () => {
     const { code, stderr } = await run(['replay', 'export', '--data-dir', dir, '--out', join(dir, 'nodir', 'events.jsonl')]);
     expect(code).toBe(2);
     expect(stderr).toContain(`no directory ${join(dir, 'nodir')}`);
-    expect(readdirSync(dir)).toEqual(['contacts-events.sqlite']);
+    expect(readdirSync(dir).sort()).toEqual(['contacts-events.sqlite', 'data-key-encryption-key', 'data-keys.sqlite']);
   });
 });
 
@@ -234,6 +244,68 @@ const postgresUrl = process.env.POSTGRES_URL;
   });
 });
 
+describe('seal: a data directory written before sealing, rewritten into the sealed form', () => {
+  const ADA = 'ada.unsealed@example.com';
+  const feedRecord = (contactId: string) => ({
+    event: { id: 'e1', eventType: 'wix.contacts.v4.contact_created', instanceId: 'site-a', entityFqdn: 'wix.contacts.v4.contact', slug: 'created', entityId: contactId, eventTime: '2026-01-01T00:00:00.000Z', triggeredByAnonymizeRequest: false, entityEventSequence: 1, identity: { identityType: 'UNKNOWN' }, createdEvent: { entity: { id: contactId, info: { emails: { items: [{ email: ADA }] } } } } },
+    sourcePosition: [0, 0],
+  });
+
+  /** What an app of the version before wrote: everything in clear, the claim stream named by the address. */
+  async function plainDataDir(): Promise<void> {
+    const contacts = new SqliteEventStore(eventStoreFile(dir, 'contacts'));
+    const metadata = { siteId: 'site-a', idempotency: { key: 'k1', fingerprint: 'f'.repeat(64) } };
+    await contacts.append(`contactidentity-site-a.email:${ADA}`, [{ type: 'IdentityClaimed', data: { contactId: 'c1', kind: 'email', value: ADA }, metadata: { siteId: 'site-a' } }], 'no_stream');
+    await contacts.append('contact-site-a.c1', [{ type: 'ContactCreated', data: { contactId: 'c1', info: { emails: { items: [{ email: ADA }] } } }, metadata }], 'no_stream');
+    await contacts.append('contact-site-a.c1', [{ type: 'ContactLabeled', data: { labelKeys: ['custom.vip'] }, metadata: { siteId: 'site-a' } }], 0);
+    await contacts.append('labels-site-a', [{ type: 'LabelCreated', data: { key: 'custom.vip' }, metadata: { siteId: 'site-a' } }], 'no_stream');
+    await contacts.close();
+    const webhooks = new SqliteEventStore(eventStoreFile(dir, 'webhooks'));
+    await webhooks.append('webhookfeed-site-a.wix.contacts.v4.contact:c1', [{ id: 'e1', type: 'wix.contacts.v4.contact_created', data: feedRecord('c1'), metadata: { siteId: 'site-a' } }], 'no_stream');
+    await webhooks.close();
+  }
+
+  const filesHolding = (text: string) => readdirSync(dir).filter((file) => readFileSync(join(dir, file)).includes(Buffer.from(text)));
+
+  it('seals the personal data and renames the claim streams, keeping every position; again, it finds nothing to do', async () => {
+    await plainDataDir();
+    const before = await new SqliteEventStore(eventStoreFile(dir, 'contacts')).readAll();
+    const { code, stderr } = await run(['replay', 'seal', '--data-dir', dir]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('contacts: 4 events, 3 sealed now, 0 sealed before, 1 in 1 identity-claim streams renamed');
+    expect(stderr).toContain('webhooks: 1 events, 1 sealed now');
+    expect(filesHolding(ADA)).toEqual([]);
+
+    const raw = await new SqliteEventStore(eventStoreFile(dir, 'contacts')).readAll();
+    expect(raw.map((event) => [event.globalPosition, event.id, event.revision])).toEqual(before.map((event) => [event.globalPosition, event.id, event.revision]));
+    const keys = dataKeysIn(dir);
+    try {
+      expect(raw[0].streamId).toBe(await new IdentityStreams(keys).of('site-a', { kind: 'email', value: ADA })); // the name the app looks for
+      const opened = await sealContactEvents(new SqliteEventStore(eventStoreFile(dir, 'contacts')), keys).readAll();
+      expect(opened.map((event) => event.data)).toEqual(before.map((event) => event.data));
+      expect(opened[1].idempotency?.fingerprint).not.toBe('f'.repeat(64)); // keyed with the contact's key now
+    } finally {
+      await keys.close();
+    }
+
+    const again = await run(['replay', 'seal', '--data-dir', dir]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('contacts: 4 events, 0 sealed now, 3 sealed before, 0 in 0 identity-claim streams renamed');
+  });
+
+  it('refuses while the app serves the directory', async () => {
+    await plainDataDir();
+    const unmark = markDataDirServed(dir);
+    try {
+      const { code, stderr } = await run(['replay', 'seal', '--data-dir', dir]);
+      expect(code).toBe(2);
+      expect(stderr).toContain('stop it first');
+    } finally {
+      unmark();
+    }
+  });
+});
+
 describe('export', () => {
   it('writes every stored event as JSON Lines, in order, to --out', async () => {
     await storeWithEvents(dir, 25);
@@ -245,6 +317,30 @@ describe('export', () => {
     expect(events.map((event) => event.globalPosition)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(events[3]).toMatchObject({ type: 'ContactCreated', streamId: 'contact-site-1.c3', siteId: 'site-1', data: { i: 3 } });
     expect(stderr).toMatch(/exported 25 events\n$/);
+  });
+
+  it('opens the sealed events with the data keys, and writes those of an erased contact redacted', async () => {
+    await storeWithEvents(dir, 3);
+    const keys = dataKeysIn(dir);
+    await keys.destroy('contact:site-1:c1');
+    await keys.close();
+    const sealed = (await new SqliteEventStore(eventStoreFile(dir, 'contacts')).readAll()).map((event) => JSON.stringify(event.data));
+    expect(sealed.every((data) => data.includes('$sealed'))).toBe(true);
+    const { code, stdout } = await run(['replay', 'export', '--data-dir', dir]);
+    expect(code).toBe(0);
+    expect(parseLines(stdout).map((event) => [event.streamId, event.data, event.redacted ?? false])).toEqual([
+      ['contact-site-0.c0', { i: 0 }, false],
+      ['contact-site-1.c1', {}, true],
+      ['contact-site-0.c2', { i: 2 }, false],
+    ]);
+  });
+
+  it('refuses to export the contacts without the master key', async () => {
+    await storeWithEvents(dir, 1);
+    rmSync(dataKeyEncryptionKeyFile(dir));
+    const { code, stderr } = await run(['replay', 'export', '--data-dir', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no DATA_KEY_ENCRYPTION_KEY');
   });
 
   it("writes one site's events to stdout", async () => {
@@ -299,12 +395,13 @@ describe('rebuild contacts (standalone)', () => {
   it('replaces the live read store with one built from the events', async () => {
     mkdirSync(dir, { recursive: true });
     await new SqliteEventStore(eventStoreFile(dir, 'contacts')).close();
+    await dataKeysIn(dir).close();
     await new SqliteReadStore(readStoreFile(dir, 'contacts'), { schemaVersion: CONTACTS_READ_MODEL_VERSION }).close();
     const { code, stderr } = await run(['replay', 'rebuild', 'contacts', '--data-dir', dir]);
     expect(code).toBe(0);
     expect(stderr).toContain('rebuilt from 0 events');
     expect(stderr).toContain(`${readStoreFile(dir, 'contacts')} replaced; start the app`);
-    expect(readdirSync(dir).sort()).toEqual(['contacts-events.sqlite', 'contacts-read.sqlite']);
+    expect(readdirSync(dir).sort()).toEqual(['contacts-events.sqlite', 'contacts-read.sqlite', 'data-key-encryption-key', 'data-keys.sqlite']);
   });
 });
 

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EventStore, EventStoreDbEventStore, eventTable, PostgresEventStore, SqliteEventStore } from '@cp/event-store';
-import { eventStoreFile } from './standalone-files';
+import { sealContactEvents } from '@cp/contacts-application';
+import { DataKeys, EventStore, EventStoreDbEventStore, eventTable, parseMasterKey, PostgresEventStore, SqliteDataKeyStore, SqliteEventStore, withOverrides } from '@cp/event-store';
+import { MongoDataKeyStore } from '@cp/runtime';
+import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile, loadOrCreateDataKeyEncryptionKey } from './standalone-files';
 import { UsageError } from './usage-error';
 
 /** The services that keep an event store of their own. */
@@ -52,4 +54,53 @@ export function checkSqliteEventStore(file: string): void {
     throw new UsageError(`${file} is not a SQLite database (${(error as Error).message})`);
   }
   if (!hasEvents) throw new UsageError(`${file} is a SQLite database but not an event store (no events table)`);
+}
+
+/**
+ * The contacts service's events as its own processes read them: personal data opened with the
+ * data keys, an erased contact's events redacted (docs/privacy.md). The master key is
+ * DATA_KEY_ENCRYPTION_KEY, else the one the standalone app generated into its data directory;
+ * the keys are in MongoDB when `mongoUrl` is given (distributed), else in the app's key file.
+ * Closing the store closes the keys too.
+ */
+export async function openContactEvents(store: EventStore, options: { dataDir: string; mongoUrl?: string }): Promise<EventStore> {
+  const dataDir = resolve(options.dataDir);
+  const keys = options.mongoUrl ? new DataKeys(await MongoDataKeyStore.connect(options.mongoUrl), masterKeyOf(dataDir)) : openDataKeysOf(dataDir);
+  const sealed = sealContactEvents(store, keys);
+  return withOverrides(sealed, {
+    close: async () => {
+      await store.close();
+      await keys.close();
+    },
+  });
+}
+
+/** The standalone app's data keys under `dataDir`, with its master key (DATA_KEY_ENCRYPTION_KEY, else the generated one). */
+export function openDataKeysOf(dataDir: string): DataKeys {
+  const file = dataKeysFile(resolve(dataDir));
+  if (!existsSync(file)) throw new UsageError(`no data keys at ${file}: give the data directory of the app (or MONGODB_URL for the distributed services)`);
+  return new DataKeys(new SqliteDataKeyStore(file), masterKeyOf(resolve(dataDir)));
+}
+
+/** The data keys as the app makes them on its first start of this version: its master key generated when none is given, its key store created. */
+export async function openOrCreateDataKeysOf(dataDir: string): Promise<DataKeys> {
+  const dir = resolve(dataDir);
+  const given = process.env.DATA_KEY_ENCRYPTION_KEY?.trim();
+  const keys = new DataKeys(new SqliteDataKeyStore(dataKeysFile(dir)), given ? masterKeyOf(dir) : loadOrCreateDataKeyEncryptionKey(dir));
+  await keys.checkMasterKey();
+  return keys;
+}
+
+function masterKeyOf(dataDir: string): Buffer {
+  const given = process.env.DATA_KEY_ENCRYPTION_KEY?.trim();
+  if (given) {
+    try {
+      return parseMasterKey(given);
+    } catch (error) {
+      throw new UsageError(`DATA_KEY_ENCRYPTION_KEY: ${(error as Error).message}`);
+    }
+  }
+  const file = dataKeyEncryptionKeyFile(dataDir);
+  if (!existsSync(file)) throw new UsageError(`no DATA_KEY_ENCRYPTION_KEY, and none generated at ${file}: the contacts' personal data cannot be opened without it`);
+  return parseMasterKey(readFileSync(file, 'utf8').trim());
 }

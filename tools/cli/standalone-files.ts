@@ -2,4 +2,6 @@
 // it reads those names from the app's own module instead of spelling them again. An app is not a
 // library, hence the one exception to the module boundaries.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-export { dataDirServedBy, eventStoreFile, markDataDirServed, readStoreFile } from '../../apps/standalone/src/data-files';
+export { dataDirServedBy, dataKeysFile, eventStoreFile, markDataDirServed, readStoreFile } from '../../apps/standalone/src/data-files';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+export { dataKeyEncryptionKeyFile, loadOrCreateDataKeyEncryptionKey } from '../../apps/standalone/src/default-key';

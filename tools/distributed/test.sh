@@ -62,6 +62,12 @@ boot_check webhooks-service WEBHOOK_PRIVATE_KEY WEBHOOK_TIMEOUT_MS WEBHOOK_RETRY
 boot_check webhooks-service "not a valid PEM" -- "${webhooks_env[@]}" WEBHOOK_PRIVATE_KEY=not-a-key
 # Tracing starts before the app reads its configuration, but a bad tracing variable still stops it with the rest.
 boot_check contacts-service OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL -- "${webhooks_env[@]}" OTEL_EXPORTER_OTLP_ENDPOINT=collector:4318 OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+# Personal data is sealed with data keys wrapped by a master key the replicas share: none is generated, and a short one is refused.
+boot_check contacts-service DATA_KEY_ENCRYPTION_KEY -- "${webhooks_env[@]}"
+boot_check webhooks-service "must be 32 bytes in base64" -- "${webhooks_env[@]}" DATA_KEY_ENCRYPTION_KEY=c2hvcnQ=
+# The contacts and webhooks replicas share it (and the data keys, in MongoDB).
+DATA_KEY_ENCRYPTION_KEY=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")
+export DATA_KEY_ENCRYPTION_KEY
 
 echo "== infrastructure (Kafka, ${MONGODB_SERVER:-secantusdb}, Redis)"
 infra_env=$(bash tools/infra/up.sh) || { echo "the test servers did not start"; exit 1; }
@@ -164,6 +170,7 @@ if stage adapters; then
   npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
   npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
   npx jest -c libs/runtime/jest.config.js kafka-topics.int || status=1
+  npx jest -c libs/runtime/jest.config.js data-key-stores.int || status=1
 fi
 
 if stage replay; then

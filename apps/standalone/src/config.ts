@@ -1,4 +1,4 @@
-import { defineEnv, directory, directoryIsWritable, oneOf, port, readEnv, text } from '@cp/config';
+import { defineEnv, directory, directoryIsWritable, oneOf, optionalSecret, port, readEnv, text } from '@cp/config';
 import { ApiKey, CorsOrigins, corsOriginsVariable, optionalApiKeys, RateLimitConfig, rateLimitKeysExist, rateLimitsVariable, UnsubscribeLinkConfig, unsubscribeLinkSettings, unsubscribeLinkVariables } from '@cp/gateway';
 import { labelQuotaVariable } from '@cp/labels-service';
 import { loggingSettings, loggingVariables, LogSettings, metricsVariables, tracingVariables } from '@cp/observability';
@@ -30,6 +30,8 @@ export interface StandaloneConfig {
   logging: LogSettings;
   /** Whether GET /metrics is served (METRICS); absent: it is. */
   metrics?: boolean;
+  /** The master key of the data keys (DATA_KEY_ENCRYPTION_KEY); absent: one is generated into DATA_DIR. */
+  dataKeyEncryptionKey?: Buffer;
 }
 
 export const READ_STORE_KINDS = ['memory', 'sqlite'] as const;
@@ -50,6 +52,10 @@ export const standaloneEnv = defineEnv({
         'where the read models live: memory (rebuilt from the events at every start) or sqlite (a file per service under DATA_DIR; a restart resumes from its checkpoints, memory stays small, but writes are slower for now).',
     }),
     LABEL_QUOTA: labelQuotaVariable,
+    DATA_KEY_ENCRYPTION_KEY: optionalSecret(32, {
+      description: 'the master key (32 bytes, base64) that wraps the per-contact data keys personal data is sealed with (docs/privacy.md).',
+      unset: 'one is generated on first start into DATA_DIR (data-key-encryption-key, mode 0600)',
+    }),
     API_KEYS: optionalApiKeys,
     RATE_LIMITS: rateLimitsVariable,
     CORS_ORIGINS: corsOriginsVariable,
@@ -73,6 +79,7 @@ export const standaloneEnv = defineEnv({
     webhooks: webhooksSettings(values),
     logging: loggingSettings(values),
     metrics: values.METRICS,
+    dataKeyEncryptionKey: values.DATA_KEY_ENCRYPTION_KEY,
   }),
 });
 

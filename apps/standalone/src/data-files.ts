@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataKeys, SqliteDataKeyStore } from '@cp/event-store';
 import { EmbeddedReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
 import type { ReadStoreKind } from './config';
 
@@ -19,6 +20,16 @@ export function readStoreFile(dataDir: string, service: string): string {
 /** A service's read store as READ_STORE says (the main thread and the webhooks worker alike). */
 export function openReadStore(kind: ReadStoreKind, dataDir: string, service: string, schemaVersion: number): ReadStore {
   return kind === 'sqlite' ? new SqliteReadStore(readStoreFile(dataDir, service), { schemaVersion }) : new EmbeddedReadStore();
+}
+
+/** The data keys personal data is sealed with (docs/privacy.md), shared by the main thread and the webhooks worker. */
+export function dataKeysFile(dataDir: string): string {
+  return join(dataDir, 'data-keys.sqlite');
+}
+
+/** The data keys under DATA_DIR, each opener on a connection of its own. */
+export function openDataKeys(dataDir: string, masterKey: Buffer): DataKeys {
+  return new DataKeys(new SqliteDataKeyStore(dataKeysFile(dataDir)), masterKey);
 }
 
 /** Checkpoints of what writes durable output (public relays, the webhooks dispatcher and replays). */

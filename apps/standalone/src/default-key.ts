@@ -19,6 +19,27 @@ export function loadOrCreateDefaultKey(dataDir: string): { key: ApiKey; file: st
   return { key, file, created: true };
 }
 
+const DATA_KEY_ENCRYPTION_KEY_FILE = 'data-key-encryption-key';
+
+/** Where the generated master key is kept (the replay tools read it from there too). */
+export function dataKeyEncryptionKeyFile(dataDir: string): string {
+  return join(dataDir, DATA_KEY_ENCRYPTION_KEY_FILE);
+}
+
+/**
+ * The master key of the data keys (docs/privacy.md), generated on first start like the API key.
+ * Kept beside the data, it protects nothing against a copy of DATA_DIR; what it makes possible is
+ * erasure: a destroyed data key cannot be unwrapped again from anywhere.
+ */
+export function loadOrCreateDataKeyEncryptionKey(dataDir: string): Buffer {
+  const file = dataKeyEncryptionKeyFile(dataDir);
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
+  return key;
+}
+
 const UNSUBSCRIBE_SECRET_FILE = 'unsubscribe-link-secret';
 
 /** The key unsubscribe links are signed with, generated on first start like the API key, so links survive restarts. */

@@ -12,8 +12,8 @@ import { createLogger, Logger, processMetrics, useAsNestLogger } from '@cp/obser
 import { SqliteCheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { StandaloneConfig } from './config';
-import { checkpointsFile, eventStoreFile, markDataDirServed, openReadStore } from './data-files';
-import { loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
+import { checkpointsFile, eventStoreFile, markDataDirServed, openDataKeys, openReadStore } from './data-files';
+import { loadOrCreateDataKeyEncryptionKey, loadOrCreateDefaultKey, loadOrCreateUnsubscribeSecret } from './default-key';
 import { standaloneWebhooksModule, startWebhooksWorker } from './webhooks-thread';
 
 export interface RunningStandalone {
@@ -54,6 +54,9 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   const unmarkDataDir = markDataDirServed(config.dataDir);
   const client = () => new ServiceClient(new InProcessClient(broker));
   const metrics = processMetrics();
+  const masterKey = config.dataKeyEncryptionKey ?? loadOrCreateDataKeyEncryptionKey(config.dataDir);
+  const contactsDataKeys = openDataKeys(config.dataDir, masterKey);
+  await contactsDataKeys.checkMasterKey(); // a DATA_KEY_ENCRYPTION_KEY other than the one of DATA_DIR's keys stops the start
   const store = (service: string) => observeAppends(new SqliteEventStore(eventStoreFile(config.dataDir, service)), () => metrics.timeAppend(service));
   const readStores: ReadStore[] = [];
   const readStore = (service: string, schemaVersion: number) => {
@@ -63,7 +66,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
   };
   // Relays into the webhooks feed and the webhooks dispatcher write durable output: they resume from here.
   const checkpoints = new SqliteCheckpointStore(checkpointsFile(config.dataDir));
-  const webhooksSettings = { dataDir: config.dataDir, readStore: config.readStore, webhooks: config.webhooks, logging: log ? config.logging : false } as const;
+  const webhooksSettings = { dataDir: config.dataDir, readStore: config.readStore, webhooks: config.webhooks, logging: log ? config.logging : false, dataKeyEncryptionKey: masterKey } as const;
   // Started first, so that it listens before the other services' relays publish their public events.
   const webhooksWorker = options.webhooksInWorker ? await startWebhooksWorker(broker, webhooksSettings, exitOnWorkerDeath) : undefined;
   const unwatchWorker = webhooksWorker && metrics.addPeer(webhooksWorker.metrics);
@@ -71,6 +74,7 @@ export async function startStandalone(config: StandaloneConfig, options: StartOp
     ...(webhooksWorker ? [] : [standaloneWebhooksModule(webhooksSettings, checkpoints)]),
     ContactsServiceModule.register({
       eventStore: store('contacts'),
+      dataKeys: contactsDataKeys,
       readStore: readStore('contacts', CONTACTS_READ_MODEL_VERSION),
       labels: client(),
       extendedFields: client(),

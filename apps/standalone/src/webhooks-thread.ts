@@ -9,7 +9,7 @@ import { createLogger, LogSettings, MetricsSnapshot, processMetrics, useAsNestLo
 import { CheckpointStore, SqliteCheckpointStore } from '@cp/projection';
 import { loadSigningKeys, WEBHOOKS_READ_MODEL_VERSION, WebhooksConfig, WebhooksServiceModule } from '@cp/webhooks-service';
 import type { ReadStoreKind } from './config';
-import { checkpointsFile, eventStoreFile, openReadStore } from './data-files';
+import { checkpointsFile, eventStoreFile, openDataKeys, openReadStore } from './data-files';
 
 /** What the webhooks service of the standalone app is made of, in whichever thread it runs. */
 export interface StandaloneWebhooks {
@@ -18,11 +18,14 @@ export interface StandaloneWebhooks {
   webhooks: WebhooksConfig;
   /** The main thread's LOG_LEVEL and LOG_FORMAT (a worker builds a logger of its own from them); false: silent. */
   logging: LogSettings | false;
+  /** The master key of the data keys, which the webhooks service opens on a connection of its own. */
+  dataKeyEncryptionKey: Buffer;
 }
 
 export function standaloneWebhooksModule(settings: StandaloneWebhooks, checkpoints: CheckpointStore): DynamicModule {
   return WebhooksServiceModule.register({
     eventStore: observeAppends(new SqliteEventStore(eventStoreFile(settings.dataDir, 'webhooks')), () => processMetrics().timeAppend('webhooks')),
+    dataKeys: openDataKeys(settings.dataDir, Buffer.from(settings.dataKeyEncryptionKey)),
     readStore: openReadStore(settings.readStore, settings.dataDir, 'webhooks', WEBHOOKS_READ_MODEL_VERSION),
     signingKeys: loadSigningKeys({ privateKeyPem: settings.webhooks.privateKeyPem, dataDir: settings.dataDir }),
     config: settings.webhooks,

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { EnvRule, optionalText } from '@cp/config';
-import { serviceEnv, ServiceVariables } from '@cp/runtime';
+import { dataKeyVariables, serviceEnv, ServiceVariables } from '@cp/runtime';
 import { loadSigningKeys, SigningKeys, webhooksSettings, webhooksVariables } from '@cp/webhooks-service';
 
 const variables = {
   ...webhooksVariables,
+  ...dataKeyVariables,
   WEBHOOK_PRIVATE_KEY: optionalText({
     description: 'the PEM RSA key (2048 bits or more) every webhooks replica signs with; none is generated in distributed mode, since replicas must share it.',
     required: 'unless WEBHOOK_SIGNING_KEY_FILE is set',
@@ -69,5 +70,5 @@ export const webhooksServiceEnv = serviceEnv({
   about: 'the webhooks service of the distributed platform (node dist/apps/webhooks-service/src/main.js).',
   variables,
   rules: [signingKeyLoads],
-  settings: (values) => ({ config: webhooksSettings(values), signingKeys: sharedSigningKeys(values) }),
+  settings: (values) => ({ config: webhooksSettings(values), signingKeys: sharedSigningKeys(values), dataKeyEncryptionKey: values.DATA_KEY_ENCRYPTION_KEY }),
 });

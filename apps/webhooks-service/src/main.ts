@@ -1,7 +1,7 @@
 import './tracing';
 import 'reflect-metadata';
 import { runMain } from '@cp/config';
-import { openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
+import { openDataKeys, openEventStore, openReadStore, serveOverKafka } from '@cp/runtime';
 import { WebhooksMessageController, WebhooksServiceModule } from '@cp/webhooks-service';
 import { webhooksServiceEnv } from './config';
 
@@ -17,6 +17,7 @@ runMain(() =>
     module: async ({ stores, kafka, settings }) =>
       WebhooksServiceModule.register({
         eventStore: openEventStore(stores, 'webhooks'),
+        dataKeys: await openDataKeys(stores, settings.dataKeyEncryptionKey),
         readStore: await openReadStore(stores, 'webhooks'),
         signingKeys: settings.signingKeys,
         config: settings.config,

@@ -115,6 +115,22 @@ export function optionalConnectionUrl(schemes: readonly string[], doc: EnvDoc): 
   return documented(envValue().pipe(connectionString(schemes).optional()), doc);
 }
 
+/** A secret of exactly `bytes` bytes, given in base64 (values are not quoted back: they are secrets). */
+function base64Secret(bytes: number): z.ZodType<Buffer, string> {
+  return z
+    .string()
+    .refine((raw) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) && Buffer.from(raw, 'base64').length === bytes, { error: `must be ${bytes} bytes in base64 (e.g. openssl rand -base64 ${bytes})` })
+    .transform((raw) => Buffer.from(raw, 'base64'));
+}
+
+export function requiredSecret(bytes: number, doc: Omit<EnvDoc, 'required'>): Variable<Buffer> {
+  return documented(required(base64Secret(bytes), doc.description), { ...doc, required: true });
+}
+
+export function optionalSecret(bytes: number, doc: EnvDoc): Variable<Buffer | undefined> {
+  return documented(envValue().pipe(base64Secret(bytes).optional()), doc);
+}
+
 /** An http(s) URL, normalised (`https://example.com` becomes `https://example.com/`). */
 export function optionalHttpUrl(doc: EnvDoc): Variable<string | undefined> {
   return documented(envValue().pipe(z.url({ protocol: /^https?$/, normalize: true, error: got('an http(s) URL') }).optional()), doc);

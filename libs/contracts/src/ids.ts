@@ -45,6 +45,14 @@ export function siteKey(siteId: string): string {
   return siteId.replace(ESCAPED, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
+/**
+ * The data key a contact's personal data is sealed with (docs/privacy.md): its events, its
+ * identity claims and the change feed's events about it. Destroying it erases the contact.
+ */
+export function contactDataKeyId(siteId: string, contactId: string): string {
+  return `contact:${siteDocumentId(siteId, contactId)}`;
+}
+
 /** The id of a site-scoped document: `<siteKey>:<id>`. */
 export function siteDocumentId(siteId: string, id: string): string {
   return `${siteKey(siteId)}:${id}`;

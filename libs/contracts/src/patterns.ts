@@ -6,6 +6,7 @@ export const ContactsPatterns = {
   create: 'contacts.create',
   update: 'contacts.update',
   delete: 'contacts.delete',
+  erase: 'contacts.erase',
   get: 'contacts.get',
   list: 'contacts.list',
   query: 'contacts.query',

@@ -113,7 +113,7 @@ export interface StoredEventSource {
   correlationId?: string;
 }
 
-export type PublicEventBody = Pick<PublicEvent, 'createdEvent' | 'updatedEvent' | 'deletedEvent' | 'actionEvent' | 'originatedFrom'>;
+export type PublicEventBody = Pick<PublicEvent, 'createdEvent' | 'updatedEvent' | 'deletedEvent' | 'actionEvent' | 'originatedFrom'> & Partial<Pick<PublicEvent, 'triggeredByAnonymizeRequest'>>;
 
 /**
  * The one way a stored event becomes a public event: id derived from the stored event and the
@@ -135,10 +135,10 @@ export function publishedPublicEvent(
       slug: about.slug,
       entityId: about.entityId,
       eventTime: stored.occurredAt,
-      triggeredByAnonymizeRequest: false,
       entityEventSequence: 0,
       identity: publicIdentity(stored.actor),
       ...body,
+      triggeredByAnonymizeRequest: body.triggeredByAnonymizeRequest ?? false,
     },
     sourcePosition: [stored.revision, ordinal],
     ...(stored.correlationId && { correlationId: stored.correlationId }),

@@ -39,3 +39,10 @@ export function currentData(event: Pick<RecordedEvent, 'type' | 'schemaVersion' 
 export function recordOf<T>(event: RecordedEvent): T {
   return { type: event.type, data: currentData(event), occurredAt: event.occurredAt } as T;
 }
+
+/** The stored events a domain folds, as `recordOf` maps them; a redacted one (its data key destroyed) holds nothing to fold and is passed over. */
+export function recordsOf<T>(events: readonly RecordedEvent[]): T[] {
+  const records: T[] = [];
+  for (const event of events) if (!event.redacted) records.push(recordOf<T>(event));
+  return records;
+}

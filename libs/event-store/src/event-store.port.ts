@@ -63,6 +63,11 @@ export interface RecordedEvent<Data = unknown> {
   traceContext?: TraceContext;
   idempotency?: Idempotency;
   data: Data;
+  /**
+   * The event's data was sealed with a data key that has since been destroyed (its subject was
+   * erased, docs/privacy.md): `data` is empty, and its type, time and place are all that is left.
+   */
+  redacted?: boolean;
 }
 
 /** What a row-based store keeps in its metadata column and spreads back into a RecordedEvent. */

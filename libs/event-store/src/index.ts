@@ -9,3 +9,7 @@ export * from './observed-appends';
 export * from './postgres-event-store';
 export { eventTable } from './postgres-event-table';
 export * from './trace-context';
+export * from './data-keys';
+export * from './sqlite-data-keys';
+export * from './sealed-event-store';
+export { withOverrides } from './append-decorator';

@@ -53,6 +53,9 @@ export class EmbeddedReadStore implements ReadStore {
 
   async ping(): Promise<void> {}
 
+  /** Nothing is on file. */
+  async purge(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
 

@@ -38,6 +38,9 @@ export class MongoReadStore implements ReadStore {
     return collections.map((c) => c.name);
   }
 
+  /** WiredTiger reuses and compacts freed space on its own schedule (docs/privacy.md). */
+  async purge(): Promise<void> {}
+
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 });
   }

@@ -113,6 +113,13 @@ export interface ReadStore {
   /** Names of the collections that hold documents. */
   listCollections(): Promise<string[]>;
   ping(): Promise<void>;
+  /**
+   * Makes what was deleted or replaced unrecoverable from the store's own files, as far as the
+   * store can (after an erasure, docs/privacy.md): SQLite overwrites freed content as it goes
+   * and truncates its write-ahead log here; memory has no files; MongoDB frees the space as it
+   * compacts, out of our hands.
+   */
+  purge(): Promise<void>;
   close(): Promise<void>;
 }
 

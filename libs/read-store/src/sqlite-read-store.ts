@@ -43,6 +43,10 @@ export interface SqliteReadStoreOptions {
   schemaVersion?: number;
 }
 
+/** How long a purge waits out readers that hold the log: 100 tries, 20 ms apart. */
+const PURGE_ATTEMPTS = 100;
+const PURGE_RETRY_MS = 20;
+
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
   private readonly tables = new Map<string, TableState>();
@@ -53,6 +57,8 @@ export class SqliteReadStore implements ReadStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // A replaced or deleted document's bytes are overwritten, not left in free space (erasure).
+    this.db.pragma('secure_delete = ON');
     if (options.schemaVersion !== undefined) this.keepOnlyVersion(options.schemaVersion);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS read_collections (name TEXT PRIMARY KEY, table_name TEXT NOT NULL);
@@ -91,6 +97,25 @@ export class SqliteReadStore implements ReadStore {
   async listCollections(): Promise<string[]> {
     const rows = this.db.prepare('SELECT name, table_name FROM read_collections').all() as { name: string; table_name: string }[];
     return rows.filter((row) => (this.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${quoted(row.table_name)}) AS any`).get() as { any: number }).any === 1).map((row) => row.name);
+  }
+
+  /**
+   * secure_delete has overwritten freed content in the file; the log still holds old pages until
+   * truncated. A read in progress on this connection (a cursor between its pages) locks the log:
+   * then it tries again a little later, until the log is empty.
+   */
+  async purge(): Promise<void> {
+    this.commit(); // the turn's group first: what it removed is then in the log, and the log can go
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        if (result.busy === 0) return;
+      } catch (error) {
+        if (!/locked|busy/i.test((error as Error).message)) throw error;
+      }
+      if (attempt >= PURGE_ATTEMPTS) throw new Error(`could not truncate the write-ahead log of ${this.db.name}: readers kept it busy`);
+      await new Promise((resolve) => setTimeout(resolve, PURGE_RETRY_MS));
+    }
   }
 
   async ping(): Promise<void> {

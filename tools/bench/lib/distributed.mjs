@@ -23,6 +23,7 @@ export const APPS = [
 const SHARED_SECRETS = {
   webhookPrivateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
   unsubscribeLinkSecret: randomBytes(32).toString('base64'),
+  dataKeyEncryptionKey: randomBytes(32).toString('base64'),
 };
 
 /** What an app needs of its own besides the shared stores: the port it answers on, keys and secrets. */
@@ -33,7 +34,9 @@ function ownEnv(app, port, apiKeys) {
       return { PORT: String(port), API_KEYS: JSON.stringify(apiKeys), RATE_LIMITS: 'off', UNSUBSCRIBE_LINK_SECRET: SHARED_SECRETS.unsubscribeLinkSecret };
     // The gateway is ready only when every service is, the webhooks service included; it signs with a key of this run.
     case 'webhooks-service':
-      return { HEALTH_PORT: String(port), WEBHOOK_PRIVATE_KEY: SHARED_SECRETS.webhookPrivateKey };
+      return { HEALTH_PORT: String(port), WEBHOOK_PRIVATE_KEY: SHARED_SECRETS.webhookPrivateKey, DATA_KEY_ENCRYPTION_KEY: SHARED_SECRETS.dataKeyEncryptionKey };
+    case 'contacts-service':
+      return { HEALTH_PORT: String(port), DATA_KEY_ENCRYPTION_KEY: SHARED_SECRETS.dataKeyEncryptionKey };
     default:
       return { HEALTH_PORT: String(port) };
   }

@@ -4,7 +4,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { exportEvents } from '@cp/contacts-application';
 import type { CliIo } from '../cli-io';
-import { eventStoreTarget, openExistingEventStore, Service, SERVICES } from '../event-stores';
+import { eventStoreTarget, openContactEvents, openExistingEventStore, Service, SERVICES } from '../event-stores';
 import { progress } from '../progress';
 import { UsageError } from '../usage-error';
 import { dataDirOption, eventStoreOption } from './store-options';
@@ -32,7 +32,10 @@ export function registerExportCommand(replay: Command, io: CliIo): void {
     .addOption(new Option('--from <time>', 'only events at or after this ISO-8601 time').argParser(isoTime))
     .addOption(new Option('--to <time>', 'only events at or before this ISO-8601 time').argParser(isoTime))
     .option('--out <file>', 'write to this file (default: stdout)')
-    .addHelpText('after', '\nProgress and the count go to stderr: a bar on a terminal, a line every tenth otherwise.')
+    .addHelpText(
+      'after',
+      '\nProgress and the count go to stderr: a bar on a terminal, a line every tenth otherwise.\nThe contacts\' personal data is opened with their data keys (docs/privacy.md): the master key is DATA_KEY_ENCRYPTION_KEY, else the app\'s generated one beside the store; the keys are beside a SQLite store, or in MongoDB (MONGODB_URL) for the distributed services. An erased contact\'s events come out redacted.',
+    )
     .action((options: ExportOptions) => exportCommand(options, io));
 }
 
@@ -45,7 +48,14 @@ async function exportCommand(options: ExportOptions, io: CliIo): Promise<void> {
   // Every refusal before anything is opened: a refused export leaves no store and no output file behind.
   const outFile = options.out === undefined ? undefined : resolve(options.out);
   if (outFile !== undefined && !existsSync(dirname(outFile))) throw new UsageError(`no directory ${dirname(outFile)} for --out ${options.out}`);
-  const eventStore = await openExistingEventStore(eventStoreTarget(options, options.service), options.service);
+  const target = eventStoreTarget(options, options.service);
+  const stored = await openExistingEventStore(target, options.service);
+  // The contacts' personal data is sealed: opened with its keys (beside a SQLite store, as the app keeps them), an erased contact's events come out redacted.
+  const keysDir = isUrl(target) ? options.dataDir : dirname(resolve(target));
+  const eventStore = options.service === 'contacts' ? await openContactEvents(stored, { dataDir: keysDir, mongoUrl: process.env.MONGODB_URL }).catch(async (error: unknown) => {
+    await stored.close();
+    throw error;
+  }) : stored;
   try {
     const out = outFile === undefined ? io.stdout : await openForWriting(outFile);
     try {
@@ -66,6 +76,10 @@ async function exportCommand(options: ExportOptions, io: CliIo): Promise<void> {
   } finally {
     await eventStore.close();
   }
+}
+
+function isUrl(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
 }
 
 async function openForWriting(file: string): Promise<NodeJS.WritableStream> {

@@ -6,7 +6,7 @@ import { EventStore, SqliteEventStore } from '@cp/event-store';
 import { MongoReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
 import { dataDirServedBy, eventStoreFile, readStoreFile } from '../standalone-files';
 import type { CliIo } from '../cli-io';
-import { checkSqliteEventStore, eventStoreTarget, openExistingEventStore } from '../event-stores';
+import { checkSqliteEventStore, eventStoreTarget, openContactEvents, openExistingEventStore } from '../event-stores';
 import { progress } from '../progress';
 import { UsageError } from '../usage-error';
 import { dataDirOption, eventStoreOption } from './store-options';
@@ -46,7 +46,7 @@ while it serves the directory.`,
 
 /** Distributed: into a new collection beside the live one, swapped in by a rename; queries keep working. */
 async function rebuildInMongo(mongoUrl: string, options: RebuildOptions, io: CliIo): Promise<void> {
-  const eventStore = await openExistingEventStore(eventStoreTarget(options, 'contacts'), 'contacts');
+  const eventStore = await openContactEvents(await openExistingEventStore(eventStoreTarget(options, 'contacts'), 'contacts'), { dataDir: options.dataDir, mongoUrl });
   try {
     const readStore = await new MongoReadStore(mongoUrl, options.database).connect();
     try {
@@ -77,7 +77,7 @@ async function rebuildStandalone(options: RebuildOptions, command: Command, io: 
   if (!existsSync(live)) throw new UsageError(`no SQLite read store at ${live}: with READ_STORE=memory (the default) the app rebuilds its read models at every start`);
   const fresh = `${live}.rebuild`;
   removeSqliteFile(fresh);
-  const eventStore = new SqliteEventStore(events);
+  const eventStore = await openContactEvents(new SqliteEventStore(events), { dataDir });
   const readStore = new SqliteReadStore(fresh, { schemaVersion: CONTACTS_READ_MODEL_VERSION });
   try {
     await rebuildWithProgress(eventStore, readStore, io);

@@ -70,7 +70,7 @@ describe('contacts application', () => {
         { type: 'BulkJobProgressed', data: { processed: 50, succeeded: 50, failed: 0, errors: [] }, metadata },
       ], 'no_stream');
       await app.bulkJobs.stop();
-      const restarted = createContactsApplication({ eventStore: events, readStore: reads, owners, logger });
+      const restarted = createContactsApplication({ eventStore: events, readStore: reads, owners, logger, dataKeys: running.dataKeys });
       await restarted.projection.start();
       await restarted.bulkJobs.projection.start();
       await restarted.bulkJobs.resumeUnfinished();
@@ -107,7 +107,7 @@ describe('contacts application', () => {
     it('acts on a list kept in chunks beside the job, also when resumed in the middle of a chunk', async () => {
       const ids = await seed(130, (i) => ({ name: { first: `C${i}` }, company: 'Chunked' }));
       await app.bulkJobs.stop();
-      const chunked = createContactsApplication({ eventStore: events, readStore: reads, owners, logger, listChunkSize: 40 });
+      const chunked = createContactsApplication({ eventStore: events, readStore: reads, owners, logger, listChunkSize: 40, dataKeys: running.dataKeys });
       await chunked.projection.start();
       await chunked.bulkJobs.projection.start();
       const { jobId } = await chunked.bulkJobs.create(siteA, { type: 'UPDATE', filter: { 'info.company': 'Chunked' }, info: { jobTitle: 'Listed' } });

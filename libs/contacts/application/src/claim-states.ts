@@ -80,7 +80,7 @@ export class ClaimStates {
   /** Another read or append may have folded further meanwhile: fold only what is newer. */
   private foldInto(state: FoldedClaims, event: RecordedEvent): void {
     if (event.revision <= state.revision) return;
-    evolveClaims(state.holders, recordOf<IdentityClaimEventRecord>(event));
+    if (!event.redacted) evolveClaims(state.holders, recordOf<IdentityClaimEventRecord>(event));
     state.revision = event.revision;
   }
 

@@ -1,13 +1,13 @@
 import { ContactEvent, contactDecider, ContactState, ContactView, EmailStatuses, evolve, existing, toContactView } from '@cp/contacts-domain';
 import { CreateContactPayload, DeleteContactPayload, RequestContext, UpdateContactPayload } from '@cp/contracts';
-import { isAppError } from '@cp/errors';
+import { AppError, isAppError } from '@cp/errors';
 import { AppendResult, Idempotency, RecordedEvent } from '@cp/event-store';
 import { ContactReferences } from './contact-references';
 import { Clock, IdSource } from './clock';
 import { ContactRepository, LoadedContact } from './contact-repository';
 import { ContactWrites } from './contact-writes';
 import { CHECK_DUPLICATES, claimsFor, DuplicateRule, identitiesDropped } from './identity-claims';
-import { idempotencyOf, idempotentContactId } from './idempotent-creates';
+import { idempotencyOf, idempotentContactId, keyedIdempotency } from './idempotent-creates';
 import { MergeReservations } from './merge-reservations';
 
 export interface CommitOptions {
@@ -49,6 +49,14 @@ export interface ProjectionProgress {
   waitFor(position: number): Promise<void>;
 }
 
+/** A contact's data key, as the write side needs it (crypto-shredding, docs/privacy.md). */
+export interface ContactDataKeys {
+  /** The key (made now for a new contact); a contact erased since throws 404 CONTACT_NOT_FOUND. */
+  keyOf(siteId: string, contactId: string): Promise<Buffer>;
+  /** Destroys the contact's data key, then purges the read store's files of what was removed. */
+  shred(siteId: string, contactId: string): Promise<void>;
+}
+
 /** The email subscriptions of a contact's addresses, which its view shows. */
 export interface EmailStatusSource {
   statusesOf(siteId: string, state: ContactState): Promise<EmailStatuses>;
@@ -67,14 +75,16 @@ export class ContactCommands {
     private readonly newId: IdSource,
     private readonly reservations: MergeReservations,
     private readonly statuses: EmailStatusSource,
+    private readonly dataKeys: ContactDataKeys,
   ) {
     this.decider = contactDecider(newId);
   }
 
   /** With an idempotency key, a create sent again answers the contact the first one made (see idempotent-creates). */
   async create(context: RequestContext, payload: CreateContactPayload, options: CommitOptions = {}): Promise<ContactView> {
-    const idempotency = idempotencyOf(payload);
-    const contactId = idempotency ? idempotentContactId(context.siteId, idempotency) : this.newId();
+    const requested = idempotencyOf(payload);
+    const contactId = requested ? idempotentContactId(context.siteId, requested) : this.newId();
+    const idempotency = requested && keyedIdempotency(requested, await this.dataKeys.keyOf(context.siteId, contactId));
     if (idempotency) {
       // Before any claim is decided: on a store that appends stream by stream, a retry's claims would land and then be given back.
       const created = await this.contacts.asCreatedWith(context.siteId, contactId, idempotency);
@@ -105,7 +115,8 @@ export class ContactCommands {
    * another process's, which died before it projected the contact, so its events are shown here
    * as this process's own would be (applied in order, or waited for).
    */
-  private async answerCreated(context: RequestContext, created: { state: ContactState; stream: RecordedEvent[] }): Promise<ContactView> {
+  private async answerCreated(context: RequestContext, created: { state: ContactState | undefined; stream: RecordedEvent[] }): Promise<ContactView> {
+    if (!created.state) throw AppError.notFound('CONTACT_NOT_FOUND', 'The contact this Idempotency-Key created was erased since');
     const last = created.stream[created.stream.length - 1];
     await this.projection.showCommitted([{ revision: last.revision, position: last.globalPosition, recorded: created.stream }]);
     return this.view(context, created.state);
@@ -217,6 +228,30 @@ export class ContactCommands {
   async delete(context: RequestContext, payload: DeleteContactPayload, options: CommitOptions = {}): Promise<void> {
     const loaded = await this.contacts.load(context.siteId, payload.contactId);
     await this.commit(context, payload.contactId, loaded, this.decider.decide({ type: 'DeleteContact' }, loaded.state), SAME_IDENTITIES, options);
+  }
+
+  /**
+   * Erases a contact, deleted or not (docs/privacy.md): appends `ContactErased` with the release
+   * of the identities it still holds, removes it from the read model, then destroys its data key,
+   * after which its earlier events read as redacted everywhere. Erasing it again only destroys
+   * the key again, so a retry finishes an erasure cut short after its event.
+   */
+  async erase(context: RequestContext, contactId: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const loaded = await this.contacts.load(context.siteId, contactId);
+      const events = this.decider.decide({ type: 'EraseContact' }, loaded.state);
+      if (events.length === 0) break;
+      const before = loaded.state!;
+      const identities = { claims: [], dropped: before.deleted ? [] : identitiesDropped(before.info, undefined) };
+      try {
+        const appended = await this.writes.write(context, contactId, loaded, events, this.clock.now(), identities);
+        await this.projection.showCommitted([appended]);
+        break;
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'REVISION_MISMATCH') || attempt >= MAX_RETRIES) throw error;
+      }
+    }
+    await this.dataKeys.shred(context.siteId, contactId);
   }
 
   /**

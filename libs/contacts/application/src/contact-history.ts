@@ -1,7 +1,7 @@
 import { ContactEventRecord, ContactView, emailAddresses, fold, toContactView } from '@cp/contacts-domain';
 import { PagingMetadata, RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordsOf } from '@cp/event-store';
 import { project, resolvePaging, resolveProjection } from '@cp/query';
 import { CONTACT_PROJECTION } from './contact-read-model';
 import { EmailStatusHistory } from './email-status-history';
@@ -53,7 +53,7 @@ export class ContactHistory {
     if (Number.isNaN(time)) throw AppError.invalidField('asOf', 'must be an ISO-8601 date-time', 'FORMAT');
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
     const events = (await this.events(context, payload.contactId)).filter((event) => Date.parse(event.occurredAt) <= time);
-    const state = fold(events.map(recordOf<ContactEventRecord>));
+    const state = fold(recordsOf<ContactEventRecord>(events));
     if (!state || state.deleted) throw AppError.notFound('CONTACT_NOT_FOUND', `Contact ${payload.contactId} did not exist at ${payload.asOf}`);
     // With its addresses' subscriptions as they were then.
     const statuses = await this.statuses.at(context.siteId, emailAddresses(state.info), (event) => Date.parse(event.occurredAt) <= time);
@@ -62,7 +62,8 @@ export class ContactHistory {
 
   private async events(context: RequestContext, contactId: string): Promise<RecordedEvent[]> {
     const events = await this.store.readStream(contactStream(context.siteId, contactId));
-    if (events.length === 0) throw AppError.notFound('CONTACT_NOT_FOUND', `No contact with id ${contactId}`);
+    // An erased contact has no history to show: what it had reads as redacted, and its id is all that is left.
+    if (events.length === 0 || events[events.length - 1].type === 'ContactErased') throw AppError.notFound('CONTACT_NOT_FOUND', `No contact with id ${contactId}`);
     return events;
   }
 }

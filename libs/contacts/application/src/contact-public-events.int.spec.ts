@@ -24,7 +24,7 @@ describe('contact public events, relayed from the running application', () => {
   let received: { key: string; value: PublishedPublicEvent }[];
   let relay: EventRelay<PublishedPublicEvent>;
   const startRelay = async () => {
-    relay = contactPublicEventRelay({ eventStore: events, readStore, publisher: new ClientProxyPublisher(new InProcessClient(broker)), logger: quietLogger });
+    relay = contactPublicEventRelay({ eventStore: app.eventStore, identityStreams: app.identityStreams, readStore, publisher: new ClientProxyPublisher(new InProcessClient(broker)), logger: quietLogger });
     await relay.start();
   };
 
@@ -88,7 +88,7 @@ describe('contact public events, relayed from the running application', () => {
 
     // What the relay published (its cache warm) is what a cold fold of each stored event gives.
     const cold: PublishedPublicEvent[] = [];
-    for (const event of await events.readAll()) cold.push(...(await new ContactPublicEvents(events).map(event)));
+    for (const event of await app.eventStore.readAll()) cold.push(...(await new ContactPublicEvents(app.eventStore, app.identityStreams).map(event)));
     expect(received.map((m) => m.value)).toEqual(json(cold));
   });
 

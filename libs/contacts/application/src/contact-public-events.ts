@@ -14,13 +14,14 @@ import {
   toContactView,
 } from '@cp/contacts-domain';
 import { derivedUuid, PublicEntityFqdns, PublicEventBody, PublicEventTopics, PublicEventType, PublishedPublicEvent, publishedPublicEvent } from '@cp/contracts';
-import { EventStore, RecordedEvent, recordOf } from '@cp/event-store';
+import { EventStore, RecordedEvent, recordOf, recordsOf } from '@cp/event-store';
 import { EventPublisher, EventRelay, publicEventRelay, StreamStateCache } from '@cp/messaging';
 import { CheckpointStore, ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { toSubscriptionView } from './email-subscription-read-model';
 import { EmailStatusHistory } from './email-status-history';
-import { CONTACT_STREAM_PREFIX, contactIdOf, contactStream, EMAIL_SUBSCRIPTION_STREAM_PREFIX, identityStream, isContactStream, isEmailSubscriptionStream } from './streams';
+import { IdentityStreams } from './personal-data';
+import { CONTACT_STREAM_PREFIX, contactIdOf, contactStream, EMAIL_SUBSCRIPTION_STREAM_PREFIX, isContactStream, isEmailSubscriptionStream } from './streams';
 
 type Body = PublicEventBody;
 
@@ -45,9 +46,10 @@ export class ContactPublicEvents {
 
   constructor(
     private readonly store: EventStore,
+    private readonly identityStreams: IdentityStreams,
     cacheSize?: number,
   ) {
-    this.states = new StreamStateCache<ContactState | undefined>(store, (state, event) => evolve(state, recordOf<ContactEventRecord>(event)), undefined, cacheSize);
+    this.states = new StreamStateCache<ContactState | undefined>(store, (state, event) => (event.redacted ? state : evolve(state, recordOf<ContactEventRecord>(event))), undefined, cacheSize);
     this.subscriptionStates = new StreamStateCache<EmailSubscriptionState | undefined>(store, (state, event) => evolveSubscription(state, recordOf<EmailSubscriptionEventRecord>(event)), undefined, cacheSize);
     this.statuses = new EmailStatusHistory(store);
   }
@@ -56,8 +58,13 @@ export class ContactPublicEvents {
     if (isEmailSubscriptionStream(event.streamId)) return this.mapSubscriptionEvent(event);
     if (!isContactStream(event.streamId)) return [];
     const { before, after } = await this.states.step(event);
-    if (before?.deleted) return [];
     const published = (ordinal: number, eventType: PublicEventType, slug: string, body: Body) => publicEvent(event, ordinal, eventType, slug, body);
+    // Receivers that kept the contact are told to forget it too, deleted before or not; the event names it by id only.
+    if (event.type === 'ContactErased') {
+      const contactId = contactIdOf(event.streamId);
+      return [published(0, 'wix.contacts.v4.contact_deleted', 'deleted', { deletedEvent: { deletedEntity: { id: contactId } }, triggeredByAnonymizeRequest: true })];
+    }
+    if (before?.deleted || event.redacted) return [];
     const view = (state: ContactState) => this.viewAt(event, state, (earlier) => earlier.globalPosition < event.globalPosition);
     if (event.type === 'ContactCreated') {
       return [published(0, 'wix.contacts.v4.contact_created', 'created', { createdEvent: { entity: await view(after!) } })];
@@ -104,12 +111,12 @@ export class ContactPublicEvents {
    */
   private async contactsShowing(event: RecordedEvent, email: string): Promise<PublishedPublicEvent[]> {
     const before = (other: RecordedEvent) => other.globalPosition < event.globalPosition;
-    const claims = (await this.store.readStream(identityStream(event.siteId, { kind: 'email', value: emailKey(email) }))).filter(before);
-    const holders = claimHolders(claims.map(recordOf<IdentityClaimEventRecord>)).map((holder) => holder.contactId).sort();
+    const claims = (await this.store.readStream(await this.identityStreams.of(event.siteId, { kind: 'email', value: emailKey(email) }))).filter(before);
+    const holders = claimHolders(recordsOf<IdentityClaimEventRecord>(claims)).map((holder) => holder.contactId).sort();
     const published: PublishedPublicEvent[] = [];
     for (const contactId of holders) {
       const events = (await this.store.readStream(contactStream(event.siteId, contactId))).filter(before);
-      const state = fold(events.map(recordOf<ContactEventRecord>));
+      const state = fold(recordsOf<ContactEventRecord>(events));
       if (!state || state.deleted || !emailAddresses(state.info).includes(emailKey(email))) continue;
       const upTo = (other: RecordedEvent) => other.globalPosition <= event.globalPosition;
       const [statusesBefore, statusesAfter] = await this.statuses.asOf(event.siteId, emailAddresses(state.info), [before, upTo]);
@@ -130,12 +137,13 @@ export class ContactPublicEvents {
 /** The contacts service's relay of its public events to `contacts.public-events`. */
 export function contactPublicEventRelay(options: {
   eventStore: EventStore;
+  identityStreams: IdentityStreams;
   readStore: ReadStore;
   publisher: EventPublisher;
   logger: ProjectionLogger;
   checkpoints?: CheckpointStore;
 }): EventRelay<PublishedPublicEvent> {
-  const publicEvents = new ContactPublicEvents(options.eventStore);
+  const publicEvents = new ContactPublicEvents(options.eventStore, options.identityStreams);
   return publicEventRelay({
     ...options,
     service: 'contacts',

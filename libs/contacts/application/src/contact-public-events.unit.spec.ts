@@ -2,7 +2,11 @@ import { ContactEventRecord, fold, toContactView } from '@cp/contacts-domain';
 import { derivedUuid, PublishedPublicEvent } from '@cp/contracts';
 import { EventStore, RecordedEvent } from '@cp/event-store';
 import { ContactPublicEvents } from './contact-public-events';
+import { IdentityStreams } from './personal-data';
 import { contactStream } from './streams';
+import { testDataKeys } from './test/contacts-test-kit';
+
+const names = new IdentityStreams(testDataKeys());
 
 const TARGET = '11111111-1111-4111-8111-111111111111';
 const SOURCE = '22222222-2222-4222-8222-222222222222';
@@ -52,7 +56,7 @@ const viewAfter = (stream: RecordedEvent[], count: number) => toContactView(fold
 
 const storeOf = (...streams: RecordedEvent[][]): EventStore => ({ readStream: async (id: string) => streams.flat().filter((e) => e.streamId === id) }) as unknown as EventStore;
 
-async function mapAll(events: RecordedEvent[], mapper = new ContactPublicEvents(storeOf(target, source))): Promise<PublishedPublicEvent[][]> {
+async function mapAll(events: RecordedEvent[], mapper = new ContactPublicEvents(storeOf(target, source), names)): Promise<PublishedPublicEvent[][]> {
   const out = [];
   for (const event of events) out.push(await mapper.map(event));
   return out;
@@ -128,14 +132,14 @@ describe('contact public events', () => {
     const warm = (await mapAll(target)).flat();
     // A fresh mapper (a restart) meets each event cold, folding the stream up to it.
     const cold = [];
-    for (const event of target) cold.push(...(await new ContactPublicEvents(storeOf(target)).map(event)));
+    for (const event of target) cold.push(...(await new ContactPublicEvents(storeOf(target), names).map(event)));
     expect(cold).toEqual(warm);
     // Replayed from zero on the same mapper: the same ids again.
-    expect((await mapAll(target, new ContactPublicEvents(storeOf(target)))).flat().map((p) => p.event.id)).toEqual(warm.map((p) => p.event.id));
+    expect((await mapAll(target, new ContactPublicEvents(storeOf(target), names))).flat().map((p) => p.event.id)).toEqual(warm.map((p) => p.event.id));
   });
 
   it('ignores streams that are not contacts', async () => {
     const claim = { ...target[0], streamId: 'contactidentity-site-1.email:ada@example.com', type: 'IdentityClaimed' };
-    expect(await new ContactPublicEvents(storeOf()).map(claim)).toEqual([]);
+    expect(await new ContactPublicEvents(storeOf(), names).map(claim)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { InMemoryEventStore } from '@cp/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
 import { randomUUID } from 'node:crypto';
 import { ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from './index';
+import { testDataKeys } from './test/contacts-test-kit';
 
 const logger = { error: (m: string) => console.error(m), warn: jest.fn() };
 const owners: DefinitionOwners = {
@@ -34,7 +35,7 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
 
     beforeAll(async () => {
       store = await createStore();
-      app = createContactsApplication({ eventStore: new InMemoryEventStore(), readStore: store, owners, logger });
+      app = createContactsApplication({ eventStore: new InMemoryEventStore(), readStore: store, owners, logger, dataKeys: testDataKeys() });
       await app.projection.start();
       const people: [string, Record<string, unknown>][] = [
         ['ada', { name: { first: 'Ada', last: 'Lovelace' }, emails: { items: [{ email: 'ada@example.com' }] }, company: 'Engines', birthdate: '1815-12-10', labelKeys: { items: ['custom.vip', 'custom.math'] }, extendedFields: { items: { 'custom.size': 38, 'custom.since': '2020-01-01', 'custom.note': 'first' } }, addresses: { items: [{ address: { city: 'London', country: 'GB' } }] } }],
@@ -114,7 +115,7 @@ function describeContactQueries(name: string, createStore: () => Promise<ReadSto
     });
 
     it('counts a search no further than its limit, and says there are more', async () => {
-      const capped = createContactsApplication({ eventStore: new InMemoryEventStore(), readStore: store, owners, logger, searchCountLimit: 1 });
+      const capped = createContactsApplication({ eventStore: new InMemoryEventStore(), readStore: store, owners, logger, searchCountLimit: 1, dataKeys: testDataKeys() });
       const broad = await capped.queries.query(site, { search: 'a', paging: { limit: 5 } });
       expect({ names: broad.contacts.map((c) => c.info?.name?.first).sort(), paging: broad.pagingMetadata }).toEqual({ names: ['Ada', 'Alan'], paging: { count: 2, offset: 0, total: 1, tooManyToCount: true } });
       expect((await capped.queries.query(site, { search: 'lovelace' })).pagingMetadata).toEqual({ count: 1, offset: 0, total: 1, tooManyToCount: false });

@@ -1,6 +1,6 @@
 import { ContactEventRecord, ContactState, fold } from '@cp/contacts-domain';
 import { AppError } from '@cp/errors';
-import { EventStore, Idempotency, RecordedEvent, recordOf } from '@cp/event-store';
+import { EventStore, Idempotency, RecordedEvent, recordsOf } from '@cp/event-store';
 import { eventsOfCreate } from './idempotent-creates';
 import { contactStream } from './streams';
 
@@ -16,24 +16,24 @@ export class ContactRepository {
 
   async load(siteId: string, contactId: string): Promise<LoadedContact> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    const records = events.map(recordOf<ContactEventRecord>);
+    const records = recordsOf<ContactEventRecord>(events);
     return { state: fold(records), streamRevision: events.length === 0 ? 'no_stream' : events[events.length - 1].revision };
   }
 
   /** The contact as it was at this revision (its first `revision` events). */
   async loadAt(siteId: string, contactId: string, revision: number): Promise<ContactState | undefined> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    return fold(events.slice(0, revision).map(recordOf<ContactEventRecord>));
+    return fold(recordsOf<ContactEventRecord>(events.slice(0, revision)));
   }
 
   /**
    * The contact as the create with this idempotency made it, whatever happened to it since (a
    * retry answers what the first attempt answered), and its stream as it is now; undefined when
-   * nothing was created yet.
+   * nothing was created yet. The state is undefined once the contact was erased (its create reads as redacted).
    */
-  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<{ state: ContactState; stream: RecordedEvent[] } | undefined> {
+  async asCreatedWith(siteId: string, contactId: string, idempotency: Idempotency): Promise<{ state: ContactState | undefined; stream: RecordedEvent[] } | undefined> {
     const events = await this.store.readStream(contactStream(siteId, contactId));
-    return events.length === 0 ? undefined : { state: fold(eventsOfCreate(events, idempotency))!, stream: events };
+    return events.length === 0 ? undefined : { state: fold(eventsOfCreate(events, idempotency)), stream: events };
   }
 
   /** The newest global position of the store: what a caller waits for to see every change so far. */

@@ -5,6 +5,7 @@ import { AppendResult, EventStore, Idempotency, isWrongExpectedRevision, Partial
 import { ContactRepository, LoadedContact } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
 import { ClaimRequest, IdentityClaims } from './identity-claims';
+import { erasedIsNotFound } from './personal-data';
 import { contactStream } from './streams';
 
 /** How often a write decides its claims again after a concurrent write moved one of their streams. */
@@ -49,7 +50,7 @@ export class ContactWrites {
       const at = plan.claims.length;
       const appends = [...plan.claims.map((claim) => claim.append), contact, ...plan.releases];
       try {
-        const results = await this.store.appendToStreams(appends);
+        const results = await erasedIsNotFound(() => this.store.appendToStreams(appends));
         this.claims.committed(appends, results);
         return results[at];
       } catch (error) {

@@ -1,4 +1,5 @@
-import { EventStore } from '@cp/event-store';
+import { contactDataKeyId } from '@cp/contracts';
+import { DataKeys, EventStore } from '@cp/event-store';
 import { ProjectionLogger } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
 import { Clock, IdSource, systemClock, uuidSource } from './clock';
@@ -18,9 +19,14 @@ import { IdentityClaims } from './identity-claims';
 import { Exports } from './exports';
 import { Imports } from './imports';
 import { MergeCompleter } from './merge-completer';
+import { erasedIsNotFound, IdentityStreams, sealContactEvents } from './personal-data';
 import { MergeReservations } from './merge-reservations';
 
 export interface ContactsApplication {
+  /** The service's event store with its personal data sealed: what everything else of the service reads it through (the public-event relay too). */
+  eventStore: EventStore;
+  /** How the claim streams of emails and phones are named (keyed hashes): the public-event relay reads them too. */
+  identityStreams: IdentityStreams;
   commands: ContactCommands;
   queries: ContactQueries;
   projection: ContactsProjection;
@@ -38,6 +44,8 @@ export interface ContactsApplication {
 /** Wires the contacts application from its ports; apps and tests both build it this way. */
 export function createContactsApplication(options: {
   eventStore: EventStore;
+  /** The data keys its personal data is sealed with (docs/privacy.md); destroying one erases a contact. */
+  dataKeys: DataKeys;
   readStore: ReadStore;
   owners: DefinitionOwners;
   logger: ProjectionLogger;
@@ -48,28 +56,39 @@ export function createContactsApplication(options: {
   /** Items per chunk of the lists exports and bulk jobs fix (default LIST_CHUNK_ITEMS; tests cut them small). */
   listChunkSize?: number;
 }): ContactsApplication {
+  const eventStore = sealContactEvents(options.eventStore, options.dataKeys);
   const clock = options.clock ?? systemClock;
-  const repository = new ContactRepository(options.eventStore);
-  const projection = new ContactsProjection(options.eventStore, options.readStore, options.logger);
-  const claims = new IdentityClaims(options.eventStore, repository, clock);
+  const repository = new ContactRepository(eventStore);
+  const projection = new ContactsProjection(eventStore, options.readStore, options.logger);
+  const identityStreams = new IdentityStreams(options.dataKeys);
+  const claims = new IdentityClaims(eventStore, repository, clock, identityStreams);
   const definitions = new Definitions(options.readStore, options.owners);
   const references = new ContactReferences(definitions);
   const newId = options.newId ?? uuidSource;
-  const reservations = new MergeReservations(options.eventStore, clock);
+  const reservations = new MergeReservations(eventStore, clock);
   const queries = new ContactQueries(options.readStore, repository, definitions, options.searchCountLimit);
-  const writes = new ContactWrites(options.eventStore, repository, claims);
-  const commands = new ContactCommands(repository, writes, references, projection, clock, newId, reservations, queries);
+  const writes = new ContactWrites(eventStore, repository, claims);
+  const dataKeys = {
+    keyOf: (siteId: string, contactId: string) => erasedIsNotFound(() => options.dataKeys.keyFor(contactDataKeyId(siteId, contactId))),
+    shred: async (siteId: string, contactId: string) => {
+      await options.dataKeys.destroy(contactDataKeyId(siteId, contactId));
+      await options.readStore.purge();
+    },
+  };
+  const commands = new ContactCommands(repository, writes, references, projection, clock, newId, reservations, queries, dataKeys);
   return {
+    eventStore,
+    identityStreams,
     commands,
     queries,
-    bulkJobs: new BulkJobs(options.eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger, options.listChunkSize),
-    exports: new Exports(options.eventStore, queries, newId, clock, options.listChunkSize),
-    imports: new Imports(options.eventStore, options.readStore, commands, queries, options.owners, projection, newId, clock, options.logger),
+    bulkJobs: new BulkJobs(eventStore, options.readStore, commands, queries, projection, references, newId, clock, options.logger, options.listChunkSize),
+    exports: new Exports(eventStore, queries, newId, clock, options.listChunkSize),
+    imports: new Imports(eventStore, options.readStore, commands, queries, options.owners, projection, newId, clock, options.logger),
     projection,
     definitionEvents: new DefinitionEvents(definitions, commands, projection, options.readStore),
     facets: new ContactFacets(options.readStore, options.owners),
-    history: new ContactHistory(options.eventStore),
-    emailSubscriptions: new EmailSubscriptions(options.eventStore, options.readStore, projection, clock),
-    mergeCompleter: new MergeCompleter(options.eventStore, options.readStore, commands, options.logger),
+    history: new ContactHistory(eventStore),
+    emailSubscriptions: new EmailSubscriptions(eventStore, options.readStore, projection, clock),
+    mergeCompleter: new MergeCompleter(eventStore, options.readStore, commands, options.logger),
   };
 }

@@ -101,17 +101,22 @@ export class ContactsProjection {
 
   private async applyContactEvent(event: RecordedEvent, inOrder: boolean): Promise<boolean> {
     const id = contactDocumentId(event.siteId, contactIdOf(event.streamId));
+    if (event.redacted) return true; // an erased contact's earlier events: nothing left to show
+    const erasure = event.type === 'ContactErased';
     for (;;) {
       // Read-only: evolve never changes the state it is given, it builds the next one beside it.
       const existing = await this.contacts.findOne({ _id: id }, { readOnly: true });
       if (existing && existing.revision >= event.revision + 1) return true; // seen already
       if (inOrder && (existing?.revision ?? 0) !== event.revision) return false;
-      if (!existing && event.type !== 'ContactCreated') {
+      if (!existing && event.type !== 'ContactCreated' && !erasure) {
         this.logger.warn(`skipping ${event.type} at ${event.globalPosition}: contact ${id} unknown to the read model`);
         return true;
       }
-      const state = evolve(existing ? stateOf(existing) : undefined, recordOf<ContactEventRecord>(event));
-      const seq = existing?.seq ?? event.globalPosition;
+      // An erasure replaces the document with a marker made of the event alone (no personal data;
+      // the same live and rebuilt), whose revision keeps any earlier event arriving late from
+      // bringing the contact back.
+      const state = erasure ? { ...evolve(undefined, recordOf<ContactEventRecord>(event)), revision: event.revision + 1 } : evolve(existing ? stateOf(existing) : undefined, recordOf<ContactEventRecord>(event));
+      const seq = erasure ? event.globalPosition : (existing?.seq ?? event.globalPosition);
       const statuses = await this.statusesAfter(event.siteId, existing, state);
       // The document is built here from fresh objects and the event's data (sharing unchanged parts with the one it replaces, which nobody changes): hand it over.
       const doc = toContactDocument(event.siteId, state, seq, statuses);

@@ -98,14 +98,14 @@ describe('email subscriptions in the contacts read model', () => {
         try {
           const ids = await run(app, steps);
           const rebuilt = new EmbeddedReadStore();
-          const fromZero = new ContactsProjection(events, rebuilt, quietLogger);
+          const fromZero = new ContactsProjection(app.eventStore, rebuilt, quietLogger);
           await fromZero.start();
           await fromZero.waitFor(await events.headPosition());
           await fromZero.stop();
 
-          const publicEvents = new ContactPublicEvents(events);
+          const publicEvents = new ContactPublicEvents(app.eventStore, app.identityStreams);
           const lastEntity = new Map<string, unknown>();
-          for (const event of await events.readAll()) {
+          for (const event of await app.eventStore.readAll()) {
             for (const { event: published } of await publicEvents.map(event)) {
               const entity = published.createdEvent?.entity ?? published.updatedEvent?.currentEntity ?? (published.deletedEvent && null);
               if (entity !== undefined && published.entityFqdn === 'wix.contacts.v4.contact') lastEntity.set(published.entityId, entity);
@@ -115,7 +115,7 @@ describe('email subscriptions in the contacts read model', () => {
           const subscriptionsOf = (store: EmbeddedReadStore) => store.collection(EMAIL_SUBSCRIPTIONS_COLLECTION).find({}, { sort: { _id: 1 } });
           expect(json(await subscriptionsOf(rebuilt))).toEqual(json(await subscriptionsOf(readStore)));
           for (const id of ids) {
-            const expected = await expectedView(events, id);
+            const expected = await expectedView(app.eventStore, id);
             const live = await app.queries.get(siteA, { contactId: id }).then((r) => (r.responseType === 'REGULAR' ? json(r.contact) : undefined), () => undefined);
             expect(live).toEqual(expected);
             const documentOf = (store: EmbeddedReadStore) => store.collection(CONTACTS_COLLECTION).findOne({ _id: contactDocumentId(siteA.siteId, id) });
@@ -140,7 +140,7 @@ describe('email subscriptions in the contacts read model', () => {
           const head = await events.headPosition();
           for (const replica of replicas) await replica.projection.waitFor(head);
           const rebuilt = new EmbeddedReadStore();
-          const fromZero = new ContactsProjection(events, rebuilt, quietLogger);
+          const fromZero = new ContactsProjection(replicas[0].eventStore, rebuilt, quietLogger);
           await fromZero.start();
           await fromZero.waitFor(head);
           await fromZero.stop();

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 import { ContactEventRecord } from '@cp/contacts-domain';
 import { CreateContactPayload, derivedUuid } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { Idempotency, RecordedEvent, recordOf } from '@cp/event-store';
+import { Idempotency, RecordedEvent, recordsOf } from '@cp/event-store';
 
 /**
  * Idempotent creates (docs/api.md, "Idempotency-Key"): the contact's id derives from the site
@@ -17,6 +17,15 @@ export function idempotencyOf(payload: CreateContactPayload): Idempotency | unde
   // Key order does not matter: a client that rebuilds its body for the retry sends the same request.
   const request = stableStringify({ info: payload.info ?? {}, allowDuplicates: payload.allowDuplicates ?? false });
   return { key: payload.idempotencyKey, fingerprint: createHash('sha256').update(request).digest('hex') };
+}
+
+/**
+ * The digest as stored, keyed with the contact's data key (HMAC-SHA256): the metadata it is kept
+ * in stays in clear, and a bare digest of the request would let anyone holding the store test a
+ * guessed address against it, even after the contact's erasure.
+ */
+export function keyedIdempotency(idempotency: Idempotency, contactKey: Buffer): Idempotency {
+  return { key: idempotency.key, fingerprint: createHmac('sha256', contactKey).update(idempotency.fingerprint).digest('hex') };
 }
 
 export function idempotentContactId(siteId: string, idempotency: Idempotency): string {
@@ -33,5 +42,5 @@ export function eventsOfCreate(events: readonly RecordedEvent[], idempotency: Id
     throw AppError.conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request; use a new key for a new contact');
   }
   const end = events.findIndex((event) => event.idempotency?.key !== idempotency.key);
-  return events.slice(0, end < 0 ? events.length : end).map(recordOf<ContactEventRecord>);
+  return recordsOf<ContactEventRecord>(events.slice(0, end < 0 ? events.length : end));
 }

@@ -13,7 +13,8 @@ import { ClaimStates } from './claim-states';
 import { Clock } from './clock';
 import { ContactRepository } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
-import { identityStream, isIdentityStream } from './streams';
+import { IdentityStreams } from './personal-data';
+import { isIdentityStream } from './streams';
 
 /** How a change's new identities meet the duplicate rule. */
 export interface DuplicateRule {
@@ -79,6 +80,7 @@ export class IdentityClaims {
     private readonly store: EventStore,
     private readonly contacts: ContactRepository,
     private readonly clock: Clock,
+    private readonly streams: IdentityStreams,
     private readonly abandonedAfterMs = 30_000,
   ) {
     this.states = new ClaimStates(store);
@@ -99,7 +101,7 @@ export class IdentityClaims {
     const metadata = metadataFor(context, this.clock.now());
     const claims: PlannedClaim[] = [];
     for (const request of requests) {
-      const streamId = identityStream(context.siteId, request.identity);
+      const streamId = await this.streams.of(context.siteId, request.identity);
       const { holders, expected } = await this.states.read(streamId);
       const duplicateOf = request.exclusive ? await this.duplicateHolder(context.siteId, contactId, holders, request) : undefined;
       const events = decideIdentityClaim({ type: 'ClaimIdentity', data: { identity: request.identity, contactId, duplicateOf } }, holders);
@@ -107,7 +109,7 @@ export class IdentityClaims {
     }
     const releases: StreamAppend[] = [];
     for (const identity of dropped) {
-      const streamId = identityStream(context.siteId, identity);
+      const streamId = await this.streams.of(context.siteId, identity);
       const events = decideIdentityClaim({ type: 'ReleaseIdentity', data: { contactId } }, (await this.states.read(streamId, { fresh: true })).holders);
       // No expected revision: only this contact's own writes, ordered by its stream, release its claim.
       if (events.length > 0) releases.push({ streamId, events: toNewEvents(events, metadata), expected: 'any' });

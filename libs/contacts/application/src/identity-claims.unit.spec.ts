@@ -3,8 +3,9 @@ import { InMemoryEventStore, isWrongExpectedRevision, recordOf, StreamAppend } f
 import { ContactRepository } from './contact-repository';
 import { metadataFor, toNewEvents } from './event-metadata';
 import { ClaimRequest, claimsFor, identitiesDropped, IdentityClaims } from './identity-claims';
-import { contactStream, identityStream } from './streams';
-import { expectError, siteA } from './test/contacts-test-kit';
+import { IdentityStreams } from './personal-data';
+import { contactStream } from './streams';
+import { expectError, siteA, testDataKeys } from './test/contacts-test-kit';
 
 const ids = () => 'item-id';
 const infoOf = (raw: Record<string, unknown>): ContactInfo => fold(createContact(undefined, { contactId: 'c', info: raw }, ids).map((e) => ({ ...e, occurredAt: 't' })))!.info;
@@ -55,12 +56,13 @@ describe('IdentityClaims', () => {
   let now: number;
   let claims: IdentityClaims;
   const clock = { now: () => new Date(now).toISOString() };
-  const streamOf = (identity: Identity) => identityStream(siteA.siteId, identity);
+  const names = new IdentityStreams(testDataKeys());
+  const streamOf = (identity: Identity) => names.of(siteA.siteId, identity);
 
   beforeEach(() => {
     store = new InMemoryEventStore();
     now = Date.parse('2024-05-01T10:00:00Z');
-    claims = new IdentityClaims(store, new ContactRepository(store), clock, GRACE_MS);
+    claims = new IdentityClaims(store, new ContactRepository(store), clock, names, GRACE_MS);
   });
 
   /** A contact's own events, as the contacts service appends them. */
@@ -77,13 +79,13 @@ describe('IdentityClaims', () => {
     const appends: StreamAppend[] = plan.claims.map((planned) => planned.append);
     by.committed(appends, await store.appendToStreams(appends));
   }
-  const holdersOf = async (identity: Identity) => (await store.readStream(streamOf(identity))).map((event) => `${event.type}:${(event.data as { contactId: string }).contactId}`);
+  const holdersOf = async (identity: Identity) => (await store.readStream(await streamOf(identity))).map((event) => `${event.type}:${(event.data as { contactId: string }).contactId}`);
 
   it('claims an exclusive identity against the revision it read, and a shared one against none', async () => {
     const first = await claims.plan(siteA, 'c1', [exclusive(ada), { identity: { kind: 'phone', value: '+14155550100' }, exclusive: false }], []);
     expect(first.claims.map((planned) => [planned.append.streamId, planned.append.expected])).toEqual([
-      [streamOf(ada), 'no_stream'],
-      [streamOf({ kind: 'phone', value: '+14155550100' }), 'any'],
+      [await streamOf(ada), 'no_stream'],
+      [await streamOf({ kind: 'phone', value: '+14155550100' }), 'any'],
     ]);
     expect(first.claims[0].append.events).toEqual([expect.objectContaining({ type: 'IdentityClaimed', data: { contactId: 'c1', kind: 'email', value: 'ada@example.com' } })]);
     await createWith('c1', 'ada@example.com');
@@ -148,7 +150,7 @@ describe('IdentityClaims', () => {
     await claim('c2', [exclusive(grace)]);
     const plan = await claims.plan(siteA, 'c1', [], [ada, grace]);
     expect(plan.claims).toEqual([]);
-    expect(plan.releases).toEqual([{ streamId: streamOf(ada), events: [expect.objectContaining({ type: 'IdentityReleased', data: { contactId: 'c1' } })], expected: 'any' }]);
+    expect(plan.releases).toEqual([{ streamId: await streamOf(ada), events: [expect.objectContaining({ type: 'IdentityReleased', data: { contactId: 'c1' } })], expected: 'any' }]);
   });
 
   it('gives back the claims of a failed write, so the identity is free again at once', async () => {
@@ -159,7 +161,7 @@ describe('IdentityClaims', () => {
   });
 
   it('decides on the state it folded until told the stream moved, then reads it again', async () => {
-    const otherProcess = new IdentityClaims(store, new ContactRepository(store), clock, GRACE_MS);
+    const otherProcess = new IdentityClaims(store, new ContactRepository(store), clock, names, GRACE_MS);
     expect((await claims.plan(siteA, 'mine', [exclusive(ada)], [])).claims).toHaveLength(1);
     await createWith('theirs', 'ada@example.com');
     await claim('theirs', [exclusive(ada)], otherProcess);
@@ -169,7 +171,7 @@ describe('IdentityClaims', () => {
     const refusal = await store.appendToStreams(stale.claims.map((planned) => planned.append)).catch((error: unknown) => error);
     expect(isWrongExpectedRevision(refusal)).toBe(true);
 
-    claims.moved(streamOf(ada));
+    claims.moved(await streamOf(ada));
     const fresh = await expectError(claims.plan(siteA, 'mine', [exclusive(ada)], []), 'DUPLICATE_CONTACT_EXISTS');
     expect(fresh.data.duplicateContactId).toBe('theirs');
   });

@@ -23,3 +23,5 @@ export * from './merge-completer';
 export * from './email-subscription-read-model';
 export * from './email-subscriptions';
 export * from './email-status-history';
+export * from './personal-data';
+export { keyedIdempotency } from './idempotent-creates';

@@ -35,7 +35,7 @@ export class MergeCompleter {
   }
 
   private async handle(event: RecordedEvent): Promise<void> {
-    if (event.type !== 'ContactsMerged' || !isContactStream(event.streamId)) return;
+    if (event.type !== 'ContactsMerged' || event.redacted || !isContactStream(event.streamId)) return;
     const targetId = contactIdOf(event.streamId);
     const { sourceContactIds } = event.data as { sourceContactIds: string[] };
     const context: RequestContext = {

@@ -20,7 +20,7 @@ describe('contacts application', () => {
       const live = await reads.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } });
 
       const rebuilt = new EmbeddedReadStore();
-      const replay = new ContactsProjection(events, rebuilt, logger);
+      const replay = new ContactsProjection(app.eventStore, rebuilt, logger);
       await replay.start();
       await replay.waitFor(await events.headPosition());
       expect(await rebuilt.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } })).toEqual(live);
@@ -28,7 +28,7 @@ describe('contacts application', () => {
       // A redelivery from an older checkpoint leaves the documents as they are.
       await replay.stop();
       await rebuilt.collection('projection_checkpoints').deleteMany({});
-      const again = new ContactsProjection(events, rebuilt, logger);
+      const again = new ContactsProjection(app.eventStore, rebuilt, logger);
       await again.start();
       await again.waitFor(await events.headPosition());
       expect(await rebuilt.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } })).toEqual(live);
@@ -42,7 +42,7 @@ describe('contacts application', () => {
       await app.commands.delete(siteB, { contactId: b.id });
       const live = await reads.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } });
       const progress: number[] = [];
-      const result = await rebuildContactsReadModel({ eventStore: events, readStore: reads, logger, onProgress: (p) => progress.push(p.position) });
+      const result = await rebuildContactsReadModel({ eventStore: app.eventStore, readStore: reads, logger, onProgress: (p) => progress.push(p.position) });
       expect(result.events).toBe(await events.headPosition());
       expect(progress[progress.length - 1]).toBe(result.events);
       expect(await reads.collection(CONTACTS_COLLECTION).find({}, { sort: { _id: 1 } })).toEqual(live);
@@ -57,7 +57,7 @@ describe('contacts application', () => {
       await app.commands.create(siteB, { info: { name: { first: 'B' } } });
       const collect = async (filter: Parameters<typeof exportEvents>[1]) => {
         const out = [];
-        for await (const event of exportEvents(events, filter, 2)) out.push(event);
+        for await (const event of exportEvents(app.eventStore, filter, 2)) out.push(event);
         return out;
       };
       expect((await collect({ siteId: 'site-a', contactId: a.id })).map((e) => e.type)).toEqual(['ContactCreated', 'ContactUpdated']);

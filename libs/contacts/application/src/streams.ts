@@ -1,4 +1,4 @@
-import { emailKey, Identity } from '@cp/contacts-domain';
+import { emailKey } from '@cp/contacts-domain';
 import { derivedUuid, siteStream, streamEntityId } from '@cp/contracts';
 
 /** Stream names carry the tenant: `contact-<siteKey>.<contactId>` (see siteKey in @cp/contracts). */
@@ -7,10 +7,6 @@ export const IDENTITY_STREAM_PREFIX = 'contactidentity-';
 
 export function contactStream(siteId: string, contactId: string): string {
   return siteStream(CONTACT_STREAM_PREFIX, siteId, contactId);
-}
-
-export function identityStream(siteId: string, identity: Identity): string {
-  return siteStream(IDENTITY_STREAM_PREFIX, siteId, `${identity.kind}:${identity.value}`);
 }
 
 export function isIdentityStream(streamId: string): boolean {

@@ -4,6 +4,7 @@ import {
   createContact,
   CreateContact,
   deleteContact,
+  eraseContact,
   evolve,
   labelContact,
   removeExtendedFieldValues,
@@ -19,6 +20,8 @@ export type ContactCommand =
   | { type: 'CreateContact'; data: CreateContact }
   | { type: 'UpdateContact'; data: UpdateContact }
   | { type: 'DeleteContact' }
+  /** Erases its personal data for good (docs/privacy.md), deleted or not. */
+  | { type: 'EraseContact' }
   | { type: 'LabelContact'; data: { labelKeys: readonly string[] } }
   | { type: 'UnlabelContact'; data: { labelKeys: readonly string[] } }
   /** Adds some labels and removes others in one change (bulk labelling). */
@@ -45,6 +48,8 @@ export function contactDecider(newId: IdGenerator) {
         return updateContact(state, command.data, newId);
       case 'DeleteContact':
         return deleteContact(state);
+      case 'EraseContact':
+        return eraseContact(state);
       case 'LabelContact':
         return labelContact(state, command.data.labelKeys);
       case 'UnlabelContact':

@@ -44,6 +44,19 @@ describe('contact decider', () => {
     given([created, deleted]).when({ type: 'LabelContact', data: { labelKeys: ['custom.gold'] } }).thenThrows({ code: 'CONTACT_NOT_FOUND' });
   });
 
+  it('erases a contact, deleted or not, once; then nothing is known of it but its id', () => {
+    const erased: ContactEventRecord = { type: 'ContactErased', data: { contactId: 'c1' }, occurredAt: at };
+    given([created]).when({ type: 'EraseContact' }).then([{ type: 'ContactErased', data: { contactId: 'c1' } }]);
+    given([created, deleted]).when({ type: 'EraseContact' }).then([{ type: 'ContactErased', data: { contactId: 'c1' } }]);
+    given([created, erased]).when({ type: 'EraseContact' }).thenNothingHappened();
+    // Its earlier events read as redacted and are not folded: the erasure stands alone.
+    given([erased]).when({ type: 'EraseContact' }).thenNothingHappened();
+    given([erased]).when({ type: 'UpdateContact', data: { revision: 1, info: { company: 'X' } } }).thenThrows({ code: 'CONTACT_NOT_FOUND' });
+    given([]).when({ type: 'EraseContact' }).thenThrows({ code: 'CONTACT_NOT_FOUND' });
+    const member: ContactEventRecord = { ...created, data: { ...created.data, info: { extendedFields: { items: { 'members.membershipStatus': 'APPROVED' } } } } };
+    given([member]).when({ type: 'EraseContact' }).thenThrows({ code: 'CONTACT_IS_MEMBER' });
+  });
+
   it('marks a merge source once, and refuses one merged into another contact', () => {
     given([created]).when({ type: 'MarkMergedInto', data: { targetId: 't1' } }).then([{ type: 'ContactDeleted', data: { contactId: 'c1', mergedInto: 't1' } }]);
     const merged: ContactEventRecord = { type: 'ContactDeleted', data: { contactId: 'c1', mergedInto: 't1' }, occurredAt: at };

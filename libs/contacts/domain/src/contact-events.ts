@@ -17,7 +17,9 @@ export type ContactEvent =
   | { type: 'ContactExtendedFieldsSet'; data: { values: Record<string, ExtendedFieldValue> } }
   | { type: 'ContactExtendedFieldsRemoved'; data: { keys: string[] } }
   | { type: 'ContactLabeled'; data: { labelKeys: string[] } }
-  | { type: 'ContactUnlabeled'; data: { labelKeys: string[] } };
+  | { type: 'ContactUnlabeled'; data: { labelKeys: string[] } }
+  /** The contact's personal data was erased (its data key destroyed): carries none itself, and is the stream's last event. */
+  | { type: 'ContactErased'; data: { contactId: string } };
 
 export type ContactEventType = ContactEvent['type'];
 
@@ -33,4 +35,5 @@ export const CONTACT_EVENT_TYPES: readonly ContactEventType[] = [
   'ContactExtendedFieldsRemoved',
   'ContactLabeled',
   'ContactUnlabeled',
+  'ContactErased',
 ];

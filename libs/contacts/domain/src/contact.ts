@@ -16,6 +16,8 @@ export interface ContactState {
   lastActivity?: { activityDate: string; activityType: string };
   /** For a contact deleted by a merge: the contact it was merged into. */
   mergedInto?: string;
+  /** Its personal data was erased: it is deleted, and nothing is known of it but its id. */
+  erased?: boolean;
 }
 
 export const DEFAULT_SOURCE: ContactSource = { sourceType: 'OTHER', appId: 'v4.createContact' };
@@ -34,6 +36,8 @@ export function evolve(state: ContactState | undefined, event: ContactEventRecor
       info: event.data.info,
     };
   }
+  // What came before an erasure reads as redacted and is not folded: the erasure stands alone.
+  if (event.type === 'ContactErased') return erasedState(state, event.data.contactId, event.occurredAt);
   if (!state) throw new Error(`${event.type} before ContactCreated`);
   const next = { ...state, revision: state.revision + 1, updatedDate: event.occurredAt };
   switch (event.type) {
@@ -55,6 +59,19 @@ export function evolve(state: ContactState | undefined, event: ContactEventRecor
       return { ...next, info: withExtendedFields(state.info, remaining) };
     }
   }
+}
+
+function erasedState(state: ContactState | undefined, contactId: string, occurredAt: string): ContactState {
+  return {
+    id: contactId,
+    revision: (state?.revision ?? 0) + 1,
+    deleted: true,
+    erased: true,
+    createdDate: state?.createdDate ?? occurredAt,
+    updatedDate: occurredAt,
+    source: DEFAULT_SOURCE,
+    info: {},
+  };
 }
 
 export function fold(events: readonly ContactEventRecord[]): ContactState | undefined {
@@ -133,6 +150,19 @@ export function updateContact(state: ContactState | undefined, command: UpdateCo
 }
 
 /** Site members cannot be deleted (API.md §3.4): the member has to go first. */
+/**
+ * Erases a contact, deleted or not (a deleted contact's data is still in its history): nothing
+ * to do when it was erased already, so that a retried erasure only finishes destroying its key.
+ */
+export function eraseContact(state: ContactState | undefined): ContactEvent[] {
+  if (!state) throw AppError.notFound('CONTACT_NOT_FOUND', 'Contact not found');
+  if (state.erased) return [];
+  if (!state.deleted && isMember(state)) {
+    throw AppError.precondition('CONTACT_IS_MEMBER', 'The contact is a site member; remove the membership before erasing it', { contactId: state.id });
+  }
+  return [{ type: 'ContactErased', data: { contactId: state.id } }];
+}
+
 export function deleteContact(state: ContactState | undefined): ContactEvent[] {
   const current = existing(state);
   if (isMember(current)) {

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { contactPublicEventRelay, ContactsApplication, createContactsApplication } from '@cp/contacts-application';
-import { EventStore } from '@cp/event-store';
+import { DataKeys, EventStore } from '@cp/event-store';
 import { ClientProxy } from '@nestjs/microservices';
 import { PublishedPublicEvent } from '@cp/contracts';
 import { ClientProxyPublisher, EventRelay, RpcErrorFilter, ServiceClient } from '@cp/messaging';
@@ -13,6 +13,8 @@ import { CONTACTS_APPLICATION, CONTACTS_PORTS } from './tokens';
 
 export interface ContactsServiceOptions {
   eventStore: EventStore;
+  /** The contacts' data keys (docs/privacy.md): their personal data is sealed with them; closed with the service. */
+  dataKeys: DataKeys;
   readStore: ReadStore;
   /** The owners of label and field definitions, asked when the local copy misses a key. */
   labels: ServiceClient;
@@ -59,6 +61,7 @@ class ContactsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     await this.app.mergeCompleter.stop();
     await this.app.projection.stop();
     await this.ports.eventStore.close();
+    await this.ports.dataKeys.close();
     await this.ports.readStore.close();
   }
 }
@@ -79,15 +82,18 @@ export class ContactsServiceModule {
             eventStore: options.eventStore,
             readStore: options.readStore,
             owners: new ServiceDefinitionOwners(options.labels, options.extendedFields),
+            dataKeys: options.dataKeys,
             logger,
           }),
         },
         // The public-event relay, by its class: the lifecycle runs it, health reports it.
         {
           provide: EventRelay,
-          useFactory: () =>
+          inject: [CONTACTS_APPLICATION],
+          useFactory: (app: ContactsApplication) =>
             contactPublicEventRelay({
-              eventStore: options.eventStore,
+              eventStore: app.eventStore,
+              identityStreams: app.identityStreams,
               readStore: options.readStore,
               publisher: new ClientProxyPublisher(options.bus),
               logger: new Logger('ContactsPublicEvents'),

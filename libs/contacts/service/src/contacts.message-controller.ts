@@ -58,6 +58,12 @@ export class ContactsMessageController {
     return {};
   }
 
+  @MessagePattern(ContactsPatterns.erase)
+  async erase(@Payload() message: Envelope<DeleteContactPayload>) {
+    await this.app.commands.erase(message.context, message.payload.contactId);
+    return {};
+  }
+
   @MessagePattern(ContactsPatterns.get)
   get(@Payload() message: Envelope<GetContactPayload>) {
     return this.app.queries.get(message.context, message.payload);

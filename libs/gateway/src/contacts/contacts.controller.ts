@@ -149,6 +149,22 @@ export class ContactsController {
     return this.send(ContactsPatterns.unlabel, context, { contactId, labelKeys: requireLabelKeys(listParam(params, 'labelKeys') ?? body?.labelKeys) });
   }
 
+  @Post(':id/erase')
+  @HttpCode(200)
+  @RequirePermission('CONTACTS.ERASE')
+  @Operation({
+    id: 'eraseContact',
+    answer: 'Empty',
+    errors: [404, 409, 428],
+    summary: 'Erase Contact',
+    description:
+      'Erases the contact\'s personal data for good, deleted or not (docs/privacy.md): its data key is destroyed, so its history, as-of views, replay exports, the change feed and rebuilds show its events as redacted; its read-model document becomes a marker without personal data, and it gives up its emails and phones; a `contact_deleted` webhook with `triggeredByAnonymizeRequest: true` goes out. Needs SCOPE.CONTACTS.ERASE. Erasing again answers the same and changes nothing.',
+  })
+  @ContactIdPath()
+  erase(@Caller() context: RequestContext, @Param('id', GuidParam) contactId: string) {
+    return this.send(ContactsPatterns.erase, context, { contactId });
+  }
+
   @Delete(':id')
   @RequirePermission('CONTACTS.DELETE')
   @Operation({ id: 'deleteContact', answer: 'Empty', errors: [404, 409, 428], summary: 'Delete Contact', description: '428 CONTACT_IS_MEMBER for a site member.' })

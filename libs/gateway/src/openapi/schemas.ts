@@ -311,6 +311,7 @@ const webhookSchemas = {
       deletedEvent: object({ deletedEntity: anyValue() }),
       actionEvent: object({ body: anyValue() }, ['body']),
       identity: object({ identityType: enumOf(['APP', 'ANONYMOUS_VISITOR', 'UNKNOWN']), appId: string() }, ['identityType']),
+      redacted: boolean('Set on an event about a contact erased since (docs/privacy.md): its body is gone, its id, type, entity and time are kept'),
     },
     ['id', 'eventType', 'instanceId', 'entityFqdn', 'slug', 'entityId', 'eventTime', 'triggeredByAnonymizeRequest', 'entityEventSequence', 'identity'],
   ),

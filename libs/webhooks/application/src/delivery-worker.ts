@@ -220,7 +220,9 @@ export class DeliveryWorker {
     // Not due yet (a timer may fire a moment early, a later retry time, another worker's lease): the lane waits for it.
     if (lease === 'not-due') return false;
     if (lease === 'elsewhere') return true;
-    const event = task.event ?? (await this.feed.at(task.state.feedPosition));
+    // The event as dispatched serves its first attempt; a retry reads it from the feed again, so
+    // that one whose contact was erased meanwhile is not sent (the feed reads it as redacted).
+    const event = (task.state.roundAttempts === 0 ? task.event : undefined) ?? (await this.feed.at(task.state.feedPosition));
     if (!event) return this.record(task, { delivered: false, error: 'event no longer in the feed', durationMs: 0 }, true);
     const now = new Date();
     const result = await this.transport.send(await deliveryRequest(this.signer, subscription, event, now));

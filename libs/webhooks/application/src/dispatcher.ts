@@ -48,6 +48,7 @@ export class Dispatcher {
 
   private async handle(event: RecordedEvent): Promise<void> {
     if (event.streamId.startsWith(SUBSCRIPTION_PREFIX)) return this.directory.apply(event);
+    if (event.redacted) return; // its contact was erased: nothing to deliver
     const published = (event.data as FeedRecord).event;
     for (const subscription of this.directory.ofSite(event.siteId)) {
       if (this.scheduler.wants(subscription, published)) await this.scheduler.schedule(subscription, published, event.globalPosition);

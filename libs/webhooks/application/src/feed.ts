@@ -1,7 +1,7 @@
-import { isPublicEventType, PUBLIC_EVENT_TYPES, PublicEvent, PublishedPublicEvent } from '@cp/contracts';
+import { contactDataKeyId, isPublicEventType, PUBLIC_EVENT_TYPES, PublicEntityFqdns, PublicEvent, PublishedPublicEvent } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { EventStore, handleCommand, RecordedEvent } from '@cp/event-store';
-import { entityKeyOf, feedStream, siteFeedPrefix } from './streams';
+import { DataKeyDestroyedError, EventStore, handleCommand, NewEvent, RecordedEvent, SealingPolicy } from '@cp/event-store';
+import { entityKeyOf, FEED_PREFIX, feedStream, siteFeedPrefix, streamEntityKey } from './streams';
 
 /** What a feed stream's event holds: the public event as delivered, and where its owner made it. */
 export interface FeedRecord {
@@ -34,12 +34,25 @@ export class EventFeed {
    */
   async record(published: PublishedPublicEvent): Promise<boolean> {
     const event = checkedEvent(published);
+    try {
+      return await this.appendIfNew(published, event);
+    } catch (error) {
+      // Its contact was erased meanwhile (a relay running behind): what it says of them must not be kept.
+      if (error instanceof DataKeyDestroyedError) return false;
+      throw error;
+    }
+  }
+
+  private async appendIfNew(published: PublishedPublicEvent, event: PublicEvent): Promise<boolean> {
     const { result } = await handleCommand(
       this.store,
       feedStream(event.instanceId, entityKeyOf(event)),
       (stored) => stored,
       (stored) => {
-        const last = stored[stored.length - 1]?.data as FeedRecord | undefined;
+        const lastStored = stored[stored.length - 1];
+        // After an erasure only its own notice is new: what came before is redacted, its order gone with it.
+        if (lastStored?.redacted && !event.triggeredByAnonymizeRequest) return { events: [], result: false };
+        const last = lastStored?.redacted ? undefined : (lastStored?.data as FeedRecord | undefined);
         if (last && !isNewer(published.sourcePosition, last.sourcePosition)) return { events: [], result: false };
         const record: FeedRecord = { event: { ...event, entityEventSequence: stored.length + 1 }, sourcePosition: published.sourcePosition };
         return { events: [{ id: event.id, type: event.eventType, data: record }], result: true };
@@ -66,7 +79,8 @@ export class EventFeed {
   /** The feed event stored at a global position (what a delivery found in storage refers to). */
   async at(position: number): Promise<PublicEvent | undefined> {
     const [event] = await this.store.readAll({ after: position - 1, limit: 1 });
-    return event?.globalPosition === position ? feedEventOf(event) : undefined;
+    // A redacted event is not sent: its subject was erased, and there is nothing left to say.
+    return event?.globalPosition === position && !event.redacted ? feedEventOf(event) : undefined;
   }
 
   private async read(siteId: string, after: number, limit: number, eventTypes: readonly string[] | undefined): Promise<FeedPage> {
@@ -105,9 +119,40 @@ export class EventFeed {
 const POLL_MS = 250;
 const MAX_READS_PER_PAGE = 20;
 
-export function feedEventOf(stored: RecordedEvent): PublicEvent {
-  return (stored.data as FeedRecord).event;
+/**
+ * The public event a feed event holds. One whose contact was erased reads as redacted: its id,
+ * type, entity, time and place in the feed are kept, its body is gone (docs/privacy.md).
+ */
+export function feedEventOf(stored: RecordedEvent): PublicEvent & { redacted?: true } {
+  if (!stored.redacted) return (stored.data as FeedRecord).event;
+  const entityKey = streamEntityKey(stored.streamId);
+  const split = entityKey.lastIndexOf(':');
+  return {
+    id: stored.id,
+    eventType: stored.type as PublicEvent['eventType'],
+    instanceId: stored.siteId,
+    entityFqdn: entityKey.slice(0, split),
+    slug: stored.type.slice(stored.type.lastIndexOf('_') + 1),
+    entityId: entityKey.slice(split + 1),
+    eventTime: stored.occurredAt,
+    triggeredByAnonymizeRequest: false,
+    entityEventSequence: stored.revision + 1,
+    identity: { identityType: 'UNKNOWN' },
+    redacted: true,
+  };
 }
+
+/**
+ * What the webhooks service seals (docs/privacy.md): a feed event about a contact, with that
+ * contact's data key, so that erasing the contact redacts it here too. The erasure's own notice
+ * names the contact by id only and stays in clear.
+ */
+export const feedSealingPolicy: SealingPolicy = (streamId: string, stored: NewEvent) => {
+  if (!streamId.startsWith(FEED_PREFIX)) return undefined;
+  const { event } = stored.data as FeedRecord;
+  if (event.entityFqdn !== PublicEntityFqdns.contact || event.triggeredByAnonymizeRequest) return undefined;
+  return contactDataKeyId(event.instanceId, event.entityId);
+};
 
 function isNewer(candidate: readonly [number, number], last: readonly [number, number]): boolean {
   return candidate[0] > last[0] || (candidate[0] === last[0] && candidate[1] > last[1]);

@@ -46,6 +46,7 @@ export class Replays {
       const batch = await this.store.readAll({ after, limit: 200, streamPrefixes: [siteFeedPrefix(request.siteId)] });
       for (const stored of batch) {
         if (stored.globalPosition > request.globalPosition) return;
+        if (stored.redacted) continue; // its contact was erased: nothing to send
         const event = feedEventOf(stored);
         if (Date.parse(event.eventTime) >= from && this.scheduler.wants(subscription, event)) await this.scheduler.schedule(subscription, event, stored.globalPosition, replayId);
         await slice.pause();

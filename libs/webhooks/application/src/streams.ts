@@ -1,4 +1,4 @@
-import { siteKey, siteStream } from '@cp/contracts';
+import { siteKey, siteStream, streamEntityId } from '@cp/contracts';
 
 /** The webhooks context's streams: its feed (one stream per entity), subscriptions and deliveries. */
 export const FEED_PREFIX = 'webhookfeed-';
@@ -26,6 +26,11 @@ export function subscriptionStream(siteId: string, subscriptionId: string): stri
 
 export function deliveryStream(siteId: string, deliveryId: string): string {
   return siteStream(DELIVERY_PREFIX, siteId, deliveryId);
+}
+
+/** The `<fqdn>:<entityId>` a feed stream is named by. */
+export function streamEntityKey(streamId: string): string {
+  return streamEntityId(streamId);
 }
 
 export function entityKeyOf(event: { entityFqdn: string; entityId: string }): string {

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derivedUuid, PublishedPublicEvent, RequestContext } from '@cp/contracts';
-import { SqliteEventStore } from '@cp/event-store';
+import { DataKeys, InMemoryDataKeyStore, newMasterKey, SqliteEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { generateWebhookSecret, HttpWebhookSender, loadSigningKeys, signWixWebhook, standardWebhookHeaders, wixWebhookPayload } from '@cp/webhooks-delivery';
 import { DeliveriesReadModel } from './deliveries-read-model';
@@ -24,6 +24,8 @@ import { WebhookSigner, WebhookTransport } from './ports';
  */
 const site: RequestContext = { siteId: 'site-w', actor: { type: 'API_KEY', id: 'admin' }, correlationId: 'c' };
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+/** One deployment's data keys: every instance on the store shares them. */
+const dataKeys = new DataKeys(new InMemoryDataKeyStore(), newMasterKey());
 const keys = loadSigningKeys({ dataDir: mkdtempSync(join(tmpdir(), 'webhook-keys-')) });
 const signer: WebhookSigner = {
   publicKeyPem: keys.publicKeyPem,
@@ -101,6 +103,7 @@ describe('webhooks application', () => {
     const store = new SqliteEventStore(join(dir, 'webhooks-events.sqlite'));
     const app = createWebhooksApplication({
       eventStore: store,
+      dataKeys,
       readStore: new EmbeddedReadStore(),
       signer,
       transport: transport(),

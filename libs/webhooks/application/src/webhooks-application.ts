@@ -1,4 +1,4 @@
-import { EventStore } from '@cp/event-store';
+import { DataKeys, EventStore, sealEvents } from '@cp/event-store';
 import { processMetrics } from '@cp/observability';
 import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
@@ -7,7 +7,7 @@ import { Deliveries } from './deliveries';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { DeliveryWorker } from './delivery-worker';
 import { Dispatcher } from './dispatcher';
-import { EventFeed } from './feed';
+import { EventFeed, feedSealingPolicy } from './feed';
 import { WebhookSigner, WebhooksLogger, WebhooksSettings, WebhookTransport } from './ports';
 import { Replays } from './replays';
 import { SubscriptionDirectory } from './subscription-directory';
@@ -15,6 +15,8 @@ import { Subscriptions } from './subscriptions';
 
 export interface WebhooksPorts {
   eventStore: EventStore;
+  /** The contacts' data keys: feed events about a contact are sealed with its key (docs/privacy.md). */
+  dataKeys: DataKeys;
   readStore: ReadStore;
   signer: WebhookSigner;
   transport: WebhookTransport;
@@ -31,7 +33,8 @@ export type WebhooksApplication = ReturnType<typeof createWebhooksApplication>;
 
 /** The webhooks context wired on its ports: the feed, subscriptions, dispatch, delivery and replays. */
 export function createWebhooksApplication(ports: WebhooksPorts) {
-  const { eventStore, readStore, signer, transport, settings, logger } = ports;
+  const { readStore, signer, transport, settings, logger } = ports;
+  const eventStore = sealEvents(ports.eventStore, ports.dataKeys, feedSealingPolicy);
   const feed = new EventFeed(eventStore);
   const directory = new SubscriptionDirectory();
   const deliveriesReadModel = new DeliveriesReadModel(eventStore, readStore, logger);

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { EventStore } from '@cp/event-store';
+import { DataKeys, EventStore } from '@cp/event-store';
 import { RpcErrorFilter } from '@cp/messaging';
 import { CheckpointStore } from '@cp/projection';
 import { ReadStore } from '@cp/read-store';
@@ -13,6 +13,8 @@ import { WEBHOOKS_APPLICATION, WEBHOOKS_PORTS } from './tokens';
 
 export interface WebhooksServiceOptions {
   eventStore: EventStore;
+  /** The contacts' data keys, shared with the contacts service (docs/privacy.md); closed with the service. */
+  dataKeys: DataKeys;
   readStore: ReadStore;
   signingKeys: SigningKeys;
   config: WebhooksConfig;
@@ -38,6 +40,7 @@ class WebhooksLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     await this.app.stop();
     await this.ports.eventStore.close();
+    await this.ports.dataKeys.close();
     await this.ports.readStore.close();
   }
 }
@@ -57,6 +60,7 @@ export class WebhooksServiceModule {
           useFactory: () =>
             createWebhooksApplication({
               eventStore: options.eventStore,
+              dataKeys: options.dataKeys,
               readStore: options.readStore,
               signer: new KeySigner(options.signingKeys),
               transport: new HttpTransport({ timeoutMs: config.timeoutMs, allowPrivateTargets: config.allowPrivateTargets }),

@@ -1,8 +1,8 @@
 import { RequestContext } from '@cp/contracts';
-import { InMemoryEventStore } from '@cp/event-store';
+import { DataKeys, InMemoryEventStore } from '@cp/event-store';
 import { EmbeddedReadStore } from '@cp/read-store';
 import { ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from '../index';
-import { siteA } from './contacts-test-kit';
+import { siteA, testDataKeys } from './contacts-test-kit';
 
 /** Shared by the contacts-application suites split by capability (contact-*.int.spec.ts and the like). */
 export const siteB: RequestContext = { ...siteA, siteId: 'site-b' };
@@ -31,17 +31,20 @@ export interface RunningApplication {
   app: ContactsApplication;
   events: InMemoryEventStore;
   reads: EmbeddedReadStore;
+  /** What a restarted application on the same events must be given to read them. */
+  dataKeys: DataKeys;
 }
 
 /** A fresh application on in-memory stores, its projection and bulk jobs started (the merge completer is not: no test here needs it). */
 export async function startApplication(): Promise<RunningApplication> {
   const events = new InMemoryEventStore();
   const reads = new EmbeddedReadStore();
-  const app = createContactsApplication({ eventStore: events, readStore: reads, owners, logger });
+  const dataKeys = testDataKeys();
+  const app = createContactsApplication({ eventStore: events, readStore: reads, owners, logger, dataKeys });
   await app.projection.start();
   await app.bulkJobs.projection.start();
   await app.imports.projection.start();
-  return { app, events, reads };
+  return { app, events, reads, dataKeys };
 }
 
 export async function stopApplication({ app, events }: RunningApplication): Promise<void> {

@@ -1,6 +1,6 @@
 import { RequestContext } from '@cp/contracts';
 import { AppError } from '@cp/errors';
-import { appendInTurn, EventStore, InMemoryEventStore, SqliteEventStore, StreamAppend } from '@cp/event-store';
+import { appendInTurn, DataKeys, EventStore, InMemoryDataKeyStore, InMemoryEventStore, newMasterKey, SqliteEventStore, StreamAppend } from '@cp/event-store';
 import { EmbeddedReadStore, ReadStore } from '@cp/read-store';
 import { Clock, ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from '../index';
 
@@ -40,9 +40,23 @@ export class InTurnEventStore extends InMemoryEventStore {
   }
 }
 
+/** Data keys in memory, under a master key of their own. */
+export function testDataKeys(): DataKeys {
+  return new DataKeys(new InMemoryDataKeyStore(), newMasterKey());
+}
+
+const keysOfStores = new WeakMap<EventStore, DataKeys>();
+
+/** The data keys of the events in one store: replicas and restarts on that store share them, as the processes of a deployment share theirs. */
+export function dataKeysOf(store: EventStore): DataKeys {
+  let keys = keysOfStores.get(store);
+  if (!keys) keysOfStores.set(store, (keys = testDataKeys()));
+  return keys;
+}
+
 /** The module as the service runs it: projection, bulk jobs and merge completer started. */
-export async function startContacts(eventStore: EventStore, readStore: ReadStore, options: { clock?: Clock } = {}): Promise<ContactsApplication> {
-  const app = createContactsApplication({ eventStore, readStore, owners, logger: quietLogger, ...options });
+export async function startContacts(eventStore: EventStore, readStore: ReadStore, options: { clock?: Clock; dataKeys?: DataKeys } = {}): Promise<ContactsApplication> {
+  const app = createContactsApplication({ eventStore, readStore, owners, logger: quietLogger, dataKeys: dataKeysOf(eventStore), ...options });
   await app.projection.start();
   await app.bulkJobs.projection.start();
   await app.imports.projection.start();

@@ -1,0 +1,75 @@
+import { Binary, Collection, MongoClient } from 'mongodb';
+import { requiredSecret } from '@cp/config';
+import { DataKeys, DataKeyStore, StoredDataKey } from '@cp/event-store';
+import { StoreConfig } from './stores';
+
+/** The master key the services that seal personal data (contacts, webhooks) wrap their data keys with. */
+export const dataKeyVariables = {
+  DATA_KEY_ENCRYPTION_KEY: requiredSecret(32, {
+    description:
+      'the master key (32 bytes, base64) that wraps the per-contact data keys personal data is sealed with (docs/privacy.md); the same for every replica of the contacts and webhooks services. Keep it in a secret store: without it nothing sealed can be read.',
+    example: 'openssl rand -base64 32',
+  }),
+};
+
+/** Where the distributed services keep data keys: one MongoDB database they share, never the event store. */
+const DATA_KEYS_DATABASE = 'data-keys';
+
+interface DataKeyDocument {
+  _id: string;
+  /** The wrapped key; null once destroyed (the tombstone keeps the id taken). */
+  wrapped: Binary | null;
+  destroyedAt?: string;
+}
+
+/**
+ * Data keys in a MongoDB collection. A destroy unsets the key in place; the storage engine frees
+ * the old bytes as it compacts, so the key is unreadable through MongoDB at once and gone from
+ * its files later (docs/privacy.md says what that means for erasure).
+ */
+export class MongoDataKeyStore implements DataKeyStore {
+  private readonly keys: Collection<DataKeyDocument>;
+
+  private constructor(private readonly client: MongoClient) {
+    this.keys = client.db(DATA_KEYS_DATABASE).collection<DataKeyDocument>('data_keys');
+  }
+
+  static async connect(url: string): Promise<MongoDataKeyStore> {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+    await client.connect();
+    return new MongoDataKeyStore(client);
+  }
+
+  async find(keyId: string): Promise<StoredDataKey> {
+    const doc = await this.keys.findOne({ _id: keyId });
+    if (!doc) return undefined;
+    return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
+  }
+
+  /** One round trip: the upsert keeps what the id has, and answers the document as it is after. */
+  async add(keyId: string, wrapped: Buffer): Promise<StoredDataKey> {
+    try {
+      const doc = await this.keys.findOneAndUpdate({ _id: keyId }, { $setOnInsert: { wrapped: new Binary(wrapped) } }, { upsert: true, returnDocument: 'after' });
+      if (doc) return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
+    } catch (error) {
+      // Two replicas upserting the same new id: one insert wins, the other sees a duplicate key.
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+    return this.find(keyId);
+  }
+
+  async destroy(keyId: string): Promise<void> {
+    await this.keys.updateOne({ _id: keyId }, { $set: { wrapped: null, destroyedAt: new Date().toISOString() } }, { upsert: true });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** The data keys of a distributed service, in the shared MongoDB database. */
+export async function openDataKeys(config: StoreConfig, masterKey: Buffer): Promise<DataKeys> {
+  const keys = new DataKeys(await MongoDataKeyStore.connect(config.mongoUrl), masterKey);
+  await keys.checkMasterKey();
+  return keys;
+}
