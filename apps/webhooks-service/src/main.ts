@@ -17,7 +17,7 @@ runMain(() =>
     module: async ({ stores, kafka, settings }) =>
       WebhooksServiceModule.register({
         eventStore: openEventStore(stores, 'webhooks'),
-        dataKeys: await openDataKeys(stores, settings.dataKeyEncryptionKey),
+        dataKeys: await openDataKeys(stores, settings.dataKeys),
         readStore: await openReadStore(stores, 'webhooks'),
         signingKeys: settings.signingKeys,
         config: settings.config,
