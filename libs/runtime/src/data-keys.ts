@@ -1,7 +1,7 @@
 import { Binary, Collection, MongoClient } from 'mongodb';
 import { EnvValues, optionalConnectionUrl, requiredSecret } from '@cp/config';
 import { DataKeys, DataKeyStore, PostgresDataKeyStore, StoredDataKey } from '@cp/event-store';
-import { StoreConfig } from './stores';
+import { isPostgresUrl, StoreConfig } from './stores';
 
 /** The master key the services that seal personal data (contacts, webhooks) wrap their data keys with. */
 export const dataKeyVariables = {
@@ -85,7 +85,7 @@ export function dataKeySettings(values: EnvValues<typeof dataKeyVariables>): Dat
 
 /** The key store a URL names by its scheme: a PostgreSQL database, or a MongoDB server. */
 export function dataKeyStoreAt(url: string): Promise<DataKeyStore> {
-  return /^postgres(ql)?:/.test(url) ? PostgresDataKeyStore.connect(url) : MongoDataKeyStore.connect(url);
+  return isPostgresUrl(url) ? PostgresDataKeyStore.connect(url) : MongoDataKeyStore.connect(url);
 }
 
 /** The data keys of a distributed service: where DATA_KEYS_URL says, else in MONGODB_URL's server. */
