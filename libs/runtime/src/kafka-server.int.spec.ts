@@ -42,11 +42,12 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
     await publisher.connect();
   }, 60_000);
 
+  // Stopping waits for each consumer's fetch under way, a long poll of up to 5 s.
   afterAll(async () => {
     releaseEvent();
     await server.close();
     await publisher.close();
-  });
+  }, 30_000);
 
   it('answers its requests while an event is still being handled', async () => {
     await eventually('both consumers in their groups', () => server.bus.ready);
