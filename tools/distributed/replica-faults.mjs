@@ -151,14 +151,9 @@ await test('SIGKILL of one replica of every app under write load: no acknowledge
   assert(tail.every((o) => o.ok), `of the last 100 contact writes ${tail.filter((o) => !o.ok).length} failed`);
 
   const gateway = gateways[0];
-  // What it reported last, if it never gets there: which service, which part of it.
-  let lastHealth = '';
-  const gatewayHealthy = async () => {
-    const answer = await call(gateway, 'GET', '/health');
-    lastHealth = `${answer.status} ${JSON.stringify(answer.body).slice(0, 3000)}`;
-    return answer.status === 200;
-  };
-  await until(gatewayHealthy, 120_000, 'the surviving gateway to report healthy', () => lastHealth);
+  // What it reported last, if it never gets there: which service, which part of it (as faults.mjs does).
+  let health;
+  await until(async () => (health = await call(gateway, 'GET', '/health')).status === 200, 120_000, 'the surviving gateway to report healthy', () => JSON.stringify(health?.body ?? health?.error));
   for (const url of survivorHealth) await until(() => healthy(url), 120_000, `${url} to report healthy`);
 
   // Queries read the shared read model, which the surviving replica took over when the killed one's
