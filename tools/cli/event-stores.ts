@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sealContactEvents } from '@cp/contacts-application';
 import { DataKeys, EventStore, EventStoreDbEventStore, eventTable, parseMasterKey, PostgresEventStore, SqliteDataKeyStore, SqliteEventStore, withOverrides } from '@cp/event-store';
-import { MongoDataKeyStore } from '@cp/runtime';
+import { dataKeyStoreAt } from '@cp/runtime';
 import { dataKeyEncryptionKeyFile, dataKeysFile, eventStoreFile, loadOrCreateDataKeyEncryptionKey } from './standalone-files';
 import { UsageError } from './usage-error';
 
@@ -60,12 +60,13 @@ export function checkSqliteEventStore(file: string): void {
  * The contacts service's events as its own processes read them: personal data opened with the
  * data keys, an erased contact's events redacted (docs/privacy.md). The master key is
  * DATA_KEY_ENCRYPTION_KEY, else the one the standalone app generated into its data directory;
- * the keys are in MongoDB when `mongoUrl` is given (distributed), else in the app's key file.
- * Closing the store closes the keys too.
+ * the keys are where DATA_KEYS_URL says, else in the MongoDB server of `mongoUrl` when one is
+ * given (distributed), else in the app's key file. Closing the store closes the keys too.
  */
 export async function openContactEvents(store: EventStore, options: { dataDir: string; mongoUrl?: string }): Promise<EventStore> {
   const dataDir = resolve(options.dataDir);
-  const keys = options.mongoUrl ? new DataKeys(await MongoDataKeyStore.connect(options.mongoUrl), masterKeyOf(dataDir)) : openDataKeysOf(dataDir);
+  const keysUrl = process.env.DATA_KEYS_URL?.trim() || options.mongoUrl;
+  const keys = keysUrl ? new DataKeys(await dataKeyStoreAt(keysUrl), masterKeyOf(dataDir)) : openDataKeysOf(dataDir);
   const sealed = sealContactEvents(store, keys);
   return withOverrides(sealed, {
     close: async () => {

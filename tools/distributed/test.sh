@@ -65,7 +65,7 @@ boot_check contacts-service OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTO
 # Personal data is sealed with data keys wrapped by a master key the replicas share: none is generated, and a short one is refused.
 boot_check contacts-service DATA_KEY_ENCRYPTION_KEY -- "${webhooks_env[@]}"
 boot_check webhooks-service "must be 32 bytes in base64" -- "${webhooks_env[@]}" DATA_KEY_ENCRYPTION_KEY=c2hvcnQ=
-# The contacts and webhooks replicas share it (and the data keys, in MongoDB).
+# The contacts and webhooks replicas share it (and the data keys, in PostgreSQL: see below).
 DATA_KEY_ENCRYPTION_KEY=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")
 export DATA_KEY_ENCRYPTION_KEY
 
@@ -81,8 +81,14 @@ if [ -z "${POSTGRES_URL:-}" ]; then
 fi
 # A database of this run's own: the suites that ran before on the same server keep theirs.
 events_db="distributed_$$_$(date +%s)"
-node -e 'const { Client } = require("pg"); const c = new Client({ connectionString: process.argv[1] }); c.connect().then(() => c.query(`CREATE DATABASE ${process.argv[2]}`)).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); })' "$POSTGRES_URL" "$events_db"
+# The data keys in a database of their own beside it, never in the event store (docs/privacy.md);
+# the MongoDB key store is covered by the adapter suites.
+keys_db="${events_db}_keys"
+for db in "$events_db" "$keys_db"; do
+  node -e 'const { Client } = require("pg"); const c = new Client({ connectionString: process.argv[1] }); c.connect().then(() => c.query(`CREATE DATABASE ${process.argv[2]}`)).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); })' "$POSTGRES_URL" "$db"
+done
 export EVENTSTORE_URL="${POSTGRES_URL%/*}/$events_db"
+export DATA_KEYS_URL="${POSTGRES_URL%/*}/$keys_db"
 
 start() { # name script [VAR=value ...]
   local name=$1 script=$2
@@ -169,7 +175,7 @@ if stage adapters; then
   npx jest -c libs/testing/jest.config.js read-store-adapters.int || status=1
   npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
   npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
-  npx jest -c libs/runtime/jest.config.js kafka-topics.int || status=1
+  npx jest -c libs/runtime/jest.config.js kafka-topics.int kafka-server.int || status=1
   npx jest -c libs/runtime/jest.config.js data-key-stores.int || status=1
 fi
 

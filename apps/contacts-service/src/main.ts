@@ -17,7 +17,7 @@ runMain(() =>
       const fields = await kafkaServiceClient('contacts-service', 'extended-fields', [ExtendedFieldsPatterns.definition, ExtendedFieldsPatterns.query], kafka);
       return ContactsServiceModule.register({
         eventStore: openEventStore(stores, 'contacts'),
-        dataKeys: await openDataKeys(stores, settings.dataKeyEncryptionKey),
+        dataKeys: await openDataKeys(stores, settings.dataKeys),
         readStore: await openReadStore(stores, 'contacts'),
         labels: labels.client,
         extendedFields: fields.client,

@@ -13,19 +13,26 @@ jest.setTimeout(30_000);
 
 const ADA = { email: 'augusta.erased@engines.example', phone: '+442079460123', last: 'Byron-King-Noel' };
 
-describe('erasing a contact', () => {
-  let app: Harness;
-  let receiver: WixWebhookReceiver;
-
+/** For a suite: the app and a webhook receiver built with Wix's SDK, started once, stopped after it. */
+function useAppWithReceiver(): { app: Harness; receiver: WixWebhookReceiver } {
+  const running = {} as { app: Harness; receiver: WixWebhookReceiver };
   beforeAll(async () => {
-    app = await startHarness();
-    receiver = new WixWebhookReceiver((await app.call('GET', '/webhooks/v1/public-key', { key: null, site: null })).body.publicKey);
-    await receiver.start();
+    running.app = await startHarness();
+    running.receiver = new WixWebhookReceiver((await running.app.call('GET', '/webhooks/v1/public-key', { key: null, site: null })).body.publicKey);
+    await running.receiver.start();
   });
   afterAll(async () => {
-    await receiver.stop();
-    await app.stop();
+    await running.receiver.stop();
+    await running.app.stop();
   });
+  return running;
+}
+
+describe('erasing a contact', () => {
+  const running = useAppWithReceiver();
+  let app: Harness;
+  let receiver: WixWebhookReceiver;
+  beforeEach(() => ({ app, receiver } = running));
 
   /** Ada erased after her webhooks went out, Grace kept. */
   async function eraseAda(site: string) {
@@ -81,18 +88,10 @@ describe('erasing a contact', () => {
 });
 
 describeStandaloneOnly('erasing a contact, on file', () => {
+  const running = useAppWithReceiver();
   let app: Harness;
   let receiver: WixWebhookReceiver;
-
-  beforeAll(async () => {
-    app = await startHarness();
-    receiver = new WixWebhookReceiver((await app.call('GET', '/webhooks/v1/public-key', { key: null, site: null })).body.publicKey);
-    await receiver.start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await app.stop();
-  });
+  beforeEach(() => ({ app, receiver } = running));
 
   const filesUnder = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {

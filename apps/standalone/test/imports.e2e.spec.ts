@@ -26,12 +26,12 @@ describe('contact imports over HTTP', () => {
     return { status: response.status, body: JSON.parse(text) };
   }
 
-  async function finished(importId: string) {
+  async function finished(importId: string, limitMs = 20_000) {
     let current: Record<string, unknown> = {};
     await eventually(async () => {
       current = (await app.call('GET', `/contacts/v4/imports/${importId}`, as)).body.import;
       expect(current.status).toBe('COMPLETED');
-    }, 20_000);
+    }, limitMs);
     return current;
   }
 
@@ -65,13 +65,15 @@ describe('contact imports over HTTP', () => {
     expect(ada.body.contacts.map((c: { info: { name: { first: string } } }) => c.info.name.first)).toEqual(['Ada again']);
   });
 
+  // What this checks is the batching, not the pace: against two replicas of every service on CI's
+  // 2 cores these 300 rows take 12-14 s, and past 20 s in a slow run (docs/performance.md, "Imports").
   it('sends wide rows in batches small enough for a Kafka message, and imports every one', async () => {
     const note = 'x'.repeat(4_000); // 300 rows: 1.2 MB, past Kafka's 1 MB message in one batch
     const csv = `First Name,Email,Notes\n${Array.from({ length: 300 }, (_, i) => `Wide ${i},wide${i}@imports.io,${note}`).join('\n')}\n`;
     const { status, body } = await upload(csv, 'wide.csv');
     expect([status, body.import.totalRows]).toEqual([200, 300]);
-    expect(await finished(body.import.id)).toMatchObject({ processedRows: 300, created: 300, failed: 0 });
-  });
+    expect(await finished(body.import.id, 60_000)).toMatchObject({ processedRows: 300, created: 300, failed: 0 });
+  }, 90_000);
 
   it('refuses what it cannot import with a 4xx, and imports nothing', async () => {
     const csv = 'First Name,Email\nNobody,nobody@imports.io\n';

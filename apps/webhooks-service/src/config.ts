@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EnvRule, optionalText } from '@cp/config';
-import { dataKeyVariables, serviceEnv, ServiceVariables } from '@cp/runtime';
+import { dataKeySettings, dataKeyVariables, serviceEnv, ServiceVariables } from '@cp/runtime';
 import { loadSigningKeys, SigningKeys, webhooksSettings, webhooksVariables } from '@cp/webhooks-service';
 
 const variables = {
@@ -70,5 +70,5 @@ export const webhooksServiceEnv = serviceEnv({
   about: 'the webhooks service of the distributed platform (node dist/apps/webhooks-service/src/main.js).',
   variables,
   rules: [signingKeyLoads],
-  settings: (values) => ({ config: webhooksSettings(values), signingKeys: sharedSigningKeys(values), dataKeyEncryptionKey: values.DATA_KEY_ENCRYPTION_KEY }),
+  settings: (values) => ({ config: webhooksSettings(values), signingKeys: sharedSigningKeys(values), dataKeys: dataKeySettings(values) }),
 });

@@ -6,9 +6,10 @@ import { WebhooksMessageController, WebhooksServiceModule } from '@cp/webhooks-s
 import { webhooksServiceEnv } from './config';
 
 /**
- * The webhooks service as its own process. Its consumer group (`webhooks-service`) reads its
- * request topics and the public-event topics; replicas share their work through the event store
- * (EventStoreDB, or one SQLite file on one host), each named by INSTANCE_ID in delivery leases.
+ * The webhooks service as its own process. Its consumer groups read the public-event topics
+ * (`webhooks-service-server`) and its request topics (`webhooks-service-server-requests`);
+ * replicas share their work through the event store (EventStoreDB, PostgreSQL, or one SQLite
+ * file on one host), each named by INSTANCE_ID in delivery leases.
  */
 runMain(() =>
   serveOverKafka({
@@ -17,7 +18,7 @@ runMain(() =>
     module: async ({ stores, kafka, settings }) =>
       WebhooksServiceModule.register({
         eventStore: openEventStore(stores, 'webhooks'),
-        dataKeys: await openDataKeys(stores, settings.dataKeyEncryptionKey),
+        dataKeys: await openDataKeys(stores, settings.dataKeys),
         readStore: await openReadStore(stores, 'webhooks'),
         signingKeys: settings.signingKeys,
         config: settings.config,

@@ -11,5 +11,6 @@ export { eventTable } from './postgres-event-table';
 export * from './trace-context';
 export * from './data-keys';
 export * from './sqlite-data-keys';
+export * from './postgres-data-keys';
 export * from './sealed-event-store';
 export { withOverrides } from './append-decorator';

@@ -1,7 +1,7 @@
 import { Binary, Collection, MongoClient } from 'mongodb';
-import { requiredSecret } from '@cp/config';
-import { DataKeys, DataKeyStore, StoredDataKey } from '@cp/event-store';
-import { StoreConfig } from './stores';
+import { EnvValues, optionalConnectionUrl, requiredSecret } from '@cp/config';
+import { DataKeys, DataKeyStore, PostgresDataKeyStore, StoredDataKey } from '@cp/event-store';
+import { isPostgresUrl, StoreConfig } from './stores';
 
 /** The master key the services that seal personal data (contacts, webhooks) wrap their data keys with. */
 export const dataKeyVariables = {
@@ -9,6 +9,12 @@ export const dataKeyVariables = {
     description:
       'the master key (32 bytes, base64) that wraps the per-contact data keys personal data is sealed with (docs/privacy.md); the same for every replica of the contacts and webhooks services. Keep it in a secret store: without it nothing sealed can be read.',
     example: 'openssl rand -base64 32',
+  }),
+  DATA_KEYS_URL: optionalConnectionUrl(['mongodb', 'mongodb+srv', 'postgres', 'postgresql'], {
+    description:
+      'where the data keys are kept, apart from the events: a MongoDB server (database data-keys) or a PostgreSQL database (table data_keys.keys, created at start; best a database of its own). The same for every replica of the contacts and webhooks services.',
+    example: 'postgres://keys@postgres:5432/data_keys',
+    unset: 'the MongoDB server of MONGODB_URL, database data-keys',
   }),
 };
 
@@ -67,9 +73,24 @@ export class MongoDataKeyStore implements DataKeyStore {
   }
 }
 
-/** The data keys of a distributed service, in the shared MongoDB database. */
-export async function openDataKeys(config: StoreConfig, masterKey: Buffer): Promise<DataKeys> {
-  const keys = new DataKeys(await MongoDataKeyStore.connect(config.mongoUrl), masterKey);
+export interface DataKeySettings {
+  masterKey: Buffer;
+  /** Unset: MONGODB_URL's server. */
+  url?: string;
+}
+
+export function dataKeySettings(values: EnvValues<typeof dataKeyVariables>): DataKeySettings {
+  return { masterKey: values.DATA_KEY_ENCRYPTION_KEY, url: values.DATA_KEYS_URL };
+}
+
+/** The key store a URL names by its scheme: a PostgreSQL database, or a MongoDB server. */
+export function dataKeyStoreAt(url: string): Promise<DataKeyStore> {
+  return isPostgresUrl(url) ? PostgresDataKeyStore.connect(url) : MongoDataKeyStore.connect(url);
+}
+
+/** The data keys of a distributed service: where DATA_KEYS_URL says, else in MONGODB_URL's server. */
+export async function openDataKeys(stores: StoreConfig, settings: DataKeySettings): Promise<DataKeys> {
+  const keys = new DataKeys(await dataKeyStoreAt(settings.url ?? stores.mongoUrl), settings.masterKey);
   await keys.checkMasterKey();
   return keys;
 }

@@ -104,7 +104,7 @@ function unlessAlreadyThere(error: unknown): void {
   if (!causes.some((type) => type === 'TOPIC_ALREADY_EXISTS' || type === 'INVALID_PARTITIONS')) throw error;
 }
 
-/** The Nest Kafka transport for a service: one consumer group per service, shared by its replicas. */
+/** The Nest Kafka transport for a service: two consumer groups per service (events, requests), shared by its replicas. */
 export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeginning = false): CustomStrategy & { strategy: ConcurrentRequestsServerKafka } {
   return {
     strategy: new ConcurrentRequestsServerKafka({
@@ -115,7 +115,7 @@ export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeg
       subscribe: { fromBeginning },
       // Events one at a time, in order, across all of this replica's partitions: kafkajs's
       // partitionsConsumedConcurrently above 1 halved the whole stack's throughput on 2 cores
-      // (docs/performance.md, "Replicas and partitions"), and requests are answered concurrently anyway.
+      // (docs/performance.md, "Replicas and partitions"); requests have a consumer of their own.
       producer: { allowAutoTopicCreation: false },
     }),
   };
@@ -124,30 +124,50 @@ export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeg
 /** Requests a process answers at once; past it, reading waits for one to finish. */
 const MAX_CONCURRENT_REQUESTS = 256;
 
+type ConsumerState = { ready: boolean; detail?: string };
+
 /**
- * Nest's Kafka server awaits each handler before the next message, and kafkajs fetches again
- * only when all of a fetch's batches are handled: one request that waits (the feed's long poll,
- * a command waiting for its projection) would hold every topic and miss heartbeats. Requests are
- * therefore answered concurrently, as the in-process transport does; events (no reply topic)
- * are handled one at a time, in order, before their offset is committed.
+ * Nest's Kafka server with two consumers instead of one: events and requests are read apart.
+ *
+ * kafkajs fetches again only when all of a fetch's batches are handled, so with one consumer a
+ * replica catching up on a backlog of events (after another replica died, say) answered no
+ * request until that backlog was through: its health and every caller timed out. Requests are
+ * therefore read by a consumer of their own, in the group `<service>-server-requests`, and
+ * answered concurrently, as the in-process transport does (a request that waits, such as the
+ * feed's long poll or a command waiting for its projection, holds nothing else). Events keep the
+ * group `<service>-server` and its committed offsets, and are handled one at a time, in order,
+ * before their offset is committed.
  * With tracing on, each request answered has a span of its own (answering), since the kafkajs
  * instrumentation's `process` span ends as soon as the request is taken.
  */
 export class ConcurrentRequestsServerKafka extends ServerKafka {
   private inFlight = 0;
   private readonly slotFreed: (() => void)[] = [];
-  private consumerState: { ready: boolean; detail?: string } = { ready: false, detail: 'not connected yet' };
+  private requestConsumer: Consumer | null = null;
+  private readonly consumerStates = new Map<'events' | 'requests', ConsumerState>();
   private unwatchDepth: (() => void) | undefined;
 
-  /** Whether this process reads its request topics: its consumer has joined its group and is running. */
-  get bus(): { ready: boolean; detail?: string } {
-    return this.consumerState;
+  /** Whether this process reads its topics: each of its consumers has joined its group and is running. */
+  get bus(): ConsumerState {
+    if (this.consumerStates.size === 0) return { ready: false, detail: 'not connected yet' };
+    const waiting = [...this.consumerStates].filter(([, state]) => !state.ready);
+    if (waiting.length === 0) return { ready: true };
+    return { ready: false, detail: waiting.map(([role, state]) => `${role}: ${state.detail}`).join('; ') };
+  }
+
+  /** The group the replicas of this service share their request topics in. */
+  get requestGroupId(): string {
+    return `${this.groupId}-requests`;
   }
 
   protected override registerConsumerEventListeners(): void {
     super.registerConsumerEventListeners();
-    const consumer = this.consumer as Consumer;
-    const state = (ready: boolean, detail?: string) => () => (this.consumerState = { ready, detail });
+    this.watch('events', this.consumer as Consumer);
+  }
+
+  private watch(role: 'events' | 'requests', consumer: Consumer): void {
+    const state = (ready: boolean, detail?: string) => () => void this.consumerStates.set(role, ready ? { ready } : { ready, detail });
+    state(false, 'connecting')();
     consumer.on(consumer.events.CONNECT, state(false, 'joining its consumer group'));
     consumer.on(consumer.events.GROUP_JOIN, state(true));
     consumer.on(consumer.events.REBALANCING, state(false, 'rebalancing'));
@@ -155,11 +175,41 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
     consumer.on(consumer.events.STOP, state(false, 'the Kafka consumer stopped'));
     consumer.on(consumer.events.DISCONNECT, state(false, 'disconnected from Kafka'));
     // Watched before it joins its group: with no group coordinator yet (a fresh broker) it crashes inside start.
-    restartAfterFatalCrash(consumer, (message) => this.logger.error(message), async () => {
-      if (this.consumer !== consumer) return; // started over already
+    this.startOver.watch(consumer, () => this.consumer === consumer || this.requestConsumer === consumer);
+  }
+
+  private readonly startOver = new StartOverAfterFatalCrash(
+    (message) => this.logger.error(message),
+    async () => {
       await this.close();
       await new Promise<void>((resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error) : resolve())));
-    });
+    },
+  );
+
+  /**
+   * Subscribes the events consumer (Nest's) to the event patterns and a consumer of its own to
+   * the request patterns. A new request group starts at the end of its topics whatever
+   * `fromBeginning` says: requests nobody waits for any more are not answered late.
+   */
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    const handlers = [...this.messageHandlers];
+    const events = handlers.filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
+    const requests = handlers.filter(([, handler]) => !handler.isEventHandler).map(([pattern]) => pattern);
+    const run = { ...(this.options.run ?? {}), eachMessage: this.getMessageHandler() };
+    if (requests.length > 0) {
+      const requestConsumer = this.client!.consumer({ ...(this.options.consumer ?? {}), groupId: this.requestGroupId });
+      this.requestConsumer = requestConsumer;
+      this.watch('requests', requestConsumer);
+      await requestConsumer.connect();
+      await requestConsumer.subscribe({ topics: requests, fromBeginning: false });
+      await requestConsumer.run(run);
+    }
+    if (events.length > 0) {
+      await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics: events });
+      await consumer.run(run);
+    } else {
+      this.consumerStates.delete('events'); // nothing to read: it never joins a group
+    }
   }
 
   /**
@@ -167,9 +217,11 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
    * producer their replies go out on is disconnected.
    */
   override async close(limitMs = 10_000): Promise<void> {
-    await this.consumer?.stop();
+    await Promise.all([this.consumer?.stop(), this.requestConsumer?.stop()]);
     const deadline = Date.now() + limitMs;
     while (this.inFlight > 0 && Date.now() < deadline) await delay(10);
+    await this.requestConsumer?.disconnect();
+    this.requestConsumer = null;
     await super.close();
   }
 
@@ -212,7 +264,7 @@ function answering(topic: string, answer: () => Promise<void>): Promise<void> {
 }
 
 /**
- * A reply consumer that starts over after a crash kafkajs gives up on (see restartAfterFatalCrash).
+ * A reply consumer that starts over after a crash kafkajs gives up on (see StartOverAfterFatalCrash).
  * Watched from the moment each consumer is made, before it joins its group: a broker that has no
  * group coordinator yet (a fresh one still creating its offsets topic) crashes it inside connect.
  */
@@ -221,12 +273,16 @@ class RestartingClientKafka extends ClientKafka {
     super.registerConsumerEventListeners();
     const consumer = this._consumer;
     if (!consumer) return;
-    restartAfterFatalCrash(consumer, (message) => this.logger.error(message), async () => {
-      if (this._consumer !== consumer) return; // started over already
+    this.startOver.watch(consumer, () => this._consumer === consumer);
+  }
+
+  private readonly startOver = new StartOverAfterFatalCrash(
+    (message) => this.logger.error(message),
+    async () => {
       await this.close();
       await this.connect();
-    });
-  }
+    },
+  );
 }
 
 interface CrashingConsumer {
@@ -237,18 +293,38 @@ interface CrashingConsumer {
 /**
  * kafkajs restarts a crashed consumer only after a retriable error: after others, such as no
  * group coordinator found while the broker is down, it stays stopped for good, and the process
- * would never read that group's topics again. Those start over here, with backoff.
+ * would never read that group's topics again. Those start over here (the owner closed and
+ * started again), with backoff until a start succeeds. One start-over at a time: consumers that
+ * crash together (a server's two, when the broker goes) or while one is under way join it.
  */
-function restartAfterFatalCrash(consumer: CrashingConsumer, log: (message: string) => void, restart: () => Promise<void>): void {
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart) return;
-    const attempt = (delayMs: number) =>
-      setTimeout(() => {
-        log(`Kafka consumer stopped after ${payload.error?.message}; starting it again`);
-        restart().catch(() => attempt(Math.min(delayMs * 2, 30_000)));
-      }, delayMs);
-    attempt(1_000);
-  });
+export class StartOverAfterFatalCrash {
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly restart: () => Promise<void>,
+    private readonly firstDelayMs = 1_000,
+  ) {}
+
+  /** `current` says whether the consumer is still its owner's: one replaced or closed is let go. */
+  watch(consumer: CrashingConsumer, current: () => boolean): void {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !current()) return;
+      this.running ??= this.untilStarted(payload.error).finally(() => (this.running = undefined));
+    });
+  }
+
+  private async untilStarted(error: Error | undefined): Promise<void> {
+    for (let delayMs = this.firstDelayMs; ; delayMs = Math.min(delayMs * 2, 30_000)) {
+      await delay(delayMs);
+      this.log(`Kafka consumer stopped after ${error?.message}; starting it again`);
+      try {
+        return await this.restart();
+      } catch {
+        // the broker is still away: try again, later
+      }
+    }
+  }
 }
 
 /** A request/reply client for some patterns of one service, replies read by this instance only. */

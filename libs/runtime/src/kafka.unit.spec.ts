@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { NEVER, Observable, of, throwError } from 'rxjs';
 import { ServiceClient } from '@cp/messaging';
 import { processMetrics } from '@cp/observability';
-import { ConcurrentRequestsServerKafka, timedRequests } from './kafka';
+import { ConcurrentRequestsServerKafka, StartOverAfterFatalCrash, timedRequests } from './kafka';
 
 /** A consumer that only emits kafkajs's instrumentation events, by their kafkajs names. */
 function fakeConsumer() {
@@ -10,24 +10,103 @@ function fakeConsumer() {
   return Object.assign(new EventEmitter(), { events });
 }
 
-describe('a service\'s bus readiness', () => {
-  it('is ready once the consumer of its requests has joined its group, and not while it rebalances, crashed or stopped', () => {
-    const server = new ConcurrentRequestsServerKafka({ client: { brokers: ['kafka:9092'] } });
-    const consumer = fakeConsumer();
-    const internals = server as unknown as { consumer: unknown; registerConsumerEventListeners(): void };
-    internals.consumer = consumer;
-    internals.registerConsumerEventListeners();
+/** A consumer that records what it was asked to read, as far as the server uses one. */
+function fakeRunnableConsumer() {
+  return Object.assign(fakeConsumer(), {
+    subscriptions: [] as { topics: string[]; fromBeginning?: boolean }[],
+    running: false,
+    connect: async () => undefined,
+    subscribe: async function (this: { subscriptions: unknown[] }, subscription: unknown) {
+      this.subscriptions.push(subscription);
+    },
+    run: async function (this: { running: boolean }) {
+      this.running = true;
+    },
+  });
+}
+
+/** A server whose consumers are fakes: the events one is Nest's, the requests one comes from its client. */
+function serverWithFakeConsumers(options: { fromBeginning?: boolean } = {}) {
+  const server = new ConcurrentRequestsServerKafka({ client: { brokers: ['kafka:9092'] }, consumer: { groupId: 'contacts' }, subscribe: { fromBeginning: options.fromBeginning ?? false } });
+  const events = fakeRunnableConsumer();
+  const requests = fakeRunnableConsumer();
+  const madeWith: unknown[] = [];
+  const internals = server as unknown as { consumer: unknown; client: unknown; registerConsumerEventListeners(): void };
+  internals.consumer = events;
+  internals.client = { consumer: (config: unknown) => (madeWith.push(config), requests) };
+  internals.registerConsumerEventListeners();
+  return { server, events, requests, madeWith };
+}
+
+describe('a service\'s Kafka server', () => {
+  it('reads its requests with a consumer of their own, apart from its events, so that a backlog of events holds no request back', async () => {
+    const { server, events, requests, madeWith } = serverWithFakeConsumers({ fromBeginning: true });
+    server.addHandler('contacts.get', async () => ({}), false);
+    server.addHandler('contacts.create', async () => ({}), false);
+    server.addHandler('labels.events', async () => undefined, true);
+    await server.bindEvents(events as never);
+
+    expect(events.subscriptions).toEqual([{ fromBeginning: true, topics: ['labels.events'] }]);
+    // A new request group starts at the end: requests nobody waits for any more are not answered late.
+    expect(requests.subscriptions).toEqual([{ fromBeginning: false, topics: ['contacts.get', 'contacts.create'] }]);
+    expect(madeWith).toEqual([expect.objectContaining({ groupId: 'contacts-server-requests' })]);
+    expect([events.running, requests.running]).toEqual([true, true]);
+  });
+
+  it('is ready once both its consumers have joined their groups, and says which one is not while it rebalances, crashed or stopped', async () => {
+    const { server, events, requests } = serverWithFakeConsumers();
     expect(server.bus.ready).toBe(false);
-    consumer.emit(consumer.events.CONNECT);
-    expect(server.bus).toEqual({ ready: false, detail: 'joining its consumer group' });
-    consumer.emit(consumer.events.GROUP_JOIN);
-    expect(server.bus).toEqual({ ready: true, detail: undefined });
-    consumer.emit(consumer.events.REBALANCING);
-    expect(server.bus).toEqual({ ready: false, detail: 'rebalancing' });
-    consumer.emit(consumer.events.GROUP_JOIN);
+    server.addHandler('contacts.get', async () => ({}), false);
+    server.addHandler('labels.events', async () => undefined, true);
+    await server.bindEvents(events as never);
+    events.emit(events.events.CONNECT);
+    expect(server.bus).toEqual({ ready: false, detail: 'events: joining its consumer group; requests: connecting' });
+    events.emit(events.events.GROUP_JOIN);
+    requests.emit(requests.events.GROUP_JOIN);
+    expect(server.bus).toEqual({ ready: true });
+    requests.emit(requests.events.REBALANCING);
+    expect(server.bus).toEqual({ ready: false, detail: 'requests: rebalancing' });
+    requests.emit(requests.events.GROUP_JOIN);
     expect(server.bus.ready).toBe(true);
-    consumer.emit(consumer.events.CRASH, { payload: { restart: true, error: new Error('broker gone') } }); // one kafkajs restarts itself
-    expect(server.bus).toEqual({ ready: false, detail: 'the Kafka consumer crashed' });
+    events.emit(events.events.CRASH, { payload: { restart: true, error: new Error('broker gone') } }); // one kafkajs restarts itself
+    expect(server.bus).toEqual({ ready: false, detail: 'events: the Kafka consumer crashed' });
+  });
+
+  it('with no event handlers, is ready on its request consumer alone', async () => {
+    const { server, events, requests } = serverWithFakeConsumers();
+    server.addHandler('contacts.get', async () => ({}), false);
+    await server.bindEvents(events as never);
+    requests.emit(requests.events.GROUP_JOIN);
+    expect(server.bus).toEqual({ ready: true });
+    expect(events.running).toBe(false);
+  });
+});
+
+describe('starting over after a crash kafkajs gives up on', () => {
+  const crash = (consumer: ReturnType<typeof fakeConsumer>, restart = false) => consumer.emit(consumer.events.CRASH, { payload: { restart, error: new Error('no group coordinator') } });
+
+  it('starts over once for consumers that crash together, retries until a start succeeds, and lets go of consumers no longer current', async () => {
+    let attempts = 0;
+    let started!: () => void;
+    const done = new Promise<void>((resolve) => (started = resolve));
+    const log: string[] = [];
+    const startOver = new StartOverAfterFatalCrash((message) => log.push(message), async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('broker still away');
+      started();
+    }, 1);
+    const [events, requests, replaced] = [fakeConsumer(), fakeConsumer(), fakeConsumer()];
+    startOver.watch(events, () => true);
+    startOver.watch(requests, () => true);
+    startOver.watch(replaced, () => false);
+    crash(replaced);
+    crash(events, true); // kafkajs restarts this one itself
+    crash(events);
+    crash(requests);
+    await done;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(attempts).toBe(2);
+    expect(log).toEqual(['Kafka consumer stopped after no group coordinator; starting it again', 'Kafka consumer stopped after no group coordinator; starting it again']);
   });
 });
 

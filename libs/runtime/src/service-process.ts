@@ -53,7 +53,7 @@ export interface ServiceProcess<Shape extends EnvShape, Settings> {
   env: EnvSpec<Shape, ServiceConfig<Settings>>;
   module: (context: { stores: StoreConfig; kafka: KafkaConfig; settings: Settings }) => Promise<DynamicModule>;
   health: (service: INestMicroservice) => Promise<HealthReport>;
-  /** A new consumer group reads its topics from the start (what was published before it first ran). */
+  /** A new consumer group of its events reads them from the start (what was published before it first ran); requests are always read from the end. */
   fromBeginning?: boolean;
 }
 

@@ -12,6 +12,11 @@ export interface StoreConfig {
 
 const POSTGRES_SCHEMES = ['postgres', 'postgresql'];
 
+/** Whether a URL names a PostgreSQL server (postgres:// or postgresql://). */
+export function isPostgresUrl(url: string): boolean {
+  return POSTGRES_SCHEMES.includes(url.slice(0, url.indexOf(':')));
+}
+
 /**
  * EVENTSTORE_URL selects the shared event store by its scheme: EventStoreDB / KurrentDB (esdb://),
  * or PostgreSQL (postgres://, a table per service); without it a service keeps its events in a
@@ -46,8 +51,7 @@ export function openEventStore(config: StoreConfig, service: string): EventStore
 
 /** The server EVENTSTORE_URL names, by its scheme: PostgreSQL (the service's own table) or EventStoreDB. */
 export function eventStoreAt(url: string, service: string): EventStore {
-  const scheme = url.slice(0, url.indexOf(':'));
-  return POSTGRES_SCHEMES.includes(scheme) ? new PostgresEventStore(url, { name: service }) : new EventStoreDbEventStore(url);
+  return isPostgresUrl(url) ? new PostgresEventStore(url, { name: service }) : new EventStoreDbEventStore(url);
 }
 
 /** Each service has a database of its own. */

@@ -34,7 +34,7 @@ export function registerExportCommand(replay: Command, io: CliIo): void {
     .option('--out <file>', 'write to this file (default: stdout)')
     .addHelpText(
       'after',
-      '\nProgress and the count go to stderr: a bar on a terminal, a line every tenth otherwise.\nThe contacts\' personal data is opened with their data keys (docs/privacy.md): the master key is DATA_KEY_ENCRYPTION_KEY, else the app\'s generated one beside the store; the keys are beside a SQLite store, or in MongoDB (MONGODB_URL) for the distributed services. An erased contact\'s events come out redacted.',
+      '\nProgress and the count go to stderr: a bar on a terminal, a line every tenth otherwise.\nThe contacts\' personal data is opened with their data keys (docs/privacy.md): the master key is DATA_KEY_ENCRYPTION_KEY, else the app\'s generated one beside the store; the keys are beside a SQLite store, or for the distributed services where DATA_KEYS_URL says, else in MongoDB (MONGODB_URL). An erased contact\'s events come out redacted.',
     )
     .action((options: ExportOptions) => exportCommand(options, io));
 }
