@@ -7,6 +7,8 @@
 # (health, metrics, a gateway replica's drain), the fault tests, and last the SIGKILL of one
 # replica of every app under write load; then everything stopped again.
 set -euo pipefail
+# Each step says when it began, in seconds since the start: where the time goes, run after run.
+step() { echo "== [${SECONDS} s] $*"; }
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
@@ -30,10 +32,10 @@ stop_all() {
 }
 trap stop_all EXIT
 
-echo "== build"
+step "build"
 npm run build >/dev/null
 
-echo "== configuration checks"
+step "configuration checks"
 boot_check() { # app expected-message... -- VAR=value ...
   local app=$1 out rc=0 expected=()
   shift
@@ -69,11 +71,11 @@ boot_check webhooks-service "must be 32 bytes in base64" -- "${webhooks_env[@]}"
 DATA_KEY_ENCRYPTION_KEY=$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")
 export DATA_KEY_ENCRYPTION_KEY
 
-echo "== infrastructure (Kafka, ${MONGODB_SERVER:-secantusdb}, Redis)"
+step "infrastructure (Kafka, ${MONGODB_SERVER:-secantusdb}, Redis)"
 infra_env=$(bash tools/infra/up.sh) || { echo "the test servers did not start"; exit 1; }
 eval "$(grep -E '^(KAFKA_BROKERS|MONGODB_URL|REDIS_URL)=' <<<"$infra_env" | sed 's/^/export /')"
 
-echo "== PostgreSQL (the event store every replica of a service shares)"
+step "PostgreSQL (the event store every replica of a service shares)"
 if [ -z "${POSTGRES_URL:-}" ]; then
   POSTGRES_URL=$(bash tools/infra/postgres.sh start | sed -n 's/^POSTGRES_URL=//p')
   [ -n "$POSTGRES_URL" ] || { echo "tools/infra/postgres.sh start printed no POSTGRES_URL"; exit 1; }
@@ -97,7 +99,7 @@ start() { # name script [VAR=value ...]
   pids+=("$!")
 }
 
-echo "== apps, two replicas each"
+step "apps, two replicas each"
 # Each replica: its own INSTANCE_ID and health port (the second one's is the first's + 10).
 start contacts contacts-service INSTANCE_ID=contacts-1 HEALTH_PORT=3961
 start labels labels-service INSTANCE_ID=labels-1 HEALTH_PORT=3962 LABEL_QUOTA=5
@@ -166,12 +168,12 @@ stage() {
 }
 ran_stages=""
 if stage e2e; then
-  echo "== end-to-end suites against the gateway"
+  step "end-to-end suites against the gateway"
   E2E_GATEWAY_URL="http://127.0.0.1:$gateway_port" E2E_GATEWAY_URLS="http://127.0.0.1:$gateway_port,http://127.0.0.1:$replica_port" \
     npx jest -c apps/standalone/jest.config.js --runInBand 2>&1 | tee "$run_dir/stage-e2e.out" || status=1
 fi
 if stage adapters; then
-  echo "== MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis, topic set-up against Kafka"
+  step "MongoDB adapter suites against the MongoDB-wire server, the Redis rate-limit store against Redis, topic set-up against Kafka"
   npx jest -c libs/testing/jest.config.js read-store-adapters.int || status=1
   npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
   npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
@@ -180,38 +182,38 @@ if stage adapters; then
 fi
 
 if stage replay; then
-  echo "== replay tool against the live system"
+  step "replay tool against the live system"
   DATA_DIR="$run_dir/data" node tools/distributed/replay-check.mjs 2>&1 | tee "$run_dir/stage-replay.out" || status=1
 fi
 
 if stage tracing; then
-  echo "== tracing: one trace from the gateway through the services, over Kafka requests, replies and events"
+  step "tracing: one trace from the gateway through the services, over Kafka requests, replies and events"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" GATEWAY_LOG="$run_dir/gateway.log" OTLP_RECEIVER_PORT="$otlp_port" \
     node tools/distributed/tracing.mjs 2>&1 | tee "$run_dir/stage-tracing.out" || status=1
 fi
 
 if stage operability; then
-  echo "== operability: health and metrics of every app; SIGTERM of a gateway replica under load"
+  step "operability: health and metrics of every app; SIGTERM of a gateway replica under load"
   APP_URLS="gateway=http://127.0.0.1:$gateway_port,gateway-replica=http://127.0.0.1:$replica_port,contacts=http://127.0.0.1:3961,labels=http://127.0.0.1:3962,extended-fields=http://127.0.0.1:3963,contacts-2=http://127.0.0.1:3971,labels-2=http://127.0.0.1:3972,extended-fields-2=http://127.0.0.1:3973,webhooks-1=http://127.0.0.1:3965,webhooks-2=http://127.0.0.1:3966" \
     GATEWAY_REPLICA_URL="http://127.0.0.1:$replica_port" GATEWAY_REPLICA_PGID="${gateway_pids[1]}" GATEWAY_REPLICA_LOG="$run_dir/gateway-replica.log" \
     node tools/distributed/operability.mjs 2>&1 | tee "$run_dir/stage-operability.out" || status=1
 fi
 
 if stage webhook-faults; then
-  echo "== webhook fault tests (both replicas share the deliveries; one is killed mid-delivery)"
+  step "webhook fault tests (both replicas share the deliveries; one is killed mid-delivery)"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" RUN_DIR="$run_dir" \
     WEBHOOKS_REPLICAS="webhooks-1:${webhooks_pids[0]}:3965,webhooks-2:${webhooks_pids[1]}:3966" \
     node tools/distributed/webhook-faults.mjs 2>&1 | tee "$run_dir/stage-webhook-faults.out" || status=1
 fi
 
 if stage faults; then
-  echo "== fault tests (kills the contacts service, stops the broker)"
+  step "fault tests (kills the contacts service, stops the broker)"
   GATEWAY_URL="http://127.0.0.1:$gateway_port" CONTACTS_PID="${pids[0]}" CONTACTS_HEALTH_URL="http://127.0.0.1:3961/health" \
     RUN_DIR="$run_dir" DATA_DIR="$run_dir/data" node tools/distributed/faults.mjs 2>&1 | tee "$run_dir/stage-faults.out" || status=1
 fi
 
 if stage replica-faults; then
-  echo "== replica faults (SIGKILL of one replica of every app under write load; the others carry on)"
+  step "replica faults (SIGKILL of one replica of every app under write load; the others carry on)"
   # Two of each again: the drain stopped the gateway replica, the contacts fault test stops the
   # contacts replica it restarted (once its port is free, a new one takes it).
   if [[ "$ran_stages" == *operability* ]]; then
@@ -243,7 +245,7 @@ if [ "$status" != 0 ]; then
   echo "failures; the apps' logs are in $run_dir"
   for log in "$run_dir"/*.log; do echo "--- $log"; tail -n 20 "$log"; done
   # Repeated last: a CI log is often read from its end, below the apps' logs.
-  echo "== what failed"
+  step "what failed"
   grep -h -A3 -E '^ *(✕|●) ' "$run_dir"/stage-*.out 2>/dev/null | head -n 60 || true
 else
   rm -rf "$run_dir"

@@ -110,7 +110,9 @@ export function kafkaServerOptions(service: string, config: KafkaConfig, fromBeg
     strategy: new ConcurrentRequestsServerKafka({
       client: { clientId: service, brokers: config.brokers, ...clientLogging },
       // A replica that dies holds its partitions until its session times out: keep that short.
-      consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+      // An idle fetch waits up to maxWaitTimeInMs, and a member sees a rebalance (a replica joining
+      // or leaving) or a stop only once its fetch under way returns: 1 s, not kafkajs's 5 s.
+      consumer: { groupId: service, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 1_000 },
       // Where a new consumer group starts; once it has committed offsets it resumes from them.
       subscribe: { fromBeginning },
       // Events one at a time, in order, across all of this replica's partitions: kafkajs's
@@ -196,20 +198,21 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
     const events = handlers.filter(([, handler]) => handler.isEventHandler).map(([pattern]) => pattern);
     const requests = handlers.filter(([, handler]) => !handler.isEventHandler).map(([pattern]) => pattern);
     const run = { ...(this.options.run ?? {}), eachMessage: this.getMessageHandler() };
-    if (requests.length > 0) {
+    const readRequests = async () => {
       const requestConsumer = this.client!.consumer({ ...(this.options.consumer ?? {}), groupId: this.requestGroupId });
       this.requestConsumer = requestConsumer;
       this.watch('requests', requestConsumer);
       await requestConsumer.connect();
       await requestConsumer.subscribe({ topics: requests, fromBeginning: false });
       await requestConsumer.run(run);
-    }
-    if (events.length > 0) {
+    };
+    const readEvents = async () => {
       await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics: events });
       await consumer.run(run);
-    } else {
-      this.consumerStates.delete('events'); // nothing to read: it never joins a group
-    }
+    };
+    if (events.length === 0) this.consumerStates.delete('events'); // nothing to read: it never joins a group
+    // Side by side: each join waits for the group's other members to rejoin.
+    await Promise.all([requests.length > 0 && readRequests(), events.length > 0 && readEvents()]);
   }
 
   /**
@@ -331,7 +334,7 @@ export class StartOverAfterFatalCrash {
 export async function kafkaServiceClient(owner: string, target: string, patterns: readonly string[], config: KafkaConfig): Promise<{ client: ServiceClient; proxy: ClientKafka }> {
   const proxy = new RestartingClientKafka({
     client: { clientId: `${owner}-${target}`, brokers: config.brokers, ...clientLogging },
-    consumer: { groupId: `${owner}-${target}-${config.instanceId}`, allowAutoTopicCreation: false },
+    consumer: { groupId: `${owner}-${target}-${config.instanceId}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 }, // a stop waits for the fetch under way
     producer: { allowAutoTopicCreation: false },
   });
   for (const pattern of patterns) proxy.subscribeToResponseOf(pattern);
