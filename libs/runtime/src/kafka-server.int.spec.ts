@@ -42,7 +42,7 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
     await publisher.connect();
   }, 60_000);
 
-  // Stopping waits for each consumer's fetch under way, a long poll of up to 5 s.
+  // Stopping waits for each consumer's fetch under way (a long poll of up to 1 s) and for the group to let it go.
   afterAll(async () => {
     releaseEvent();
     await server.close();

@@ -168,7 +168,9 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
   }
 
   private watch(role: 'events' | 'requests', consumer: Consumer): void {
-    const state = (ready: boolean, detail?: string) => () => void this.consumerStates.set(role, ready ? { ready } : { ready, detail });
+    const current = () => this.consumer === consumer || this.requestConsumer === consumer;
+    // What a consumer replaced by a restart still reports is not this server's state.
+    const state = (ready: boolean, detail?: string) => () => void (current() && this.consumerStates.set(role, ready ? { ready } : { ready, detail }));
     state(false, 'connecting')();
     consumer.on(consumer.events.CONNECT, state(false, 'joining its consumer group'));
     consumer.on(consumer.events.GROUP_JOIN, state(true));
@@ -177,13 +179,13 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
     consumer.on(consumer.events.STOP, state(false, 'the Kafka consumer stopped'));
     consumer.on(consumer.events.DISCONNECT, state(false, 'disconnected from Kafka'));
     // Watched before it joins its group: with no group coordinator yet (a fresh broker) it crashes inside start.
-    this.startOver.watch(consumer, () => this.consumer === consumer || this.requestConsumer === consumer);
+    this.startOver.watch(consumer, current);
   }
 
   private readonly startOver = new StartOverAfterFatalCrash(
     (message) => this.logger.error(message),
     async () => {
-      await this.close();
+      await this.shutDown();
       await new Promise<void>((resolve, reject) => void this.listen((error?: unknown) => (error ? reject(error) : resolve())));
     },
   );
@@ -211,17 +213,26 @@ export class ConcurrentRequestsServerKafka extends ServerKafka {
       await consumer.run(run);
     };
     if (events.length === 0) this.consumerStates.delete('events'); // nothing to read: it never joins a group
-    // Side by side: each join waits for the group's other members to rejoin.
-    await Promise.all([requests.length > 0 && readRequests(), events.length > 0 && readEvents()]);
+    // Side by side: each join waits for the group's other members to rejoin. Both settle before
+    // a failure is thrown, so that the close that follows it reaches both consumers.
+    const joined = await Promise.allSettled([requests.length > 0 && readRequests(), events.length > 0 && readEvents()]);
+    const failed = joined.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** For good: a start-over after a crash that is waiting for its turn does not happen. */
+  override async close(limitMs = 10_000): Promise<void> {
+    this.startOver.cancel();
+    await this.shutDown(limitMs);
   }
 
   /**
-   * Stops reading first, then waits for the requests being answered (up to `limitMs`) before the
-   * producer their replies go out on is disconnected.
+   * Stops reading first, then waits for the requests being answered (up to `limitMs` from the
+   * call) before the producer their replies go out on is disconnected.
    */
-  override async close(limitMs = 10_000): Promise<void> {
-    await Promise.all([this.consumer?.stop(), this.requestConsumer?.stop()]);
+  private async shutDown(limitMs = 10_000): Promise<void> {
     const deadline = Date.now() + limitMs;
+    await Promise.all([this.consumer?.stop(), this.requestConsumer?.stop()]);
     while (this.inFlight > 0 && Date.now() < deadline) await delay(10);
     await this.requestConsumer?.disconnect();
     this.requestConsumer = null;
@@ -282,10 +293,16 @@ class RestartingClientKafka extends ClientKafka {
   private readonly startOver = new StartOverAfterFatalCrash(
     (message) => this.logger.error(message),
     async () => {
-      await this.close();
+      await super.close();
       await this.connect();
     },
   );
+
+  /** For good: a start-over after a crash that is waiting for its turn does not happen. */
+  override async close(): Promise<void> {
+    this.startOver.cancel();
+    await super.close();
+  }
 }
 
 interface CrashingConsumer {
@@ -298,10 +315,13 @@ interface CrashingConsumer {
  * group coordinator found while the broker is down, it stays stopped for good, and the process
  * would never read that group's topics again. Those start over here (the owner closed and
  * started again), with backoff until a start succeeds. One start-over at a time: consumers that
- * crash together (a server's two, when the broker goes) or while one is under way join it.
+ * crash together (a server's two, when the broker goes) join it, and a crash during an attempt
+ * (kafkajs reports a failed join as a crash, and `run` still resolves) makes it try again.
  */
 export class StartOverAfterFatalCrash {
   private running: Promise<void> | undefined;
+  private crashedMeanwhile = false;
+  private cancelled = false;
 
   constructor(
     private readonly log: (message: string) => void,
@@ -312,17 +332,26 @@ export class StartOverAfterFatalCrash {
   /** `current` says whether the consumer is still its owner's: one replaced or closed is let go. */
   watch(consumer: CrashingConsumer, current: () => boolean): void {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || !current()) return;
-      this.running ??= this.untilStarted(payload.error).finally(() => (this.running = undefined));
+      if (payload.restart || !current() || this.cancelled) return;
+      if (this.running) this.crashedMeanwhile = true;
+      else this.running = this.untilStarted(payload.error).finally(() => (this.running = undefined));
     });
+  }
+
+  /** The owner closed for good: no attempt from now on. */
+  cancel(): void {
+    this.cancelled = true;
   }
 
   private async untilStarted(error: Error | undefined): Promise<void> {
     for (let delayMs = this.firstDelayMs; ; delayMs = Math.min(delayMs * 2, 30_000)) {
       await delay(delayMs);
+      if (this.cancelled) return;
       this.log(`Kafka consumer stopped after ${error?.message}; starting it again`);
+      this.crashedMeanwhile = false;
       try {
-        return await this.restart();
+        await this.restart();
+        if (!this.crashedMeanwhile) return;
       } catch {
         // the broker is still away: try again, later
       }

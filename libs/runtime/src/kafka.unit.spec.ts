@@ -110,6 +110,36 @@ describe('starting over after a crash kafkajs gives up on', () => {
   });
 });
 
+describe('starting over, when an attempt itself crashes or the owner closes', () => {
+  const crash = (consumer: ReturnType<typeof fakeConsumer>) => consumer.emit(consumer.events.CRASH, { payload: { restart: false, error: new Error('no group coordinator') } });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+  it('tries again after an attempt during which a consumer crashed (kafkajs reports a failed join as a crash, and run still resolves)', async () => {
+    const consumer = fakeConsumer();
+    let attempts = 0;
+    const startOver = new StartOverAfterFatalCrash(() => undefined, async () => {
+      attempts += 1;
+      if (attempts === 1) crash(consumer); // the attempt's join fails, reported as a crash
+    }, 1);
+    startOver.watch(consumer, () => true);
+    crash(consumer);
+    await settle();
+    expect(attempts).toBe(2);
+  });
+
+  it('makes no attempt once its owner closed, even one already waiting for its turn', async () => {
+    const consumer = fakeConsumer();
+    let attempts = 0;
+    const startOver = new StartOverAfterFatalCrash(() => undefined, async () => void (attempts += 1), 5);
+    startOver.watch(consumer, () => true);
+    crash(consumer);
+    startOver.cancel();
+    crash(consumer);
+    await settle();
+    expect(attempts).toBe(0);
+  });
+});
+
 describe('requests to another service over Kafka', () => {
   it('are timed until their reply, by target, pattern and outcome (ok, error, timeout)', async () => {
     const replies: Record<string, () => Observable<unknown>> = { 'labels.get': () => of({ label: {} }), 'labels.list': () => throwError(() => new Error('refused')), 'labels.find': () => NEVER };
