@@ -177,8 +177,7 @@ if stage adapters; then
   npx jest -c libs/testing/jest.config.js read-store-adapters.int || status=1
   npx jest -c libs/contacts/application/jest.config.js contact-queries.int || status=1
   npx jest -c libs/gateway/jest.config.js redis-rate-limit-store.int || status=1
-  npx jest -c libs/runtime/jest.config.js kafka-topics.int kafka-server.int || status=1
-  npx jest -c libs/runtime/jest.config.js data-key-stores.int || status=1
+  npx jest -c libs/runtime/jest.config.js kafka-topics.int kafka-server.int data-key-stores.int || status=1
 fi
 
 if stage replay; then
