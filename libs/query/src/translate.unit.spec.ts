@@ -22,14 +22,16 @@ describe('translateFilter', () => {
 
   it('normalizes date values to ISO strings and refuses non-dates', () => {
     expect(translateFilter({ createdDate: { $gte: '2026-01-01', $lt: '2026-02-01T00:00:00Z' } }, table)).toEqual({
-      $and: [{ 'state.createdDate': { $gte: '2026-01-01T00:00:00.000Z' } }, { 'state.createdDate': { $lt: '2026-02-01T00:00:00.000Z' } }],
+      'state.createdDate': { $gte: '2026-01-01T00:00:00.000Z' },
+      $and: [{ 'state.createdDate': { $lt: '2026-02-01T00:00:00.000Z' } }],
     });
     expect(() => translateFilter({ createdDate: { $gt: 'yesterday' } }, table)).toThrow(expect.objectContaining({ kind: 'INVALID_ARGUMENT' }));
   });
 
   it('maps $hasSome/$hasAll to $in/$all and keeps $in/$nin', () => {
     expect(translateFilter({ 'info.labelKeys': { $hasAll: ['a', 'b'] }, id: { $in: ['1'] } }, table)).toEqual({
-      $and: [{ 'state.info.labelKeys.items': { $all: ['a', 'b'] } }, { 'state.id': { $in: ['1'] } }],
+      'state.info.labelKeys.items': { $all: ['a', 'b'] },
+      'state.id': { $in: ['1'] },
     });
   });
 

@@ -1,6 +1,6 @@
 import { Dated, Definition } from '@cp/catalog-domain';
 import { CatalogListPayload, CatalogQueryPayload, PagingMetadata } from '@cp/contracts';
-import { COMPARISON, escapeRegex, FieldRule, FieldTable, MongoFilter, resolvePaging, translateSort } from '@cp/query';
+import { COMPARISON, conjunction, escapeRegex, FieldRule, FieldTable, MongoFilter, resolvePaging, translateSort } from '@cp/query';
 import { ReadCollection } from '@cp/read-store';
 import { CatalogDocument } from './catalog-read-model';
 
@@ -53,7 +53,7 @@ export async function definitionPage<D extends Definition>(
 ): Promise<CatalogPage<D>> {
   const { limit, offset } = resolvePaging(request.paging, rules.paging);
   const sort = translateSort(request.sort, rules.fields, DEFAULT_SORT, 'definition.key');
-  const scoped = { siteId, deleted: false, ...(Object.keys(request.filter).length > 0 && { $and: [request.filter] }) };
+  const scoped = conjunction([{ siteId, deleted: false }, request.filter]);
   const { docs, total } = await documents.findPage(scoped, { sort, skip: offset, limit });
   return { items: docs.map((doc) => doc.definition), paging: { count: docs.length, offset, total, tooManyToCount: false } };
 }

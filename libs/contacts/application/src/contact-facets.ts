@@ -1,6 +1,6 @@
 import { MEMBERSHIP_FIELD, MEMBERSHIP_STATUSES } from '@cp/contacts-domain';
 import { PagingMetadata, RequestContext } from '@cp/contracts';
-import { FieldTable, MongoFilter, resolvePaging, STRING_OPS, translateFilter } from '@cp/query';
+import { conjunction, FieldTable, MongoFilter, resolvePaging, STRING_OPS, translateFilter } from '@cp/query';
 import { ReadCollection, ReadStore } from '@cp/read-store';
 import { CONTACTS_COLLECTION, ContactDocument, extendedFieldPath } from './contact-read-model';
 import { DefinitionOwners } from './definitions';
@@ -50,7 +50,7 @@ export class ContactFacets {
     const { limit, offset } = resolvePaging(payload.paging, { limit: 1000, max: 1000 });
     const narrowing = translateFilter(payload.filter, FACET_FILTER_FIELDS);
     const count = (clause: MongoFilter) =>
-      this.contacts.countDocuments({ $and: [{ siteId: context.siteId, deleted: false }, narrowing, clause] });
+      this.contacts.countDocuments(conjunction([{ siteId: context.siteId, deleted: false }, narrowing, clause]));
     const labels = await this.owners.labels(context);
 
     const facets: ContactsFacet[] = [

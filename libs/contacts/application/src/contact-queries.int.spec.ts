@@ -1,6 +1,7 @@
 import { RequestContext } from '@cp/contracts';
 import { InMemoryEventStore } from '@cp/event-store';
-import { EmbeddedReadStore, MongoReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
+import { EmbeddedReadStore, Filter, MongoReadStore, ReadStore, SqliteReadStore } from '@cp/read-store';
+import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { ContactsApplication, createContactsApplication, DefinitionOwners, FieldInfo } from './index';
 import { testDataKeys } from './test/contacts-test-kit';
@@ -231,9 +232,84 @@ describeContactQueries('the SQLite read store', async () => new SqliteReadStore(
 
 const mongoUrl = process.env.MONGODB_URL;
 // A database of its own per run: projection checkpoints must not leak between runs.
-if (mongoUrl) describeContactQueries('MongoDB', async () => new MongoReadStore(mongoUrl, `contact_queries_${randomUUID().slice(0, 8)}`).connect());
-else {
+if (mongoUrl) {
+  describeContactQueries('MongoDB', async () => new MongoReadStore(mongoUrl, `contact_queries_${randomUUID().slice(0, 8)}`).connect());
+  describeIndexedLookups(mongoUrl);
+} else {
   describe('contact queries on MongoDB', () => {
     it.skip('skipped: MONGODB_URL is not set (tools/infra starts a MongoDB-wire server for it)', () => undefined);
+  });
+}
+
+/**
+ * The lookups by email a sync or an import makes once per contact must read the matches only,
+ * not the site: checked with MongoDB's explain on the filters the queries send. A planner that
+ * matches a filter's top-level fields to an index's leading keys (CI's MongoDB-wire server)
+ * scans the collection for a `$and` or for a field the index lacks.
+ */
+function describeIndexedLookups(url: string) {
+  describe('lookups by email on MongoDB', () => {
+    const site: RequestContext = { siteId: `site-${randomUUID()}`, actor: { type: 'API_KEY', id: 'k' }, correlationId: 'c' };
+    const database = `contact_lookups_${randomUUID().slice(0, 8)}`;
+    const sent: Filter[] = [];
+    let store: MongoReadStore;
+    let raw: MongoClient;
+    let app: ContactsApplication;
+
+    beforeAll(async () => {
+      store = await new MongoReadStore(url, database).connect();
+      raw = await new MongoClient(url).connect();
+      app = createContactsApplication({ eventStore: new InMemoryEventStore(), readStore: recordingFilters(store, sent), owners, logger, dataKeys: testDataKeys() });
+      await app.projection.start();
+      for (let i = 0; i < 20; i++) await app.commands.create(site, { info: { name: { first: `P${i}` }, emails: { items: [{ email: `p${i}@example.com` }] } } });
+    }, 60_000);
+    afterAll(async () => {
+      await app.projection.stop();
+      await raw.db(database).dropDatabase();
+      await raw.close();
+      await store.close();
+    });
+
+    async function examined(lookup: () => Promise<unknown>): Promise<{ returned: number; documentsExamined: number }[]> {
+      sent.length = 0;
+      await lookup();
+      expect(sent.length).toBeGreaterThan(0);
+      const plans = await Promise.all(sent.map((filter) => raw.db(database).collection('contacts').find(filter).explain('executionStats')));
+      return plans.map((plan) => ({ returned: plan.executionStats.nReturned, documentsExamined: plan.executionStats.totalDocsExamined }));
+    }
+
+    it.each([
+      ['Query Contacts by info.emails.email', () => app.queries.query(site, { filter: { 'info.emails.email': { $in: ['P7@EXAMPLE.COM'] } } })],
+      ['Query Contacts by info.emails.email $eq', () => app.queries.query(site, { filter: { 'info.emails.email': 'p7@example.com' } })],
+      ['Query Contacts by primaryInfo.email', () => app.queries.query(site, { filter: { 'primaryInfo.email': 'p7@Example.com' } })],
+      ['an import row\'s duplicate check', () => app.queries.matchingIds(site, { 'info.emails.email': { $in: ['p7@example.com'] } }, undefined)],
+    ])('%s reads only the match', async (_, lookup) => {
+      expect(await examined(lookup)).toEqual(sent.map(() => ({ returned: 1, documentsExamined: 1 })));
+    });
+  });
+}
+
+/** The store, with every filter sent to its contacts collection's reads kept in `sent`. */
+function recordingFilters(store: ReadStore, sent: Filter[]): ReadStore {
+  const reads = new Set<string | symbol>(['find', 'findPage', 'scan']);
+  return new Proxy(store, {
+    get(target, property) {
+      if (property !== 'collection') return Reflect.get(target, property, target);
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (name !== 'contacts') return collection;
+        return new Proxy(collection, {
+          get(inner, method) {
+            const value = Reflect.get(inner, method, inner);
+            if (typeof value !== 'function') return value;
+            if (!reads.has(method)) return value.bind(inner);
+            return (filter: Filter, ...rest: unknown[]) => {
+              sent.push(filter);
+              return value.call(inner, filter, ...rest);
+            };
+          },
+        });
+      };
+    },
   });
 }

@@ -6,6 +6,7 @@ import {
   anchorOf,
   checkFilterLimits,
   COMPARISON,
+  conjunction,
   decodeCursor,
   encodeCursor,
   invalidCursor,
@@ -114,7 +115,7 @@ export class ContactQueries {
     const fields = await this.fieldTable(context, payload.filter, payload.sort);
     const clauses: MongoFilter[] = [translateFilter(payload.filter, fields)];
     const search = searchClauses(payload.search);
-    return this.page(context, { $and: [...clauses, ...search] }, payload.sort, payload, fields, search.length > 0 ? this.searchCountLimit : undefined);
+    return this.page(context, conjunction([...clauses, ...search]), payload.sort, payload, fields, search.length > 0 ? this.searchCountLimit : undefined);
   }
 
   /**
@@ -150,7 +151,7 @@ export class ContactQueries {
     const rows: ContactDocument[] = [];
     for (const segment of from ? rowsAfter(order, from.anchor) : [undefined]) {
       if (rows.length > limit) break;
-      const filter = { siteId: context.siteId, deleted: false, $and: segment ? [...clauses, segment] : clauses };
+      const filter = conjunction([{ siteId: context.siteId, deleted: false }, ...clauses, ...(segment ? [segment] : [])]);
       rows.push(...(await this.contacts.find(filter, { sort: order, limit: limit + 1 - rows.length, readOnly: true })));
     }
     const more = rows.length > limit;
@@ -203,7 +204,7 @@ export class ContactQueries {
     // Newest first, the order List Contacts pages in, which an ordering index serves: a scan in
     // batches lets other requests run (one read of 100k contacts held the event loop 0.5–1.5 s).
     const matches: ContactAtRevision[] = [];
-    const scan = this.contacts.scan({ $and: clauses }, { sort: { ...DEFAULT_SORT, seq: -1 }, batchSize: SCAN_BATCH, projection: { 'state.id': 1, 'state.revision': 1 } });
+    const scan = this.contacts.scan(conjunction(clauses), { sort: { ...DEFAULT_SORT, seq: -1 }, batchSize: SCAN_BATCH, projection: { 'state.id': 1, 'state.revision': 1 } });
     for await (const batch of scan) for (const doc of batch) matches.push({ id: doc.state.id, revision: doc.state.revision });
     return matches;
   }
@@ -239,7 +240,7 @@ export class ContactQueries {
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
     const { limit, offset } = resolvePaging(payload.paging, PAGING);
     const mongoSort = translateSort(sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
-    const scoped = { siteId: context.siteId, deleted: false, ...(Object.keys(filter).length > 0 && filter) };
+    const scoped = conjunction([{ siteId: context.siteId, deleted: false }, filter]);
     const counting = countLimit === undefined ? {} : { countLimit: countLimit + 1 };
     const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit, readOnly: true, ...counting });
     const tooManyToCount = countLimit !== undefined && total > countLimit;

@@ -210,13 +210,15 @@ export const CONTACT_PROJECTION: ProjectionRules = {
  */
 export const CONTACT_INDEXES: IndexSpec[] = [
   { keys: { siteId: 1, deleted: 1, 'state.createdDate': -1, seq: -1 }, name: 'site_created', sortOnly: true },
-  { keys: { siteId: 1, 'lowercased.emails': 1 }, name: 'site_email_lowercased' },
+  // `deleted` in the email indexes: every lookup pins it, and a planner that matches a filter's
+  // fields to an index's leading keys (CI's MongoDB-wire server) needs it there to use the index.
+  { keys: { siteId: 1, deleted: 1, 'lowercased.emails': 1 }, name: 'site_live_emails' },
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1 }, name: 'site_live_labels' },
   // One label's contacts newest first: the page of a label filter without looking at other contacts.
   { keys: { siteId: 1, deleted: 1, 'state.info.labelKeys.items': 1, 'state.createdDate': -1, seq: -1 }, name: 'site_label_created', sortOnly: true },
   { keys: { siteId: 1, 'state.info.name.first': 1 }, name: 'site_first_name', caseInsensitive: ['state.info.name.first'] },
   { keys: { siteId: 1, 'state.info.name.last': 1 }, name: 'site_last_name', caseInsensitive: ['state.info.name.last'] },
-  { keys: { siteId: 1, 'lowercased.primaryEmail': 1 }, name: 'site_primary_email_lowercased' },
+  { keys: { siteId: 1, deleted: 1, 'lowercased.primaryEmail': 1 }, name: 'site_live_primary_email' },
   // Free-text search: each query word is a prefix range of it (contact-search.ts); with `deleted`, a search's count needs no document.
   { keys: { siteId: 1, deleted: 1, searchTokens: 1 }, name: 'site_live_search_tokens' },
   { keys: { siteId: 1, deleted: 1, 'top.primaryInfo.email': 1, seq: 1 }, name: 'site_primary_email_order', sortOnly: true },
