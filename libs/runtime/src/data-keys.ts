@@ -52,13 +52,16 @@ export class MongoDataKeyStore implements DataKeyStore {
     return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
   }
 
-  /** One round trip: the upsert keeps what the id has, and answers the document as it is after. */
+  /**
+   * An insert, which the unique `_id` lets only the id's first key win; an id that has one reads
+   * it. Not a findOneAndUpdate upsert: on CI's MongoDB-wire server one that matches a document
+   * scans the collection (it re-asserts the query beside the `_id`, which its planner cannot use).
+   */
   async add(keyId: string, wrapped: Buffer): Promise<StoredDataKey> {
     try {
-      const doc = await this.keys.findOneAndUpdate({ _id: keyId }, { $setOnInsert: { wrapped: new Binary(wrapped) } }, { upsert: true, returnDocument: 'after' });
-      if (doc) return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
+      await this.keys.insertOne({ _id: keyId, wrapped: new Binary(wrapped) });
+      return wrapped;
     } catch (error) {
-      // Two replicas upserting the same new id: one insert wins, the other sees a duplicate key.
       if ((error as { code?: number }).code !== 11000) throw error;
     }
     return this.find(keyId);
