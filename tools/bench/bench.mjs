@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ApiClient, pool } from './lib/client.mjs';
 import { contactInfo, crudSeedId, EXTENDED_FIELDS, LABEL_NAMES } from './lib/data.mjs';
-import { APPS, replicaRole, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
+import { APPS, DATA_KEY_ENCRYPTION_KEY, replicaRole, startDistributed, waitUntilDrained } from './lib/distributed.mjs';
 import { EVENT_LOOP_PRELOAD, EventLoopMonitor } from './lib/event-loop.mjs';
 import { ISOLATION_PHASES, runIsolationPhases } from './lib/isolation.mjs';
 import { runSubscriptionsPhase } from './lib/subscriptions-phase.mjs';
@@ -802,7 +802,10 @@ function rebuild(dataDir, rss, preload, mongoUrl, sqlite, postgresUrl) {
   return new Promise((resolveReplay, reject) => {
     const execArgv = preload.flatMap((file) => ['--require', file]);
     const source = postgresUrl ? ['--postgres', postgresUrl] : [];
-    const child = fork(join(here, 'replay.mjs'), [dataDir, ...source, ...(mongoUrl ? ['--mongo', mongoUrl] : sqlite ? ['--sqlite'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
+    // Distributed: the keys the apps made, in MONGODB_URL's server, under the run's master key.
+    const keys = mongoUrl ? ['--data-keys', mongoUrl] : [];
+    const env = mongoUrl ? { ...process.env, DATA_KEY_ENCRYPTION_KEY } : process.env;
+    const child = fork(join(here, 'replay.mjs'), [dataDir, ...source, ...keys, ...(mongoUrl ? ['--mongo', mongoUrl] : sqlite ? ['--sqlite'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv, env });
     forked.add(child);
     child.once('exit', () => forked.delete(child));
     rss.track('replay', child.pid);

@@ -6,6 +6,8 @@
 //   node tools/bench/replay.mjs <DATA_DIR> --sqlite          a fresh SQLite read store beside it (READ_STORE=sqlite), deleted afterwards
 //   node tools/bench/replay.mjs <DATA_DIR> --mongo <url>     a fresh MongoDB database (distributed):
 //       [--database <name>] (default bench_replay_<time>_<pid>), dropped afterwards unless --keep-database
+//   --data-keys <url>   the apps' key store (MongoDB or PostgreSQL) instead of <DATA_DIR>/data-keys.sqlite; the master key
+//       is DATA_KEY_ENCRYPTION_KEY, else <DATA_DIR>/data-key-encryption-key
 // Prints one JSON line; also sends it over IPC.
 import { createRequire } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
@@ -17,7 +19,7 @@ const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { mongo: { type: 'string' }, postgres: { type: 'string' }, sqlite: { type: 'boolean', default: false }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
+  options: { mongo: { type: 'string' }, postgres: { type: 'string' }, 'data-keys': { type: 'string' }, sqlite: { type: 'boolean', default: false }, database: { type: 'string' }, 'keep-database': { type: 'boolean', default: false } },
 });
 const dataDir = resolve(positionals[0] ?? 'data');
 
@@ -41,7 +43,8 @@ if (values.mongo && (await readStore.listCollections()).length > 0) throw new Er
 
 // Opened as the app opens it: personal data with the data keys of DATA_DIR (docs/privacy.md), so the rebuild pays the decryption the app's does.
 const masterKey = parseMasterKey(process.env.DATA_KEY_ENCRYPTION_KEY ?? readFileSync(join(dataDir, 'data-key-encryption-key'), 'utf8').trim());
-const dataKeys = new DataKeys(new SqliteDataKeyStore(join(dataDir, 'data-keys.sqlite')), masterKey);
+const keyStore = values['data-keys'] ? await require(join(root, 'dist/libs/runtime/src/index.js')).dataKeyStoreAt(values['data-keys']) : new SqliteDataKeyStore(join(dataDir, 'data-keys.sqlite'));
+const dataKeys = new DataKeys(keyStore, masterKey);
 const eventStore = sealContactEvents(values.postgres ? new PostgresEventStore(values.postgres, { name: 'contacts' }) : new SqliteEventStore(file), dataKeys);
 const events = await eventStore.headPosition();
 const projection = new ContactsProjection(eventStore, readStore, logger);

@@ -26,6 +26,9 @@ const SHARED_SECRETS = {
   dataKeyEncryptionKey: randomBytes(32).toString('base64'),
 };
 
+/** The master key the distributed apps of this run wrap their data keys with (their key store is MONGODB_URL's server). */
+export const DATA_KEY_ENCRYPTION_KEY = SHARED_SECRETS.dataKeyEncryptionKey;
+
 /** What an app needs of its own besides the shared stores: the port it answers on, keys and secrets. */
 function ownEnv(app, port, apiKeys) {
   switch (app) {
