@@ -14,12 +14,21 @@ describe('conjunction', () => {
     expect(conjunction([{ siteId: 's1' }, { $and: [{ c: 3 }, { $and: [{ d: 4 }] }] }, either])).toEqual({ siteId: 's1', c: 3, d: 4, $or: either.$or });
   });
 
-  it('keeps a field met twice in a $and, so that neither condition is lost', () => {
-    expect(conjunction([{ siteId: 's1' }, { age: { $gt: 1 } }, { age: { $lt: 9 } }, { $or: [{ x: 1 }] }, { $or: [{ y: 1 }] }])).toEqual({
+  it('keeps ranges in a $and, which CI\'s MongoDB-wire server reads right', () => {
+    expect(conjunction([{ siteId: 's1', deleted: false }, { 'state.createdDate': { $gte: '2026-01-01' } }, { tags: { $in: ['a'] } }])).toEqual({
       siteId: 's1',
-      age: { $gt: 1 },
+      deleted: false,
+      tags: { $in: ['a'] },
+      $and: [{ 'state.createdDate': { $gte: '2026-01-01' } }],
+    });
+  });
+
+  it('keeps a field met twice in a $and, so that neither condition is lost', () => {
+    expect(conjunction([{ siteId: 's1' }, { age: { $ne: 1 } }, { age: { $nin: [9] } }, { $or: [{ x: 1 }] }, { $or: [{ y: 1 }] }])).toEqual({
+      siteId: 's1',
+      age: { $ne: 1 },
       $or: [{ x: 1 }],
-      $and: [{ age: { $lt: 9 } }, { $or: [{ y: 1 }] }],
+      $and: [{ age: { $nin: [9] } }, { $or: [{ y: 1 }] }],
     });
   });
 

@@ -22,8 +22,7 @@ describe('translateFilter', () => {
 
   it('normalizes date values to ISO strings and refuses non-dates', () => {
     expect(translateFilter({ createdDate: { $gte: '2026-01-01', $lt: '2026-02-01T00:00:00Z' } }, table)).toEqual({
-      'state.createdDate': { $gte: '2026-01-01T00:00:00.000Z' },
-      $and: [{ 'state.createdDate': { $lt: '2026-02-01T00:00:00.000Z' } }],
+      $and: [{ 'state.createdDate': { $gte: '2026-01-01T00:00:00.000Z' } }, { 'state.createdDate': { $lt: '2026-02-01T00:00:00.000Z' } }],
     });
     expect(() => translateFilter({ createdDate: { $gt: 'yesterday' } }, table)).toThrow(expect.objectContaining({ kind: 'INVALID_ARGUMENT' }));
   });
