@@ -26,27 +26,6 @@ export class ImportRowWriter {
     private readonly owners: DefinitionOwners,
   ) {}
 
-  /**
-   * The emails and phones a row's contact would be known by (a phone by its last seven digits,
-   * which every form of one number shares): rows that share one are written in their order, so
-   * that the later finds the earlier's contact as a sequential import would (ImportRunner).
-   */
-  identityKeysOf(cells: Record<string, string>): string[] {
-    let info: Record<string, unknown>;
-    try {
-      info = mapRow(cells, this.options.mapping).info;
-    } catch {
-      return []; // the row fails on its own when written
-    }
-    const items = (list: unknown): Record<string, unknown>[] => arrayOf((list as { items?: unknown } | undefined)?.items).filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
-    const emails = items(info['emails']).map((item) => item['email']).filter((email): email is string => typeof email === 'string');
-    const phones = items(info['phones']).flatMap((item) => [item['phone'], item['e164Phone']]).filter((phone): phone is string => typeof phone === 'string');
-    return [
-      ...emails.map((email) => `email:${email.trim().toLowerCase()}`),
-      ...phones.map((phone) => phone.replace(/\D/g, '').slice(-7)).filter((digits) => digits !== '').map((digits) => `phone:${digits}`),
-    ];
-  }
-
   async write(rowNumber: number, cells: Record<string, string>): Promise<RowOutcome> {
     try {
       const info = await this.infoOf(cells);

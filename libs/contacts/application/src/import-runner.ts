@@ -8,7 +8,6 @@ import { ImportCommands, LoadedImport } from './import-commands';
 import { ImportRowWriter } from './import-row';
 import { ImportRows } from './import-rows';
 import { ImportViews } from './import-views';
-import { inKeyOrder } from './in-key-order';
 import { LeasedJobs } from './leased-jobs';
 
 /**
@@ -19,13 +18,6 @@ import { LeasedJobs } from './leased-jobs';
  * every replica sweeps for queued ones, so an import whose runner died is taken over. The import's
  * stream is the second guard: a runner that finds another's step recorded stops.
  */
-/**
- * Rows of a batch written at once. A row is a few round trips to the stores (in distributed mode,
- * each to another process), so rows of different people overlap their waits; rows that share an
- * email or phone still go one after another (ImportRowWriter.identityKeysOf).
- */
-const ROWS_AT_ONCE = 8;
-
 export class ImportRunner {
   private readonly jobs: LeasedJobs;
 
@@ -92,11 +84,9 @@ export class ImportRunner {
     const { firstRow, rows } = await this.rows.read(job.context.siteId, job.state.id, batch);
     const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
     const errors: ImportRowError[] = [];
-    const write = async (cells: Record<string, string>, offset: number) => {
+    for (const [offset, cells] of rows.entries()) {
       await slice.pause(); // other requests run between the rows of an import
-      return writer.write(firstRow + offset, cells);
-    };
-    for (const outcome of await inKeyOrder(rows, (cells) => writer.identityKeysOf(cells), write, ROWS_AT_ONCE)) {
+      const outcome = await writer.write(firstRow + offset, cells);
       counts[outcome.kind]++;
       if (outcome.kind === 'failed') errors.push(outcome.error);
     }

@@ -54,15 +54,6 @@ describe('contact imports', () => {
     expect(await total()).toBe(2);
   });
 
-  it('writes the rows of one person in their order, while rows of others run beside them', async () => {
-    // The first row waits for its labels to be found; without the order, the second row's
-    // contact would be created first and the first row would update it.
-    const rows = [row('First', 'Same@import.io', 'VIP; Gold'), ...Array.from({ length: 5 }, (_, i) => row(`Other${i}`, `other${i}@import.io`)), row('Second', 'same@IMPORT.io')];
-    expect(await runImport(rows, { onDuplicate: 'UPDATE' })).toMatchObject({ created: 6, updated: 1, failed: 0 });
-    const [same] = (await app.queries.query(siteA, { filter: { 'info.emails.email': 'same@import.io' } })).contacts;
-    expect([same.info.name?.first, same.info.labelKeys?.items]).toEqual(['Second', ['custom.vip', 'custom.gold']]);
-  });
-
   it('changes nothing when the same file is imported again with SKIP', async () => {
     const rows = Array.from({ length: IMPORT_BATCH_ROWS + 20 }, (_, i) => row(`P${i}`, `p${i}@import.io`));
     expect(await runImport(rows)).toMatchObject({ created: rows.length, processedRows: rows.length });
