@@ -86,7 +86,7 @@ export class DataKeys {
     const cached = this.cache.get(keyId);
     if (cached) return cached;
     if (this.destroyed.has(keyId)) throw new DataKeyDestroyedError(keyId);
-    // One round trip whether the id has a key or not: the store keeps the first key an id is given.
+    // The store keeps the first key an id is given, and answers the id's key if it has one.
     const stored = await this.store.add(keyId, sealBytes(this.masterKey, randomBytes(KEY_BYTES), keyId));
     if (stored === undefined || stored === 'destroyed' || this.destroyed.has(keyId)) throw new DataKeyDestroyedError(keyId);
     return this.remember(keyId, stored);

@@ -46,18 +46,23 @@ export class MongoDataKeyStore implements DataKeyStore {
     return new MongoDataKeyStore(client);
   }
 
+  /** From the primary: a key just added by another replica is there, whatever the URL's read preference. */
   async find(keyId: string): Promise<StoredDataKey> {
-    const doc = await this.keys.findOne({ _id: keyId });
+    const doc = await this.keys.findOne({ _id: keyId }, { readPreference: 'primary' });
     if (!doc) return undefined;
     return doc.wrapped ? Buffer.from(doc.wrapped.buffer) : 'destroyed';
   }
 
   /**
-   * An insert, which the unique `_id` lets only the id's first key win; an id that has one reads
-   * it. Not a findOneAndUpdate upsert: on CI's MongoDB-wire server one that matches a document
-   * scans the collection (it re-asserts the query beside the `_id`, which its planner cannot use).
+   * A read first (most calls are for an id that has its key: another service's, or this one's
+   * after a restart), then an insert, which the unique `_id` lets only the id's first key win; a
+   * duplicate reads the winner's. Not a findOneAndUpdate upsert: on CI's MongoDB-wire server one
+   * that matches a document scans the collection (it re-asserts the query beside the `_id`, which
+   * its planner cannot use).
    */
   async add(keyId: string, wrapped: Buffer): Promise<StoredDataKey> {
+    const stored = await this.find(keyId);
+    if (stored !== undefined) return stored;
     try {
       await this.keys.insertOne({ _id: keyId, wrapped: new Binary(wrapped) });
       return wrapped;
