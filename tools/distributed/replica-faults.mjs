@@ -162,9 +162,9 @@ await test('SIGKILL of one replica of every app under write load: no acknowledge
     const got = await call(gateway, 'GET', `/contacts/v4/contacts/${id}`);
     assert(got.status === 200 && got.body.contact.revision === 1, `acknowledged contact ${id} (${email}) answered ${got.status} rev ${got.body?.contact?.revision}`);
   }
-  // By email, 50 at a time: each query is a scan on CI's MongoDB-wire server (0.4-1.5 s at this
-  // size), so one per contact took most of this stage, and one $in of 600 emails ran past the
-  // request timeout. A batch holds when its total is its size and every email of it is among the
+  // By email, 50 at a time: when each query was a scan on CI's MongoDB-wire server (0.4-1.5 s at
+  // this size), one per contact took most of this stage, and one $in of 600 emails ran past the
+  // request timeout; a batch of 50 stays well inside it. A batch holds when its total is its size and every email of it is among the
   // contacts answered (one email each): every email held, and by exactly one contact.
   const heldOnceEach = async (emails) => {
     const answer = await call(gateway, 'POST', '/contacts/v4/contacts/query', { query: { filter: { 'info.emails.email': { $in: emails } }, paging: { limit: emails.length } } });

@@ -1,7 +1,6 @@
 import { AppError } from '@cp/errors';
 import { FieldRule, FieldTable, Operator } from './field-table';
 import { checkFilterLimits } from './filter-limits';
-import { conjunction } from './conjunction';
 import { isOperatorObject, isPlainObject } from './shapes';
 import { ownValue } from './own';
 
@@ -33,7 +32,8 @@ function translate(filter: unknown, table: FieldTable, at: string): MongoFilter 
     else if (key.startsWith('$')) throw AppError.invalidField(`${at}.${key}`, `operator ${key} is not supported here`);
     else clauses.push(translateField(key, condition, table, at));
   }
-  return conjunction(clauses);
+  if (clauses.length === 0) return {};
+  return clauses.length === 1 ? clauses[0] : { $and: clauses };
 }
 
 function translateLogical(operator: string, value: unknown, table: FieldTable, at: string): MongoFilter {
@@ -58,7 +58,7 @@ function translateField(field: string, condition: unknown, table: FieldTable, at
     }
     translated.push(translateOperator(rule, operator as Operator, value, `${at}.${field}.${operator}`));
   }
-  return conjunction(translated);
+  return translated.length === 1 ? translated[0] : { $and: translated };
 }
 
 function translateOperator(rule: FieldRule, operator: Operator, value: unknown, at: string): MongoFilter {

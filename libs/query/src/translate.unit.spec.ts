@@ -29,8 +29,7 @@ describe('translateFilter', () => {
 
   it('maps $hasSome/$hasAll to $in/$all and keeps $in/$nin', () => {
     expect(translateFilter({ 'info.labelKeys': { $hasAll: ['a', 'b'] }, id: { $in: ['1'] } }, table)).toEqual({
-      'state.info.labelKeys.items': { $all: ['a', 'b'] },
-      'state.id': { $in: ['1'] },
+      $and: [{ 'state.info.labelKeys.items': { $all: ['a', 'b'] } }, { 'state.id': { $in: ['1'] } }],
     });
   });
 

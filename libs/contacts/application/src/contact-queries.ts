@@ -107,7 +107,7 @@ export class ContactQueries {
   }
 
   async list(context: RequestContext, payload: ListContactsPayload): Promise<ContactPage> {
-    return this.page(context, {}, payload.sort ? [payload.sort] : undefined, payload);
+    return this.page(context, [], payload.sort ? [payload.sort] : undefined, payload);
   }
 
   async query(context: RequestContext, payload: QueryContactsPayload): Promise<ContactPage> {
@@ -115,7 +115,7 @@ export class ContactQueries {
     const fields = await this.fieldTable(context, payload.filter, payload.sort);
     const clauses: MongoFilter[] = [translateFilter(payload.filter, fields)];
     const search = searchClauses(payload.search);
-    return this.page(context, conjunction([...clauses, ...search]), payload.sort, payload, fields, search.length > 0 ? this.searchCountLimit : undefined);
+    return this.page(context, [...clauses, ...search], payload.sort, payload, fields, search.length > 0 ? this.searchCountLimit : undefined);
   }
 
   /**
@@ -231,7 +231,7 @@ export class ContactQueries {
 
   private async page(
     context: RequestContext,
-    filter: MongoFilter,
+    clauses: readonly MongoFilter[],
     sort: ListContactsPayload['sort'][] | undefined,
     payload: ListContactsPayload | QueryContactsPayload,
     fields: FieldTable = CONTACT_FIELDS,
@@ -240,7 +240,7 @@ export class ContactQueries {
     const paths = resolveProjection(CONTACT_PROJECTION, payload.fieldsets, payload.fields);
     const { limit, offset } = resolvePaging(payload.paging, PAGING);
     const mongoSort = translateSort(sort?.filter((s) => s !== undefined), fields, DEFAULT_SORT, 'seq');
-    const scoped = conjunction([{ siteId: context.siteId, deleted: false }, filter]);
+    const scoped = conjunction([{ siteId: context.siteId, deleted: false }, ...clauses]);
     const counting = countLimit === undefined ? {} : { countLimit: countLimit + 1 };
     const { docs, total } = await this.contacts.findPage(scoped, { sort: mongoSort, skip: offset, limit, readOnly: true, ...counting });
     const tooManyToCount = countLimit !== undefined && total > countLimit;
